@@ -16,12 +16,16 @@ module midtrain.data {
   exports midtrain.data;
   exports midtrain.data.decon;
   exports midtrain.data.fim;
+  exports midtrain.data.io;
   exports midtrain.data.mix;
   exports midtrain.data.pack;
+  exports midtrain.data.rate;
   exports midtrain.data.spi;
   exports midtrain.data.token;
 
+  uses midtrain.data.spi.FormatProvider;
   uses midtrain.data.spi.MixerProvider;
+  uses midtrain.data.spi.RaterProvider;
 
   provides midtrain.data.spi.MixerProvider with
       midtrain.data.internal.mix.RatioMixerProvider,

@@ -180,4 +180,75 @@ public final class DocumentBatch {
     }
     root.setRowCount(row + 1);
   }
+
+  /**
+   * Appends one document to a batch whose schema contains the base columns; empty optional values
+   * are stored as null, and every other column (scores, lineage, stage columns) is left null.
+   *
+   * @param root the batch; still owned by the caller
+   * @param doc the document
+   */
+  public static void append(VectorSchemaRoot root, Document doc) {
+    int row = root.getRowCount();
+    utf8(root, ID).setSafe(row, doc.id().getBytes(StandardCharsets.UTF_8));
+    utf8(root, TEXT).setSafe(row, doc.text().getBytes(StandardCharsets.UTF_8));
+    setOptional(utf8(root, SOURCE), row, doc.source());
+    setOptional(utf8(root, DOMAIN), row, doc.domain());
+    setOptional(utf8(root, LANG), row, doc.lang());
+    setOptional(utf8(root, META), row, doc.meta());
+    for (FieldVector v : root.getFieldVectors()) {
+      String n = v.getName();
+      if (!n.equals(ID)
+          && !n.equals(TEXT)
+          && !n.equals(SOURCE)
+          && !n.equals(DOMAIN)
+          && !n.equals(LANG)
+          && !n.equals(META)) {
+        v.setNull(row);
+      }
+    }
+    root.setRowCount(row + 1);
+  }
+
+  /**
+   * Reads one row of a batch back as a document; null optional values come back empty.
+   *
+   * @param root the batch; still owned by the caller
+   * @param row the row index
+   * @return the document
+   */
+  public static Document get(VectorSchemaRoot root, int row) {
+    if (row < 0 || row >= root.getRowCount()) {
+      throw new DataException("row " + row + " outside a batch of " + root.getRowCount());
+    }
+    return new Document(
+        string(utf8(root, ID), row),
+        string(utf8(root, TEXT), row),
+        string(utf8(root, SOURCE), row),
+        string(utf8(root, DOMAIN), row),
+        string(utf8(root, LANG), row),
+        string(utf8(root, META), row));
+  }
+
+  /**
+   * Reads one utf8 cell as a string.
+   *
+   * @param v the column
+   * @param row the row
+   * @return the value, or empty when null
+   */
+  public static String string(VarCharVector v, int row) {
+    if (v.isNull(row)) {
+      return "";
+    }
+    return new String(v.get(row), StandardCharsets.UTF_8);
+  }
+
+  private static void setOptional(VarCharVector v, int row, String value) {
+    if (value.isEmpty()) {
+      v.setNull(row);
+    } else {
+      v.setSafe(row, value.getBytes(StandardCharsets.UTF_8));
+    }
+  }
 }

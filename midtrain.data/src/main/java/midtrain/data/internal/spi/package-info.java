@@ -1,0 +1,2 @@
+/** Shared plumbing for the data module's service provider interfaces. */
+package midtrain.data.internal.spi;

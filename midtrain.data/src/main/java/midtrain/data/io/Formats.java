@@ -1,0 +1,95 @@
+package midtrain.data.io;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+import midtrain.data.DataException;
+import midtrain.data.internal.spi.Registry;
+import midtrain.data.spi.FormatProvider;
+
+/** Finds file formats by id or file name and opens readers and writers through them. */
+public final class Formats {
+  private Formats() {}
+
+  private static final class Holder {
+    static final Map<String, FormatProvider> PROVIDERS =
+        Registry.index(
+            ServiceLoader.load(FormatProvider.class, Formats.class.getClassLoader()),
+            FormatProvider::id,
+            "format");
+  }
+
+  /**
+   * Returns every format found by {@link ServiceLoader}, by id.
+   *
+   * @return the providers, sorted by id
+   */
+  public static Map<String, FormatProvider> providers() {
+    return Holder.PROVIDERS;
+  }
+
+  /**
+   * Returns the format with an id.
+   *
+   * @param id the id
+   * @return the provider
+   * @throws DataException naming the known ids when there is none
+   */
+  public static FormatProvider get(String id) {
+    return Registry.require(providers(), id, "format");
+  }
+
+  /**
+   * Returns the format whose longest suffix matches the file name.
+   *
+   * @param file the file
+   * @return the provider
+   * @throws DataException naming the file and the known suffixes when none matches
+   */
+  public static FormatProvider forPath(Path file) {
+    String name = String.valueOf(file.getFileName()).toLowerCase(Locale.ROOT);
+    FormatProvider best = null;
+    int bestLen = -1;
+    StringBuilder known = new StringBuilder();
+    for (FormatProvider p : providers().values()) {
+      for (String s : p.suffixes()) {
+        known.append(known.length() == 0 ? "" : ", ").append(s);
+        if (name.endsWith(s) && s.length() > bestLen) {
+          best = p;
+          bestLen = s.length();
+        }
+      }
+    }
+    if (best == null) {
+      throw new DataException(
+          file + ": no reader for this file name (known suffixes: " + known + ")");
+    }
+    return best;
+  }
+
+  /**
+   * Opens a reader chosen by the file name.
+   *
+   * @param file the input
+   * @param options field mapping and limits
+   * @return the reader; the caller closes it
+   */
+  public static DocumentReader openReader(Path file, ReaderOptions options) {
+    return forPath(file).openReader(file, options);
+  }
+
+  /**
+   * Opens a writer chosen by the file name.
+   *
+   * @param file the target
+   * @return the writer; the caller closes or aborts it
+   */
+  public static DocumentWriter openWriter(Path file) {
+    FormatProvider p = forPath(file);
+    if (!p.canWrite()) {
+      throw new DataException(file + ": format '" + p.id() + "' cannot be written");
+    }
+    return p.openWriter(file);
+  }
+}

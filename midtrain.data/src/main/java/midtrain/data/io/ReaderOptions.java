@@ -1,0 +1,221 @@
+package midtrain.data.io;
+
+import java.util.Objects;
+import midtrain.data.DataException;
+
+/**
+ * How a reader maps input records to documents and what it refuses.
+ *
+ * <p>Field paths are dot-separated names into a JSON object ({@code metadata.url}), as Dolma,
+ * RedPajama and FineWeb dumps nest them; formats without named fields ignore them. An absent id
+ * field makes the id {@code <file name>:<line>}, which is stable across runs.
+ */
+public final class ReaderOptions {
+  private final String idField;
+  private final String textField;
+  private final String sourceField;
+  private final String domainField;
+  private final String langField;
+  private final String defaultSource;
+  private final String defaultDomain;
+  private final int maxDocumentBytes;
+  private final long maxDecompressedBytes;
+  private final int maxCompressionRatio;
+  private final boolean keepMeta;
+
+  private ReaderOptions(Builder b) {
+    this.idField = b.idField;
+    this.textField = b.textField;
+    this.sourceField = b.sourceField;
+    this.domainField = b.domainField;
+    this.langField = b.langField;
+    this.defaultSource = b.defaultSource;
+    this.defaultDomain = b.defaultDomain;
+    this.maxDocumentBytes = b.maxDocumentBytes;
+    this.maxDecompressedBytes = b.maxDecompressedBytes;
+    this.maxCompressionRatio = b.maxCompressionRatio;
+    this.keepMeta = b.keepMeta;
+  }
+
+  /**
+   * Returns the defaults: {@code id}, {@code text}, {@code source}, {@code domain}, {@code lang};
+   * documents up to 64 MiB; decompression capped at 1 TiB and a ratio of 1000.
+   *
+   * @return the default options
+   */
+  public static ReaderOptions defaults() {
+    return builder().build();
+  }
+
+  /**
+   * Starts a builder from the defaults.
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The path of the id field. */
+  public String idField() {
+    return idField;
+  }
+
+  /** The path of the text field. */
+  public String textField() {
+    return textField;
+  }
+
+  /** The path of the source field. */
+  public String sourceField() {
+    return sourceField;
+  }
+
+  /** The path of the domain field. */
+  public String domainField() {
+    return domainField;
+  }
+
+  /** The path of the language field. */
+  public String langField() {
+    return langField;
+  }
+
+  /** The source given to documents whose record has none; empty means the input's file name. */
+  public String defaultSource() {
+    return defaultSource;
+  }
+
+  /** The domain given to documents whose record has none; may be empty. */
+  public String defaultDomain() {
+    return defaultDomain;
+  }
+
+  /** The largest document text, in UTF-8 bytes; larger ones are rejected as {@code oversized}. */
+  public int maxDocumentBytes() {
+    return maxDocumentBytes;
+  }
+
+  /** The most bytes one compressed input may inflate to before it is cut off. */
+  public long maxDecompressedBytes() {
+    return maxDecompressedBytes;
+  }
+
+  /**
+   * The largest ratio of inflated to compressed bytes, checked once 64 MiB have been inflated, that
+   * a compressed input may reach before it is treated as a decompression bomb.
+   */
+  public int maxCompressionRatio() {
+    return maxCompressionRatio;
+  }
+
+  /** Whether fields with no column are kept in {@code meta} as a JSON object. */
+  public boolean keepMeta() {
+    return keepMeta;
+  }
+
+  /** Builds {@link ReaderOptions}. */
+  public static final class Builder {
+    private String idField = "id";
+    private String textField = "text";
+    private String sourceField = "source";
+    private String domainField = "domain";
+    private String langField = "lang";
+    private String defaultSource = "";
+    private String defaultDomain = "";
+    private int maxDocumentBytes = 64 << 20;
+    private long maxDecompressedBytes = 1L << 40;
+    private int maxCompressionRatio = 1000;
+    private boolean keepMeta = true;
+
+    private Builder() {}
+
+    /** Sets the id field path. */
+    public Builder idField(String path) {
+      this.idField = path(path, "idField");
+      return this;
+    }
+
+    /** Sets the text field path. */
+    public Builder textField(String path) {
+      this.textField = path(path, "textField");
+      return this;
+    }
+
+    /** Sets the source field path. */
+    public Builder sourceField(String path) {
+      this.sourceField = path(path, "sourceField");
+      return this;
+    }
+
+    /** Sets the domain field path. */
+    public Builder domainField(String path) {
+      this.domainField = path(path, "domainField");
+      return this;
+    }
+
+    /** Sets the language field path. */
+    public Builder langField(String path) {
+      this.langField = path(path, "langField");
+      return this;
+    }
+
+    /** Sets the source of documents whose record names none (empty: the file name). */
+    public Builder defaultSource(String source) {
+      this.defaultSource = Objects.requireNonNull(source, "source");
+      return this;
+    }
+
+    /** Sets the domain of documents whose record names none. */
+    public Builder defaultDomain(String domain) {
+      this.defaultDomain = Objects.requireNonNull(domain, "domain");
+      return this;
+    }
+
+    /** Sets the largest document, in UTF-8 bytes. */
+    public Builder maxDocumentBytes(int bytes) {
+      if (bytes < 1) {
+        throw new DataException("maxDocumentBytes must be at least 1, got " + bytes);
+      }
+      this.maxDocumentBytes = bytes;
+      return this;
+    }
+
+    /** Sets the most bytes one compressed input may inflate to. */
+    public Builder maxDecompressedBytes(long bytes) {
+      if (bytes < 1) {
+        throw new DataException("maxDecompressedBytes must be at least 1, got " + bytes);
+      }
+      this.maxDecompressedBytes = bytes;
+      return this;
+    }
+
+    /** Sets the largest inflate ratio tolerated once 64 MiB have been inflated. */
+    public Builder maxCompressionRatio(int ratio) {
+      if (ratio < 1) {
+        throw new DataException("maxCompressionRatio must be at least 1, got " + ratio);
+      }
+      this.maxCompressionRatio = ratio;
+      return this;
+    }
+
+    /** Keeps (default) or drops fields with no column. */
+    public Builder keepMeta(boolean keep) {
+      this.keepMeta = keep;
+      return this;
+    }
+
+    /** Builds the options. */
+    public ReaderOptions build() {
+      return new ReaderOptions(this);
+    }
+
+    private static String path(String p, String what) {
+      Objects.requireNonNull(p, what);
+      if (p.isEmpty() || p.startsWith(".") || p.endsWith(".") || p.contains("..")) {
+        throw new DataException(what + " must be a dot-separated field path, got '" + p + "'");
+      }
+      return p;
+    }
+  }
+}

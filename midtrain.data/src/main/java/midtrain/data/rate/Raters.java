@@ -1,0 +1,199 @@
+package midtrain.data.rate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import midtrain.data.DataException;
+import midtrain.data.DocumentBatch;
+import midtrain.data.internal.spi.Registry;
+import midtrain.data.spi.RaterProvider;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/** Finds rater providers by id, creates raters and adds their score columns to batches. */
+public final class Raters {
+  /** The parameter that renames a rater instance, so two of one kind can score one batch. */
+  public static final String AS = "as";
+
+  private Raters() {}
+
+  private static final class Holder {
+    static final Map<String, RaterProvider> PROVIDERS =
+        index(ServiceLoader.load(RaterProvider.class, Raters.class.getClassLoader()));
+  }
+
+  /**
+   * Returns every provider found by {@link ServiceLoader}, by id.
+   *
+   * @return the providers, sorted by id
+   */
+  public static Map<String, RaterProvider> providers() {
+    return Holder.PROVIDERS;
+  }
+
+  /**
+   * Indexes providers by id; two classes with one id fail, naming both.
+   *
+   * @param found the providers
+   * @return the index
+   */
+  public static Map<String, RaterProvider> index(Iterable<RaterProvider> found) {
+    return Registry.index(found, RaterProvider::id, "rater");
+  }
+
+  /**
+   * Creates the rater with id {@code id}, refusing parameters it does not know by name.
+   *
+   * @param id the provider id
+   * @param params the parameters; {@value #AS} renames the instance
+   * @return the rater
+   */
+  public static Rater create(String id, Map<String, String> params) {
+    Objects.requireNonNull(id, "id");
+    RaterProvider p = Registry.require(providers(), id, "rater");
+    Map<String, String> rest = new java.util.LinkedHashMap<>(params);
+    String as = rest.remove(AS);
+    for (String k : rest.keySet()) {
+      if (!p.parameters().contains(k)) {
+        throw new DataException(
+            "rater '" + id + "': unknown parameter " + k + " (known: " + p.parameters() + ")");
+      }
+    }
+    Rater r = p.create(Map.copyOf(rest));
+    if (as == null || as.equals(r.id())) {
+      return r;
+    }
+    DocumentBatch.scoreColumn(as, "x");
+    return new Renamed(as, r);
+  }
+
+  /**
+   * Returns the score column names a rater adds, in output order.
+   *
+   * @param rater the rater
+   * @return {@code score.<id>.<output>} for each output
+   */
+  public static List<String> columns(Rater rater) {
+    List<String> out = new ArrayList<>();
+    for (String o : rater.outputs()) {
+      out.add(DocumentBatch.scoreColumn(rater.id(), o));
+    }
+    return out;
+  }
+
+  /**
+   * Rates a batch and returns a batch with the score columns added (replacing columns of the same
+   * name).
+   *
+   * @param batch the documents; consumed: its vectors move into the returned root, so the caller
+   *     closes only the result
+   * @param raters the raters, run in order
+   * @param allocator allocates the score vectors
+   * @return a root holding the batch's columns plus the scores; the caller owns it
+   */
+  public static VectorSchemaRoot apply(
+      VectorSchemaRoot batch, List<Rater> raters, BufferAllocator allocator) {
+    int rows = batch.getRowCount();
+    List<FieldVector> vectors = new ArrayList<>(batch.getFieldVectors());
+    try {
+      for (Rater r : raters) {
+        List<String> names = columns(r);
+        float[][] scores = new float[names.size()][rows];
+        r.rate(batch, scores);
+        for (int k = 0; k < names.size(); k++) {
+          Float4Vector v = new Float4Vector(DocumentBatch.scoreField(names.get(k)), allocator);
+          v.allocateNew(rows);
+          for (int i = 0; i < rows; i++) {
+            v.set(i, scores[k][i]);
+          }
+          v.setValueCount(rows);
+          int at = indexOf(vectors, names.get(k));
+          if (at >= 0) {
+            vectors.set(at, v).close();
+          } else {
+            int lineage = indexOf(vectors, DocumentBatch.LINEAGE);
+            vectors.add(lineage >= 0 ? lineage : vectors.size(), v);
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      for (FieldVector v : vectors) {
+        v.close();
+      }
+      throw e;
+    }
+    VectorSchemaRoot out = new VectorSchemaRoot(vectors);
+    out.setRowCount(rows);
+    return out;
+  }
+
+  private static int indexOf(List<FieldVector> vectors, String name) {
+    for (int i = 0; i < vectors.size(); i++) {
+      if (vectors.get(i).getName().equals(name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Reads a numeric parameter of a rater, for providers.
+   *
+   * @param rater the rater id, for messages
+   * @param params the parameters
+   * @param key the key
+   * @param defaultValue the value when absent
+   * @return the value
+   */
+  public static double doubleParam(
+      String rater, Map<String, String> params, String key, double defaultValue) {
+    String v = params.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      double d = Double.parseDouble(v.trim());
+      if (!Double.isFinite(d)) {
+        throw new NumberFormatException();
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new DataException(
+          "rater '" + rater + "': parameter " + key + " must be a number, got '" + v + "'");
+    }
+  }
+
+  private static final class Renamed implements Rater {
+    private final String id;
+    private final Rater inner;
+
+    Renamed(String id, Rater inner) {
+      this.id = id;
+      this.inner = inner;
+    }
+
+    @Override
+    public String id() {
+      return id;
+    }
+
+    @Override
+    public List<String> outputs() {
+      return inner.outputs();
+    }
+
+    @Override
+    public void rate(VectorSchemaRoot batch, float[][] scores) {
+      inner.rate(batch, scores);
+    }
+
+    @Override
+    public String verdict(float[] row) {
+      return inner.verdict(row);
+    }
+  }
+}
