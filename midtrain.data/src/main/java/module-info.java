@@ -15,13 +15,20 @@ module midtrain.data {
 
   exports midtrain.data;
   exports midtrain.data.decon;
+  exports midtrain.data.dedup;
   exports midtrain.data.fim;
   exports midtrain.data.io;
   exports midtrain.data.mix;
   exports midtrain.data.pack;
+  exports midtrain.data.pipeline;
   exports midtrain.data.rate;
+  exports midtrain.data.select;
   exports midtrain.data.spi;
   exports midtrain.data.token;
+
+  // Jackson writes and reads the run statistics (records) reflectively.
+  opens midtrain.data.pipeline to
+      com.fasterxml.jackson.databind;
 
   uses midtrain.data.spi.FormatProvider;
   uses midtrain.data.spi.MixerProvider;

@@ -1,0 +1,69 @@
+package midtrain.data.dedup;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * Finds documents that repeat an earlier one, in input order, keeping the first of each group.
+ *
+ * <p>A deduplicator is stateful and not thread-safe: the pipeline feeds it batches in input order
+ * on one thread, which is what makes its output deterministic. It can write the keys it added since
+ * the last {@link #writeNewKeys} so that a resumed run rebuilds its state from completed shards.
+ */
+public interface Deduplicator {
+  /**
+   * Returns the method's id, used in statistics and lineage.
+   *
+   * @return {@code exact} or {@code minhash}
+   */
+  String id();
+
+  /**
+   * Returns the reason given to a duplicate.
+   *
+   * @return for example {@code exact-duplicate}
+   */
+  String reason();
+
+  /**
+   * Marks the live rows of a batch that duplicate an earlier document; live rows that are not
+   * duplicates are remembered for later batches.
+   *
+   * @param batch the documents; still owned by the caller
+   * @param alive which rows to consider; duplicates are set to false
+   * @return how many rows were marked
+   */
+  int apply(VectorSchemaRoot batch, boolean[] alive);
+
+  /**
+   * Returns the number of keys held.
+   *
+   * @return keys in memory
+   */
+  long keys();
+
+  /**
+   * Returns the bytes the key tables take now.
+   *
+   * @return bytes allocated
+   */
+  long memoryBytes();
+
+  /**
+   * Writes the keys added since the previous call, then forgets that they are new.
+   *
+   * @param out the stream
+   * @throws IOException when writing fails
+   */
+  void writeNewKeys(DataOutput out) throws IOException;
+
+  /**
+   * Adds keys written by {@link #writeNewKeys}, as when resuming after completed shards.
+   *
+   * @param in the stream
+   * @throws IOException when reading fails or the data is not this method's
+   */
+  void readKeys(DataInput in) throws IOException;
+}

@@ -1,0 +1,2 @@
+/** Deduplicator implementations and their primitive key tables. */
+package midtrain.data.internal.dedup;

@@ -1,0 +1,941 @@
+package midtrain.data.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import midtrain.data.DataException;
+import midtrain.data.DocumentBatch;
+import midtrain.data.decon.Decontaminator;
+import midtrain.data.dedup.Deduplicator;
+import midtrain.data.io.DocumentReader;
+import midtrain.data.io.DocumentWriter;
+import midtrain.data.io.Formats;
+import midtrain.data.io.ReaderOptions;
+import midtrain.data.io.Reject;
+import midtrain.data.io.RejectSink;
+import midtrain.data.rate.Rater;
+import midtrain.data.select.Quantile;
+import midtrain.data.select.Sampler;
+import midtrain.data.select.Selection;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * A curation pipeline: documents from input files through rating, filtering, sampling,
+ * deduplication and decontamination to output shards.
+ *
+ * <pre>{@code
+ * PipelineResult r = Pipeline.builder()
+ *     .inputs(List.of(Path.of("crawl-00.jsonl.zst"), Path.of("crawl-01.jsonl.zst")))
+ *     .rate(Raters.create("gopher-quality", Map.of()), Raters.create("c4", Map.of()))
+ *     .filterPassing(Raters.create("gopher-quality", Map.of()))
+ *     .filter("quality", Selection.parse("c4.pass == 1"))
+ *     .dedup("exact", Dedup.exact())
+ *     .outputDir(Path.of("curated"), ".jsonl.zst")
+ *     .build()
+ *     .run();
+ * }</pre>
+ *
+ * <p><b>Order and threads.</b> Inputs are read one at a time in the order given, in batches. Stages
+ * up to the first deduplication run on worker threads, several batches at once; the deduplication
+ * and everything after it run on one thread in input order. So the output is the same, byte for
+ * byte, whatever the thread count: the same input, configuration and seeds give the same files.
+ *
+ * <p><b>Output and resuming.</b> With {@link Builder#outputDir}, input {@code k} (in the order
+ * given) becomes output shard {@code part-0000k<suffix>}, written under a temporary name and
+ * renamed when complete; then a completion marker and the deduplication keys the shard added are
+ * written under {@code _state/}. A rerun with the same inputs and stages skips completed shards
+ * (reloading their keys and statistics) and redoes the rest, so a killed run finishes without
+ * losing or duplicating a document. A rerun whose inputs or stages differ is refused. Records the
+ * readers reject go to {@code _rejects/part-0000k.jsonl} with file, line and reason; with {@link
+ * Builder#keepRemoved}, removed documents go to {@code _removed/} with their lineage.
+ *
+ * <p><b>Accounting.</b> Every input record ends written, rejected by a reader, or removed by a
+ * stage with a reason; {@link PipelineResult#account()} prints the sum, and {@code stats.json}
+ * holds the per-stage figures.
+ *
+ * <p><b>Memory.</b> At most {@code 2 x threads} batches are in flight. Deduplication tables grow
+ * with the documents kept; {@link midtrain.data.dedup.Dedup#estimateBytes} says how much before a
+ * run, and a table that cannot grow fails with a message instead of exhausting the heap.
+ */
+public final class Pipeline {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final List<Path> inputs;
+  private final ReaderOptions readerOptions;
+  private final List<Stage> stages;
+  private final Path outputDir;
+  private final Path outputFile;
+  private final String suffix;
+  private final int threads;
+  private final int batchSize;
+  private final boolean keepRemoved;
+  private final PipelineListener listener;
+
+  private Pipeline(Builder b) {
+    this.inputs = List.copyOf(b.inputs);
+    this.readerOptions = b.readerOptions;
+    this.stages = List.copyOf(b.stages);
+    this.outputDir = b.outputDir;
+    this.outputFile = b.outputFile;
+    this.suffix = b.suffix;
+    this.threads = b.threads;
+    this.batchSize = b.batchSize;
+    this.keepRemoved = b.keepRemoved;
+    this.listener = b.listener;
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the stage names in order.
+   *
+   * @return the names
+   */
+  public List<String> stageNames() {
+    List<String> out = new ArrayList<>();
+    for (Stage s : stages) {
+      out.add(s.name);
+    }
+    return out;
+  }
+
+  /**
+   * Runs the pipeline to completion.
+   *
+   * @return what happened to every record
+   * @throws DataException on bad configuration, unreadable input or a refused resume, naming the
+   *     file
+   */
+  public PipelineResult run() {
+    try (BufferAllocator allocator = new RootAllocator()) {
+      PipelineResult r = runWith(allocator);
+      return r;
+    }
+  }
+
+  private PipelineResult runWith(BufferAllocator allocator) {
+    int firstSequential = stages.size();
+    for (int i = 0; i < stages.size(); i++) {
+      if (!stages.get(i).parallel()) {
+        firstSequential = i;
+        break;
+      }
+    }
+    Path state = outputDir == null ? null : outputDir.resolve("_state");
+    Map<String, Double> thresholds = new LinkedHashMap<>();
+    String fingerprint = fingerprint();
+    try {
+      if (state != null) {
+        Files.createDirectories(state);
+        Path fp = state.resolve("run.txt");
+        if (Files.exists(fp)) {
+          String old = Files.readString(fp, StandardCharsets.UTF_8);
+          if (!old.equals(fingerprint)) {
+            throw new DataException(
+                outputDir
+                    + " holds a run with other inputs or stages; resume only with the same"
+                    + " configuration, or use a new output directory.\nearlier:\n"
+                    + old
+                    + "\nnow:\n"
+                    + fingerprint);
+          }
+        } else {
+          writeAtomically(fp, fingerprint.getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads());
+      try {
+        calibrate(allocator, pool, firstSequential, state, thresholds);
+        return process(allocator, pool, firstSequential, state, thresholds);
+      } finally {
+        pool.shutdownNow();
+      }
+    } catch (IOException e) {
+      throw new DataException("pipeline output " + e.getMessage(), e);
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads() {
+    return r -> {
+      Thread t = new Thread(r, "midtrain-pipeline");
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  private String fingerprint() {
+    StringBuilder sb = new StringBuilder();
+    for (int k = 0; k < inputs.size(); k++) {
+      Path p = inputs.get(k);
+      long size;
+      try {
+        size = Files.size(p);
+      } catch (IOException e) {
+        throw new DataException(p + ": cannot read input (" + e.getMessage() + ")", e);
+      }
+      sb.append(String.format(java.util.Locale.ROOT, "input %05d %s %d%n", k, p, size));
+    }
+    for (Stage s : stages) {
+      sb.append("stage ").append(s.describe()).append('\n');
+    }
+    sb.append("suffix ").append(suffix).append('\n');
+    return sb.toString();
+  }
+
+  /** Fixes each quantile's threshold with a pass over the input through the stages before it. */
+  private void calibrate(
+      BufferAllocator allocator,
+      ExecutorService pool,
+      int firstSequential,
+      Path state,
+      Map<String, Double> thresholds)
+      throws IOException {
+    Map<String, Double> saved = new TreeMap<>();
+    Path file = state == null ? null : state.resolve("thresholds.json");
+    if (file != null && Files.exists(file)) {
+      for (Map.Entry<String, Object> e : readJsonMap(file).entrySet()) {
+        saved.put(e.getKey(), ((Number) e.getValue()).doubleValue());
+      }
+    }
+    for (int q = 0; q < stages.size(); q++) {
+      if (!(stages.get(q) instanceof Stages.QuantileFilter)) {
+        continue;
+      }
+      Stages.QuantileFilter qf = (Stages.QuantileFilter) stages.get(q);
+      if (q > firstSequential) {
+        throw new DataException("quantile '" + qf.name + "' must come before deduplication stages");
+      }
+      Double t = saved.get(qf.name);
+      if (t == null) {
+        t = computeThreshold(allocator, pool, q, qf);
+      }
+      qf.fix(t);
+      thresholds.put(qf.name, t);
+      if (file != null) {
+        writeAtomically(file, JSON.writeValueAsBytes(thresholds));
+      }
+    }
+  }
+
+  private double computeThreshold(
+      BufferAllocator allocator, ExecutorService pool, int q, Stages.QuantileFilter qf) {
+    float[] all = new float[1024];
+    int n = 0;
+    for (Path input : inputs) {
+      try (DocumentReader reader = Formats.openReader(input, readerOptions)) {
+        ArrayDeque<Future<Work>> inflight = new ArrayDeque<>();
+        boolean more = true;
+        while (more || !inflight.isEmpty()) {
+          while (more && inflight.size() < 2 * threads) {
+            Work w = readBatch(reader, allocator, r -> {});
+            if (w == null) {
+              more = false;
+              break;
+            }
+            inflight.add(
+                pool.submit(
+                    () -> {
+                      runStages(w, 0, q, allocator);
+                      qf.collect(w);
+                      return w;
+                    }));
+          }
+          if (!inflight.isEmpty()) {
+            try (Work w = take(inflight.poll(), inflight)) {
+              if (n + w.calibrated > all.length) {
+                all = Arrays.copyOf(all, Math.max(n + w.calibrated, all.length * 2));
+              }
+              System.arraycopy(w.calibration, 0, all, n, w.calibrated);
+              n += w.calibrated;
+            }
+          }
+        }
+      }
+    }
+    return qf.quantile.threshold(all, n);
+  }
+
+  private Work readBatch(DocumentReader reader, BufferAllocator allocator, RejectSink rejects) {
+    VectorSchemaRoot root = DocumentBatch.create(allocator);
+    long before = reader.records();
+    try {
+      int got = reader.read(root, batchSize, rejects);
+      if (got == 0 && reader.records() == before) {
+        root.close();
+        return null;
+      }
+      Work w = new Work(root, stages.size());
+      w.records = reader.records() - before;
+      w.readerRows = root.getRowCount();
+      w.bytesRead = reader.bytesRead();
+      return w;
+    } catch (RuntimeException e) {
+      root.close();
+      throw e;
+    }
+  }
+
+  private void runStages(Work w, int from, int to, BufferAllocator allocator) {
+    for (int s = from; s < to; s++) {
+      stages.get(s).run(w, s, allocator);
+    }
+  }
+
+  private static Work take(Future<Work> f, ArrayDeque<Future<Work>> rest) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      cancelAll(rest);
+      throw new DataException("pipeline interrupted", e);
+    } catch (ExecutionException e) {
+      cancelAll(rest);
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException) {
+        throw (RuntimeException) c;
+      }
+      if (c instanceof Error) {
+        throw (Error) c;
+      }
+      throw new DataException("pipeline stage failed: " + c, c);
+    }
+  }
+
+  private static void cancelAll(ArrayDeque<Future<Work>> rest) {
+    for (Future<Work> f : rest) {
+      try {
+        f.get().close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException e) {
+        // Already failing: the first error is the one reported.
+      }
+    }
+    rest.clear();
+  }
+
+  /** The running totals of a run. */
+  private final class Totals {
+    long records;
+    final Map<String, Long> rejected = new TreeMap<>();
+    final StageStats[] stats = new StageStats[stages.size()];
+    long written;
+    long writtenBytes;
+    long copies;
+    int skipped;
+
+    void add(ShardStats s) {
+      records += s.records;
+      s.rejected.forEach((k, v) -> rejected.merge(k, v, Long::sum));
+      for (int i = 0; i < stats.length; i++) {
+        stats[i] = stats[i] == null ? s.stages.get(i) : stats[i].plus(s.stages.get(i));
+      }
+      written += s.written;
+      writtenBytes += s.writtenBytes;
+      copies += s.copies;
+    }
+  }
+
+  /**
+   * The statistics of one shard, also its completion marker.
+   *
+   * @param input the input file
+   * @param records input records
+   * @param rejected reader rejects by reason
+   * @param stages per-stage statistics
+   * @param written documents written
+   * @param writtenBytes their text bytes
+   * @param copies extra copies from up-sampling
+   */
+  record ShardStats(
+      String input,
+      long records,
+      Map<String, Long> rejected,
+      List<StageStats> stages,
+      long written,
+      long writtenBytes,
+      long copies) {}
+
+  private PipelineResult process(
+      BufferAllocator allocator,
+      ExecutorService pool,
+      int firstSequential,
+      Path state,
+      Map<String, Double> thresholds)
+      throws IOException {
+    Totals totals = new Totals();
+    long totalBytes = 0;
+    for (Path p : inputs) {
+      totalBytes += Files.size(p);
+    }
+    long doneBytes = 0;
+    long doneRecords = 0;
+    DocumentWriter single = null;
+    RejectLog singleRejects = null;
+    if (outputFile != null) {
+      single = Formats.openWriter(outputFile);
+    }
+    boolean ok = false;
+    try {
+      for (int k = 0; k < inputs.size(); k++) {
+        Path input = inputs.get(k);
+        String part = String.format(java.util.Locale.ROOT, "part-%05d", k);
+        if (state != null) {
+          Path marker = state.resolve(part + ".done.json");
+          if (Files.exists(marker) && Files.exists(outputDir.resolve(part + suffix))) {
+            ShardStats s = JSON.readValue(marker.toFile(), ShardStats.class);
+            if (!s.input.equals(input.toString())) {
+              throw new DataException(
+                  marker
+                      + " belongs to input "
+                      + s.input
+                      + ", not "
+                      + input
+                      + "; refusing to resume");
+            }
+            loadKeys(state, part);
+            totals.add(s);
+            totals.skipped++;
+            doneBytes += Files.size(input);
+            doneRecords += s.records;
+            continue;
+          }
+        }
+        DocumentWriter out;
+        DocumentWriter removed = null;
+        RejectLog rejects;
+        if (single != null) {
+          out = single;
+          if (singleRejects == null) {
+            singleRejects = new RejectLog(null);
+          }
+          rejects = singleRejects;
+        } else {
+          Files.createDirectories(outputDir);
+          out = Formats.openWriter(outputDir.resolve(part + suffix));
+          if (keepRemoved) {
+            Files.createDirectories(outputDir.resolve("_removed"));
+            removed = Formats.openWriter(outputDir.resolve("_removed").resolve(part + suffix));
+          }
+          Files.createDirectories(outputDir.resolve("_rejects"));
+          rejects = new RejectLog(outputDir.resolve("_rejects").resolve(part + ".jsonl"));
+        }
+        ShardStats s;
+        try {
+          s =
+              processShard(
+                  input,
+                  allocator,
+                  pool,
+                  firstSequential,
+                  out,
+                  removed,
+                  rejects,
+                  doneRecords,
+                  doneBytes,
+                  totalBytes);
+          if (single == null) {
+            out.close();
+            if (removed != null) {
+              removed.close();
+            }
+            rejects.close();
+          }
+        } catch (RuntimeException | Error e) {
+          if (single == null) {
+            out.abort();
+            if (removed != null) {
+              removed.abort();
+            }
+            rejects.abort();
+          }
+          throw e;
+        }
+        if (state != null) {
+          saveKeys(state, part);
+          writeAtomically(state.resolve(part + ".done.json"), JSON.writeValueAsBytes(s));
+        }
+        totals.add(s);
+        doneBytes += Files.size(input);
+        doneRecords += s.records;
+      }
+      ok = true;
+    } finally {
+      if (single != null) {
+        if (ok) {
+          single.close();
+        } else {
+          single.abort();
+        }
+      }
+      if (singleRejects != null) {
+        singleRejects.close();
+      }
+    }
+    List<StageStats> list = new ArrayList<>();
+    for (int i = 0; i < stages.size(); i++) {
+      Stage st = stages.get(i);
+      list.add(
+          totals.stats[i] == null
+              ? new StageStats(st.name, st.kind, 0, 0, 0, 0, Map.of())
+              : totals.stats[i]);
+    }
+    PipelineResult result =
+        new PipelineResult(
+            totals.records,
+            totals.rejected,
+            list,
+            totals.written,
+            totals.writtenBytes,
+            totals.copies,
+            totals.skipped,
+            thresholds);
+    if (outputDir != null) {
+      writeAtomically(outputDir.resolve("stats.json"), JSON.writeValueAsBytes(result));
+      for (Stage st : stages) {
+        if (st instanceof Stages.Decon) {
+          writeAtomically(
+              outputDir.resolve("decontamination-" + st.name + ".json"),
+              ((Stages.Decon) st).report.toJson().getBytes(StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return result;
+  }
+
+  private ShardStats processShard(
+      Path input,
+      BufferAllocator allocator,
+      ExecutorService pool,
+      int firstSequential,
+      DocumentWriter out,
+      DocumentWriter removed,
+      RejectLog rejects,
+      long doneRecords,
+      long doneBytes,
+      long totalBytes) {
+    StageStats[] stats = new StageStats[stages.size()];
+    long records = 0;
+    long written = 0;
+    long writtenBytes = 0;
+    long copies = 0;
+    long rejectedBefore = rejects.total();
+    Map<String, Long> rejectedCounts = new TreeMap<>();
+    RejectSink sink =
+        r -> {
+          rejects.reject(r);
+          rejectedCounts.merge(r.reason(), 1L, Long::sum);
+        };
+    try (DocumentReader reader = Formats.openReader(input, readerOptions)) {
+      ArrayDeque<Future<Work>> inflight = new ArrayDeque<>();
+      boolean more = true;
+      while (more || !inflight.isEmpty()) {
+        while (more && inflight.size() < 2 * threads) {
+          Work w = readBatch(reader, allocator, sink);
+          if (w == null) {
+            more = false;
+            break;
+          }
+          inflight.add(
+              pool.submit(
+                  () -> {
+                    try {
+                      runStages(w, 0, firstSequential, allocator);
+                      return w;
+                    } catch (RuntimeException | Error e) {
+                      w.close();
+                      throw e;
+                    }
+                  }));
+        }
+        if (inflight.isEmpty()) {
+          break;
+        }
+        try (Work w = take(inflight.poll(), inflight)) {
+          runStages(w, firstSequential, stages.size(), allocator);
+          for (int s = 0; s < stages.size(); s++) {
+            if (stages.get(s) instanceof Stages.Decon) {
+              ((Stages.Decon) stages.get(s)).record(w, s);
+            }
+            stats[s] = stats[s] == null ? w.stats[s] : stats[s].plus(w.stats[s]);
+          }
+          records += w.records;
+          long[] wrote = write(w, out, removed, allocator);
+          written += wrote[0];
+          writtenBytes += wrote[1];
+          copies += w.rows() - w.readerRows;
+          if (listener != null) {
+            listener.progress(doneRecords + records, doneBytes + w.bytesRead, totalBytes);
+          }
+        }
+      }
+    }
+    List<StageStats> list = new ArrayList<>();
+    for (int i = 0; i < stages.size(); i++) {
+      Stage st = stages.get(i);
+      list.add(
+          stats[i] == null ? new StageStats(st.name, st.kind, 0, 0, 0, 0, Map.of()) : stats[i]);
+    }
+    if (rejects.total() - rejectedBefore != sum(rejectedCounts)) {
+      throw new IllegalStateException("reject count mismatch");
+    }
+    return new ShardStats(
+        input.toString(), records, rejectedCounts, list, written, writtenBytes, copies);
+  }
+
+  private static long sum(Map<String, Long> m) {
+    long n = 0;
+    for (long v : m.values()) {
+      n += v;
+    }
+    return n;
+  }
+
+  private long[] write(
+      Work w, DocumentWriter out, DocumentWriter removed, BufferAllocator allocator) {
+    List<Integer> kept = Work.indexes(w.alive, true, w.rows());
+    byte[] keptLineage = lineage(stages.size(), null);
+    long bytes = 0;
+    if (!kept.isEmpty()) {
+      int[] rows = new int[kept.size()];
+      byte[][] lin = new byte[rows.length][];
+      for (int r = 0; r < rows.length; r++) {
+        rows[r] = kept.get(r);
+        lin[r] = keptLineage;
+        bytes += w.textBytes(rows[r]);
+      }
+      try (VectorSchemaRoot root = Work.copyRows(w.root, rows, null, lin, allocator)) {
+        out.write(root);
+      }
+    }
+    if (removed != null) {
+      List<Integer> dead = Work.indexes(w.alive, false, w.rows());
+      if (!dead.isEmpty()) {
+        int[] rows = new int[dead.size()];
+        byte[][] lin = new byte[rows.length][];
+        for (int r = 0; r < rows.length; r++) {
+          rows[r] = dead.get(r);
+          lin[r] = lineage(w.diedAt[rows[r]], w.reason[rows[r]]);
+        }
+        try (VectorSchemaRoot root = Work.copyRows(w.root, rows, null, lin, allocator)) {
+          removed.write(root);
+        }
+      }
+    }
+    return new long[] {kept.size(), bytes};
+  }
+
+  /** A JSON array of the stages passed, then {@code "stage: reason"} when removed there. */
+  private byte[] lineage(int upTo, String reason) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < upTo; i++) {
+      sb.append(i == 0 ? "" : ",").append(quote(stages.get(i).name));
+    }
+    if (reason != null) {
+      sb.append(upTo == 0 ? "" : ",").append(quote(stages.get(upTo).name + ": removed: " + reason));
+    }
+    return sb.append(']').toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String quote(String s) {
+    try {
+      return JSON.writeValueAsString(s);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void saveKeys(Path state, String part) throws IOException {
+    for (int i = 0; i < stages.size(); i++) {
+      if (stages.get(i) instanceof Stages.Dedup) {
+        Deduplicator d = ((Stages.Dedup) stages.get(i)).dedup;
+        Path file = state.resolve(part + ".keys-" + i + ".bin");
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (OutputStream os = Files.newOutputStream(tmp);
+            DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(os))) {
+          d.writeNewKeys(out);
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      }
+    }
+  }
+
+  private void loadKeys(Path state, String part) throws IOException {
+    for (int i = 0; i < stages.size(); i++) {
+      if (stages.get(i) instanceof Stages.Dedup) {
+        Deduplicator d = ((Stages.Dedup) stages.get(i)).dedup;
+        Path file = state.resolve(part + ".keys-" + i + ".bin");
+        try (InputStream is = Files.newInputStream(file);
+            DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(is))) {
+          d.readKeys(in);
+        } catch (IOException e) {
+          throw new DataException(
+              file
+                  + ": cannot reload deduplication keys ("
+                  + e.getMessage()
+                  + "); delete "
+                  + state.resolve(part + ".done.json")
+                  + " to redo that shard",
+              e);
+        }
+      }
+    }
+  }
+
+  private static Map<String, Object> readJsonMap(Path file) throws IOException {
+    Map<String, Object> m = new TreeMap<>();
+    JSON.readTree(file.toFile())
+        .fields()
+        .forEachRemaining(e -> m.put(e.getKey(), e.getValue().numberValue()));
+    return m;
+  }
+
+  private static void writeAtomically(Path file, byte[] data) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.write(tmp, data);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Writes reader rejects as JSON lines, counting them. */
+  private static final class RejectLog implements RejectSink, AutoCloseable {
+    private final Path file;
+    private final Path tmp;
+    private final java.io.Writer out;
+    private long total;
+
+    RejectLog(Path file) throws IOException {
+      this.file = file;
+      this.tmp = file == null ? null : file.resolveSibling(file.getFileName() + ".tmp");
+      this.out = tmp == null ? null : Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void reject(Reject r) {
+      total++;
+      if (out == null) {
+        return;
+      }
+      try {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("file", r.file());
+        m.put("line", r.line());
+        m.put("reason", r.reason());
+        m.put("detail", r.detail());
+        out.write(new ObjectMapper().writeValueAsString(m));
+        out.write('\n');
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    long total() {
+      return total;
+    }
+
+    void abort() {
+      if (out != null) {
+        try {
+          out.close();
+          Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+          // Nothing to keep: the shard is redone on the next run.
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      if (out != null) {
+        try {
+          out.close();
+          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+  }
+
+  /** Builds a {@link Pipeline}. */
+  public static final class Builder {
+    private final List<Path> inputs = new ArrayList<>();
+    private ReaderOptions readerOptions = ReaderOptions.defaults();
+    private final List<Stage> stages = new ArrayList<>();
+    private Path outputDir;
+    private Path outputFile;
+    private String suffix = ".jsonl.zst";
+    private int threads = Runtime.getRuntime().availableProcessors();
+    private int batchSize = 1024;
+    private boolean keepRemoved;
+    private PipelineListener listener;
+
+    private Builder() {}
+
+    /** Adds input files, read in the order given. */
+    public Builder inputs(List<Path> files) {
+      for (Path p : files) {
+        inputs.add(Objects.requireNonNull(p, "input"));
+      }
+      return this;
+    }
+
+    /** Sets how records map to documents. */
+    public Builder readerOptions(ReaderOptions options) {
+      this.readerOptions = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /** Adds a stage that scores documents with raters. */
+    public Builder rate(Rater... raters) {
+      List<String> ids = new ArrayList<>();
+      for (Rater r : raters) {
+        ids.add(r.id());
+      }
+      stages.add(new Stages.Rate("rate:" + String.join(",", ids), Arrays.asList(raters)));
+      return this;
+    }
+
+    /** Adds a stage keeping documents a selection accepts; removed ones get the stage name. */
+    public Builder filter(String name, Selection selection) {
+      stages.add(new Stages.Filter(name, selection));
+      return this;
+    }
+
+    /**
+     * Adds a stage keeping documents a rule rater passed ({@code score.<id>.pass == 1}); removed
+     * ones get the rule they failed. The rater must have rated the batch in an earlier stage.
+     */
+    public Builder filterPassing(Rater rater) {
+      stages.add(new Stages.Verdict("pass:" + rater.id(), rater));
+      return this;
+    }
+
+    /** Adds a stage keeping a fraction of documents by score over the whole input. */
+    public Builder quantile(String name, Quantile quantile) {
+      stages.add(new Stages.QuantileFilter(name, quantile));
+      return this;
+    }
+
+    /** Adds a stage sampling documents by domain or source. */
+    public Builder sample(String name, Sampler sampler) {
+      stages.add(new Stages.Sample(name, sampler));
+      return this;
+    }
+
+    /** Adds a deduplication stage. */
+    public Builder dedup(String name, Deduplicator dedup) {
+      stages.add(new Stages.Dedup(name, dedup));
+      return this;
+    }
+
+    /** Adds a decontamination stage (report, drop or hybrid mode). */
+    public Builder decontaminate(String name, Decontaminator decon) {
+      stages.add(new Stages.Decon(name, decon));
+      return this;
+    }
+
+    /** Writes one shard per input into a directory, resumably. */
+    public Builder outputDir(Path dir, String fileSuffix) {
+      this.outputDir = Objects.requireNonNull(dir, "dir");
+      this.suffix = Objects.requireNonNull(fileSuffix, "suffix");
+      this.outputFile = null;
+      return this;
+    }
+
+    /** Writes everything into one file (not resumable; rejects are only counted). */
+    public Builder outputFile(Path file) {
+      this.outputFile = Objects.requireNonNull(file, "file");
+      this.outputDir = null;
+      return this;
+    }
+
+    /** Sets the worker threads (default: all cores). */
+    public Builder threads(int n) {
+      if (n < 1) {
+        throw new DataException("threads must be at least 1, got " + n);
+      }
+      this.threads = n;
+      return this;
+    }
+
+    /** Sets documents per batch (default 1024). */
+    public Builder batchSize(int n) {
+      if (n < 1) {
+        throw new DataException("batch size must be at least 1, got " + n);
+      }
+      this.batchSize = n;
+      return this;
+    }
+
+    /** Also writes removed documents, with their lineage, under {@code _removed/}. */
+    public Builder keepRemoved(boolean keep) {
+      this.keepRemoved = keep;
+      return this;
+    }
+
+    /** Receives progress. */
+    public Builder listener(PipelineListener l) {
+      this.listener = Objects.requireNonNull(l, "listener");
+      return this;
+    }
+
+    /** Builds the pipeline, checking that it has inputs and an output. */
+    public Pipeline build() {
+      if (inputs.isEmpty()) {
+        throw new DataException("pipeline has no input files");
+      }
+      if (outputDir == null && outputFile == null) {
+        throw new DataException("pipeline has no output: set outputDir or outputFile");
+      }
+      java.util.Set<String> names = new java.util.HashSet<>();
+      for (Stage s : stages) {
+        if (!names.add(s.name)) {
+          throw new DataException(
+              "two pipeline stages are named '" + s.name + "'; name them apart");
+        }
+      }
+      for (Path p : inputs) {
+        Formats.forPath(p);
+        if (!Files.isRegularFile(p)) {
+          throw new DataException(p + ": input file not found");
+        }
+      }
+      if (outputDir != null) {
+        Formats.forPath(Path.of("x" + suffix));
+      }
+      return new Pipeline(this);
+    }
+  }
+}

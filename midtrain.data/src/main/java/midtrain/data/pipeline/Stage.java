@@ -1,0 +1,56 @@
+package midtrain.data.pipeline;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.arrow.memory.BufferAllocator;
+
+/** One step of a pipeline; {@link #parallel()} stages run on worker threads, the rest in order. */
+abstract class Stage {
+  final String name;
+  final String kind;
+
+  Stage(String name, String kind) {
+    this.name = name;
+    this.kind = kind;
+  }
+
+  /** Whether batches may pass through this stage on several threads at once, in any order. */
+  abstract boolean parallel();
+
+  /** A stable description, part of the run's fingerprint for resuming. */
+  abstract String describe();
+
+  /**
+   * Processes the live rows of a batch: kills rows, replaces the root, or records side results.
+   *
+   * @param w the batch
+   * @param index this stage's index
+   * @param allocator for new vectors
+   */
+  abstract void process(Work w, int index, BufferAllocator allocator);
+
+  /** Runs the stage and records its statistics in the batch. */
+  final void run(Work w, int index, BufferAllocator allocator) {
+    long in = 0;
+    long bytesIn = 0;
+    for (int i = 0; i < w.rows(); i++) {
+      if (w.alive[i]) {
+        in++;
+        bytesIn += w.textBytes(i);
+      }
+    }
+    process(w, index, allocator);
+    long out = 0;
+    long bytesOut = 0;
+    Map<String, Long> removed = new TreeMap<>();
+    for (int i = 0; i < w.rows(); i++) {
+      if (w.alive[i]) {
+        out++;
+        bytesOut += w.textBytes(i);
+      } else if (w.diedAt[i] == index) {
+        removed.merge(w.reason[i], 1L, Long::sum);
+      }
+    }
+    w.stats[index] = new StageStats(name, kind, in, bytesIn, out, bytesOut, removed);
+  }
+}

@@ -1,0 +1,65 @@
+package midtrain.data.pipeline;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * What one stage did: documents and text bytes in and out, and documents removed per reason.
+ *
+ * @param stage the stage name
+ * @param kind the stage kind ({@code read}, {@code rate}, {@code filter}, {@code quantile}, {@code
+ *     sample}, {@code dedup}, {@code decontaminate})
+ * @param docsIn documents that reached the stage
+ * @param bytesIn their text bytes (UTF-8)
+ * @param docsOut documents it passed on (for {@code sample}, copies included)
+ * @param bytesOut their text bytes
+ * @param removed documents removed, by reason, sorted by reason
+ */
+public record StageStats(
+    String stage,
+    String kind,
+    long docsIn,
+    long bytesIn,
+    long docsOut,
+    long bytesOut,
+    Map<String, Long> removed) {
+  /** Copies the map. */
+  public StageStats {
+    Objects.requireNonNull(stage, "stage");
+    Objects.requireNonNull(kind, "kind");
+    removed = java.util.Collections.unmodifiableMap(new TreeMap<>(removed));
+  }
+
+  /**
+   * Returns the documents removed for any reason.
+   *
+   * @return the sum of {@link #removed()}
+   */
+  public long removedTotal() {
+    long n = 0;
+    for (long v : removed.values()) {
+      n += v;
+    }
+    return n;
+  }
+
+  /**
+   * Adds another count of the same stage.
+   *
+   * @param o the other count
+   * @return the sum
+   */
+  public StageStats plus(StageStats o) {
+    Map<String, Long> m = new TreeMap<>(removed);
+    o.removed.forEach((k, v) -> m.merge(k, v, Long::sum));
+    return new StageStats(
+        stage,
+        kind,
+        docsIn + o.docsIn,
+        bytesIn + o.bytesIn,
+        docsOut + o.docsOut,
+        bytesOut + o.bytesOut,
+        m);
+  }
+}

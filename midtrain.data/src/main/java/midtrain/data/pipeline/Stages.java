@@ -1,0 +1,409 @@
+package midtrain.data.pipeline;
+
+import java.util.ArrayList;
+import java.util.List;
+import midtrain.data.DataException;
+import midtrain.data.DocumentBatch;
+import midtrain.data.decon.DeconMode;
+import midtrain.data.decon.Decontaminator;
+import midtrain.data.decon.DocumentResult;
+import midtrain.data.dedup.Deduplicator;
+import midtrain.data.rate.Rater;
+import midtrain.data.rate.Raters;
+import midtrain.data.select.Quantile;
+import midtrain.data.select.Sampler;
+import midtrain.data.select.Selection;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.FloatingPointVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/** The built-in stages. */
+final class Stages {
+  private Stages() {}
+
+  /** Adds score columns. */
+  static final class Rate extends Stage {
+    final List<Rater> raters;
+
+    Rate(String name, List<Rater> raters) {
+      super(name, "rate");
+      this.raters = List.copyOf(raters);
+    }
+
+    @Override
+    boolean parallel() {
+      return true;
+    }
+
+    @Override
+    String describe() {
+      List<String> ids = new ArrayList<>();
+      for (Rater r : raters) {
+        ids.add(r.id() + Raters.columns(r));
+      }
+      return "rate " + ids;
+    }
+
+    @Override
+    void process(Work w, int index, BufferAllocator allocator) {
+      w.root = Raters.apply(w.root, raters, allocator);
+    }
+  }
+
+  /** Keeps rows a selection accepts. */
+  static final class Filter extends Stage {
+    final Selection selection;
+
+    Filter(String name, Selection selection) {
+      super(name, "filter");
+      this.selection = selection;
+    }
+
+    @Override
+    boolean parallel() {
+      return true;
+    }
+
+    @Override
+    String describe() {
+      return "filter " + name + ": " + selection.expression();
+    }
+
+    @Override
+    void process(Work w, int index, BufferAllocator allocator) {
+      boolean[] keep = new boolean[w.rows()];
+      selection.test(w.root, keep);
+      for (int i = 0; i < keep.length; i++) {
+        if (w.alive[i] && !keep[i]) {
+          w.kill(i, index, name);
+        }
+      }
+    }
+  }
+
+  /** Keeps rows a rule rater passed, naming the failed rule for the others. */
+  static final class Verdict extends Stage {
+    final Rater rater;
+
+    Verdict(String name, Rater rater) {
+      super(name, "filter");
+      if (!rater.outputs().contains("pass")) {
+        throw new DataException(
+            "filter on rater '"
+                + rater.id()
+                + "' needs a 'pass' output; it has "
+                + rater.outputs());
+      }
+      this.rater = rater;
+    }
+
+    @Override
+    boolean parallel() {
+      return true;
+    }
+
+    @Override
+    String describe() {
+      return "verdict " + rater.id();
+    }
+
+    @Override
+    void process(Work w, int index, BufferAllocator allocator) {
+      List<String> cols = Raters.columns(rater);
+      FloatingPointVector[] v = new FloatingPointVector[cols.size()];
+      int pass = rater.outputs().indexOf("pass");
+      for (int k = 0; k < v.length; k++) {
+        FieldVector f = w.root.getVector(cols.get(k));
+        if (!(f instanceof FloatingPointVector)) {
+          throw new DataException(
+              "filter on rater '"
+                  + rater.id()
+                  + "' needs column "
+                  + cols.get(k)
+                  + ": rate with it before filtering");
+        }
+        v[k] = (FloatingPointVector) f;
+      }
+      float[] row = new float[v.length];
+      for (int i = 0; i < w.rows(); i++) {
+        if (!w.alive[i]) {
+          continue;
+        }
+        if (!v[pass].isNull(i) && v[pass].getValueAsDouble(i) == 1.0) {
+          continue;
+        }
+        for (int k = 0; k < v.length; k++) {
+          row[k] = v[k].isNull(i) ? Float.NaN : (float) v[k].getValueAsDouble(i);
+        }
+        String why = rater.verdict(row);
+        w.kill(i, index, why.isEmpty() ? rater.id() : why);
+      }
+    }
+  }
+
+  /** Keeps the top or bottom fraction by a score, once calibrated. */
+  static final class QuantileFilter extends Stage {
+    final Quantile quantile;
+    Selection fixed;
+    double threshold = Double.NaN;
+
+    QuantileFilter(String name, Quantile quantile) {
+      super(name, "quantile");
+      this.quantile = quantile;
+    }
+
+    void fix(double t) {
+      threshold = t;
+      fixed = quantile.selection(t);
+    }
+
+    @Override
+    boolean parallel() {
+      return true;
+    }
+
+    @Override
+    String describe() {
+      return "quantile " + name + ": " + quantile;
+    }
+
+    /** Collects the live rows' scores for calibration. */
+    void collect(Work w) {
+      FieldVector f = w.root.getVector(quantile.column());
+      if (!(f instanceof FloatingPointVector)) {
+        throw new DataException(
+            "quantile '"
+                + name
+                + "' reads column "
+                + quantile.column()
+                + ", which no earlier stage adds");
+      }
+      FloatingPointVector v = (FloatingPointVector) f;
+      float[] out = new float[w.rows()];
+      int n = 0;
+      for (int i = 0; i < w.rows(); i++) {
+        if (w.alive[i]) {
+          out[n++] = v.isNull(i) ? Float.NaN : (float) v.getValueAsDouble(i);
+        }
+      }
+      w.calibration = out;
+      w.calibrated = n;
+    }
+
+    @Override
+    void process(Work w, int index, BufferAllocator allocator) {
+      if (fixed == null) {
+        throw new IllegalStateException("quantile " + name + " not calibrated");
+      }
+      boolean[] keep = new boolean[w.rows()];
+      fixed.test(w.root, keep);
+      for (int i = 0; i < keep.length; i++) {
+        if (w.alive[i] && !keep[i]) {
+          w.kill(i, index, name);
+        }
+      }
+    }
+  }
+
+  /** Drops or repeats rows by a per-domain or per-source factor. */
+  static final class Sample extends Stage {
+    final Sampler sampler;
+
+    Sample(String name, Sampler sampler) {
+      super(name, "sample");
+      this.sampler = sampler;
+    }
+
+    @Override
+    boolean parallel() {
+      return true;
+    }
+
+    @Override
+    String describe() {
+      return "sample "
+          + (sampler.bySource() ? "source " : "domain ")
+          + sampler.factors()
+          + " default "
+          + sampler.defaultFactor()
+          + " seed "
+          + sampler.seed();
+    }
+
+    @Override
+    void process(Work w, int index, BufferAllocator allocator) {
+      VarCharVector key =
+          DocumentBatch.utf8(
+              w.root, sampler.bySource() ? DocumentBatch.SOURCE : DocumentBatch.DOMAIN);
+      VarCharVector ids = DocumentBatch.utf8(w.root, DocumentBatch.ID);
+      List<int[]> plan = new ArrayList<>(); // {source row, copy number, copies}
+      for (int i = 0; i < w.rows(); i++) {
+        if (!w.alive[i]) {
+          plan.add(new int[] {i, 0, -1});
+          continue;
+        }
+        String id = DocumentBatch.string(ids, i);
+        int c = sampler.copies(DocumentBatch.string(key, i), id);
+        if (c == 0) {
+          plan.add(new int[] {i, 0, 0});
+        }
+        for (int k = 0; k < c; k++) {
+          plan.add(new int[] {i, k, c});
+        }
+      }
+      if (plan.size() == w.rows() && noChange(plan)) {
+        for (int[] p : plan) {
+          if (p[2] == 0) {
+            w.kill(p[0], index, name);
+          }
+        }
+        return;
+      }
+      int[] rows = new int[plan.size()];
+      String[] newIds = new String[plan.size()];
+      boolean[] alive = new boolean[plan.size()];
+      int[] diedAt = new int[plan.size()];
+      String[] reason = new String[plan.size()];
+      for (int r = 0; r < rows.length; r++) {
+        int[] p = plan.get(r);
+        rows[r] = p[0];
+        if (p[1] > 0) {
+          newIds[r] = DocumentBatch.string(ids, p[0]) + "#" + p[1];
+        }
+        if (p[2] == -1) {
+          alive[r] = false;
+          diedAt[r] = w.diedAt[p[0]];
+          reason[r] = w.reason[p[0]];
+        } else if (p[2] == 0) {
+          alive[r] = false;
+          diedAt[r] = index;
+          reason[r] = name;
+        } else {
+          alive[r] = true;
+          diedAt[r] = -1;
+        }
+      }
+      VectorSchemaRoot copy = Work.copyRows(w.root, rows, newIds, null, allocator);
+      w.root.close();
+      w.root = copy;
+      w.alive = alive;
+      w.diedAt = diedAt;
+      w.reason = reason;
+    }
+
+    private static boolean noChange(List<int[]> plan) {
+      for (int[] p : plan) {
+        if (p[2] > 1) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** Removes duplicates of earlier documents, in input order. */
+  static final class Dedup extends Stage {
+    final Deduplicator dedup;
+
+    Dedup(String name, Deduplicator dedup) {
+      super(name, "dedup");
+      this.dedup = dedup;
+    }
+
+    @Override
+    boolean parallel() {
+      return false;
+    }
+
+    @Override
+    String describe() {
+      return "dedup " + dedup.id() + " " + name;
+    }
+
+    @Override
+    void process(Work w, int index, BufferAllocator allocator) {
+      boolean[] before = w.alive.clone();
+      dedup.apply(w.root, w.alive);
+      for (int i = 0; i < before.length; i++) {
+        if (before[i] && !w.alive[i]) {
+          w.alive[i] = true;
+          w.kill(i, index, dedup.reason());
+        }
+      }
+    }
+  }
+
+  /** Drops (or only reports) documents that contain benchmark n-grams. */
+  static final class Decon extends Stage {
+    final Decontaminator decon;
+    final midtrain.data.decon.DeconReport report;
+
+    Decon(String name, Decontaminator decon) {
+      super(name, "decontaminate");
+      if (decon.mode() != DeconMode.DROP
+          && decon.mode() != DeconMode.HYBRID
+          && decon.mode() != DeconMode.REPORT) {
+        throw new DataException(
+            "decontamination stage '"
+                + name
+                + "': mode "
+                + decon.mode()
+                + " is not available in the pipeline (use report, drop or hybrid; flag and janitor"
+                + " run with `midtrain decontaminate`)");
+      }
+      this.decon = decon;
+      this.report = new midtrain.data.decon.DeconReport(decon);
+    }
+
+    /** Records a drained batch's results in input order. */
+    void record(Work w, int index) {
+      Object[] out = w.side[index];
+      if (out == null) {
+        return;
+      }
+      // Results were kept with their ids, since a later stage may rebuild the rows.
+      for (int i = 0; i < out.length; i += 2) {
+        report.record((String) out[i], false, (DocumentResult) out[i + 1]);
+      }
+    }
+
+    @Override
+    boolean parallel() {
+      return true;
+    }
+
+    @Override
+    String describe() {
+      return "decontaminate "
+          + name
+          + " "
+          + decon.mode()
+          + " n="
+          + decon.index().n()
+          + " ngrams="
+          + decon.index().distinctNgrams();
+    }
+
+    @Override
+    void process(Work w, int index, BufferAllocator allocator) {
+      VarCharVector text = DocumentBatch.utf8(w.root, DocumentBatch.TEXT);
+      VarCharVector ids = DocumentBatch.utf8(w.root, DocumentBatch.ID);
+      List<Object> out = new ArrayList<>();
+      for (int i = 0; i < w.rows(); i++) {
+        if (!w.alive[i]) {
+          continue;
+        }
+        byte[] b = text.isNull(i) ? new byte[0] : text.get(i);
+        DocumentResult d = decon.scan(b, 0, b.length);
+        out.add(DocumentBatch.string(ids, i));
+        out.add(d);
+        if (d.dropped() && decon.mode() != DeconMode.REPORT) {
+          w.kill(i, index, "contaminated");
+        }
+      }
+      w.side[index] = out.toArray();
+    }
+  }
+}
