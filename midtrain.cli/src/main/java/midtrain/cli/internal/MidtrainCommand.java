@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
       InitModelCommand.class,
       RopeCommand.class,
       AverageCommand.class,
+      CurateCommand.class,
+      RateCommand.class,
       DecontaminateCommand.class,
       TrainCommand.class,
       CommandLine.HelpCommand.class

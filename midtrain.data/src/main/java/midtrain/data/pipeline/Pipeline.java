@@ -89,6 +89,7 @@ public final class Pipeline {
   private final List<Stage> stages;
   private final Path outputDir;
   private final Path outputFile;
+  private final String outputFormat;
   private final String suffix;
   private final int threads;
   private final int batchSize;
@@ -101,6 +102,7 @@ public final class Pipeline {
     this.stages = List.copyOf(b.stages);
     this.outputDir = b.outputDir;
     this.outputFile = b.outputFile;
+    this.outputFormat = b.outputFormat;
     this.suffix = b.suffix;
     this.threads = b.threads;
     this.batchSize = b.batchSize;
@@ -405,7 +407,10 @@ public final class Pipeline {
     DocumentWriter single = null;
     RejectLog singleRejects = null;
     if (outputFile != null) {
-      single = Formats.openWriter(outputFile);
+      single =
+          outputFormat == null
+              ? Formats.openWriter(outputFile)
+              : Formats.get(outputFormat).openWriter(outputFile);
     }
     boolean ok = false;
     try {
@@ -795,6 +800,7 @@ public final class Pipeline {
     private final List<Stage> stages = new ArrayList<>();
     private Path outputDir;
     private Path outputFile;
+    private String outputFormat;
     private String suffix = ".jsonl.zst";
     private int threads = Runtime.getRuntime().availableProcessors();
     private int batchSize = 1024;
@@ -878,6 +884,17 @@ public final class Pipeline {
     public Builder outputFile(Path file) {
       this.outputFile = Objects.requireNonNull(file, "file");
       this.outputDir = null;
+      this.outputFormat = null;
+      return this;
+    }
+
+    /** Writes everything into one file of a named format, whatever its file name says. */
+    public Builder outputFile(Path file, String formatId) {
+      outputFile(file);
+      if (!Formats.get(formatId).canWrite()) {
+        throw new DataException("format '" + formatId + "' cannot be written");
+      }
+      this.outputFormat = formatId;
       return this;
     }
 

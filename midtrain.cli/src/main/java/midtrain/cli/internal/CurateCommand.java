@@ -1,0 +1,127 @@
+package midtrain.cli.internal;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import midtrain.data.pipeline.Pipeline;
+import midtrain.data.pipeline.PipelineConfig;
+import midtrain.data.pipeline.PipelineResult;
+import midtrain.data.pipeline.StageStats;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code midtrain curate}: runs a curation pipeline from a YAML or JSON file. */
+@Command(
+    name = "curate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs a curation pipeline (read, rate, filter, sample, dedup, decontaminate) from a YAML or"
+          + " JSON config; resumable per input shard; prints per-stage statistics and the"
+          + " account in = out + rejected + removed."
+    })
+public final class CurateCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      required = true,
+      paramLabel = "FILE",
+      description =
+          "The pipeline (.yaml, .yml or .json); relative paths in it are resolved"
+              + " against its folder.")
+  Path config;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "Worker threads, overriding the config (default: all cores).")
+  Integer threads;
+
+  @Option(
+      names = "--progress",
+      negatable = true,
+      description = "Show a progress bar (default: only on a terminal).")
+  Boolean progress;
+
+  @Override
+  public Integer call() {
+    Map<String, Object> cfg = Inputs.objectFile("--config", config);
+    Path base = config.toAbsolutePath().getParent();
+    Pipeline.Builder b = PipelineConfig.parse(cfg, base);
+    if (threads != null) {
+      b.threads(threads);
+    }
+    boolean bar = progress != null ? progress : System.console() != null;
+    PrintWriter out = spec.commandLine().getOut();
+    PipelineResult r;
+    if (bar) {
+      try (ProgressBar pb =
+          new ProgressBarBuilder()
+              .setTaskName("curate")
+              .setStyle(ProgressBarStyle.ASCII)
+              .setUnit(" MB", 1 << 20)
+              .showSpeed()
+              .setInitialMax(1)
+              .build()) {
+        b.listener(
+            (docs, bytes, total) -> {
+              pb.maxHint(total);
+              pb.stepTo(bytes);
+              pb.setExtraMessage(String.format(Locale.ROOT, "%,d docs", docs));
+            });
+        r = b.build().run();
+      }
+    } else {
+      r = b.build().run();
+    }
+    print(out, r);
+    return r.balanced() ? 0 : 1;
+  }
+
+  /** Prints the per-stage table and the account. */
+  static void print(PrintWriter out, PipelineResult r) {
+    if (r.shardsSkipped() > 0) {
+      out.printf(Locale.ROOT, "resumed: %d shard(s) already complete%n", r.shardsSkipped());
+    }
+    out.printf(
+        Locale.ROOT,
+        "%-28s %12s %12s %12s  %s%n",
+        "stage",
+        "docs in",
+        "docs out",
+        "removed",
+        "reasons");
+    out.printf(
+        Locale.ROOT,
+        "%-28s %,12d %,12d %,12d  %s%n",
+        "read",
+        r.records(),
+        r.records() - r.rejectedTotal(),
+        r.rejectedTotal(),
+        r.rejected());
+    for (StageStats s : r.stages()) {
+      out.printf(
+          Locale.ROOT,
+          "%-28s %,12d %,12d %,12d  %s%n",
+          s.stage(),
+          s.docsIn(),
+          s.docsOut(),
+          s.removedTotal(),
+          s.removed().isEmpty() ? "" : s.removed());
+    }
+    r.thresholds().forEach((k, v) -> out.printf(Locale.ROOT, "quantile %s: threshold %s%n", k, v));
+    out.printf(
+        Locale.ROOT,
+        "written %,d documents (%,d text bytes)%n%s%n",
+        r.written(),
+        r.writtenBytes(),
+        r.account());
+    out.flush();
+  }
+}

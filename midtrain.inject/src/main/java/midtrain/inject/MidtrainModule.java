@@ -1,0 +1,54 @@
+package midtrain.inject;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.TypeLiteral;
+import com.google.inject.multibindings.MapBinder;
+import com.google.inject.multibindings.Multibinder;
+import java.util.Map;
+import java.util.function.Function;
+import midtrain.data.io.Formats;
+import midtrain.data.mix.Mixers;
+import midtrain.data.rate.Raters;
+import midtrain.data.spi.FormatProvider;
+import midtrain.data.spi.MixerProvider;
+import midtrain.data.spi.RaterProvider;
+import midtrain.sched.Schedules;
+import midtrain.sched.spi.ScheduleProvider;
+
+/**
+ * Binds every discovered midtrain provider into a {@code Set<XxxProvider>} multibinder and a {@code
+ * Map<String, XxxProvider>} map binder keyed by {@code id()}.
+ *
+ * <p>Discovery is midtrain's own ({@link Raters#providers()} and friends), so duplicate ids fail
+ * exactly as they do without Guice. Other Guice modules may add providers of their own to the same
+ * binders ({@code Multibinder.newSetBinder(binder(), RaterProvider.class).addBinding()...}); a
+ * provider added that way is visible to injected code, not to midtrain's static registries.
+ *
+ * <pre>{@code
+ * Injector injector = Guice.createInjector(new MidtrainModule());
+ * Map<String, RaterProvider> raters =
+ *     injector.getInstance(Key.get(new TypeLiteral<Map<String, RaterProvider>>() {}));
+ * }</pre>
+ */
+public final class MidtrainModule extends AbstractModule {
+  /** Creates the module. */
+  public MidtrainModule() {}
+
+  @Override
+  protected void configure() {
+    bindAll(RaterProvider.class, Raters.providers(), RaterProvider::id);
+    bindAll(MixerProvider.class, Mixers.providers(), MixerProvider::id);
+    bindAll(FormatProvider.class, Formats.providers(), FormatProvider::id);
+    bindAll(ScheduleProvider.class, Schedules.providers(), ScheduleProvider::id);
+  }
+
+  private <T> void bindAll(Class<T> type, Map<String, ? extends T> found, Function<T, String> id) {
+    Multibinder<T> set = Multibinder.newSetBinder(binder(), type);
+    MapBinder<String, T> map =
+        MapBinder.newMapBinder(binder(), TypeLiteral.get(String.class), TypeLiteral.get(type));
+    for (T p : found.values()) {
+      set.addBinding().toInstance(p);
+      map.addBinding(id.apply(p)).toInstance(p);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Guice bindings for midtrain's service providers. */
+package midtrain.inject;

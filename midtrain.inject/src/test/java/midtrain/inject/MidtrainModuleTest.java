@@ -1,0 +1,66 @@
+package midtrain.inject;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
+import com.google.inject.multibindings.MapBinder;
+import java.util.Map;
+import java.util.Set;
+import midtrain.data.mix.Mixer;
+import midtrain.data.mix.Mixers;
+import midtrain.data.spi.MixerProvider;
+import midtrain.sched.Schedules;
+import midtrain.sched.spi.ScheduleProvider;
+import org.junit.jupiter.api.Test;
+
+class MidtrainModuleTest {
+  @Test
+  void bindsEveryDiscoveredProviderBySetAndById() {
+    Injector injector = Guice.createInjector(new MidtrainModule());
+    Map<String, MixerProvider> mixers =
+        injector.getInstance(Key.get(new TypeLiteral<Map<String, MixerProvider>>() {}));
+    assertEquals(Mixers.providers().keySet(), mixers.keySet());
+    assertSame(Mixers.providers().get("ratio"), mixers.get("ratio"));
+    Set<ScheduleProvider> schedules =
+        injector.getInstance(Key.get(new TypeLiteral<Set<ScheduleProvider>>() {}));
+    assertEquals(Schedules.providers().size(), schedules.size());
+    assertTrue(Schedules.providers().containsKey("wsd"));
+  }
+
+  @Test
+  void otherModulesAddTheirOwnProviders() {
+    MixerProvider mine =
+        new MixerProvider() {
+          @Override
+          public String id() {
+            return "mine";
+          }
+
+          @Override
+          public Mixer create(Map<String, Double> params) {
+            return Mixers.create("ratio", Map.of());
+          }
+        };
+    Injector injector =
+        Guice.createInjector(
+            new MidtrainModule(),
+            new AbstractModule() {
+              @Override
+              protected void configure() {
+                MapBinder.newMapBinder(binder(), String.class, MixerProvider.class)
+                    .addBinding("mine")
+                    .toInstance(mine);
+              }
+            });
+    Map<String, MixerProvider> mixers =
+        injector.getInstance(Key.get(new TypeLiteral<Map<String, MixerProvider>>() {}));
+    assertSame(mine, mixers.get("mine"));
+    assertEquals(Mixers.providers().size() + 1, mixers.size());
+  }
+}
