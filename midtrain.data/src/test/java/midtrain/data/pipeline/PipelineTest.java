@@ -1,0 +1,273 @@
+package midtrain.data.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import midtrain.data.DataException;
+import midtrain.data.DocumentBatch;
+import midtrain.data.dedup.Dedup;
+import midtrain.data.rate.Rater;
+import midtrain.data.select.Quantile;
+import midtrain.data.select.Sampler;
+import midtrain.data.select.Selection;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PipelineTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Scores word count; passes documents of at least 3 words. Can be told to fail on a word. */
+  static final class Words implements Rater {
+    static volatile String failOn = null;
+
+    @Override
+    public String id() {
+      return "words";
+    }
+
+    @Override
+    public List<String> outputs() {
+      return List.of("count", "pass");
+    }
+
+    @Override
+    public void rate(VectorSchemaRoot batch, float[][] scores) {
+      VarCharVector t = DocumentBatch.utf8(batch, DocumentBatch.TEXT);
+      for (int i = 0; i < batch.getRowCount(); i++) {
+        String s = DocumentBatch.string(t, i);
+        if (failOn != null && s.contains(failOn)) {
+          throw new IllegalStateException("simulated crash on " + failOn);
+        }
+        int n = s.isBlank() ? 0 : s.trim().split("\\s+").length;
+        scores[0][i] = n;
+        scores[1][i] = n >= 3 ? 1 : 0;
+      }
+    }
+
+    @Override
+    public String verdict(float[] row) {
+      return row[1] == 1 ? "" : "too_few_words";
+    }
+  }
+
+  static Path jsonl(Path dir, String name, List<String> lines) throws IOException {
+    Path p = dir.resolve(name);
+    Files.write(p, lines, StandardCharsets.UTF_8);
+    return p;
+  }
+
+  static String doc(String id, String text, String domain) throws IOException {
+    return JSON.writeValueAsString(Map.of("id", id, "text", text, "domain", domain));
+  }
+
+  static List<JsonNode> read(Path file) throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      out.add(JSON.readTree(line));
+    }
+    return out;
+  }
+
+  static List<Path> corpus(Path dir) throws IOException {
+    Path a =
+        jsonl(
+            dir,
+            "a.jsonl",
+            List.of(
+                doc("a1", "the quick brown fox", "web"),
+                doc("a2", "too short", "web"),
+                "{not json",
+                doc("a3", "The quick, brown FOX!", "web"),
+                doc("a4", "two plus two is four", "math")));
+    Path b =
+        jsonl(
+            dir,
+            "b.jsonl",
+            List.of(
+                doc("b1", "the quick brown fox", "web"),
+                doc("b2", "a fresh document about rivers", "web"),
+                doc("b3", "one more fresh web page here", "web")));
+    return List.of(a, b);
+  }
+
+  static Pipeline.Builder standard(List<Path> in, Path out) {
+    Rater words = new Words();
+    return Pipeline.builder()
+        .inputs(in)
+        .rate(words)
+        .filterPassing(words)
+        .filter("not-rivers", Selection.parse("words.count < 5 or domain != web"))
+        .dedup("exact", Dedup.exact())
+        .outputDir(out, ".jsonl")
+        .keepRemoved(true)
+        .batchSize(2)
+        .threads(2);
+  }
+
+  @Test
+  void everyRecordIsWrittenRejectedOrRemovedWithAReason(@TempDir Path dir) throws IOException {
+    Words.failOn = null;
+    Path out = dir.resolve("out");
+    PipelineResult r = standard(corpus(dir), out).build().run();
+    assertEquals(8, r.records());
+    assertEquals(Map.of("malformed-json", 1L), r.rejected());
+    assertTrue(r.balanced(), r.account());
+    List<JsonNode> a = read(out.resolve("part-00000.jsonl"));
+    List<JsonNode> b = read(out.resolve("part-00001.jsonl"));
+    List<String> ids = new ArrayList<>();
+    a.forEach(n -> ids.add(n.get("id").asText()));
+    b.forEach(n -> ids.add(n.get("id").asText()));
+    // a2 is short, a3 and b1 repeat a1 after normalization, b2/b3 are long web pages.
+    assertEquals(List.of("a1", "a4"), ids);
+    assertEquals(4f, a.get(0).get("score.words.count").floatValue());
+    assertTrue(a.get(0).get("lineage").toString().contains("exact"), a.get(0).toString());
+    StageStats pass = r.stages().get(1);
+    assertEquals(Map.of("too_few_words", 1L), pass.removed());
+    assertEquals(Map.of("not-rivers", 2L), r.stages().get(2).removed());
+    assertEquals(Map.of("exact-duplicate", 2L), r.stages().get(3).removed());
+    // Removed documents are kept with the stage and reason in their lineage.
+    List<JsonNode> removed = read(out.resolve("_removed").resolve("part-00000.jsonl"));
+    assertTrue(
+        removed.stream().anyMatch(n -> n.get("lineage").toString().contains("too_few_words")),
+        removed.toString());
+    List<JsonNode> rejects = read(out.resolve("_rejects").resolve("part-00000.jsonl"));
+    assertEquals(1, rejects.size());
+    assertEquals(3, rejects.get(0).get("line").asLong());
+    assertTrue(rejects.get(0).get("file").asText().endsWith("a.jsonl"));
+    JsonNode stats = JSON.readTree(out.resolve("stats.json").toFile());
+    assertEquals(8, stats.get("records").asLong());
+  }
+
+  static List<Path> bigCorpus(Path dir, int files, int docs) throws IOException {
+    SplittableRandom rnd = new SplittableRandom(9);
+    List<Path> in = new ArrayList<>();
+    for (int f = 0; f < files; f++) {
+      List<String> lines = new ArrayList<>();
+      for (int d = 0; d < docs; d++) {
+        int words = rnd.nextInt(1, 8);
+        StringBuilder sb = new StringBuilder();
+        for (int w = 0; w < words; w++) {
+          sb.append(w == 0 ? "" : " ").append("w").append(rnd.nextInt(30));
+        }
+        lines.add(doc("f" + f + "-" + d, sb.toString(), rnd.nextBoolean() ? "web" : "math"));
+      }
+      in.add(jsonl(dir, "in-" + f + ".jsonl", lines));
+    }
+    return in;
+  }
+
+  static byte[] concat(Path out, int files) throws IOException {
+    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+    for (int f = 0; f < files; f++) {
+      all.write(Files.readAllBytes(out.resolve(String.format("part-%05d.jsonl", f))));
+    }
+    return all.toByteArray();
+  }
+
+  @Test
+  void outputIsByteIdenticalWhateverTheThreadsAndBatchSize(@TempDir Path dir) throws IOException {
+    Words.failOn = null;
+    List<Path> in = bigCorpus(dir, 3, 400);
+    standard(in, dir.resolve("one")).threads(1).batchSize(1000).build().run();
+    PipelineResult r = standard(in, dir.resolve("two")).threads(2).batchSize(7).build().run();
+    assertTrue(r.balanced(), r.account());
+    assertTrue(r.written() > 50, "written " + r.written());
+    assertArrayEquals(concat(dir.resolve("one"), 3), concat(dir.resolve("two"), 3));
+  }
+
+  @Test
+  void aKilledRunResumesWithoutLosingOrRepeatingDocuments(@TempDir Path dir) throws IOException {
+    List<Path> in = bigCorpus(dir, 3, 300);
+    // A document of the last shard makes the run fail there, after two shards are complete.
+    List<String> last = new ArrayList<>(Files.readAllLines(in.get(2)));
+    last.add(150, doc("crash", "boom boom boom boom", "web"));
+    Files.write(in.get(2), last);
+    Words.failOn = null;
+    Path clean = dir.resolve("clean");
+    PipelineResult whole = standard(in, clean).build().run();
+    Path out = dir.resolve("resumed");
+    Words.failOn = "boom";
+    try {
+      assertThrows(IllegalStateException.class, () -> standard(in, out).build().run());
+    } finally {
+      Words.failOn = null;
+    }
+    assertTrue(Files.exists(out.resolve("part-00001.jsonl")));
+    assertFalse(Files.exists(out.resolve("part-00002.jsonl")));
+    PipelineResult resumed = standard(in, out).build().run();
+    assertEquals(2, resumed.shardsSkipped());
+    assertArrayEquals(concat(clean, 3), concat(out, 3));
+    assertEquals(whole.written(), resumed.written());
+    assertEquals(whole.stages(), resumed.stages());
+    assertTrue(resumed.balanced(), resumed.account());
+    // Negative control: without the reloaded dedup keys the last shard would keep documents that
+    // repeat earlier shards, so the outputs would differ.
+    Path fresh = dir.resolve("fresh");
+    standard(List.of(in.get(2)), fresh).build().run();
+    assertFalse(
+        java.util.Arrays.equals(
+            Files.readAllBytes(fresh.resolve("part-00000.jsonl")),
+            Files.readAllBytes(clean.resolve("part-00002.jsonl"))));
+  }
+
+  @Test
+  void aResumeWithOtherStagesIsRefused(@TempDir Path dir) throws IOException {
+    Words.failOn = null;
+    List<Path> in = corpus(dir);
+    Path out = dir.resolve("out");
+    standard(in, out).build().run();
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () ->
+                Pipeline.builder()
+                    .inputs(in)
+                    .dedup("exact", Dedup.exact())
+                    .outputDir(out, ".jsonl")
+                    .build()
+                    .run());
+    assertTrue(e.getMessage().contains("other inputs or stages"), e.getMessage());
+  }
+
+  @Test
+  void quantileAndSamplingAreAccountedFor(@TempDir Path dir) throws IOException {
+    Words.failOn = null;
+    List<Path> in = bigCorpus(dir, 2, 200);
+    Path out = dir.resolve("out");
+    PipelineResult r =
+        Pipeline.builder()
+            .inputs(in)
+            .rate(new Words())
+            .quantile("top", new Quantile("words.count", 0.5, true))
+            .sample("balance", Sampler.byDomain(Map.of("math", 2.0, "web", 0.5), 1, 3))
+            .outputDir(out, ".jsonl")
+            .batchSize(16)
+            .build()
+            .run();
+    assertTrue(r.balanced(), r.account());
+    assertTrue(r.copiesAdded() > 0);
+    double t = r.thresholds().get("top");
+    long kept = r.stages().get(1).docsOut();
+    assertTrue(kept >= 200 && kept < 300, "kept " + kept + " at threshold " + t);
+    List<JsonNode> docs = read(out.resolve("part-00000.jsonl"));
+    assertTrue(docs.stream().anyMatch(n -> n.get("id").asText().endsWith("#1")));
+    for (JsonNode n : docs) {
+      assertTrue(n.get("score.words.count").floatValue() >= t);
+    }
+  }
+}
