@@ -38,6 +38,15 @@ public interface Deduplicator {
   int apply(VectorSchemaRoot batch, boolean[] alive);
 
   /**
+   * Estimates the heap this deduplicator needs to see a number of documents, at the tables' worst
+   * point (just while they grow).
+   *
+   * @param documents documents it will see
+   * @return bytes
+   */
+  long estimateBytes(long documents);
+
+  /**
    * Returns the number of keys held.
    *
    * @return keys in memory

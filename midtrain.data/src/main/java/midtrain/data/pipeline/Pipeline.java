@@ -95,6 +95,7 @@ public final class Pipeline {
   private final int batchSize;
   private final boolean keepRemoved;
   private final PipelineListener listener;
+  private final long expectedDocuments;
 
   private Pipeline(Builder b) {
     this.inputs = List.copyOf(b.inputs);
@@ -108,6 +109,7 @@ public final class Pipeline {
     this.batchSize = b.batchSize;
     this.keepRemoved = b.keepRemoved;
     this.listener = b.listener;
+    this.expectedDocuments = b.expectedDocuments;
   }
 
   /**
@@ -176,6 +178,7 @@ public final class Pipeline {
           writeAtomically(fp, fingerprint.getBytes(StandardCharsets.UTF_8));
         }
       }
+      checkDedupMemory(allocator);
       ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads());
       try {
         calibrate(allocator, pool, firstSequential, state, thresholds);
@@ -186,6 +189,46 @@ public final class Pipeline {
     } catch (IOException e) {
       throw new DataException("pipeline output " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Estimates the documents from a sample of the first input and fails before any work when the
+   * deduplication tables would not fit in the heap.
+   */
+  private void checkDedupMemory(BufferAllocator allocator) throws IOException {
+    List<Deduplicator> dedups = new ArrayList<>();
+    for (Stage s : stages) {
+      if (s instanceof Stages.Dedup) {
+        dedups.add(((Stages.Dedup) s).dedup);
+      }
+    }
+    if (dedups.isEmpty()) {
+      return;
+    }
+    long docs = expectedDocuments;
+    if (docs < 0) {
+      long totalBytes = 0;
+      for (Path p : inputs) {
+        totalBytes += Files.size(p);
+      }
+      try (DocumentReader r = Formats.openReader(inputs.get(0), readerOptions);
+          VectorSchemaRoot root = DocumentBatch.create(allocator)) {
+        while (r.records() < 2000 && r.read(root, 500, x -> {}) > 0) {
+          root.clear();
+          root.setRowCount(0);
+        }
+        double perRecord =
+            r.records() == 0 ? 1 : Math.max(1.0, (double) r.bytesRead() / r.records());
+        docs = (long) Math.ceil(totalBytes / perRecord * 1.1);
+      }
+    }
+    long need = 0;
+    for (Deduplicator d : dedups) {
+      need += d.estimateBytes(docs);
+    }
+    Runtime rt = Runtime.getRuntime();
+    long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    midtrain.data.dedup.Dedup.requireFits("pipeline deduplication", need, docs, available);
   }
 
   private static java.util.concurrent.ThreadFactory daemonThreads() {
@@ -806,8 +849,21 @@ public final class Pipeline {
     private int batchSize = 1024;
     private boolean keepRemoved;
     private PipelineListener listener;
+    private long expectedDocuments = -1;
 
     private Builder() {}
+
+    /**
+     * Sets how many documents to plan the deduplication memory for, instead of estimating it from a
+     * sample of the first input.
+     */
+    public Builder expectedDocuments(long n) {
+      if (n < 0) {
+        throw new DataException("expected documents must be at least 0, got " + n);
+      }
+      this.expectedDocuments = n;
+      return this;
+    }
 
     /** Adds input files, read in the order given. */
     public Builder inputs(List<Path> files) {

@@ -270,4 +270,23 @@ class PipelineTest {
       assertTrue(n.get("score.words.count").floatValue() >= t);
     }
   }
+
+  @Test
+  void dedupThatCannotFitIsRefusedBeforeAnyWork(@TempDir Path dir) throws IOException {
+    List<Path> in = corpus(dir);
+    Path out = dir.resolve("out");
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () ->
+                Pipeline.builder()
+                    .inputs(in)
+                    .dedup("near", Dedup.minHash(5, 64, 4, 0))
+                    .expectedDocuments(50_000_000_000L)
+                    .outputDir(out, ".jsonl")
+                    .build()
+                    .run());
+    assertTrue(e.getMessage().contains("-Xmx"), e.getMessage());
+    assertFalse(Files.exists(out.resolve("part-00000.jsonl")));
+  }
 }

@@ -73,6 +73,11 @@ public final class ExactDeduplicator implements Deduplicator {
   }
 
   @Override
+  public long estimateBytes(long documents) {
+    return LongTable.peakBytes(documents, 2);
+  }
+
+  @Override
   public long keys() {
     return table.size();
   }

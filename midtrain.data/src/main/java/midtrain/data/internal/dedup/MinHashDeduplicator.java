@@ -126,6 +126,11 @@ public final class MinHashDeduplicator implements Deduplicator {
   }
 
   @Override
+  public long estimateBytes(long documents) {
+    return bands * LongTable.peakBytes(documents, 1);
+  }
+
+  @Override
   public long keys() {
     long n = 0;
     for (LongTable t : tables) {
