@@ -187,6 +187,26 @@ public final class LlamaModel implements AutoCloseable {
    * @return logits, shape {@code [batch, seq, vocab]}
    */
   public NDArray logits(NDArray tokens) {
+    return logits(tokens, null, false);
+  }
+
+  /**
+   * Computes next-token logits for packed rows, attending only within each document.
+   *
+   * <p>Position {@code i} attends to {@code j <= i} only when both belong to the same document
+   * ({@code segments[i] == segments[j]}), so documents packed into one row do not see each other.
+   * With {@code resetPositions} each document's rotary positions restart at 0, as if it began the
+   * row; RoPE depends only on relative positions, so masking alone already gives each document the
+   * logits it would have on its own, and resetting matters only for position-dependent scaling
+   * (dynamic NTK) or numerics at large offsets.
+   *
+   * @param tokens token ids, {@code [batch, seq]}
+   * @param segments document number of each position, {@code [batch, seq]}, non-decreasing along a
+   *     row; null for plain causal attention over the whole row
+   * @param resetPositions whether rotary positions restart at each document (needs segments)
+   * @return logits, shape {@code [batch, seq, vocab]}
+   */
+  public NDArray logits(NDArray tokens, NDArray segments, boolean resetPositions) {
     NDManager sm = tokens.getManager();
     params.values().forEach(p -> visit(p, sm));
     long b = tokens.getShape().get(0);
@@ -205,6 +225,25 @@ public final class LlamaModel implements AutoCloseable {
     NDArray cos = owned(sm.create(table.cosBuffer(), new Shape(t, rd)));
     NDArray sin = owned(sm.create(table.sinBuffer(), new Shape(t, rd)));
     NDArray mask = owned(sm.create(cachedMask, new Shape(t, t)));
+    if (segments != null) {
+      // Pairs from different documents get a large finite penalty (not -inf: 0 * -inf is NaN);
+      // the diagonal always stays open, so no row is fully masked.
+      NDArray seg = segments.toType(DataType.INT32, false);
+      NDArray other =
+          seg.expandDims(2).eq(seg.expandDims(1)).logicalNot().toType(DataType.FLOAT32, false);
+      mask = mask.add(other.mul(scalar(sm, -1e30f))).expandDims(1);
+      if (resetPositions) {
+        NDArray pos =
+            owned(
+                sm.create(
+                    positionsWithinDocuments(seg.toIntArray(), (int) b, t), new Shape(b * t, 1)));
+        NDArray idx = pos.toType(DataType.INT64, false).repeat(1, rd);
+        cos = cos.gather(idx, 0).reshape(b, 1, t, rd);
+        sin = sin.gather(idx, 0).reshape(b, 1, t, rd);
+      }
+    } else if (resetPositions) {
+      throw new TrainException("resetting positions needs document segments");
+    }
     NDArray scale = scalar(sm, (float) (1 / Math.sqrt(hd)));
 
     // Embedding lookup as a gather along the vocabulary axis: its backward is a plain scatter-add.
@@ -255,7 +294,21 @@ public final class LlamaModel implements AutoCloseable {
    * @return a scalar loss
    */
   public NDArray loss(NDArray tokens, NDArray labels) {
-    NDArray logp = logits(tokens).logSoftmax(-1);
+    return loss(tokens, labels, null, false);
+  }
+
+  /**
+   * Computes the mean next-token cross-entropy of packed rows with document-boundary masking (see
+   * {@link #logits(NDArray, NDArray, boolean)}).
+   *
+   * @param tokens inputs, {@code [batch, seq]}
+   * @param labels targets, {@code [batch, seq]}
+   * @param segments document number per position, or null for plain causal attention
+   * @param resetPositions whether rotary positions restart at each document
+   * @return a scalar loss
+   */
+  public NDArray loss(NDArray tokens, NDArray labels, NDArray segments, boolean resetPositions) {
+    NDArray logp = logits(tokens, segments, resetPositions).logSoftmax(-1);
     long v = config.vocabSize();
     NDArray flat = logp.reshape(-1, v);
     NDArray lab = labels.toType(DataType.INT64, false).reshape(-1, 1);
@@ -312,6 +365,21 @@ public final class LlamaModel implements AutoCloseable {
       return out;
     }
     return NDArrays.concat(new NDList(out, x.get(new NDIndex("..., " + rd + ":"))), -1);
+  }
+
+  /** Position of each token within its document: 0 at each segment change. */
+  static int[] positionsWithinDocuments(int[] segments, int rows, int t) {
+    int[] pos = new int[rows * t];
+    for (int r = 0; r < rows; r++) {
+      int start = 0;
+      for (int i = 0; i < t; i++) {
+        if (i > 0 && segments[r * t + i] != segments[r * t + i - 1]) {
+          start = i;
+        }
+        pos[r * t + i] = i - start;
+      }
+    }
+    return pos;
   }
 
   private static float[] causalMask(int t) {

@@ -11,9 +11,31 @@ import java.util.Map;
  * @param rows sequences in the batch
  * @param seqLen tokens per sequence
  * @param tokensBySource tokens of this batch per data source, for the metrics log
+ * @param segments document number of each input position, row-major {@code [rows, seqLen]},
+ *     non-decreasing along a row; empty when the rows carry no document boundaries (plain causal
+ *     attention over the whole row)
  */
 public record TokenBatch(
-    int[] inputs, int[] labels, int rows, int seqLen, Map<String, Long> tokensBySource) {
+    int[] inputs,
+    int[] labels,
+    int rows,
+    int seqLen,
+    Map<String, Long> tokensBySource,
+    int[] segments) {
+
+  /**
+   * Makes a batch without document boundaries.
+   *
+   * @param inputs token ids
+   * @param labels target ids
+   * @param rows sequences
+   * @param seqLen tokens per sequence
+   * @param tokensBySource per-source counts
+   */
+  public TokenBatch(
+      int[] inputs, int[] labels, int rows, int seqLen, Map<String, Long> tokensBySource) {
+    this(inputs, labels, rows, seqLen, tokensBySource, new int[0]);
+  }
 
   /** Validates the shapes. */
   public TokenBatch {
@@ -34,6 +56,69 @@ public record TokenBatch(
               + rows * seqLen);
     }
     tokensBySource = Map.copyOf(tokensBySource);
+    if (segments.length != 0 && segments.length != rows * seqLen) {
+      throw new TrainException(
+          "batch segments hold "
+              + segments.length
+              + " entries; "
+              + rows
+              + "x"
+              + seqLen
+              + " needs "
+              + rows * seqLen
+              + " (or none)");
+    }
+  }
+
+  /**
+   * Tells whether the rows carry document boundaries.
+   *
+   * @return true when {@link #segments()} is not empty
+   */
+  public boolean hasSegments() {
+    return segments.length != 0;
+  }
+
+  /**
+   * Builds the causal-LM batch of packed sequences with their document boundaries: labels are the
+   * inputs shifted left by one; input position {@code p} of row {@code r} belongs to the document
+   * that starts at the largest {@code documentStarts[r][k] <= p}.
+   *
+   * @param tokens {@code rows * (seqLen + 1)} ids
+   * @param rows sequences
+   * @param seqLen tokens per sequence
+   * @param tokensBySource per-source counts
+   * @param documentStarts per row, the positions (in the row of {@code seqLen + 1}) where documents
+   *     begin, ascending; 0 is implied
+   * @return the batch
+   */
+  public static TokenBatch shifted(
+      int[] tokens,
+      int rows,
+      int seqLen,
+      Map<String, Long> tokensBySource,
+      java.util.List<int[]> documentStarts) {
+    TokenBatch plain = shifted(tokens, rows, seqLen, tokensBySource);
+    if (documentStarts.size() != rows) {
+      throw new TrainException(
+          "document starts given for " + documentStarts.size() + " rows, batch has " + rows);
+    }
+    int[] seg = new int[rows * seqLen];
+    for (int r = 0; r < rows; r++) {
+      int[] st = documentStarts.get(r);
+      int k = 0;
+      int doc = 0;
+      for (int p = 0; p < seqLen; p++) {
+        while (k < st.length && st[k] <= p) {
+          if (st[k] > 0) {
+            doc++;
+          }
+          k++;
+        }
+        seg[r * seqLen + p] = doc;
+      }
+    }
+    return new TokenBatch(plain.inputs, plain.labels, rows, seqLen, tokensBySource, seg);
   }
 
   /**

@@ -212,7 +212,11 @@ public final class Trainer implements AutoCloseable {
           TokenBatch b = data.batch(step, micro);
           NDArray x = sm.create(b.inputs(), new Shape(b.rows(), b.seqLen()));
           NDArray y = sm.create(b.labels(), new Shape(b.rows(), b.seqLen()));
-          NDArray l = model.loss(x, y);
+          NDArray seg =
+              b.hasSegments() && cfg.documentMasking
+                  ? sm.create(b.segments(), new Shape(b.rows(), b.seqLen()))
+                  : null;
+          NDArray l = model.loss(x, y, seg, seg != null && cfg.resetPositions);
           loss += l.getFloat() / cfg.accumulation;
           gc.backward(l.mul(inv));
           tokens += b.trainedTokens();
@@ -301,6 +305,8 @@ public final class Trainer implements AutoCloseable {
     private TrainingCheckpoint resume;
     private boolean allowChangedData;
     private StepListener listener;
+    private boolean documentMasking = true;
+    private boolean resetPositions;
 
     private Builder(
         LlamaModel model, BatchSource data, LearningRateSchedule schedule, Path runDir) {
@@ -406,6 +412,29 @@ public final class Trainer implements AutoCloseable {
      */
     public Builder listener(StepListener l) {
       this.listener = l;
+      return this;
+    }
+
+    /**
+     * Sets whether batches that carry document boundaries are attended within each document only
+     * (default true); batches without boundaries always use plain causal attention.
+     *
+     * @param mask true to mask across document boundaries
+     * @return this builder
+     */
+    public Builder documentMasking(boolean mask) {
+      this.documentMasking = mask;
+      return this;
+    }
+
+    /**
+     * Sets whether rotary positions restart at each document of a packed row (default false).
+     *
+     * @param reset true to restart positions
+     * @return this builder
+     */
+    public Builder resetPositions(boolean reset) {
+      this.resetPositions = reset;
       return this;
     }
 

@@ -52,6 +52,14 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  private static boolean flag(ScheduleParams p, String key, boolean dflt) {
+    Object v = p.raw(key).orElse(dflt);
+    if (!(v instanceof Boolean)) {
+      throw p.error(key, "must be true or false, got " + v);
+    }
+    return (Boolean) v;
+  }
+
   /** One stage of the recipe. */
   record Stage(
       String name, long steps, int seqLen, Map<String, Object> ropeScaling, int maxPositions) {}
@@ -65,6 +73,8 @@ public final class TrainCommand implements Callable<Integer> {
     ScheduleParams data = r.optObject("data").orElseThrow(() -> r.error("data", "is required"));
     Path shards = base.resolve(data.requireString("shards"));
     long seed = data.getLong("seed", 0);
+    boolean documentMasking = flag(data, "document_masking", true);
+    boolean resetPositions = flag(data, "reset_positions", false);
     data.requireAllUsed();
     ScheduleParams batch = r.optObject("batch").orElseThrow(() -> r.error("batch", "is required"));
     int rows = (int) batch.requireLong("rows");
@@ -145,6 +155,8 @@ public final class TrainCommand implements Callable<Integer> {
               .adamw(beta1, beta2, eps, wd)
               .checkpoints(every, keep)
               .skipOutliers(window, sigmas)
+              .documentMasking(documentMasking)
+              .resetPositions(resetPositions)
               .listener(
                   m -> {
                     bar.stepTo(m.step() + 1);
@@ -233,7 +245,11 @@ public final class TrainCommand implements Callable<Integer> {
         i--;
       }
       LoaderBatch b = loaders.get(i).batch(step - starts[i], micro);
-      return TokenBatch.shifted(b.tokens(), b.rows(), b.seqLen(), b.tokensBySource());
+      List<int[]> docStarts = new ArrayList<>(b.rows());
+      for (int r = 0; r < b.rows(); r++) {
+        docStarts.add(b.documentStarts(r));
+      }
+      return TokenBatch.shifted(b.tokens(), b.rows(), b.seqLen(), b.tokensBySource(), docStarts);
     }
 
     @Override

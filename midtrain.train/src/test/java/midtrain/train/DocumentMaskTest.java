@@ -1,0 +1,91 @@
+package midtrain.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DocumentMaskTest {
+  static final int A = 5;
+  static final int B = 6;
+
+  /** Logits of the second document of a packed row, and of that document alone. */
+  static float[][] secondDocument(LlamaConfig cfg, boolean mask, boolean reset) {
+    Map<String, float[]> w = HfCheckpoint.randomWeights(cfg, 21, 0.3);
+    int[] a = LlamaModelTest.tokens(1, A, cfg.vocabSize());
+    int[] b = LlamaModelTest.tokens(2, B, cfg.vocabSize());
+    int[] row = new int[A + B];
+    System.arraycopy(a, 0, row, 0, A);
+    System.arraycopy(b, 0, row, A, B);
+    int[] seg = new int[A + B];
+    for (int i = A; i < A + B; i++) {
+      seg[i] = 1;
+    }
+    int v = cfg.vocabSize();
+    try (NDManager base = NDManager.newBaseManager();
+        LlamaModel model = LlamaModel.of(cfg, w, base);
+        NDManager step = base.newSubManager()) {
+      float[] packed =
+          model
+              .logits(
+                  step.create(row, new Shape(1, A + B)),
+                  mask ? step.create(seg, new Shape(1, A + B)) : null,
+                  reset)
+              .toFloatArray();
+      float[] alone = model.logits(step.create(b, new Shape(1, B))).toFloatArray();
+      float[] tail = new float[B * v];
+      System.arraycopy(packed, A * v, tail, 0, B * v);
+      return new float[][] {tail, alone};
+    }
+  }
+
+  static double maxDiff(float[][] p) {
+    double m = 0;
+    for (int i = 0; i < p[0].length; i++) {
+      m = Math.max(m, Math.abs(p[0][i] - p[1][i]));
+    }
+    return m;
+  }
+
+  @Test
+  void aMaskedDocumentSeesOnlyItself() {
+    LlamaConfig cfg = LlamaModelTest.config(2, false, Map.of());
+    // RoPE scores depend on relative positions only, so masking alone reproduces the lone
+    // document; restarting positions must agree too.
+    assertEquals(0, maxDiff(secondDocument(cfg, true, false)), 2e-5);
+    assertEquals(0, maxDiff(secondDocument(cfg, true, true)), 2e-5);
+    // Negative control: unmasked, the second document attends to the first.
+    assertTrue(maxDiff(secondDocument(cfg, false, false)) > 1e-3);
+  }
+
+  @Test
+  void positionsRestartAtEachDocument() {
+    int[] seg = {0, 0, 0, 1, 1, 2, 0, 1, 1, 1, 1, 1};
+    assertArrayEquals(
+        new int[] {0, 1, 2, 0, 1, 0, 0, 0, 1, 2, 3, 4},
+        LlamaModel.positionsWithinDocuments(seg, 2, 6));
+  }
+
+  @Test
+  void shiftedBatchesNumberDocumentsFromTheirStarts() {
+    // Rows of seqLen + 1 = 6 tokens; documents start at 0 and 3 in row 0, at 0 only in row 1.
+    int[] tokens = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    TokenBatch b =
+        TokenBatch.shifted(tokens, 2, 5, Map.of(), List.of(new int[] {0, 3}, new int[] {0}));
+    assertArrayEquals(new int[] {0, 0, 0, 1, 1, 0, 0, 0, 0, 0}, b.segments());
+    assertTrue(b.hasSegments());
+    assertArrayEquals(new int[] {2, 3, 4, 5, 6, 8, 9, 10, 11, 12}, b.labels());
+    assertThrows(
+        TrainException.class,
+        () -> new TokenBatch(new int[4], new int[4], 2, 2, Map.of(), new int[3]));
+    assertThrows(
+        TrainException.class,
+        () -> TokenBatch.shifted(tokens, 2, 5, Map.of(), List.of(new int[] {0})));
+  }
+}
