@@ -11,6 +11,7 @@ module midtrain.data {
   requires org.apache.arrow.memory.unsafe;
   requires com.fasterxml.jackson.core;
   requires com.fasterxml.jackson.databind;
+  requires com.github.luben.zstd_jni;
   requires jdk.incubator.vector;
 
   exports midtrain.data;
@@ -34,6 +35,8 @@ module midtrain.data {
   uses midtrain.data.spi.MixerProvider;
   uses midtrain.data.spi.RaterProvider;
 
+  provides midtrain.data.spi.FormatProvider with
+      midtrain.data.internal.io.JsonlFormat;
   provides midtrain.data.spi.MixerProvider with
       midtrain.data.internal.mix.RatioMixerProvider,
       midtrain.data.internal.mix.TemperatureMixerProvider;
