@@ -32,8 +32,8 @@ import midtrain.data.io.DocumentReader;
 import midtrain.data.io.DocumentWriter;
 import midtrain.data.io.Formats;
 import midtrain.data.io.ReaderOptions;
-import midtrain.data.io.Reject;
 import midtrain.data.io.RejectSink;
+import midtrain.data.io.RejectsFile;
 import midtrain.data.rate.Rater;
 import midtrain.data.select.Quantile;
 import midtrain.data.select.Sampler;
@@ -70,7 +70,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * (reloading their keys and statistics) and redoes the rest, so a killed run finishes without
  * losing or duplicating a document. A rerun whose inputs or stages differ is refused. Records the
  * readers reject go to {@code _rejects/part-0000k.jsonl} with file, line and reason; with {@link
- * Builder#keepRemoved}, removed documents go to {@code _removed/} with their lineage.
+ * Builder#keepRemoved}, removed documents go to {@code _removed/} with their lineage. With {@link
+ * Builder#outputFile}, rejects go to {@code <file>.rejects.jsonl}.
  *
  * <p><b>Accounting.</b> Every input record ends written, rejected by a reader, or removed by a
  * stage with a reason; {@link PipelineResult#account()} prints the sum, and {@code stats.json}
@@ -448,7 +449,7 @@ public final class Pipeline {
     long doneBytes = 0;
     long doneRecords = 0;
     DocumentWriter single = null;
-    RejectLog singleRejects = null;
+    RejectsFile singleRejects = null;
     if (outputFile != null) {
       single =
           outputFormat == null
@@ -483,11 +484,13 @@ public final class Pipeline {
         }
         DocumentWriter out;
         DocumentWriter removed = null;
-        RejectLog rejects;
+        RejectsFile rejects;
         if (single != null) {
           out = single;
           if (singleRejects == null) {
-            singleRejects = new RejectLog(null);
+            singleRejects =
+                RejectsFile.create(
+                    outputFile.resolveSibling(outputFile.getFileName() + ".rejects.jsonl"));
           }
           rejects = singleRejects;
         } else {
@@ -498,7 +501,7 @@ public final class Pipeline {
             removed = Formats.openWriter(outputDir.resolve("_removed").resolve(part + suffix));
           }
           Files.createDirectories(outputDir.resolve("_rejects"));
-          rejects = new RejectLog(outputDir.resolve("_rejects").resolve(part + ".jsonl"));
+          rejects = RejectsFile.create(outputDir.resolve("_rejects").resolve(part + ".jsonl"));
         }
         ShardStats s;
         try {
@@ -527,7 +530,8 @@ public final class Pipeline {
             if (removed != null) {
               removed.abort();
             }
-            rejects.abort();
+            // The rejects of a failed shard are rewritten when it is redone.
+            rejects.close();
           }
           throw e;
         }
@@ -590,7 +594,7 @@ public final class Pipeline {
       int firstSequential,
       DocumentWriter out,
       DocumentWriter removed,
-      RejectLog rejects,
+      RejectsFile rejects,
       long doneRecords,
       long doneBytes,
       long totalBytes) {
@@ -774,66 +778,6 @@ public final class Pipeline {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.write(tmp, data);
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  /** Writes reader rejects as JSON lines, counting them. */
-  private static final class RejectLog implements RejectSink, AutoCloseable {
-    private final Path file;
-    private final Path tmp;
-    private final java.io.Writer out;
-    private long total;
-
-    RejectLog(Path file) throws IOException {
-      this.file = file;
-      this.tmp = file == null ? null : file.resolveSibling(file.getFileName() + ".tmp");
-      this.out = tmp == null ? null : Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public void reject(Reject r) {
-      total++;
-      if (out == null) {
-        return;
-      }
-      try {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("file", r.file());
-        m.put("line", r.line());
-        m.put("reason", r.reason());
-        m.put("detail", r.detail());
-        out.write(new ObjectMapper().writeValueAsString(m));
-        out.write('\n');
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    long total() {
-      return total;
-    }
-
-    void abort() {
-      if (out != null) {
-        try {
-          out.close();
-          Files.deleteIfExists(tmp);
-        } catch (IOException e) {
-          // Nothing to keep: the shard is redone on the next run.
-        }
-      }
-    }
-
-    @Override
-    public void close() {
-      if (out != null) {
-        try {
-          out.close();
-          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    }
   }
 
   /** Builds a {@link Pipeline}. */
