@@ -40,4 +40,9 @@ module midtrain.data {
   provides midtrain.data.spi.MixerProvider with
       midtrain.data.internal.mix.RatioMixerProvider,
       midtrain.data.internal.mix.TemperatureMixerProvider;
+  provides midtrain.data.spi.RaterProvider with
+      midtrain.data.internal.rate.GopherQualityProvider,
+      midtrain.data.internal.rate.GopherRepetitionProvider,
+      midtrain.data.internal.rate.C4Provider,
+      midtrain.data.internal.rate.FineWebProvider;
 }

@@ -47,4 +47,31 @@ public final class WordHash {
     }
     return finish(h);
   }
+
+  /**
+   * Hashes a run of UTF-16 chars: four chars per 64-bit chunk (the last one zero-padded), folded
+   * like {@link #of}. Used by the rule raters, which work on the decoded text; it is not equal to
+   * {@link #of} on the UTF-8 bytes of the same word.
+   *
+   * @param c the chars
+   * @param off first char
+   * @param len number of chars, may be 0
+   * @return the hash, never 0
+   */
+  public static long ofChars(char[] c, int off, int len) {
+    long h = start(len);
+    int p = off;
+    int end = off + len;
+    for (; p + 4 <= end; p += 4) {
+      h = step(h, c[p] | (long) c[p + 1] << 16 | (long) c[p + 2] << 32 | (long) c[p + 3] << 48);
+    }
+    if (p < end) {
+      long k = 0;
+      for (int i = 0; p + i < end; i++) {
+        k |= (long) c[p + i] << (16 * i);
+      }
+      h = step(h, k);
+    }
+    return finish(h);
+  }
 }

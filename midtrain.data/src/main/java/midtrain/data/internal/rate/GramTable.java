@@ -1,0 +1,65 @@
+package midtrain.data.internal.rate;
+
+import java.util.Arrays;
+
+/**
+ * Counts the n-grams of one document exactly: open addressing on the n-gram hash, every hash match
+ * confirmed by comparing the n word ids at the stored first position.
+ */
+final class GramTable {
+  private long[] keys = new long[64];
+
+  /** Position of each n-gram's first occurrence. */
+  int[] first = new int[64];
+
+  /** Occurrences counted so far. */
+  int[] count = new int[64];
+
+  private int mask = 63;
+
+  /** Empties the table, sized for {@code expected} distinct n-grams. */
+  void reset(int expected) {
+    int cap = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
+    if (keys.length < cap) {
+      keys = new long[cap];
+      first = new int[cap];
+      count = new int[cap];
+    } else {
+      Arrays.fill(keys, 0, cap, 0L);
+    }
+    mask = cap - 1;
+  }
+
+  /**
+   * Returns the slot of the n-gram at {@code pos}; a new n-gram gets a slot with count 0 and {@code
+   * first = pos}.
+   *
+   * @param h the n-gram's hash
+   * @param ids the word ids
+   * @param pos the n-gram's first word
+   * @param n words per n-gram
+   * @return the slot
+   */
+  int slot(long h, long[] ids, int pos, int n) {
+    if (h == 0) {
+      h = 1; // 0 marks an empty slot
+    }
+    int slot = (int) (h ^ (h >>> 32)) & mask;
+    while (true) {
+      long k = keys[slot];
+      if (k == 0) {
+        keys[slot] = h;
+        first[slot] = pos;
+        count[slot] = 0;
+        return slot;
+      }
+      if (k == h) {
+        int f = first[slot];
+        if (f == pos || Arrays.equals(ids, f, f + n, ids, pos, pos + n)) {
+          return slot;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package midtrain.data.internal.rate;
+
+import java.util.Arrays;
+
+/**
+ * Interns char ranges of one text exactly: open addressing on a 64-bit hash, every hash match
+ * confirmed by comparing the chars, so two ranges share an id only when they are equal.
+ */
+final class SegmentTable {
+  private long[] keys = new long[64];
+  private int[] start = new int[64];
+  private int[] end = new int[64];
+  private int[] id = new int[64];
+  private int mask = 63;
+  private int size;
+
+  /** Empties the table, sized for {@code expected} distinct ranges. */
+  void reset(int expected) {
+    int cap = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
+    if (keys.length < cap) {
+      keys = new long[cap];
+      start = new int[cap];
+      end = new int[cap];
+      id = new int[cap];
+    } else {
+      // Only the first cap slots are used, so a large table left by a long document costs a
+      // short one nothing.
+      Arrays.fill(keys, 0, cap, 0L);
+    }
+    mask = cap - 1;
+    size = 0;
+  }
+
+  /** Returns the number of distinct ranges interned since {@link #reset}. */
+  int size() {
+    return size;
+  }
+
+  /**
+   * Returns the id of range {@code [s, e)}: the id of an equal range seen before, else the next
+   * dense id ({@link #size()} before the call).
+   *
+   * @param c the text
+   * @param h the range's hash, not 0
+   * @param s first char
+   * @param e just past the last char
+   * @return the id
+   */
+  int intern(char[] c, long h, int s, int e) {
+    int slot = (int) (h ^ (h >>> 32)) & mask;
+    while (true) {
+      long k = keys[slot];
+      if (k == 0) {
+        keys[slot] = h;
+        start[slot] = s;
+        end[slot] = e;
+        id[slot] = size;
+        if (++size * 2 > mask) {
+          grow();
+        }
+        return size - 1;
+      }
+      if (k == h && Arrays.equals(c, start[slot], end[slot], c, s, e)) {
+        return id[slot];
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  private void grow() {
+    int old = mask + 1;
+    long[] k0 = Arrays.copyOf(keys, old);
+    int[] s0 = Arrays.copyOf(start, old);
+    int[] e0 = Arrays.copyOf(end, old);
+    int[] i0 = Arrays.copyOf(id, old);
+    int cap = old * 2;
+    if (keys.length < cap) {
+      keys = new long[cap];
+      start = new int[cap];
+      end = new int[cap];
+      id = new int[cap];
+    } else {
+      Arrays.fill(keys, 0, cap, 0L);
+    }
+    mask = cap - 1;
+    for (int j = 0; j < old; j++) {
+      long h = k0[j];
+      if (h != 0) {
+        int slot = (int) (h ^ (h >>> 32)) & mask;
+        while (keys[slot] != 0) {
+          slot = (slot + 1) & mask;
+        }
+        keys[slot] = h;
+        start[slot] = s0[j];
+        end[slot] = e0[j];
+        id[slot] = i0[j];
+      }
+    }
+  }
+}

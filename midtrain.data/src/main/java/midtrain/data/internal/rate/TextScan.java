@@ -1,0 +1,215 @@
+package midtrain.data.internal.rate;
+
+import java.util.Arrays;
+import midtrain.data.internal.simd.Chars;
+import midtrain.data.internal.simd.NgramHasher;
+import midtrain.data.internal.simd.WordHash;
+
+/**
+ * One document's chars and whitespace tokens, reused from document to document on each thread so
+ * that rating allocates nothing per word.
+ *
+ * <p>Definitions shared by every rule rater and by {@code rules_baseline.py}: a <em>token</em> is a
+ * maximal run of non-whitespace chars, whitespace being Python's {@code str.isspace} (so the tokens
+ * are Python's {@code text.split()}); a <em>length</em> counts code points (Python's {@code len}),
+ * so a surrogate pair counts once.
+ */
+final class TextScan {
+  private static final ThreadLocal<TextScan> LOCAL = ThreadLocal.withInitial(TextScan::new);
+  private static final boolean[] ASCII_SPACE = new boolean[128];
+
+  static {
+    for (int b = 0; b < 128; b++) {
+      ASCII_SPACE[b] = Chars.isAsciiSpace(b);
+    }
+  }
+
+  /** The text's chars in {@code [0, len)}. */
+  char[] c = new char[1 << 12];
+
+  /** Number of chars. */
+  int len;
+
+  /** Number of low surrogates: code points = {@code len - lowSurrogates}. */
+  int lowSurrogates;
+
+  /** Token count, valid after {@link #tokenize()}. */
+  int tokens;
+
+  /** Each token's first char. */
+  int[] tokStart = new int[1 << 10];
+
+  /** Just past each token's last char. */
+  int[] tokEnd = new int[1 << 10];
+
+  /** Scratch for a line rewritten by the C4 rater (citations removed). */
+  char[] line = new char[256];
+
+  /** Exact interning of lines, paragraphs and words. */
+  final SegmentTable segments = new SegmentTable();
+
+  /** N-gram counting. */
+  final GramTable grams = new GramTable();
+
+  /** Per-token word ids (distinct words get distinct ids). */
+  long[] ids = new long[1 << 10];
+
+  /** Prefix sums of token lengths: {@code prefix[i]} is the length of tokens {@code [0, i)}. */
+  int[] prefix = new int[1 << 10];
+
+  /** N-gram hashes. */
+  long[] gramHash = new long[1 << 10];
+
+  private final NgramHasher[] hashers = new NgramHasher[11];
+
+  private TextScan() {}
+
+  /**
+   * Loads a text into this thread's scan.
+   *
+   * @param text the document
+   * @return the scan, valid until the next call on this thread
+   */
+  static TextScan load(String text) {
+    TextScan s = LOCAL.get();
+    int n = text.length();
+    if (s.c.length < n) {
+      s.c = new char[Math.max(n, s.c.length * 2)];
+    }
+    text.getChars(0, n, s.c, 0);
+    s.len = n;
+    int low = 0;
+    char[] c = s.c;
+    for (int i = 0; i < n; i++) {
+      if ((c[i] & 0xFC00) == 0xDC00) {
+        low++;
+      }
+    }
+    s.lowSurrogates = low;
+    s.tokens = -1;
+    return s;
+  }
+
+  /**
+   * Returns whether a char is whitespace as Python's {@code str.isspace} (no whitespace is outside
+   * the BMP).
+   */
+  static boolean isSpace(char ch) {
+    return ch < 128 ? ASCII_SPACE[ch] : Chars.isSpace(ch);
+  }
+
+  /**
+   * Returns whether a char ends a line for Python's {@code str.splitlines}: {@code \n}, {@code \r},
+   * VT, FF, the file/group/record separators, NEL, LINE and PARAGRAPH SEPARATOR.
+   */
+  static boolean isLineBreak(char ch) {
+    if (ch < 128) {
+      return (ch >= 0x0A && ch <= 0x0D) || (ch >= 0x1C && ch <= 0x1E);
+    }
+    return ch == 0x85 || ch == 0x2028 || ch == 0x2029;
+  }
+
+  /** Returns the code point length of {@code [from, to)}. */
+  int cpLen(int from, int to) {
+    if (lowSurrogates == 0) {
+      return to - from;
+    }
+    int n = to - from;
+    for (int i = from; i < to; i++) {
+      if ((c[i] & 0xFC00) == 0xDC00) {
+        n--;
+      }
+    }
+    return n;
+  }
+
+  /** Returns the text's code point length. */
+  int cpLen() {
+    return len - lowSurrogates;
+  }
+
+  /** Splits the text into tokens (Python's {@code text.split()}); idempotent per load. */
+  void tokenize() {
+    if (tokens >= 0) {
+      return;
+    }
+    char[] c = this.c;
+    int n = len;
+    int count = 0;
+    int i = 0;
+    while (i < n) {
+      while (i < n && isSpace(c[i])) {
+        i++;
+      }
+      if (i == n) {
+        break;
+      }
+      int start = i;
+      while (i < n && !isSpace(c[i])) {
+        i++;
+      }
+      if (count == tokStart.length) {
+        tokStart = Arrays.copyOf(tokStart, count * 2);
+        tokEnd = Arrays.copyOf(tokEnd, count * 2);
+      }
+      tokStart[count] = start;
+      tokEnd[count] = i;
+      count++;
+    }
+    tokens = count;
+  }
+
+  /**
+   * Gives every token an id, equal for equal tokens and different for different ones (exact: a hash
+   * match is confirmed by comparing the chars), and fills {@link #prefix} with the token lengths.
+   */
+  void internWords() {
+    tokenize();
+    int n = tokens;
+    if (ids.length < n) {
+      ids = new long[Math.max(n, ids.length * 2)];
+    }
+    if (prefix.length < n + 1) {
+      prefix = new int[Math.max(n + 1, prefix.length * 2)];
+    }
+    SegmentTable t = segments;
+    t.reset(n);
+    int sum = 0;
+    prefix[0] = 0;
+    for (int k = 0; k < n; k++) {
+      int s = tokStart[k];
+      int e = tokEnd[k];
+      int id = t.intern(c, WordHash.ofChars(c, s, e - s), s, e);
+      // A bijective mix of the dense id: distinct words get distinct, well-spread values.
+      ids[k] = NgramHasher.mix(id + 0x632BE59BD9B4E019L);
+      sum += cpLen(s, e);
+      prefix[k + 1] = sum;
+    }
+  }
+
+  /**
+   * Hashes the n-grams of the interned words into {@link #gramHash}.
+   *
+   * @param n words per n-gram, 1 to 10
+   * @return the number of n-grams
+   */
+  int hashGrams(int n) {
+    NgramHasher h = hashers[n];
+    if (h == null) {
+      h = NgramHasher.create(n);
+      hashers[n] = h;
+    }
+    if (gramHash.length < tokens) {
+      gramHash = new long[Math.max(tokens, gramHash.length * 2)];
+    }
+    return h.hash(ids, tokens, gramHash);
+  }
+
+  /** Makes {@link #line} at least {@code n} long. */
+  char[] lineBuffer(int n) {
+    if (line.length < n) {
+      line = new char[Math.max(n, line.length * 2)];
+    }
+    return line;
+  }
+}
