@@ -21,4 +21,15 @@ public interface BatchSource {
    * @return a stable fingerprint (for example a hash of the shard manifests and the seed)
    */
   String fingerprint();
+
+  /**
+   * Returns the micro-batches of a step, for batch-size schedules that grow the batch by
+   * accumulating more micro-batches; 0 (the default) means the trainer's fixed accumulation.
+   *
+   * @param step the optimizer step
+   * @return micro-batches in that step, or 0
+   */
+  default int microBatches(long step) {
+    return 0;
+  }
 }

@@ -205,10 +205,12 @@ public final class Trainer implements AutoCloseable {
       double loss = 0;
       long tokens = 0;
       Map<String, Long> bySource = new TreeMap<>();
-      NDArray inv = LlamaModel.scalar(sm, 1f / cfg.accumulation);
+      int scheduled = data.microBatches(step);
+      int accumulation = scheduled > 0 ? scheduled : cfg.accumulation;
+      NDArray inv = LlamaModel.scalar(sm, 1f / accumulation);
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         gc.zeroGradients();
-        for (int micro = 0; micro < cfg.accumulation; micro++) {
+        for (int micro = 0; micro < accumulation; micro++) {
           TokenBatch b = data.batch(step, micro);
           NDArray x = sm.create(b.inputs(), new Shape(b.rows(), b.seqLen()));
           NDArray y = sm.create(b.labels(), new Shape(b.rows(), b.seqLen()));
@@ -217,7 +219,7 @@ public final class Trainer implements AutoCloseable {
                   ? sm.create(b.segments(), new Shape(b.rows(), b.seqLen()))
                   : null;
           NDArray l = model.loss(x, y, seg, seg != null && cfg.resetPositions);
-          loss += l.getFloat() / cfg.accumulation;
+          loss += l.getFloat() / accumulation;
           gc.backward(l.mul(inv));
           tokens += b.trainedTokens();
           b.tokensBySource().forEach((k, v) -> bySource.merge(k, v, Long::sum));

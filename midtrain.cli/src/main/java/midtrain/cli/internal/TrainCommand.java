@@ -14,6 +14,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import midtrain.data.pack.LoaderBatch;
 import midtrain.data.pack.TokenLoader;
 import midtrain.data.token.TokenShards;
+import midtrain.sched.BatchSizeSchedule;
 import midtrain.sched.LearningRateSchedule;
 import midtrain.sched.ScheduleParams;
 import midtrain.sched.Schedules;
@@ -79,6 +80,11 @@ public final class TrainCommand implements Callable<Integer> {
     ScheduleParams batch = r.optObject("batch").orElseThrow(() -> r.error("batch", "is required"));
     int rows = (int) batch.requireLong("rows");
     int accumulation = (int) batch.getLong("accumulation", 1);
+    BatchSizeSchedule batchSchedule =
+        batch.optObject("schedule").map(BatchSizeSchedule::fromSpec).orElse(null);
+    if (batchSchedule != null && batch.has("accumulation")) {
+      throw batch.error("accumulation", "and 'schedule' exclude each other");
+    }
     batch.requireAllUsed();
     ScheduleParams opt = r.optObject("optimizer").orElse(ScheduleParams.of("optimizer", Map.of()));
     double beta1 = opt.getDouble("beta1", 0.9);
@@ -147,7 +153,8 @@ public final class TrainCommand implements Callable<Integer> {
                 .continuousUpdate()
                 .build()) {
       StagedShards source =
-          new StagedShards(TokenShards.open(shards, allocator), seed, rows, accumulation, stages);
+          new StagedShards(
+              TokenShards.open(shards, allocator), seed, rows, accumulation, batchSchedule, stages);
       Trainer.Builder tb =
           Trainer.builder(model, source, schedule, out)
               .accumulation(accumulation)
@@ -213,7 +220,16 @@ public final class TrainCommand implements Callable<Integer> {
     private final long[] starts;
     private final String fingerprint;
 
-    StagedShards(TokenShards shards, long seed, int rows, int accumulation, List<Stage> stages) {
+    private final BatchSizeSchedule batchSchedule;
+
+    StagedShards(
+        TokenShards shards,
+        long seed,
+        int rows,
+        int accumulation,
+        BatchSizeSchedule batchSchedule,
+        List<Stage> stages) {
+      this.batchSchedule = batchSchedule;
       starts = new long[stages.size()];
       long start = 0;
       StringBuilder fp = new StringBuilder(shards.fingerprint()).append(";seed=").append(seed);
@@ -221,12 +237,15 @@ public final class TrainCommand implements Callable<Integer> {
         Stage st = stages.get(i);
         starts[i] = start;
         start += st.steps();
-        loaders.add(
+        TokenLoader.Builder lb =
             TokenLoader.builder(shards, st.seqLen())
                 .rows(rows)
                 .microBatches(accumulation)
-                .seed(seed)
-                .build());
+                .seed(seed);
+        if (batchSchedule != null) {
+          lb.batchSchedule(batchSchedule, starts[i]);
+        }
+        loaders.add(lb.build());
         fp.append(";")
             .append(st.name())
             .append(':')
@@ -235,6 +254,9 @@ public final class TrainCommand implements Callable<Integer> {
             .append(st.seqLen());
       }
       fp.append(";rows=").append(rows).append(";accumulation=").append(accumulation);
+      if (batchSchedule != null) {
+        fp.append(";batch=").append(batchSchedule);
+      }
       this.fingerprint = fp.toString();
     }
 
@@ -250,6 +272,18 @@ public final class TrainCommand implements Callable<Integer> {
         docStarts.add(b.documentStarts(r));
       }
       return TokenBatch.shifted(b.tokens(), b.rows(), b.seqLen(), b.tokensBySource(), docStarts);
+    }
+
+    @Override
+    public int microBatches(long step) {
+      if (batchSchedule == null) {
+        return 0;
+      }
+      int i = starts.length - 1;
+      while (i > 0 && step < starts[i]) {
+        i--;
+      }
+      return loaders.get(i).microBatches(step - starts[i]);
     }
 
     @Override

@@ -12,6 +12,7 @@ import midtrain.data.DataException;
 import midtrain.data.internal.rng.Seeds;
 import midtrain.data.token.TokenShard;
 import midtrain.data.token.TokenShards;
+import midtrain.sched.BatchSizeSchedule;
 
 /**
  * Batches of packed rows from token shards as a pure function of (seed, epoch, step).
@@ -30,6 +31,8 @@ public final class TokenLoader {
   private final int seqLen;
   private final int rows;
   private final int microBatches;
+  private final BatchSizeSchedule batchSchedule;
+  private final long scheduleOffset;
   private final long seed;
   private final Framing framing;
   private final long startStep;
@@ -46,6 +49,8 @@ public final class TokenLoader {
     this.seqLen = b.seqLen;
     this.rows = b.rows;
     this.microBatches = b.microBatches;
+    this.batchSchedule = b.batchSchedule;
+    this.scheduleOffset = b.scheduleOffset;
     this.framing = b.framing;
     int n = shards.shardCount();
     this.shardStart = new long[n + 1];
@@ -138,10 +143,10 @@ public final class TokenLoader {
    * (seqLen + 1)} ids, a pure function of (seed, step, micro) for given shards and settings.
    */
   public LoaderBatch batch(long step, int micro) {
-    if (step < 0 || micro < 0 || micro >= microBatches) {
+    if (step < 0 || micro < 0 || micro >= microBatches(step)) {
       throw new DataException(
           "batch(step, micro) needs step >= 0 and 0 <= micro < "
-              + microBatches
+              + (step < 0 ? microBatches : microBatches(step))
               + ": "
               + step
               + ", "
@@ -160,9 +165,40 @@ public final class TokenLoader {
     return new LoaderBatch(out, rows, seqLen, first / sequences, bySource, starts);
   }
 
+  /**
+   * Returns the micro-batches of a step: fixed, or the batch-size schedule's sequences at that step
+   * divided by the rows per micro-batch.
+   *
+   * @param step the optimizer step
+   * @return micro-batches in that step
+   * @throws DataException when the scheduled batch is not a multiple of the rows
+   */
+  public int microBatches(long step) {
+    if (batchSchedule == null) {
+      return microBatches;
+    }
+    int size = batchSchedule.batchSize(scheduleOffset + step);
+    if (size % rows != 0) {
+      throw new DataException(
+          "batch-size schedule asks for "
+              + size
+              + " sequences at step "
+              + step
+              + ", not a multiple of "
+              + rows
+              + " rows per micro-batch; make the schedule's sizes and increment multiples of the"
+              + " rows");
+    }
+    return size / rows;
+  }
+
   private long globalRow(long step, int micro, int r) {
-    return Math.addExact(
-        Math.multiplyExact(Math.addExact(Math.multiplyExact(step, microBatches), micro), rows), r);
+    long before =
+        batchSchedule == null
+            ? Math.multiplyExact(Math.multiplyExact(step, microBatches), rows)
+            : batchSchedule.sequencesBefore(scheduleOffset + step)
+                - batchSchedule.sequencesBefore(scheduleOffset);
+    return Math.addExact(Math.addExact(before, Math.multiplyExact((long) micro, rows)), r);
   }
 
   private int[] permutation(long epoch) {
@@ -294,6 +330,8 @@ public final class TokenLoader {
     private final int seqLen;
     private int rows = 1;
     private int microBatches = 1;
+    private BatchSizeSchedule batchSchedule;
+    private long scheduleOffset;
     private long seed;
     private Framing framing = Framing.none();
     private Optional<LoaderState> resume = Optional.empty();
@@ -301,6 +339,29 @@ public final class TokenLoader {
     private Builder(TokenShards shards, int seqLen) {
       this.shards = Objects.requireNonNull(shards, "shards");
       this.seqLen = Packer.checkSeqLen(seqLen);
+    }
+
+    /**
+     * Makes the batch size follow a schedule (in sequences per optimizer step) instead of a fixed
+     * number of micro-batches; each step has {@code batchSize(step) / rows} micro-batches, so the
+     * sizes must be multiples of the rows. Data positions stay a pure function of the step.
+     */
+    public Builder batchSchedule(BatchSizeSchedule schedule) {
+      return batchSchedule(schedule, 0);
+    }
+
+    /**
+     * Like {@link #batchSchedule(BatchSizeSchedule)} for a loader whose step 0 is step {@code
+     * firstStep} of the run (a later training stage): the schedule is read at {@code firstStep +
+     * step}, and this loader's data starts at its own beginning.
+     */
+    public Builder batchSchedule(BatchSizeSchedule schedule, long firstStep) {
+      if (firstStep < 0) {
+        throw new DataException("firstStep must be at least 0, got " + firstStep);
+      }
+      this.batchSchedule = java.util.Objects.requireNonNull(schedule, "schedule");
+      this.scheduleOffset = firstStep;
+      return this;
     }
 
     /** Rows per micro-batch (default 1). */

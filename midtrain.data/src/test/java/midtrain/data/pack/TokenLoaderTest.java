@@ -182,4 +182,58 @@ class TokenLoaderTest {
     assertThrows(DataException.class, () -> TokenLoader.builder(a, 1));
     assertThrows(DataException.class, () -> LoaderState.parse("{\"seed\": 1}"));
   }
+
+  @Test
+  void aBatchSizeScheduleConsumesRowsInOrderAndGrowsTheMicroBatches() {
+    TokenShards shards = write("sched", docs(4));
+    // 3 rows per micro-batch; 3 sequences at step 0, then 6, 6, 9 (stepwise).
+    midtrain.sched.BatchSizeSchedule bs =
+        midtrain.sched.BatchSizeSchedule.stepwise(3, Map.of(1L, 6, 3L, 9));
+    TokenLoader grown =
+        TokenLoader.builder(shards, SEQ)
+            .rows(3)
+            .seed(17)
+            .framing(FRAMING)
+            .batchSchedule(bs)
+            .build();
+    TokenLoader flat =
+        TokenLoader.builder(shards, SEQ).rows(3).microBatches(1).seed(17).framing(FRAMING).build();
+    assertEquals(
+        List.of(1, 2, 2, 3),
+        List.of(
+            grown.microBatches(0),
+            grown.microBatches(1),
+            grown.microBatches(2),
+            grown.microBatches(3)));
+    // The scheduled loader reads the same row sequence as a one-micro-batch loader, in order.
+    long flatStep = 0;
+    for (long step = 0; step < 5; step++) {
+      for (int m = 0; m < grown.microBatches(step); m++) {
+        assertArrayEquals(
+            flat.batch(flatStep++, 0).tokens(),
+            grown.batch(step, m).tokens(),
+            "step " + step + " micro " + m);
+      }
+    }
+    // A later stage's loader reads the schedule from its first step but its data from the start.
+    TokenLoader later =
+        TokenLoader.builder(shards, SEQ)
+            .rows(3)
+            .seed(17)
+            .framing(FRAMING)
+            .batchSchedule(bs, 3)
+            .build();
+    assertEquals(3, later.microBatches(0));
+    assertArrayEquals(flat.batch(2, 0).tokens(), later.batch(0, 2).tokens());
+    assertThrows(DataException.class, () -> grown.batch(0, 1));
+    TokenLoader odd =
+        TokenLoader.builder(shards, SEQ)
+            .rows(4)
+            .seed(17)
+            .framing(FRAMING)
+            .batchSchedule(bs)
+            .build();
+    DataException e = assertThrows(DataException.class, () -> odd.microBatches(0));
+    assertTrue(e.getMessage().contains("multiple of 4"), e.getMessage());
+  }
 }
