@@ -10,6 +10,7 @@ module midtrain.data {
   requires transitive org.apache.arrow.memory.core;
   requires transitive org.apache.arrow.vector;
   requires org.apache.arrow.memory.unsafe;
+  requires transitive midtrain.sched;
   requires com.fasterxml.jackson.core;
   requires com.fasterxml.jackson.databind;
   requires jdk.incubator.vector;
