@@ -13,6 +13,7 @@ module midtrain.data {
   requires transitive midtrain.sched;
   requires com.fasterxml.jackson.core;
   requires com.fasterxml.jackson.databind;
+  requires com.github.luben.zstd_jni;
   requires jdk.incubator.vector;
 
   exports midtrain.data;
@@ -30,6 +31,8 @@ module midtrain.data {
   uses midtrain.data.spi.RaterProvider;
   uses midtrain.data.spi.TokenizerProvider;
 
+  provides midtrain.data.spi.FormatProvider with
+      midtrain.data.internal.io.JsonlFormat;
   provides midtrain.data.spi.MixerProvider with
       midtrain.data.internal.mix.RatioMixerProvider,
       midtrain.data.internal.mix.TemperatureMixerProvider;
