@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       RopeCommand.class,
       AverageCommand.class,
       DecontaminateCommand.class,
+      MixCommand.class,
+      PackCommand.class,
       TrainCommand.class,
       CommandLine.HelpCommand.class
     })
