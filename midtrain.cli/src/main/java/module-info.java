@@ -3,6 +3,7 @@ module midtrain.cli {
   requires midtrain.sched;
   requires midtrain.rope;
   requires midtrain.data;
+  requires midtrain.tokenizers;
   requires midtrain.train;
   requires ai.djl.api;
   requires midtrain.eval;

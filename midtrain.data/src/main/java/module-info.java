@@ -3,7 +3,8 @@
  * benchmark decontamination, mixture planning, FIM, token shards with their exports, packing and
  * the loader.
  *
- * <p>Custom mixers plug in through {@link midtrain.data.spi.MixerProvider}.
+ * <p>Custom mixers plug in through {@link midtrain.data.spi.MixerProvider}, tokenizers through
+ * {@link midtrain.data.spi.TokenizerProvider} (the Hugging Face one is in midtrain.tokenizers).
  */
 module midtrain.data {
   requires transitive org.apache.arrow.memory.core;
@@ -35,6 +36,7 @@ module midtrain.data {
   uses midtrain.data.spi.FormatProvider;
   uses midtrain.data.spi.MixerProvider;
   uses midtrain.data.spi.RaterProvider;
+  uses midtrain.data.spi.TokenizerProvider;
 
   provides midtrain.data.spi.FormatProvider with
       midtrain.data.internal.io.JsonlFormat;

@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
       CurateCommand.class,
       RateCommand.class,
       DecontaminateCommand.class,
+      MixCommand.class,
+      PackCommand.class,
       TrainCommand.class,
       CommandLine.HelpCommand.class
     })

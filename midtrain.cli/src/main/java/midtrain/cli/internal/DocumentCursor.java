@@ -1,0 +1,91 @@
+package midtrain.cli.internal;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import midtrain.data.Document;
+import midtrain.data.DocumentBatch;
+import midtrain.data.io.DocumentReader;
+import midtrain.data.io.Formats;
+import midtrain.data.io.ReaderOptions;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * Documents of a list of files, one at a time, through {@code Formats.openReader}; can start over
+ * (a repeated source). Rejected records are counted and reported once per file on {@code err}.
+ */
+final class DocumentCursor implements AutoCloseable {
+  private final List<Path> files;
+  private final ReaderOptions options;
+  private final PrintWriter err;
+  private final VectorSchemaRoot root;
+  private DocumentReader reader;
+  private int file = -1;
+  private int row;
+  private long rejects;
+  private long fileRejects;
+
+  DocumentCursor(
+      List<Path> files, ReaderOptions options, BufferAllocator allocator, PrintWriter err) {
+    this.files = List.copyOf(files);
+    this.options = options;
+    this.err = err;
+    this.root = DocumentBatch.create(allocator);
+  }
+
+  /** The next document, or null after the last file. */
+  Document next() {
+    while (true) {
+      if (row < root.getRowCount()) {
+        return DocumentBatch.get(root, row++);
+      }
+      root.clear();
+      row = 0;
+      if (reader != null) {
+        int n = reader.read(root, 1024, r -> fileRejects++);
+        if (n > 0) {
+          continue;
+        }
+        closeReader();
+      }
+      if (file + 1 >= files.size()) {
+        return null;
+      }
+      file++;
+      reader = Formats.openReader(files.get(file), options);
+    }
+  }
+
+  /** Starts again at the first file. */
+  void restart() {
+    closeReader();
+    root.clear();
+    row = 0;
+    file = -1;
+  }
+
+  /** Records rejected so far by the readers. */
+  long rejects() {
+    return rejects + fileRejects;
+  }
+
+  private void closeReader() {
+    if (reader != null) {
+      if (fileRejects > 0) {
+        err.println(
+            "midtrain: " + reader.name() + ": " + fileRejects + " records rejected (unreadable)");
+      }
+      rejects += fileRejects;
+      fileRejects = 0;
+      reader.close();
+      reader = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    closeReader();
+    root.close();
+  }
+}

@@ -1,0 +1,98 @@
+package midtrain.cli.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MixCommandTest {
+  @TempDir Path tmp;
+
+  static String yaml(String weightsDecay, String extraSource) {
+    return """
+        tokenizer: tokenizer.json
+        seq_len: 16
+        tokens_per_step: 64
+        output: out
+        seed: 7
+        eos: "</s>"
+        mixer: {id: ratio}
+        max_epochs: 8
+        sources:
+          web: {paths: [web.jsonl]}
+          code: {paths: [code.jsonl], max_epochs: 8%s}
+        schedule:
+          lr: {peak_lr: 3.0e-4, type: warmup_stable_decay, num_warmup_steps: 2, num_decay_steps: 4, num_training_steps: 20}
+          mixture:
+            - {from_step: 0, weights: {web: 3, code: 1}}
+            - {phase: decay, weights: %s}
+        """
+        .formatted(extraSource, weightsDecay);
+  }
+
+  @Test
+  void planOnlyPlacesTheBoundaryAtTheDecayStep() throws Exception {
+    Files.writeString(tmp.resolve("mix.yaml"), yaml("{web: 1, code: 1}", ", tokens: 100000"));
+    // Sources with a token count are not read: no input files needed for the plan.
+    Files.writeString(
+        tmp.resolve("mix.yaml"),
+        Files.readString(tmp.resolve("mix.yaml"))
+            .replace("web: {paths: [web.jsonl]}", "web: {paths: [web.jsonl], tokens: 100000}"));
+    PackCommandTest.tokenizer(tmp, true);
+    Object[] r =
+        ScheduleCommandTest.run(
+            "mix", "--config", tmp.resolve("mix.yaml").toString(), "--plan-only", "--json");
+    assertEquals(0, r[0], (String) r[2]);
+    JsonNode j = Inputs.JSON.readTree((String) r[1]);
+    // 20 steps, decay the last 4: phases 0..16 and 16..20 of 64 tokens per step.
+    assertEquals(16, j.at("/phases/0/end_step").asLong());
+    assertEquals("decay", j.at("/phases/1/phase").asText());
+    assertEquals(16 * 64 * 3 / 4, j.at("/phases/0/planned/web").asLong());
+    assertEquals(16 * 64 / 4, j.at("/phases/0/planned/code").asLong());
+    assertEquals(4 * 64 / 2, j.at("/phases/1/planned/code").asLong());
+    assertTrue(!Files.exists(tmp.resolve("out")));
+  }
+
+  @Test
+  void packsEachPhaseAndReportsRealisedBesidePlanned() throws Exception {
+    PackCommandTest.tokenizer(tmp, true);
+    PackCommandTest.corpus(tmp.resolve("web.jsonl"), "web", 60, 1);
+    PackCommandTest.corpus(tmp.resolve("code.jsonl"), "code", 20, 2);
+    Files.writeString(tmp.resolve("mix.yaml"), yaml("{web: 1, code: 1}", ""));
+    Object[] r = ScheduleCommandTest.run("mix", "--config", tmp.resolve("mix.yaml").toString());
+    assertEquals(0, r[0], (String) r[2]);
+    String table = (String) r[1];
+    assertTrue(table.contains("realised") && table.contains("decay"), table);
+    JsonNode j = Inputs.JSON.readTree(tmp.resolve("out/mixture.json").toFile());
+    for (JsonNode p : j.get("phases")) {
+      long planned = p.get("planned_total").asLong();
+      long realised = p.get("realised_total").asLong();
+      // Each source stops within one document (<= 31 tokens) past its plan; the tail row drops.
+      assertTrue(realised >= planned - 16 && realised <= planned + 2 * 31, p.toString());
+      assertTrue(
+          Files.exists(
+              tmp.resolve("out").resolve(p.get("phase").asText()).resolve("manifest.json")));
+      for (String s : new String[] {"web", "code"}) {
+        double share = p.at("/realised/" + s).asDouble() / realised;
+        double want = p.at("/planned/" + s).asDouble() / planned;
+        assertEquals(want, share, 0.1, p.toString());
+      }
+    }
+  }
+
+  @Test
+  void weightsThatSumToZeroAreNamed() throws Exception {
+    PackCommandTest.tokenizer(tmp, true);
+    Files.writeString(tmp.resolve("mix.yaml"), yaml("{web: 0, code: 0}", ", tokens: 10"));
+    Object[] r =
+        ScheduleCommandTest.run(
+            "mix", "--config", tmp.resolve("mix.yaml").toString(), "--plan-only");
+    assertEquals(2, r[0]);
+    assertTrue(((String) r[2]).contains("positive"), (String) r[2]);
+    assertTrue(((String) r[2]).contains("decay"), (String) r[2]);
+  }
+}

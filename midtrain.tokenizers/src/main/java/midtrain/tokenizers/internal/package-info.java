@@ -1,0 +1,2 @@
+/** The DJL-backed tokenizer; not exported. */
+package midtrain.tokenizers.internal;
