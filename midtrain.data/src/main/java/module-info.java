@@ -15,6 +15,7 @@ module midtrain.data {
 
   exports midtrain.data;
   exports midtrain.data.decon;
+  exports midtrain.data.fasttext;
   exports midtrain.data.fim;
   exports midtrain.data.io;
   exports midtrain.data.mix;
