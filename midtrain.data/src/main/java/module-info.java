@@ -28,6 +28,8 @@ module midtrain.data {
   uses midtrain.data.spi.MixerProvider;
   uses midtrain.data.spi.RaterProvider;
 
+  provides midtrain.data.spi.RaterProvider with
+      midtrain.data.internal.fasttext.FastTextRaterProvider;
   provides midtrain.data.spi.MixerProvider with
       midtrain.data.internal.mix.RatioMixerProvider,
       midtrain.data.internal.mix.TemperatureMixerProvider;

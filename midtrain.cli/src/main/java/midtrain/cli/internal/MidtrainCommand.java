@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       RopeCommand.class,
       AverageCommand.class,
       DecontaminateCommand.class,
+      FastTextCommand.class,
       TrainCommand.class,
       CommandLine.HelpCommand.class
     })
