@@ -19,6 +19,7 @@ module midtrain.data {
   exports midtrain.data;
   exports midtrain.data.decon;
   exports midtrain.data.dedup;
+  exports midtrain.data.fasttext;
   exports midtrain.data.fim;
   exports midtrain.data.io;
   exports midtrain.data.mix;
@@ -44,6 +45,7 @@ module midtrain.data {
       midtrain.data.internal.mix.RatioMixerProvider,
       midtrain.data.internal.mix.TemperatureMixerProvider;
   provides midtrain.data.spi.RaterProvider with
+      midtrain.data.internal.fasttext.FastTextRaterProvider,
       midtrain.data.internal.rate.GopherQualityProvider,
       midtrain.data.internal.rate.GopherRepetitionProvider,
       midtrain.data.internal.rate.C4Provider,

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       DecontaminateCommand.class,
       MixCommand.class,
       PackCommand.class,
+      FastTextCommand.class,
       TrainCommand.class,
       CommandLine.HelpCommand.class
     })
