@@ -72,7 +72,11 @@ public final class TrainCommand implements Callable<Integer> {
     Path modelDir = base.resolve(r.requireString("model"));
     Path out = base.resolve(r.requireString("output"));
     ScheduleParams data = r.optObject("data").orElseThrow(() -> r.error("data", "is required"));
-    Path shards = base.resolve(data.requireString("shards"));
+    java.util.Optional<String> shardsKey = data.optString("shards");
+    java.util.Optional<String> mixtureKey = data.optString("mixture");
+    if (shardsKey.isPresent() == mixtureKey.isPresent()) {
+      throw data.error("shards", "or 'mixture' (a midtrain mix output), exactly one, is required");
+    }
     long seed = data.getLong("seed", 0);
     boolean documentMasking = flag(data, "document_masking", true);
     boolean resetPositions = flag(data, "reset_positions", false);
@@ -152,9 +156,12 @@ public final class TrainCommand implements Callable<Integer> {
                 .setStyle(ProgressBarStyle.ASCII)
                 .continuousUpdate()
                 .build()) {
+      List<Phase> phases =
+          shardsKey.isPresent()
+              ? List.of(new Phase("all", 0, total, base.resolve(shardsKey.get())))
+              : phases(base.resolve(mixtureKey.get()), total);
       StagedShards source =
-          new StagedShards(
-              TokenShards.open(shards, allocator), seed, rows, accumulation, batchSchedule, stages);
+          new StagedShards(phases, allocator, seed, rows, accumulation, batchSchedule, stages);
       Trainer.Builder tb =
           Trainer.builder(model, source, schedule, out)
               .accumulation(accumulation)
@@ -210,48 +217,119 @@ public final class TrainCommand implements Callable<Integer> {
     return current != null && new LinkedHashMap<>(st.ropeScaling()).equals(current);
   }
 
+  /** One data phase: token shards used from {@code start} (inclusive) to {@code end}. */
+  record Phase(String name, long start, long end, Path shards) {}
+
   /**
-   * Batches for every stage from one set of token shards: each stage has its own loader (its own
-   * sequence length), indexed by the step within the stage, so each stage is a pure function of
-   * (seed, step) and a resumed run sees exactly the data it would have seen.
+   * Reads the phases written by {@code midtrain mix}: {@code mixture.json} with each phase's step
+   * range, and the phase's shards in the folder of its name.
+   */
+  static List<Phase> phases(Path mixture, long totalSteps) {
+    Path json = mixture.resolve("mixture.json");
+    com.fasterxml.jackson.databind.JsonNode root;
+    try {
+      root = Inputs.JSON.readTree(json.toFile());
+    } catch (java.io.IOException e) {
+      throw new UserInputException(
+          "data.mixture: cannot read "
+              + json
+              + " ("
+              + e.getMessage()
+              + "); run midtrain mix first");
+    }
+    List<Phase> out = new ArrayList<>();
+    long expect = 0;
+    for (com.fasterxml.jackson.databind.JsonNode p : root.path("phases")) {
+      String name = p.path("phase").asText();
+      long start = p.path("start_step").asLong(-1);
+      long end = p.path("end_step").asLong(-1);
+      if (start != expect || end <= start) {
+        throw new UserInputException(
+            json
+                + ": phase '"
+                + name
+                + "' covers steps ["
+                + start
+                + ", "
+                + end
+                + "); expected it to"
+                + " start at "
+                + expect);
+      }
+      out.add(new Phase(name, start, end, mixture.resolve(name)));
+      expect = end;
+    }
+    if (out.isEmpty() || expect < totalSteps) {
+      throw new UserInputException(
+          json
+              + ": the phases cover "
+              + expect
+              + " steps, the recipe trains "
+              + totalSteps
+              + "; plan the mixture for the same steps (tokens per step and schedule)");
+    }
+    return out;
+  }
+
+  /**
+   * Batches for every step from token shards: one loader per segment, a segment being the steps
+   * where one training stage (its sequence length) and one data phase (its shards) overlap. Each
+   * loader is indexed by the step within its segment, so every batch is a pure function of (seed,
+   * step) and a resumed run sees exactly the data it would have seen; a new phase starts its own
+   * data at the exact step where its learning-rate phase begins.
    */
   static final class StagedShards implements BatchSource {
     private final List<TokenLoader> loaders = new ArrayList<>();
-    private final long[] starts;
+    private final List<Long> starts = new ArrayList<>();
     private final String fingerprint;
-
     private final BatchSizeSchedule batchSchedule;
 
     StagedShards(
-        TokenShards shards,
+        List<Phase> phases,
+        BufferAllocator allocator,
         long seed,
         int rows,
         int accumulation,
         BatchSizeSchedule batchSchedule,
         List<Stage> stages) {
       this.batchSchedule = batchSchedule;
-      starts = new long[stages.size()];
-      long start = 0;
-      StringBuilder fp = new StringBuilder(shards.fingerprint()).append(";seed=").append(seed);
-      for (int i = 0; i < stages.size(); i++) {
-        Stage st = stages.get(i);
-        starts[i] = start;
-        start += st.steps();
-        TokenLoader.Builder lb =
-            TokenLoader.builder(shards, st.seqLen())
-                .rows(rows)
-                .microBatches(accumulation)
-                .seed(seed);
-        if (batchSchedule != null) {
-          lb.batchSchedule(batchSchedule, starts[i]);
+      StringBuilder fp = new StringBuilder("seed=").append(seed);
+      java.util.Map<Path, TokenShards> opened = new java.util.HashMap<>();
+      long stageStart = 0;
+      for (Stage st : stages) {
+        long stageEnd = stageStart + st.steps();
+        for (Phase ph : phases) {
+          long a = Math.max(stageStart, ph.start());
+          long b = Math.min(stageEnd, ph.end());
+          if (a >= b) {
+            continue;
+          }
+          TokenShards shards =
+              opened.computeIfAbsent(ph.shards(), d -> TokenShards.open(d, allocator));
+          TokenLoader.Builder lb =
+              TokenLoader.builder(shards, st.seqLen())
+                  .rows(rows)
+                  .microBatches(accumulation)
+                  .seed(seed);
+          if (batchSchedule != null) {
+            lb.batchSchedule(batchSchedule, a);
+          }
+          loaders.add(lb.build());
+          starts.add(a);
+          fp.append(';')
+              .append(st.name())
+              .append('/')
+              .append(ph.name())
+              .append('@')
+              .append(a)
+              .append('-')
+              .append(b)
+              .append('x')
+              .append(st.seqLen())
+              .append('=')
+              .append(shards.fingerprint());
         }
-        loaders.add(lb.build());
-        fp.append(";")
-            .append(st.name())
-            .append(':')
-            .append(st.steps())
-            .append('x')
-            .append(st.seqLen());
+        stageStart = stageEnd;
       }
       fp.append(";rows=").append(rows).append(";accumulation=").append(accumulation);
       if (batchSchedule != null) {
@@ -260,13 +338,18 @@ public final class TrainCommand implements Callable<Integer> {
       this.fingerprint = fp.toString();
     }
 
-    @Override
-    public TokenBatch batch(long step, int micro) {
-      int i = starts.length - 1;
-      while (i > 0 && step < starts[i]) {
+    private int segment(long step) {
+      int i = starts.size() - 1;
+      while (i > 0 && step < starts.get(i)) {
         i--;
       }
-      LoaderBatch b = loaders.get(i).batch(step - starts[i], micro);
+      return i;
+    }
+
+    @Override
+    public TokenBatch batch(long step, int micro) {
+      int i = segment(step);
+      LoaderBatch b = loaders.get(i).batch(step - starts.get(i), micro);
       List<int[]> docStarts = new ArrayList<>(b.rows());
       for (int r = 0; r < b.rows(); r++) {
         docStarts.add(b.documentStarts(r));
@@ -279,11 +362,8 @@ public final class TrainCommand implements Callable<Integer> {
       if (batchSchedule == null) {
         return 0;
       }
-      int i = starts.length - 1;
-      while (i > 0 && step < starts[i]) {
-        i--;
-      }
-      return loaders.get(i).microBatches(step - starts[i]);
+      int i = segment(step);
+      return loaders.get(i).microBatches(step - starts.get(i));
     }
 
     @Override

@@ -19,6 +19,10 @@ class TrainCommandTest {
   @TempDir Path tmp;
 
   void shards(Path dir, long seed) {
+    shards(dir, seed, "math", "web");
+  }
+
+  void shards(Path dir, long seed, String first, String second) {
     Random r = new Random(seed);
     try (BufferAllocator a = new RootAllocator();
         TokenShardWriter w = TokenShardWriter.builder(dir, a, 64).seed(seed).build()) {
@@ -27,7 +31,7 @@ class TrainCommandTest {
         for (int i = 0; i < doc.length; i++) {
           doc[i] = (d + i) % 64;
         }
-        w.add(d % 3 == 0 ? "math" : "web", doc);
+        w.add(d % 3 == 0 ? first : second, doc);
       }
       w.finish();
     }
@@ -91,5 +95,60 @@ class TrainCommandTest {
     Files.writeString(recipe, Files.readString(recipe).replace("seq_len: 16", "seq_len: 1"));
     Object[] bad = ScheduleCommandTest.run("train", "--recipe", recipe.toString());
     assertEquals(2, bad[0]);
+  }
+
+  @Test
+  void mixturePhasesSwitchDataAtTheirExactStep() throws Exception {
+    Path cfg = tmp.resolve("config.json");
+    Files.writeString(
+        cfg,
+        "{\"model_type\":\"llama\",\"vocab_size\":64,\"hidden_size\":16,\"intermediate_size\":32,"
+            + "\"num_hidden_layers\":1,\"num_attention_heads\":2,\"rope_theta\":10000.0,"
+            + "\"max_position_embeddings\":16}");
+    ScheduleCommandTest.run(
+        "init-model", "--config", cfg.toString(), "--out", tmp.resolve("model").toString());
+    // Phase "stable" (steps 0..3) holds web/code, phase "anneal" (3..6) math/books.
+    shards(tmp.resolve("mix/stable"), 1, "code", "web");
+    shards(tmp.resolve("mix/anneal"), 2, "math", "books");
+    Files.writeString(
+        tmp.resolve("mix/mixture.json"),
+        "{\"phases\":[{\"phase\":\"stable\",\"start_step\":0,\"end_step\":3},"
+            + "{\"phase\":\"anneal\",\"start_step\":3,\"end_step\":6}]}");
+    Path recipe = tmp.resolve("recipe.yaml");
+    Files.writeString(
+        recipe,
+        String.join(
+            "\n",
+            "model: model",
+            "output: run",
+            "data: {mixture: mix, seed: 3}",
+            "batch: {rows: 2, schedule: {type: stepwise, initial: 2, changes: [{step: 2, size: 4}]}}",
+            "schedule: {type: wsd, peak_lr: 3.0e-3, warmup_steps: 1, total_steps: 6, decay_steps: 3}",
+            "stages:",
+            "  - {name: one, steps: 6, seq_len: 16}",
+            ""));
+    Object[] r = ScheduleCommandTest.run("train", "--recipe", recipe.toString());
+    assertEquals(0, r[0], (String) r[2]);
+    List<String> lines = Files.readAllLines(tmp.resolve("run/metrics.jsonl"));
+    assertEquals(6, lines.size());
+    com.fasterxml.jackson.databind.ObjectMapper m =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    for (int step = 0; step < 6; step++) {
+      com.fasterxml.jackson.databind.JsonNode n = m.readTree(lines.get(step));
+      String sources = n.toString();
+      boolean anneal = step >= 3;
+      assertEquals(anneal, sources.contains("\"math\"") || sources.contains("\"books\""), sources);
+      assertEquals(!anneal, sources.contains("\"web\"") || sources.contains("\"code\""), sources);
+      // The batch doubles at step 2: twice the label tokens.
+      long tokens = n.path("tokens").asLong(-1);
+      assertEquals(step < 2 ? 2 * 16 : 4 * 16, tokens, sources);
+    }
+    // Phases that do not cover the run are refused, naming the file.
+    Files.writeString(
+        tmp.resolve("mix/mixture.json"),
+        "{\"phases\":[{\"phase\":\"stable\",\"start_step\":0,\"end_step\":3}]}");
+    Object[] bad = ScheduleCommandTest.run("train", "--recipe", recipe.toString());
+    assertEquals(2, bad[0]);
+    assertTrue(((String) bad[2]).contains("mixture.json"), (String) bad[2]);
   }
 }
