@@ -281,11 +281,25 @@ public final class C4Provider implements RaterProvider {
       return true;
     }
 
+    /** The chars a phrase or a bracket can start with, either case. */
+    private static final boolean[] STARTS = new boolean[128];
+
+    static {
+      for (char ch : "{ljtpcuLJTPCU".toCharArray()) {
+        STARTS[ch] = true;
+      }
+    }
+
     /** Returns the phrase flags found in {@code d[from, to)}. */
     private static int phrases(char[] d, int from, int to) {
       int found = 0;
+      boolean[] starts = STARTS;
       for (int i = from; i < to; i++) {
-        char ch = lower(d[i]);
+        char raw = d[i];
+        if (raw < 128 ? !starts[raw] : raw != '\u212A') {
+          continue;
+        }
+        char ch = lower(raw);
         switch (ch) {
           case '{' -> found |= CURLY;
           case 'l' -> {

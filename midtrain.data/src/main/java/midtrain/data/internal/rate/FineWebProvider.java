@@ -91,13 +91,24 @@ public final class FineWebProvider implements RaterProvider {
       int punct = 0;
       int shortLines = 0;
       long dupChars = 0;
+      int tokens = 0;
       int i = 0;
       while (true) {
         int start = i;
+        boolean inToken = false;
         boolean blank = true;
-        while (i < n && c[i] != '\n') {
-          if (blank && !TextScan.isSpace(c[i])) {
+        // One pass finds the line end, whether the line is blank and the whitespace tokens.
+        while (i < n) {
+          char ch = c[i];
+          if (ch == '\n') {
+            break;
+          }
+          if (TextScan.isSpace(ch)) {
+            inToken = false;
+          } else if (!inToken) {
+            inToken = true;
             blank = false;
+            tokens++;
           }
           i++;
         }
@@ -125,11 +136,10 @@ public final class FineWebProvider implements RaterProvider {
         i++; // the \n
       }
       int newlines = lines - 1;
-      s.tokenize();
       out[0] = ratio(punct, lines);
       out[1] = ratio(shortLines, lines);
       out[2] = ratio(dupChars, s.cpLen() - newlines);
-      out[3] = ratio(newlines, s.tokens);
+      out[3] = ratio(newlines, tokens);
     }
   }
 }

@@ -93,13 +93,22 @@ public final class GopherQualityProvider implements RaterProvider {
 
     private final char[][] stopWords;
 
+    /** Lengths and first chars of the stop words, to reject most words at once. */
+    private final long lengthMask;
+
+    private final boolean[] firstChars = new boolean[0x10000];
+
     GopherQuality(Params p) {
       super(ID, METRICS, rules(p));
       List<String> sw = p.list("stop_words", STOP_WORDS);
       stopWords = new char[sw.size()][];
+      long lengths = 0;
       for (int i = 0; i < sw.size(); i++) {
         stopWords[i] = sw.get(i).toCharArray();
+        lengths |= 1L << Math.min(63, stopWords[i].length);
+        firstChars[stopWords[i][0]] = true;
       }
+      lengthMask = lengths;
     }
 
     private static List<Rule> rules(Params p) {
@@ -218,6 +227,9 @@ public final class GopherQualityProvider implements RaterProvider {
 
     private boolean isStopWord(char[] c, int s, int e) {
       int len = e - s;
+      if ((lengthMask & (1L << Math.min(63, len))) == 0 || !firstChars[c[s]]) {
+        return false;
+      }
       for (char[] w : stopWords) {
         if (w.length == len && java.util.Arrays.equals(w, 0, len, c, s, e)) {
           return true;

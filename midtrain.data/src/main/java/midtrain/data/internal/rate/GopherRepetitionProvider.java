@@ -200,38 +200,48 @@ public final class GopherRepetitionProvider implements RaterProvider {
       int[] prefix = s.prefix;
       long[] ids = s.ids;
       GramTable t = s.grams;
+      // Once every g-gram is unique, so is every longer n-gram: the top one is then the first,
+      // seen once, and no longer n-gram repeats.
+      boolean unique = false;
       for (int k = 0; k < TOP.length; k++) {
         int g = TOP[k];
-        int count = s.hashGrams(g);
+        int count = s.tokens - g + 1;
         if (count <= 0) {
           out[4 + k] = 0f;
           continue;
         }
-        long[] h = s.gramHash;
-        t.reset(count);
-        int best = 0;
-        int bestFirst = Integer.MAX_VALUE;
-        for (int p = 0; p < count; p++) {
-          int slot = t.slot(h[p], ids, p, g);
-          int cnt = ++t.count[slot];
-          if (cnt >= best) {
-            int f = t.first[slot];
-            if (cnt > best || f < bestFirst) {
-              best = cnt;
-              bestFirst = f;
+        int best = 1;
+        int bestFirst = 0;
+        if (!unique) {
+          s.hashGrams(g);
+          long[] h = s.gramHash;
+          t.reset(count);
+          best = 0;
+          bestFirst = Integer.MAX_VALUE;
+          for (int p = 0; p < count; p++) {
+            int slot = t.slot(h[p], ids, p, g);
+            int cnt = ++t.count[slot];
+            if (cnt >= best) {
+              int f = t.first[slot];
+              if (cnt > best || f < bestFirst) {
+                best = cnt;
+                bestFirst = f;
+              }
             }
           }
+          unique = best == 1;
         }
         long chars = (long) (prefix[bestFirst + g] - prefix[bestFirst] + g - 1) * best;
         out[4 + k] = ratio(chars, textLen);
       }
       for (int k = 0; k < DUP.length; k++) {
         int g = DUP[k];
-        int count = s.hashGrams(g);
-        if (count <= 0) {
+        int count = s.tokens - g + 1;
+        if (count <= 0 || unique) {
           out[7 + k] = 0f;
           continue;
         }
+        s.hashGrams(g);
         long[] h = s.gramHash;
         t.reset(count);
         long repeated = 0;
@@ -246,6 +256,8 @@ public final class GopherRepetitionProvider implements RaterProvider {
             p++;
           }
         }
+        // No repeat means the scan never jumped, so every g-gram was seen and all are unique.
+        unique = repeated == 0;
         out[7 + k] = ratio(repeated, textLen);
       }
     }

@@ -55,11 +55,20 @@ final class GramTable {
       }
       if (k == h) {
         int f = first[slot];
-        if (f == pos || Arrays.equals(ids, f, f + n, ids, pos, pos + n)) {
+        if (f == pos || same(ids, f, pos, n)) {
           return slot;
         }
       }
       slot = (slot + 1) & mask;
     }
+  }
+
+  private static boolean same(long[] ids, int a, int b, int n) {
+    for (int i = 0; i < n; i++) {
+      if (ids[a + i] != ids[b + i]) {
+        return false;
+      }
+    }
+    return true;
   }
 }

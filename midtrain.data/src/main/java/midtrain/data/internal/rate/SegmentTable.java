@@ -60,11 +60,27 @@ final class SegmentTable {
         }
         return size - 1;
       }
-      if (k == h && Arrays.equals(c, start[slot], end[slot], c, s, e)) {
+      if (k == h && same(c, start[slot], end[slot], s, e)) {
         return id[slot];
       }
       slot = (slot + 1) & mask;
     }
+  }
+
+  private static boolean same(char[] c, int s1, int e1, int s2, int e2) {
+    int n = e1 - s1;
+    if (n != e2 - s2) {
+      return false;
+    }
+    if (n > 16) {
+      return Arrays.equals(c, s1, e1, c, s2, e2);
+    }
+    for (int i = 0; i < n; i++) {
+      if (c[s1 + i] != c[s2 + i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void grow() {

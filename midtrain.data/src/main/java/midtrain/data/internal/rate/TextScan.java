@@ -33,6 +33,11 @@ final class TextScan {
   /** Number of low surrogates: code points = {@code len - lowSurrogates}. */
   int lowSurrogates;
 
+  /** {@code lowBefore[i]}: low surrogates in {@code [0, i)}, built on demand when there are any. */
+  private int[] lowBefore = new int[0];
+
+  private boolean lowBeforeValid;
+
   /** Token count, valid after {@link #tokenize()}. */
   int tokens;
 
@@ -86,6 +91,7 @@ final class TextScan {
       }
     }
     s.lowSurrogates = low;
+    s.lowBeforeValid = false;
     s.tokens = -1;
     return s;
   }
@@ -95,6 +101,9 @@ final class TextScan {
    * the BMP).
    */
   static boolean isSpace(char ch) {
+    if (ch > ' ' && ch < 0x7F) {
+      return false; // the common case first
+    }
     return ch < 128 ? ASCII_SPACE[ch] : Chars.isSpace(ch);
   }
 
@@ -114,13 +123,21 @@ final class TextScan {
     if (lowSurrogates == 0) {
       return to - from;
     }
-    int n = to - from;
-    for (int i = from; i < to; i++) {
-      if ((c[i] & 0xFC00) == 0xDC00) {
-        n--;
+    if (!lowBeforeValid) {
+      if (lowBefore.length < len + 1) {
+        lowBefore = new int[Math.max(len + 1, lowBefore.length * 2)];
       }
+      int k = 0;
+      for (int i = 0; i < len; i++) {
+        lowBefore[i] = k;
+        if ((c[i] & 0xFC00) == 0xDC00) {
+          k++;
+        }
+      }
+      lowBefore[len] = k;
+      lowBeforeValid = true;
     }
-    return n;
+    return to - from - (lowBefore[to] - lowBefore[from]);
   }
 
   /** Returns the text's code point length. */
@@ -196,7 +213,9 @@ final class TextScan {
   int hashGrams(int n) {
     NgramHasher h = hashers[n];
     if (h == null) {
-      h = NgramHasher.create(n);
+      // The scalar rolling kernel: documents hold a few hundred n-grams, too few for the vector
+      // kernel's setup to pay off.
+      h = NgramHasher.create(n, 0);
       hashers[n] = h;
     }
     if (gramHash.length < tokens) {
