@@ -1,12 +1,15 @@
 /**
- * A user's module, as a user would write it: plugs a custom schedule into midtrain through the SPI
- * alone. Its tests use only exported API, on the module path.
+ * A user's module, as a user would write it: plugs a custom schedule and a custom rater into
+ * midtrain through the SPIs alone. Its tests use only exported API, on the module path.
  */
 module midtrain.it {
   requires midtrain.sched;
+  requires midtrain.data;
   // Only for the build check that reads the POMs (BomCompletenessIT).
   requires static java.xml;
 
   provides midtrain.sched.spi.ScheduleProvider with
       midtrain.it.StepDecayProvider;
+  provides midtrain.data.spi.RaterProvider with
+      midtrain.it.DigitShareProvider;
 }
