@@ -34,6 +34,7 @@ import midtrain.data.io.Formats;
 import midtrain.data.io.ReaderOptions;
 import midtrain.data.io.RejectSink;
 import midtrain.data.io.RejectsFile;
+import midtrain.data.io.ShardManifest;
 import midtrain.data.rate.Rater;
 import midtrain.data.select.Quantile;
 import midtrain.data.select.Sampler;
@@ -72,6 +73,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * readers reject go to {@code _rejects/part-0000k.jsonl} with file, line and reason; with {@link
  * Builder#keepRemoved}, removed documents go to {@code _removed/} with their lineage. With {@link
  * Builder#outputFile}, rejects go to {@code <file>.rejects.jsonl}.
+ *
+ * <p>When every shard is done, {@code stats.json} and then {@code manifest.json} (each shard's
+ * documents, size and SHA-256, the format {@link ShardManifest#verify} checks) are written.
  *
  * <p><b>Accounting.</b> Every input record ends written, rejected by a reader, or removed by a
  * stage with a reason; {@link PipelineResult#account()} prints the sum, and {@code stats.json}
@@ -442,6 +446,7 @@ public final class Pipeline {
       Map<String, Double> thresholds)
       throws IOException {
     Totals totals = new Totals();
+    List<ShardManifest.Shard> manifest = new ArrayList<>();
     long totalBytes = 0;
     for (Path p : inputs) {
       totalBytes += Files.size(p);
@@ -476,6 +481,7 @@ public final class Pipeline {
             }
             loadKeys(state, part);
             totals.add(s);
+            manifest.add(shardEntry(part, s.written));
             totals.skipped++;
             doneBytes += Files.size(input);
             doneRecords += s.records;
@@ -540,6 +546,9 @@ public final class Pipeline {
           writeAtomically(state.resolve(part + ".done.json"), JSON.writeValueAsBytes(s));
         }
         totals.add(s);
+        if (single == null) {
+          manifest.add(shardEntry(part, s.written));
+        }
         doneBytes += Files.size(input);
         doneRecords += s.records;
       }
@@ -576,6 +585,8 @@ public final class Pipeline {
             thresholds);
     if (outputDir != null) {
       writeAtomically(outputDir.resolve("stats.json"), JSON.writeValueAsBytes(result));
+      // Written last: its presence says the whole output is complete and checksummed.
+      new ShardManifest(manifest).write(outputDir);
       for (Stage st : stages) {
         if (st instanceof Stages.Decon) {
           writeAtomically(
@@ -585,6 +596,15 @@ public final class Pipeline {
       }
     }
     return result;
+  }
+
+  private ShardManifest.Shard shardEntry(String part, long documents) throws IOException {
+    Path file = outputDir.resolve(part + suffix);
+    return new ShardManifest.Shard(
+        file.getFileName().toString(),
+        documents,
+        Files.size(file),
+        midtrain.data.internal.token.Files2.sha256(file));
   }
 
   private ShardStats processShard(

@@ -155,6 +155,9 @@ class PipelineTest {
     assertEquals(1, rejects.size());
     assertEquals(3, rejects.get(0).get("line").asLong());
     assertTrue(rejects.get(0).get("file").asText().endsWith("a.jsonl"));
+    midtrain.data.io.ShardManifest m = midtrain.data.io.ShardManifest.verify(out);
+    assertEquals(2, m.shards().size());
+    assertEquals(2, m.documents());
     JsonNode stats = JSON.readTree(out.resolve("stats.json").toFile());
     assertEquals(8, stats.get("records").asLong());
   }
