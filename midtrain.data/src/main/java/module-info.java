@@ -29,7 +29,9 @@ module midtrain.data {
   uses midtrain.data.spi.RaterProvider;
 
   provides midtrain.data.spi.FormatProvider with
-      midtrain.data.internal.io.JsonlFormat;
+      midtrain.data.internal.io.ArrowFormat,
+      midtrain.data.internal.io.JsonlFormat,
+      midtrain.data.internal.io.TextFormat;
   provides midtrain.data.spi.MixerProvider with
       midtrain.data.internal.mix.RatioMixerProvider,
       midtrain.data.internal.mix.TemperatureMixerProvider;
