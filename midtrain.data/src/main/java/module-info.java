@@ -12,6 +12,8 @@ module midtrain.data {
   requires com.fasterxml.jackson.core;
   requires com.fasterxml.jackson.databind;
   requires com.github.luben.zstd_jni;
+  requires jwarc;
+  requires org.jsoup;
   requires jdk.incubator.vector;
 
   exports midtrain.data;
@@ -31,7 +33,8 @@ module midtrain.data {
   provides midtrain.data.spi.FormatProvider with
       midtrain.data.internal.io.ArrowFormat,
       midtrain.data.internal.io.JsonlFormat,
-      midtrain.data.internal.io.TextFormat;
+      midtrain.data.internal.io.TextFormat,
+      midtrain.data.internal.io.WarcFormat;
   provides midtrain.data.spi.MixerProvider with
       midtrain.data.internal.mix.RatioMixerProvider,
       midtrain.data.internal.mix.TemperatureMixerProvider;
