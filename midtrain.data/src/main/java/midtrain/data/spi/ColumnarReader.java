@@ -415,10 +415,7 @@ public abstract class ColumnarReader implements DocumentReader {
       String[] parts = path.split("\\.");
       FieldVector cur = in.getVector(parts[0]);
       for (int i = 1; i < parts.length && cur != null; i++) {
-        cur =
-            cur instanceof StructVector
-                ? (FieldVector) ((StructVector) cur).getChild(parts[i])
-                : null;
+        cur = cur instanceof StructVector ? ((StructVector) cur).getChild(parts[i]) : null;
       }
       v = cur;
     }
