@@ -1,9 +1,11 @@
 /**
  * Document batches on Arrow and the curation stages over them; this release holds the batch schema,
- * benchmark decontamination, mixture planning, FIM, token shards with their exports, packing and
- * the loader.
+ * document readers and writers (JSONL, plain text, Arrow IPC, WARC/WET; Parquet with
+ * midtrain.data.parquet), benchmark decontamination, mixture planning, FIM, token shards with their
+ * exports, packing and the loader.
  *
- * <p>Custom mixers plug in through {@link midtrain.data.spi.MixerProvider}.
+ * <p>Custom mixers and file formats plug in through {@link midtrain.data.spi.MixerProvider} and
+ * {@link midtrain.data.spi.FormatProvider}.
  */
 module midtrain.data {
   requires transitive org.apache.arrow.memory.core;
