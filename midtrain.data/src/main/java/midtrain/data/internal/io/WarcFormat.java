@@ -288,7 +288,15 @@ public final class WarcFormat implements FormatProvider {
         if (url != null) {
           g.writeStringField("url", url);
         }
-        g.writeStringField("date", rec.date().toString());
+        String date;
+        try {
+          date = rec.date().toString();
+        } catch (RuntimeException e) {
+          date = rec.headers().first("WARC-Date").orElse(null); // unparsable: kept as written
+        }
+        if (date != null) {
+          g.writeStringField("date", date);
+        }
         g.writeEndObject();
       } catch (IOException e) {
         throw new DataException(name + ": cannot write meta", e);
