@@ -1,10 +1,13 @@
 /**
  * Document batches on Arrow and the curation stages over them; this release holds the batch schema,
- * benchmark decontamination, mixture planning, FIM, token shards with their exports, packing and
- * the loader.
+ * document readers and writers (JSONL, plain text, Arrow IPC, WARC/WET; Parquet with
+ * midtrain.data.parquet), benchmark decontamination, mixture planning, FIM, token shards with their
+ * exports, packing and the loader.
  *
- * <p>Custom mixers plug in through {@link midtrain.data.spi.MixerProvider}, tokenizers through
- * {@link midtrain.data.spi.TokenizerProvider} (the Hugging Face one is in midtrain.tokenizers).
+ * <p>Custom mixers, file formats and tokenizers plug in through {@link
+ * midtrain.data.spi.MixerProvider}, {@link midtrain.data.spi.FormatProvider} and {@link
+ * midtrain.data.spi.TokenizerProvider} (the Hugging Face tokenizer is in midtrain.tokenizers,
+ * Parquet in midtrain.data.parquet).
  */
 module midtrain.data {
   requires transitive org.apache.arrow.memory.core;
@@ -14,6 +17,8 @@ module midtrain.data {
   requires com.fasterxml.jackson.core;
   requires com.fasterxml.jackson.databind;
   requires com.github.luben.zstd_jni;
+  requires jwarc;
+  requires org.jsoup;
   requires jdk.incubator.vector;
 
   exports midtrain.data;
@@ -40,7 +45,10 @@ module midtrain.data {
   uses midtrain.data.spi.TokenizerProvider;
 
   provides midtrain.data.spi.FormatProvider with
-      midtrain.data.internal.io.JsonlFormat;
+      midtrain.data.internal.io.ArrowFormat,
+      midtrain.data.internal.io.JsonlFormat,
+      midtrain.data.internal.io.TextFormat,
+      midtrain.data.internal.io.WarcFormat;
   provides midtrain.data.spi.MixerProvider with
       midtrain.data.internal.mix.RatioMixerProvider,
       midtrain.data.internal.mix.TemperatureMixerProvider;

@@ -789,8 +789,8 @@ public final class Pipeline {
   private static Map<String, Object> readJsonMap(Path file) throws IOException {
     Map<String, Object> m = new TreeMap<>();
     JSON.readTree(file.toFile())
-        .fields()
-        .forEachRemaining(e -> m.put(e.getKey(), e.getValue().numberValue()));
+        .properties()
+        .forEach(e -> m.put(e.getKey(), e.getValue().numberValue()));
     return m;
   }
 

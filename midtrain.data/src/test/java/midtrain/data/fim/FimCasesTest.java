@@ -54,8 +54,8 @@ class FimCasesTest {
   void presetsMatchTheCases() throws IOException {
     JsonNode s = cases().get("sentinels");
     assertEquals(3, s.size());
-    s.fields()
-        .forEachRemaining(
+    s.properties()
+        .forEach(
             e -> {
               FimSentinels p = preset(e.getKey());
               JsonNode v = e.getValue();

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -150,8 +149,7 @@ public final class HfTokenizer implements TextTokenizer {
   private static int readVocab(Path file, JsonNode v, Map<String, Integer> out) {
     int max = -1;
     if (v.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : v.properties()) {
         if (!e.getValue().canConvertToInt() || e.getValue().intValue() < 0) {
           throw new DataException(
               "tokenizer file " + file + ": model.vocab entry '" + e.getKey() + "' has no id");
