@@ -14,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -70,6 +72,8 @@ public final class Trainer implements AutoCloseable {
   private final LearningRateSchedule schedule;
   private final Builder cfg;
   private final AdamW optimizer;
+  private final List<LlamaModel> replicas = new ArrayList<>();
+  private final List<NDManager> replicaManagers = new ArrayList<>();
   private final long startStep;
   private long nextStep;
   private final Deque<Double> window = new ArrayDeque<>();
@@ -102,6 +106,12 @@ public final class Trainer implements AutoCloseable {
       this.startStep = 0;
     }
     this.nextStep = startStep;
+    // Data parallelism: one replica per extra device, refreshed from the master after each update.
+    for (int d = 1; d < b.devices.size(); d++) {
+      NDManager dm = NDManager.newBaseManager(b.devices.get(d));
+      replicaManagers.add(dm);
+      replicas.add(LlamaModel.of(model.config(), model.weights(), dm));
+    }
   }
 
   /**
@@ -195,6 +205,22 @@ public final class Trainer implements AutoCloseable {
   @Override
   public void close() {
     optimizer.close();
+    for (LlamaModel r : replicas) {
+      r.close();
+    }
+    for (NDManager m : replicaManagers) {
+      m.close();
+    }
+  }
+
+  /**
+   * Returns the number of model copies a step's micro-batches are spread over: 1 plus one replica
+   * per extra device.
+   *
+   * @return the data-parallel width
+   */
+  public int dataParallel() {
+    return 1 + replicas.size();
   }
 
   private StepMetrics step(long step) {
@@ -208,19 +234,29 @@ public final class Trainer implements AutoCloseable {
       int scheduled = data.microBatches(step);
       int accumulation = scheduled > 0 ? scheduled : cfg.accumulation;
       NDArray inv = LlamaModel.scalar(sm, 1f / accumulation);
+      NDManager[] scopes = new NDManager[dataParallel()];
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         gc.zeroGradients();
         for (int micro = 0; micro < accumulation; micro++) {
           TokenBatch b = data.batch(step, micro);
-          NDArray x = sm.create(b.inputs(), new Shape(b.rows(), b.seqLen()));
-          NDArray y = sm.create(b.labels(), new Shape(b.rows(), b.seqLen()));
+          // Micro-batch m runs on model copy m mod width: the master, then the replicas.
+          int copy = micro % dataParallel();
+          LlamaModel m = copy == 0 ? model : replicas.get(copy - 1);
+          // One scope per model copy and step: parameters are attached to it once (attaching
+          // again to a sibling scope would hand them back to an already closed one).
+          if (scopes[copy] == null) {
+            scopes[copy] = copy == 0 ? sm : sm.newSubManager(m.manager().getDevice());
+          }
+          NDManager ms = scopes[copy];
+          NDArray x = ms.create(b.inputs(), new Shape(b.rows(), b.seqLen()));
+          NDArray y = ms.create(b.labels(), new Shape(b.rows(), b.seqLen()));
           NDArray seg =
               b.hasSegments() && cfg.documentMasking
-                  ? sm.create(b.segments(), new Shape(b.rows(), b.seqLen()))
+                  ? ms.create(b.segments(), new Shape(b.rows(), b.seqLen()))
                   : null;
-          NDArray l = model.loss(x, y, seg, seg != null && cfg.resetPositions);
+          NDArray l = m.loss(x, y, seg, seg != null && cfg.resetPositions);
           loss += l.getFloat() / accumulation;
-          gc.backward(l.mul(inv));
+          gc.backward(l.mul(copy == 0 ? inv : LlamaModel.scalar(ms, 1f / accumulation)));
           tokens += b.trainedTokens();
           b.tokensBySource().forEach((k, v) -> bySource.merge(k, v, Long::sum));
         }
@@ -234,6 +270,7 @@ public final class Trainer implements AutoCloseable {
                 + "; stopping. Last good checkpoint: "
                 + (lastCheckpoint == null ? "none yet" : lastCheckpoint.toString()));
       }
+      reduceGradients(sm);
       double sq = 0;
       for (NDArray p : model.parameters().values()) {
         LlamaModel.visit(p, sm);
@@ -250,8 +287,39 @@ public final class Trainer implements AutoCloseable {
         }
         optimizer.step(model.parameters(), lr, sm);
       }
+      broadcastWeights();
       double secs = (System.nanoTime() - t0) / 1e9;
       return new StepMetrics(step, loss, lr, norm, tokens, tokens / secs, skip, bySource);
+    }
+  }
+
+  /** Adds every replica's gradients into the master's, in replica order, then clears them. */
+  private void reduceGradients(NDManager sm) {
+    for (LlamaModel r : replicas) {
+      Map<String, NDArray> rp = r.parameters();
+      for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+        NDArray master = e.getValue();
+        LlamaModel.visit(master, sm);
+        NDArray g = rp.get(e.getKey()).getGradient();
+        NDArray moved = g.toDevice(master.getDevice(), true);
+        moved.attach(sm);
+        master.getGradient().addi(moved);
+        g.subi(g);
+      }
+    }
+  }
+
+  /** Copies the master's weights into every replica after an update. */
+  private void broadcastWeights() {
+    for (LlamaModel r : replicas) {
+      Map<String, NDArray> rp = r.parameters();
+      for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+        NDArray target = rp.get(e.getKey());
+        try (NDArray moved = e.getValue().toDevice(target.getDevice(), true)) {
+          // In place, so the replica's parameter keeps its identity (and its gradient buffer).
+          target.subi(target).addi(moved);
+        }
+      }
     }
   }
 
@@ -308,6 +376,7 @@ public final class Trainer implements AutoCloseable {
     private boolean allowChangedData;
     private StepListener listener;
     private boolean documentMasking = true;
+    private List<ai.djl.Device> devices = List.of();
     private boolean resetPositions;
 
     private Builder(
@@ -414,6 +483,32 @@ public final class Trainer implements AutoCloseable {
      */
     public Builder listener(StepListener l) {
       this.listener = l;
+      return this;
+    }
+
+    /**
+     * Spreads each step's micro-batches over several devices (data parallelism on one host): the
+     * model given to the builder is the master on the first device; every other device gets a
+     * replica. Micro-batch {@code m} runs on device {@code m mod devices}, the gradients are summed
+     * into the master in device order, the master takes the optimizer step and the replicas copy
+     * its weights. The result equals one device with the same accumulation (a test checks it on CPU
+     * copies); use an accumulation that is a multiple of the devices to keep them all busy.
+     *
+     * @param list the devices, the master's first
+     * @return this builder
+     */
+    public Builder devices(List<ai.djl.Device> list) {
+      if (list.isEmpty()) {
+        throw new TrainException("devices: the list is empty");
+      }
+      if (!list.get(0).equals(model.manager().getDevice())) {
+        throw new TrainException(
+            "devices: the first device must be the model's, "
+                + model.manager().getDevice()
+                + ", got "
+                + list.get(0));
+      }
+      this.devices = List.copyOf(list);
       return this;
     }
 

@@ -124,6 +124,18 @@ public final class TrainCommand implements Callable<Integer> {
     int window = (int) outl.getLong("window", 0);
     double sigmas = outl.getDouble("sigmas", 6);
     outl.requireAllUsed();
+    List<ai.djl.Device> devices = new ArrayList<>();
+    Object devs = r.raw("devices").orElse(List.of());
+    if (!(devs instanceof List)) {
+      throw r.error("devices", "must be a list of device names, for example [gpu0, gpu1]");
+    }
+    for (Object d : (List<?>) devs) {
+      try {
+        devices.add(ai.djl.Device.fromName(String.valueOf(d)));
+      } catch (RuntimeException e) {
+        throw r.error("devices", "has '" + d + "', not a device name (cpu, gpu0, gpu1, ...)");
+      }
+    }
     r.requireAllUsed();
     long total = stages.stream().mapToLong(Stage::steps).sum();
     if (total != schedule.totalSteps()) {
@@ -146,7 +158,10 @@ public final class TrainCommand implements Callable<Integer> {
     }
     Path weights = from == null ? modelDir : from.dir();
     try (BufferAllocator allocator = new RootAllocator();
-        NDManager nd = NDManager.newBaseManager();
+        NDManager nd =
+            devices.isEmpty()
+                ? NDManager.newBaseManager()
+                : NDManager.newBaseManager(devices.get(0));
         HfCheckpoint hf = HfCheckpoint.open(weights);
         LlamaModel model = LlamaModel.load(hf, nd);
         ProgressBar bar =
@@ -176,6 +191,9 @@ public final class TrainCommand implements Callable<Integer> {
                     bar.stepTo(m.step() + 1);
                     bar.setExtraMessage(String.format("loss %.4f lr %.2e", m.loss(), m.lr()));
                   });
+      if (!devices.isEmpty()) {
+        tb.devices(devices);
+      }
       if (from != null) {
         tb.resume(from, allowChangedData);
       }
