@@ -116,7 +116,7 @@ public final class FastTextModel {
     KBest heap = st.heap;
     List<Prediction> out = new ArrayList<>(heap.size());
     for (int i = 0; i < heap.size(); i++) {
-      out.add(new Prediction(labels.get(heap.id(i)), (float) Math.exp(heap.score(i))));
+      out.add(new Prediction(labels.get(heap.id(i)), FtModel.probability(heap.score(i))));
     }
     return List.copyOf(out);
   }
@@ -160,7 +160,7 @@ public final class FastTextModel {
             if (probabilities) {
               o.write(' ');
               o.write(
-                  CFormat.g((float) Math.exp(heap.score(i)), 6)
+                  CFormat.g(FtModel.probability(heap.score(i)), 6)
                       .getBytes(StandardCharsets.US_ASCII));
             }
           }

@@ -30,7 +30,7 @@ public final class FtModel {
       // fastText: real x = real(i * 2 * MAX_SIGMOID) / SIGMOID_TABLE_SIZE - MAX_SIGMOID, then
       // 1.0 / (1.0 + std::exp(-x)) with the float overload of exp.
       float x = (float) (i * 2 * MAX_SIGMOID) / SIGMOID_TABLE_SIZE - MAX_SIGMOID;
-      float e = (float) Math.exp(-x);
+      float e = Expf.expf(-x);
       SIGMOID[i] = (float) (1.0 / (1.0 + e));
     }
   }
@@ -81,6 +81,17 @@ public final class FtModel {
   /** Returns the number of labels. */
   public int nlabels() {
     return nlabels;
+  }
+
+  /**
+   * Returns the probability fastText prints for a log-probability: {@code std::exp} of a float,
+   * which is glibc's {@code expf}.
+   *
+   * @param score the log-probability
+   * @return the probability
+   */
+  public static float probability(float score) {
+    return Expf.expf(score);
   }
 
   static float stdLog(float x) {
@@ -189,7 +200,7 @@ public final class FtModel {
         max = max < out[i] ? out[i] : max;
       }
       for (int i = 0; i < nlabels; i++) {
-        out[i] = (float) Math.exp(out[i] - max);
+        out[i] = (float) Math.exp((double) (out[i] - max));
         z += out[i];
       }
       for (int i = 0; i < nlabels; i++) {
@@ -215,7 +226,7 @@ public final class FtModel {
     }
     float f = output.dotRow(hidden, node - nlabels);
     // fastText: f = 1. / (1 + std::exp(-f)), exp in float, the division in double.
-    f = (float) (1.0 / (1f + (float) Math.exp(-f)));
+    f = (float) (1.0 / (1f + Expf.expf(-f)));
     dfs(k, threshold, treeLeft[node], score + stdLog((float) (1.0 - f)), heap, hidden);
     dfs(k, threshold, treeRight[node], score + stdLog(f), heap, hidden);
   }
