@@ -23,6 +23,17 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 final class Stages {
   private Stages() {}
 
+  /** Removes the live rows a selection rejects, giving the stage name as the reason. */
+  static void kill(Work w, int index, Selection selection, String name) {
+    boolean[] keep = new boolean[w.rows()];
+    selection.test(w.root, keep);
+    for (int i = 0; i < keep.length; i++) {
+      if (w.alive[i] && !keep[i]) {
+        w.kill(i, index, name);
+      }
+    }
+  }
+
   /** Adds score columns. */
   static final class Rate extends Stage {
     final List<Rater> raters;
@@ -73,13 +84,7 @@ final class Stages {
 
     @Override
     void process(Work w, int index, BufferAllocator allocator) {
-      boolean[] keep = new boolean[w.rows()];
-      selection.test(w.root, keep);
-      for (int i = 0; i < keep.length; i++) {
-        if (w.alive[i] && !keep[i]) {
-          w.kill(i, index, name);
-        }
-      }
+      kill(w, index, selection, name);
     }
   }
 
@@ -197,13 +202,7 @@ final class Stages {
       if (fixed == null) {
         throw new IllegalStateException("quantile " + name + " not calibrated");
       }
-      boolean[] keep = new boolean[w.rows()];
-      fixed.test(w.root, keep);
-      for (int i = 0; i < keep.length; i++) {
-        if (w.alive[i] && !keep[i]) {
-          w.kill(i, index, name);
-        }
-      }
+      kill(w, index, fixed, name);
     }
   }
 
