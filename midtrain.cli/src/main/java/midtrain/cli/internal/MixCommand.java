@@ -78,6 +78,8 @@ public final class MixCommand implements Callable<Integer> {
       String eos,
       String mixer,
       Map<String, Double> mixerParams,
+      List<String> floorSources,
+      double floorShare,
       double maxEpochs,
       double fimRate,
       double fimSpmRate,
@@ -106,7 +108,12 @@ public final class MixCommand implements Callable<Integer> {
       Map<String, Tokenized> cursors = new TreeMap<>();
       try {
         PhasedPlan.Builder pb =
-            PhasedPlan.builder(Mixers.create(c.mixer(), c.mixerParams()), c.mixture())
+            PhasedPlan.builder(
+                    Mixers.withFloor(
+                        Mixers.create(c.mixer(), c.mixerParams()),
+                        java.util.Set.copyOf(c.floorSources()),
+                        c.floorShare()),
+                    c.mixture())
                 .tokensPerStep(c.tokensPerStep())
                 .steps(c.lr().totalSteps())
                 .defaultMaxEpochs(c.maxEpochs());
@@ -312,6 +319,17 @@ public final class MixCommand implements Callable<Integer> {
       }
       p.done();
     }
+    Keys floor = mixer == null ? null : mixer.object("floor", true);
+    List<String> floorSources = List.of();
+    double floorShare = 0;
+    if (floor != null) {
+      floorSources = floor.strings("sources");
+      floorShare = floor.number("min_share", Double.NaN);
+      if (!(floorShare >= 0 && floorShare <= 1)) {
+        throw floor.error("min_share", "must be in [0, 1], got " + floorShare);
+      }
+      floor.done();
+    }
     if (mixer != null) {
       mixer.done();
     }
@@ -393,6 +411,16 @@ public final class MixCommand implements Callable<Integer> {
     if (tokensPerStep < 1) {
       throw k.error("tokens_per_step", "must be at least 1");
     }
+    for (String f : floorSources) {
+      if (!sources.containsKey(f)) {
+        throw new UserInputException(
+            file
+                + ": mixer.floor.sources names '"
+                + f
+                + "', which is not under sources "
+                + sources.keySet());
+      }
+    }
     Config c =
         new Config(
             tokenizer,
@@ -406,6 +434,8 @@ public final class MixCommand implements Callable<Integer> {
             k.string("eos", ""),
             mixerId,
             params,
+            floorSources,
+            floorShare,
             k.number("max_epochs", 4),
             k.number("fim_rate", 0),
             k.number("fim_spm_rate", 0.5),

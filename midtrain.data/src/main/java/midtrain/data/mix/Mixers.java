@@ -38,4 +38,50 @@ public final class Mixers {
     }
     return p.create(params);
   }
+
+  /**
+   * Wraps a mixer so that general-purpose sources keep at least a share of the tokens, the guard
+   * against forgetting that mid-training mixes use: when the inner mixer gives the {@code general}
+   * sources together less than {@code minShare}, they are scaled up to exactly {@code minShare}
+   * (keeping their proportions among themselves) and the other sources scaled down to the rest.
+   *
+   * @param inner the mixer
+   * @param general the sources that count as general data
+   * @param minShare the least combined share, in [0, 1]
+   * @return the guarded mixer
+   * @throws DataException when the share is out of range or no general source has weight and tokens
+   *     while a share is asked for
+   */
+  public static Mixer withFloor(Mixer inner, java.util.Set<String> general, double minShare) {
+    Objects.requireNonNull(inner, "inner");
+    java.util.Set<String> g = java.util.Set.copyOf(general);
+    if (!(minShare >= 0 && minShare <= 1)) {
+      throw new DataException("general-data floor must be in [0, 1], got " + minShare);
+    }
+    return (weights, available) -> {
+      Map<String, Double> p = new java.util.TreeMap<>(inner.proportions(weights, available));
+      double have = 0;
+      for (Map.Entry<String, Double> e : p.entrySet()) {
+        if (g.contains(e.getKey())) {
+          have += e.getValue();
+        }
+      }
+      if (have >= minShare || minShare == 0) {
+        return p;
+      }
+      if (have == 0) {
+        throw new DataException(
+            "general-data floor of "
+                + minShare
+                + " cannot be met: none of "
+                + new java.util.TreeSet<>(g)
+                + " has weight and tokens in this phase");
+      }
+      double up = minShare / have;
+      double rest = 1 - have;
+      double down = rest == 0 ? 0 : (1 - minShare) / rest;
+      p.replaceAll((k, v) -> g.contains(k) ? v * up : v * down);
+      return p;
+    };
+  }
 }

@@ -104,4 +104,27 @@ class MixersTest {
         DataException.class,
         () -> MixturePlan.builder(Mixers.create("ratio", Map.of())).weights(Map.of("a", -1.0)));
   }
+
+  @Test
+  void aFloorKeepsGeneralDataAtItsShare() {
+    Mixer ratio = Mixers.create("ratio", Map.of());
+    Mixer guarded = Mixers.withFloor(ratio, java.util.Set.of("web", "books"), 0.5);
+    Map<String, Long> have = Map.of("web", 100L, "books", 100L, "math", 100L, "code", 100L);
+    // Ratio weights give general data 0.1 + 0.1 = 0.2; the floor lifts it to 0.5.
+    Map<String, Double> p =
+        guarded.proportions(Map.of("web", 0.1, "books", 0.1, "math", 0.4, "code", 0.4), have);
+    org.junit.jupiter.api.Assertions.assertEquals(0.25, p.get("web"), 1e-12);
+    org.junit.jupiter.api.Assertions.assertEquals(0.25, p.get("books"), 1e-12);
+    org.junit.jupiter.api.Assertions.assertEquals(0.25, p.get("math"), 1e-12);
+    org.junit.jupiter.api.Assertions.assertEquals(0.25, p.get("code"), 1e-12);
+    // Already above the floor: unchanged.
+    Map<String, Double> w = Map.of("web", 0.6, "books", 0.1, "math", 0.3, "code", 0.0);
+    org.junit.jupiter.api.Assertions.assertEquals(
+        ratio.proportions(w, have), guarded.proportions(w, have));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        midtrain.data.DataException.class, () -> guarded.proportions(Map.of("math", 1.0), have));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        midtrain.data.DataException.class,
+        () -> Mixers.withFloor(ratio, java.util.Set.of("web"), 1.5));
+  }
 }
