@@ -89,9 +89,14 @@ public final class CurateCommand implements Callable<Integer> {
     if (r.shardsSkipped() > 0) {
       out.printf(Locale.ROOT, "resumed: %d shard(s) already complete%n", r.shardsSkipped());
     }
+    int w = 8;
+    for (StageStats s : r.stages()) {
+      w = Math.max(w, s.stage().length());
+    }
+    String row = "%-" + w + "s %,12d %,12d %,12d  %s%n";
     out.printf(
         Locale.ROOT,
-        "%-28s %12s %12s %12s  %s%n",
+        "%-" + w + "s %12s %12s %12s  %s%n",
         "stage",
         "docs in",
         "docs out",
@@ -99,7 +104,7 @@ public final class CurateCommand implements Callable<Integer> {
         "reasons");
     out.printf(
         Locale.ROOT,
-        "%-28s %,12d %,12d %,12d  %s%n",
+        row,
         "read",
         r.records(),
         r.records() - r.rejectedTotal(),
@@ -108,7 +113,7 @@ public final class CurateCommand implements Callable<Integer> {
     for (StageStats s : r.stages()) {
       out.printf(
           Locale.ROOT,
-          "%-28s %,12d %,12d %,12d  %s%n",
+          row,
           s.stage(),
           s.docsIn(),
           s.docsOut(),

@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
     description = {
       "A tour of midtrain on data it generates.",
       "A mid-training WSD schedule with its data mixture, checked against the Hugging Face",
-      "formula and plotted; then a tiny Llama trained on generated token shards in two stages",
+      "formula and plotted; a small generated web crawl curated (raters, filters, dedup,",
+      "decontamination); then a tiny Llama trained on generated token shards in two stages",
       "(anneal, then long context with YaRN)."
     })
 public final class QuickstartCommand implements Callable<Integer> {
@@ -125,7 +126,14 @@ public final class QuickstartCommand implements Callable<Integer> {
     out.println("wrote " + png + " and " + json);
 
     out.println();
-    out.println("== 4. Train: a tiny Llama continued on generated token shards, two stages ==");
+    out.println("== 4. Curate: rate, filter, dedup and decontaminate a small web crawl ==");
+    int curated = curate(outDir.resolve("curation"), out);
+    if (curated != 0) {
+      return curated;
+    }
+
+    out.println();
+    out.println("== 5. Train: a tiny Llama continued on generated token shards, two stages ==");
     Path shards = outDir.resolve("tokens");
     Path model = outDir.resolve("model");
     Path run = outDir.resolve("run");
@@ -197,9 +205,126 @@ public final class QuickstartCommand implements Callable<Integer> {
         "loss %.3f -> %.3f over %d steps (ln 128 = %.3f is chance)%n",
         first, last, lines.size(), Math.log(128));
     out.println(
-        "next: ./midtrain help   (schedule, rope, decontaminate, init-model, train, average)");
+        "next: ./midtrain help   (curate, rate, fasttext, decontaminate, mix, pack, train, ...)");
     out.flush();
     return 0;
+  }
+
+  private static final String[] NOUNS = {
+    "council",
+    "river",
+    "library",
+    "farmer",
+    "teacher",
+    "harbour",
+    "village",
+    "engineer",
+    "garden",
+    "museum",
+    "bridge",
+    "market",
+    "student",
+    "doctor",
+    "station",
+    "forest"
+  };
+  private static final String[] VERBS = {
+    "visited", "repaired", "described", "painted", "measured", "opened", "studied", "protected"
+  };
+  private static final String[] ADJS = {
+    "old", "quiet", "busy", "narrow", "famous", "small", "northern", "wooden", "public", "green"
+  };
+
+  /** A paragraph of plain English-like prose from a seeded generator. */
+  static String prose(Random r, int sentences) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < sentences; i++) {
+      String a = NOUNS[r.nextInt(NOUNS.length)];
+      String b = NOUNS[r.nextInt(NOUNS.length)];
+      sb.append(i % 4 == 0 && i > 0 ? "\n" : i == 0 ? "" : " ")
+          .append("The ")
+          .append(ADJS[r.nextInt(ADJS.length)])
+          .append(' ')
+          .append(a)
+          .append(' ')
+          .append(VERBS[r.nextInt(VERBS.length)])
+          .append(" the ")
+          .append(b)
+          .append(" that was built with care, and it was said to have been one of the ")
+          .append(ADJS[r.nextInt(ADJS.length)])
+          .append(" places of the town")
+          .append(i % 3 == 0 ? ", according to the " + NOUNS[r.nextInt(NOUNS.length)] : "")
+          .append('.');
+    }
+    return sb.toString();
+  }
+
+  /** Writes a small crawl with typical defects and runs `midtrain curate` on it. */
+  private int curate(Path dir, PrintWriter out) throws IOException {
+    deleteTree(dir);
+    Files.createDirectories(dir);
+    Random r = new Random(7);
+    com.fasterxml.jackson.databind.ObjectMapper jsonl =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    String leaked =
+        "Natalia sold clips to 48 of her friends in April, and then she sold half as many"
+            + " clips in May. How many clips did Natalia sell altogether in April and May?";
+    List<String> lines = new ArrayList<>();
+    for (int d = 0; d < 240; d++) {
+      String text;
+      switch (d % 12) {
+        case 3:
+          text = "Home | About | Contact\nLogin\nCookie policy";
+          break;
+        case 5:
+          text = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " + prose(r, 12);
+          break;
+        case 7:
+          text = "Buy now!";
+          break;
+        case 9:
+          // The previous page again with other spacing and punctuation: exact dedup normalizes
+          // both away and removes it.
+          text =
+              jsonl.readTree(lines.get(lines.size() - 1)).get("text").asText().replace(" ", "  ")
+                  + " !!";
+          break;
+        case 11:
+          text = prose(r, 8) + "\n" + leaked + "\n" + prose(r, 8);
+          break;
+        default:
+          text = prose(r, 16 + r.nextInt(8));
+      }
+      lines.add(
+          jsonl.writeValueAsString(
+              Map.of("id", "page-" + d, "text", text, "source", "crawl", "domain", "web")));
+    }
+    lines.add(120, "{\"id\": \"broken\", \"text\": \"cut off");
+    Files.write(dir.resolve("crawl.jsonl"), lines, StandardCharsets.UTF_8);
+    Files.writeString(
+        dir.resolve("gsm8k-test.jsonl"),
+        jsonl.writeValueAsString(Map.of("question", leaked, "answer", "72")) + "\n",
+        StandardCharsets.UTF_8);
+    Files.writeString(
+        dir.resolve("pipeline.yaml"),
+        String.join(
+            "\n",
+            "input: [crawl.jsonl]",
+            "output: {dir: curated, suffix: .jsonl.zst, keep_removed: true}",
+            "stages:",
+            "  - rate: [gopher-quality, gopher-repetition, c4, fineweb]",
+            "  - keep_passing: [gopher-quality, c4]",
+            "  - dedup: {method: exact}",
+            "  - decontaminate: {name: gsm8k, benchmarks: [gsm8k-test.jsonl], n: 13}",
+            ""),
+        StandardCharsets.UTF_8);
+    out.println("pipeline: " + dir.resolve("pipeline.yaml"));
+    out.flush();
+    return spec.commandLine()
+        .getParent()
+        .getSubcommands()
+        .get("curate")
+        .execute("--config", dir.resolve("pipeline.yaml").toString(), "--no-progress");
   }
 
   private static void deleteTree(Path p) throws IOException {

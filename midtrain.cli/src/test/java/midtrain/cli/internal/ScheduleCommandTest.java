@@ -122,6 +122,18 @@ class ScheduleCommandTest {
     assertTrue(((String) r[1]).contains("mixture switches at step [8000]"), (String) r[1]);
     assertTrue(Files.size(tmp.resolve("wsd-schedule.png")) > 1000);
     assertEquals(1001, Inputs.JSON.readTree(tmp.resolve("wsd-schedule.json").toFile()).size());
+    // The curation step removes each planted defect for its own reason and accounts for all.
+    String out = (String) r[1];
+    assertTrue(out.contains("in 241 = out 140 + rejected 1 + removed 100"), out);
+    for (String reason :
+        List.of(
+            "malformed-json=1",
+            "gopher_short_doc=40",
+            "lorem_ipsum=20",
+            "exact-duplicate=20",
+            "contaminated=20")) {
+      assertTrue(out.contains(reason), reason + " in " + out);
+    }
     // The tiny model learns the generated rule: well below chance (ln 128 = 4.85) after 60 steps.
     List<String> metrics = Files.readAllLines(tmp.resolve("run/metrics.jsonl"));
     assertEquals(60, metrics.size());
