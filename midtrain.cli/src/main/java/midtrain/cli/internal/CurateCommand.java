@@ -53,7 +53,12 @@ public final class CurateCommand implements Callable<Integer> {
   public Integer call() {
     Map<String, Object> cfg = Inputs.objectFile("--config", config);
     Path base = config.toAbsolutePath().getParent();
-    Pipeline.Builder b = PipelineConfig.parse(cfg, base);
+    Pipeline.Builder b;
+    try {
+      b = PipelineConfig.parse(cfg, base);
+    } catch (midtrain.data.DataException e) {
+      throw new UserInputException(config + ": " + e.getMessage());
+    }
     if (threads != null) {
       b.threads(threads);
     }

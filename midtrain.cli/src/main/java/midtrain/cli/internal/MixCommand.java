@@ -137,7 +137,7 @@ public final class MixCommand implements Callable<Integer> {
           report = MixtureReport.of(plan);
         } else {
           report = new MixtureReport(pack(c, plan, tok, cursors, allocator));
-          writeAtomically(c.output().resolve("mixture.json"), report.toJson());
+          writeAtomically(c.output().resolve("mixture.json"), withPlanSettings(report.toJson(), c));
         }
         out.print(json ? report.toJson() + System.lineSeparator() : report.table());
         out.flush();
@@ -445,6 +445,19 @@ public final class MixCommand implements Callable<Integer> {
             mixture);
     k.done();
     return c;
+  }
+
+  /** Adds the settings the trainer checks a mixture against to the report's JSON. */
+  static String withPlanSettings(String json, Config c) {
+    try {
+      com.fasterxml.jackson.databind.node.ObjectNode o =
+          (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(json);
+      o.put("tokens_per_step", c.tokensPerStep());
+      o.put("seq_len", c.seqLen());
+      return new ObjectMapper().writeValueAsString(o);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Reads the keys of one YAML mapping, naming file and key path in every error. */

@@ -174,7 +174,14 @@ public final class TrainCommand implements Callable<Integer> {
       List<Phase> phases =
           shardsKey.isPresent()
               ? List.of(new Phase("all", 0, total, base.resolve(shardsKey.get())))
-              : phases(base.resolve(mixtureKey.get()), total);
+              : phases(
+                  base.resolve(mixtureKey.get()),
+                  total,
+                  schedule,
+                  batchSchedule == null
+                      ? (long) rows * accumulation * stages.get(0).seqLen()
+                      : (long) batchSchedule.batchSize(0) * stages.get(0).seqLen(),
+                  spec.commandLine().getErr());
       StagedShards source =
           new StagedShards(phases, allocator, seed, rows, accumulation, batchSchedule, stages);
       Trainer.Builder tb =
@@ -243,6 +250,63 @@ public final class TrainCommand implements Callable<Integer> {
    * range, and the phase's shards in the folder of its name.
    */
   static List<Phase> phases(Path mixture, long totalSteps) {
+    return phases(mixture, totalSteps, null, 0, null);
+  }
+
+  /**
+   * Reads the phases of a mixture and checks them against the recipe: each phase after the first
+   * must start exactly where a learning-rate phase starts, and the planned tokens per step should
+   * match the recipe's (a mismatch is reported, since a long-context stage legitimately changes
+   * it).
+   */
+  static List<Phase> phases(
+      Path mixture,
+      long totalSteps,
+      LearningRateSchedule lr,
+      long recipeTokensPerStep,
+      java.io.PrintWriter warn) {
+    List<Phase> out = readPhases(mixture, totalSteps);
+    Path json = mixture.resolve("mixture.json");
+    if (lr != null) {
+      java.util.Set<Long> starts = new java.util.TreeSet<>();
+      lr.phases().forEach(p -> starts.add(p.start()));
+      for (Phase p : out) {
+        if (p.start() > 0 && !starts.contains(p.start())) {
+          throw new UserInputException(
+              json
+                  + ": data phase '"
+                  + p.name()
+                  + "' starts at step "
+                  + p.start()
+                  + ", but the recipe's learning-rate phases start at "
+                  + starts
+                  + "; plan the mixture with the same schedule (midtrain mix)");
+        }
+      }
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode tps =
+          Inputs.JSON.readTree(json.toFile()).path("tokens_per_step");
+      if (warn != null
+          && tps.isNumber()
+          && recipeTokensPerStep > 0
+          && tps.asLong() != recipeTokensPerStep) {
+        warn.println(
+            "midtrain train: warning: "
+                + json
+                + " was planned for "
+                + tps.asLong()
+                + " tokens per step, the recipe's first stage takes "
+                + recipeTokensPerStep
+                + "; each phase will use its shards at a different rate than planned");
+      }
+    } catch (java.io.IOException e) {
+      throw new UserInputException("data.mixture: cannot read " + json + ": " + e.getMessage());
+    }
+    return out;
+  }
+
+  private static List<Phase> readPhases(Path mixture, long totalSteps) {
     Path json = mixture.resolve("mixture.json");
     com.fasterxml.jackson.databind.JsonNode root;
     try {

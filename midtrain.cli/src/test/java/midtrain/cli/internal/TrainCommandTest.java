@@ -143,6 +143,14 @@ class TrainCommandTest {
       long tokens = n.path("tokens").asLong(-1);
       assertEquals(step < 2 ? 2 * 16 : 4 * 16, tokens, sources);
     }
+    // A data phase that does not start where an LR phase starts is refused.
+    Files.writeString(
+        tmp.resolve("mix/mixture.json"),
+        "{\"phases\":[{\"phase\":\"stable\",\"start_step\":0,\"end_step\":4},"
+            + "{\"phase\":\"anneal\",\"start_step\":4,\"end_step\":6}]}");
+    Object[] moved = ScheduleCommandTest.run("train", "--recipe", recipe.toString());
+    assertEquals(2, moved[0]);
+    assertTrue(((String) moved[2]).contains("learning-rate phases"), (String) moved[2]);
     // Phases that do not cover the run are refused, naming the file.
     Files.writeString(
         tmp.resolve("mix/mixture.json"),

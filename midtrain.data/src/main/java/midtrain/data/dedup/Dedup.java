@@ -90,7 +90,7 @@ public final class Dedup {
           String.format(
               java.util.Locale.ROOT,
               "%s: about %,d documents need about %,d MiB for the dedup tables, but only %,d MiB"
-                  + " of heap are available; raise -Xmx (JAVA_OPTS), split the input into parts"
+                  + " of heap are available; raise -Xmx (for the midtrain command: MIDTRAIN_JAVA_OPTS=-Xmx...), split the input into parts"
                   + " deduplicated separately, or lower bands",
               what,
               documents,

@@ -28,6 +28,14 @@ public interface Deduplicator {
   String reason();
 
   /**
+   * Describes the method and its parameters, so that a resumed pipeline can tell whether it
+   * changed.
+   *
+   * @return for example {@code minhash(shingle=5, bands=14, rows=8, seed=1)}
+   */
+  String describe();
+
+  /**
    * Marks the live rows of a batch that duplicate an earlier document; live rows that are not
    * duplicates are remembered for later batches.
    *

@@ -39,7 +39,7 @@ public final class ReaderOptions {
 
   /**
    * Returns the defaults: {@code id}, {@code text}, {@code source}, {@code domain}, {@code lang};
-   * documents up to 64 MiB; decompression capped at 1 TiB and a ratio of 1000.
+   * documents up to 16 MiB; decompression capped at 1 TiB and a ratio of 1000.
    *
    * @return the default options
    */
@@ -114,6 +114,33 @@ public final class ReaderOptions {
     return keepMeta;
   }
 
+  @Override
+  public String toString() {
+    return "ReaderOptions[id="
+        + idField
+        + ", text="
+        + textField
+        + ", source="
+        + sourceField
+        + ", domain="
+        + domainField
+        + ", lang="
+        + langField
+        + ", defaultSource="
+        + defaultSource
+        + ", defaultDomain="
+        + defaultDomain
+        + ", maxDocumentBytes="
+        + maxDocumentBytes
+        + ", maxDecompressedBytes="
+        + maxDecompressedBytes
+        + ", maxCompressionRatio="
+        + maxCompressionRatio
+        + ", keepMeta="
+        + keepMeta
+        + "]";
+  }
+
   /** Builds {@link ReaderOptions}. */
   public static final class Builder {
     private String idField = "id";
@@ -123,7 +150,7 @@ public final class ReaderOptions {
     private String langField = "lang";
     private String defaultSource = "";
     private String defaultDomain = "";
-    private int maxDocumentBytes = 64 << 20;
+    private int maxDocumentBytes = 16 << 20;
     private long maxDecompressedBytes = 1L << 40;
     private int maxCompressionRatio = 1000;
     private boolean keepMeta = true;

@@ -249,13 +249,17 @@ public final class Pipeline {
     for (int k = 0; k < inputs.size(); k++) {
       Path p = inputs.get(k);
       long size;
+      String time;
       try {
         size = Files.size(p);
+        time = Files.getLastModifiedTime(p).toString();
       } catch (IOException e) {
         throw new DataException(p + ": cannot read input (" + e.getMessage() + ")", e);
       }
-      sb.append(String.format(java.util.Locale.ROOT, "input %05d %s %d%n", k, p, size));
+      // Size and modification time: an edited input (even of the same size) is noticed.
+      sb.append(String.format(java.util.Locale.ROOT, "input %05d %s %d %s%n", k, p, size, time));
     }
+    sb.append("reader ").append(readerOptions).append('\n');
     for (Stage s : stages) {
       sb.append("stage ").append(s.describe()).append('\n');
     }

@@ -38,16 +38,17 @@ import midtrain.data.select.Selection;
  * output: {dir: curated, suffix: .jsonl.zst, keep_removed: true}   # or {file: out.jsonl}
  * threads: 2                           # default: all cores
  * batch_size: 1024
+ * expected_documents: 50000000        # optional: size the dedup memory check without sampling
  * stages:
  *   - rate: [gopher-quality, gopher-repetition, c4, fineweb]
  *   - rate: [{id: fasttext, model: quality.bin, as: dclm}]
  *   - keep_passing: [gopher-quality, gopher-repetition]
  *   - filter: {name: quality, expr: "dclm.hq > 0.2 or domain == math"}
  *   - quantile: {name: top-half, column: dclm.hq, keep: 0.5}
- *   - sample: {name: balance, by: domain, factors: {math: 2.0, web: 0.5}, seed: 7}
  *   - dedup: {name: exact, method: exact}
  *   - dedup: {name: near, method: minhash, shingle: 5, bands: 14, rows: 8, seed: 1}
  *   - decontaminate: {name: decon, benchmarks: [mmlu.jsonl], n: 13, mode: drop}
+ *   - sample: {name: balance, by: domain, factors: {math: 2.0, web: 0.5}, seed: 7}
  * }</pre>
  *
  * <p>Unknown keys are refused by name, so a misspelled option never silently does nothing.
@@ -86,10 +87,20 @@ public final class PipelineConfig {
     if (root.has("batch_size")) {
       b.batchSize((int) root.number("batch_size"));
     }
+    if (root.has("expected_documents")) {
+      b.expectedDocuments((long) root.number("expected_documents"));
+    }
     Map<String, Rater> raters = new LinkedHashMap<>();
     int i = 0;
     for (Node st : root.list("stages")) {
-      stage(b, st, raters, baseDir, i++);
+      try {
+        stage(b, st, raters, baseDir, i++);
+      } catch (DataException e) {
+        if (e.getMessage().startsWith(st.where)) {
+          throw e;
+        }
+        throw new DataException(st.where + ": " + e.getMessage(), e);
+      }
     }
     root.done();
     return b;
@@ -321,7 +332,7 @@ public final class PipelineConfig {
         out.add(baseDir.resolve(pat));
         continue;
       }
-      Path abs = baseDir.resolve(pat);
+      Path abs = baseDir.resolve(pat).toAbsolutePath().normalize();
       // The fixed directory prefix before the first wildcard is where the walk starts.
       Path dir = abs.getRoot() == null ? Path.of("") : abs.getRoot();
       for (Path part : abs.getRoot() == null ? abs : abs.getRoot().relativize(abs)) {

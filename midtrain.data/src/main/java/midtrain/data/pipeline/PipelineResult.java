@@ -27,9 +27,10 @@ public record PipelineResult(
     Map<String, Double> thresholds) {
   /** Copies the collections. */
   public PipelineResult {
-    rejected = Map.copyOf(rejected);
+    // Sorted copies: the statistics file must not depend on hash order.
+    rejected = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(rejected));
     stages = List.copyOf(stages);
-    thresholds = Map.copyOf(thresholds);
+    thresholds = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(thresholds));
   }
 
   /**

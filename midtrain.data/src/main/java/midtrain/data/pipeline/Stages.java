@@ -52,7 +52,7 @@ final class Stages {
     String describe() {
       List<String> ids = new ArrayList<>();
       for (Rater r : raters) {
-        ids.add(r.id() + Raters.columns(r));
+        ids.add(Raters.describe(r));
       }
       return "rate " + ids;
     }
@@ -111,7 +111,7 @@ final class Stages {
 
     @Override
     String describe() {
-      return "verdict " + rater.id();
+      return "verdict " + Raters.describe(rater);
     }
 
     @Override
@@ -318,7 +318,7 @@ final class Stages {
 
     @Override
     String describe() {
-      return "dedup " + dedup.id() + " " + name;
+      return "dedup " + name + " " + dedup.describe();
     }
 
     @Override

@@ -47,4 +47,14 @@ public interface Rater {
   default String verdict(float[] row) {
     return "";
   }
+
+  /**
+   * Describes the rater's configuration, so that a resumed pipeline can tell whether it changed.
+   *
+   * @return by default the id and outputs; {@link Raters#describe} adds the parameters of raters
+   *     made by {@link Raters#create}
+   */
+  default String describe() {
+    return id() + outputs();
+  }
 }

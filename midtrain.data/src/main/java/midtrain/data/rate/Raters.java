@@ -64,11 +64,14 @@ public final class Raters {
       }
     }
     Rater r = p.create(Map.copyOf(rest));
-    if (as == null || as.equals(r.id())) {
-      return r;
+    String description = id + describeParams(rest);
+    if (as != null && !as.equals(r.id())) {
+      DocumentBatch.scoreColumn(as, "x");
+      r = new Renamed(as, r, description);
     }
-    DocumentBatch.scoreColumn(as, "x");
-    return new Renamed(as, r);
+    // Kept beside the rater (not in a wrapper) so the provider's own class stays visible.
+    DESCRIPTIONS.put(r, description);
+    return r;
   }
 
   /**
@@ -167,13 +170,58 @@ public final class Raters {
     }
   }
 
+  private static final Map<Rater, String> DESCRIPTIONS =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  /**
+   * Describes a rater's configuration for resume checks: for raters made by {@link #create}, the
+   * provider id and parameters (with the size and time of any file a parameter names); otherwise
+   * {@link Rater#describe()}.
+   *
+   * @param rater the rater
+   * @return the description
+   */
+  public static String describe(Rater rater) {
+    String d = DESCRIPTIONS.get(rater);
+    return rater.id() + "=" + (d == null ? rater.describe() : d) + rater.outputs();
+  }
+
+  /** Parameters sorted by key; a value naming an existing file adds its size and time. */
+  private static String describeParams(Map<String, String> params) {
+    StringBuilder sb = new StringBuilder("{");
+    for (Map.Entry<String, String> e : new java.util.TreeMap<>(params).entrySet()) {
+      sb.append(sb.length() == 1 ? "" : ", ").append(e.getKey()).append('=').append(e.getValue());
+      try {
+        java.nio.file.Path f = java.nio.file.Path.of(e.getValue());
+        if (java.nio.file.Files.isRegularFile(f)) {
+          sb.append(" (")
+              .append(java.nio.file.Files.size(f))
+              .append(" bytes, ")
+              .append(java.nio.file.Files.getLastModifiedTime(f))
+              .append(')');
+        }
+      } catch (java.io.IOException | java.nio.file.InvalidPathException ignored) {
+        // Not a readable file: the value alone describes it.
+      }
+    }
+    return sb.append('}').toString();
+  }
+
+  /** A created rater: its id (possibly renamed) and a description with its parameters. */
   private static final class Renamed implements Rater {
     private final String id;
     private final Rater inner;
+    private final String description;
 
-    Renamed(String id, Rater inner) {
+    Renamed(String id, Rater inner, String description) {
       this.id = id;
       this.inner = inner;
+      this.description = description;
+    }
+
+    @Override
+    public String describe() {
+      return description;
     }
 
     @Override

@@ -253,6 +253,47 @@ class PipelineTest {
                     .build()
                     .run());
     assertTrue(e.getMessage().contains("other inputs or stages"), e.getMessage());
+    // Parameters count too: the same stages with another MinHash band count, or a rater with
+    // another threshold, are another configuration.
+    Path near = dir.resolve("near");
+    Pipeline.builder()
+        .inputs(in)
+        .dedup("d", Dedup.minHash(5, 4, 2, 1))
+        .outputDir(near, ".jsonl")
+        .build()
+        .run();
+    assertThrows(
+        DataException.class,
+        () ->
+            Pipeline.builder()
+                .inputs(in)
+                .dedup("d", Dedup.minHash(5, 8, 2, 1))
+                .outputDir(near, ".jsonl")
+                .build()
+                .run());
+    Path rated = dir.resolve("rated");
+    Pipeline.builder()
+        .inputs(in)
+        .rate(midtrain.data.rate.Raters.create("gopher-quality", Map.of("min_doc_words", "50")))
+        .outputDir(rated, ".jsonl")
+        .build()
+        .run();
+    assertThrows(
+        DataException.class,
+        () ->
+            Pipeline.builder()
+                .inputs(in)
+                .rate(
+                    midtrain.data.rate.Raters.create(
+                        "gopher-quality", Map.of("min_doc_words", "120")))
+                .outputDir(rated, ".jsonl")
+                .build()
+                .run());
+    // An input edited in place (same size) is noticed by its modification time.
+    Files.setLastModifiedTime(
+        in.get(0),
+        java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    assertThrows(DataException.class, () -> standard(in, out).build().run());
   }
 
   @Test

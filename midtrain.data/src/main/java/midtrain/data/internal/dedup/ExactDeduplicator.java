@@ -33,6 +33,11 @@ public final class ExactDeduplicator implements Deduplicator {
   }
 
   @Override
+  public String describe() {
+    return "exact(janitor words, 128-bit)";
+  }
+
+  @Override
   public String reason() {
     return "exact-duplicate";
   }

@@ -51,7 +51,7 @@ public final class LongTable {
       throw new DataException(
           String.format(
               java.util.Locale.ROOT,
-              "dedup table cannot grow past %,d keys: %,d MiB more heap needed; raise -Xmx or"
+              "dedup table cannot grow past %,d keys: %,d MiB more heap needed; raise -Xmx (MIDTRAIN_JAVA_OPTS for the midtrain command) or"
                   + " split the input",
               size,
               (long) capacity * width * 8 >> 20));

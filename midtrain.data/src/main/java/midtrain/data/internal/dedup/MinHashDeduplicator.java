@@ -32,6 +32,7 @@ public final class MinHashDeduplicator implements Deduplicator {
   private final long[] keys;
   private long[] shingles = new long[256];
   private final int[] sig;
+  private final long seed;
 
   /**
    * Creates an empty detector.
@@ -45,6 +46,7 @@ public final class MinHashDeduplicator implements Deduplicator {
     this.shingle = shingle;
     this.bands = bands;
     this.rows = rows;
+    this.seed = seed;
     this.hasher = NgramHasher.create(shingle);
     this.kernel = MinHashKernel.create(bands * rows, seed);
     this.sig = new int[bands * rows];
@@ -58,6 +60,19 @@ public final class MinHashDeduplicator implements Deduplicator {
   @Override
   public String id() {
     return "minhash";
+  }
+
+  @Override
+  public String describe() {
+    return "minhash(shingle="
+        + shingle
+        + ", bands="
+        + bands
+        + ", rows="
+        + rows
+        + ", seed="
+        + seed
+        + ")";
   }
 
   @Override

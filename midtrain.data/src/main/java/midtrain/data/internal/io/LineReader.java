@@ -97,7 +97,12 @@ final class LineReader {
       }
       scanFrom = end;
       if (end == buf.length) {
-        buf = Arrays.copyOf(buf, (int) Math.min((long) buf.length * 2, (long) maxLine + 1));
+        try {
+          buf = Arrays.copyOf(buf, (int) Math.min((long) buf.length * 2, (long) maxLine + 1));
+        } catch (OutOfMemoryError e) {
+          // The heap cannot hold this line: treat it as too long rather than dying.
+          return skipLongLine(have);
+        }
       }
       fill();
     }
@@ -133,6 +138,10 @@ final class LineReader {
     skipped = have;
     start = 0;
     end = 0;
+    if (buf.length > 1 << 20) {
+      // Give the grown buffer back: the rest of the line is only counted, never held.
+      buf = new byte[1 << 16];
+    }
     while (true) {
       fill();
       int nl = Utf8.indexOf(buf, start, end, (byte) '\n');
