@@ -31,6 +31,17 @@ public interface DocumentReader extends AutoCloseable {
   int read(VectorSchemaRoot root, int max, RejectSink rejects);
 
   /**
+   * Returns the score columns the input already carries (Arrow and Parquet files written by an
+   * earlier rating step), so that a caller can make batches that keep them; the others are read
+   * into batches of the base schema.
+   *
+   * @return full {@code score.<rater>.<output>} names; empty by default
+   */
+  default java.util.List<String> scoreColumns() {
+    return java.util.List.of();
+  }
+
+  /**
    * Returns the input records seen so far: documents appended plus records rejected.
    *
    * @return the count

@@ -341,7 +341,12 @@ public final class Pipeline {
   }
 
   private Work readBatch(DocumentReader reader, BufferAllocator allocator, RejectSink rejects) {
-    VectorSchemaRoot root = DocumentBatch.create(allocator);
+    // Inputs rated in an earlier run keep their scores, so a later run can select on them.
+    List<String> scores = reader.scoreColumns();
+    VectorSchemaRoot root =
+        scores.isEmpty()
+            ? DocumentBatch.create(allocator)
+            : VectorSchemaRoot.create(DocumentBatch.schema(scores), allocator);
     long before = reader.records();
     try {
       int got = reader.read(root, batchSize, rejects);

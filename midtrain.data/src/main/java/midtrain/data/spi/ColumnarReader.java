@@ -117,8 +117,13 @@ public abstract class ColumnarReader implements DocumentReader {
         if (batch == null || pos >= batch.getRowCount()) {
           VectorSchemaRoot next;
           try {
+            if (pendingError != null) {
+              Exception p = pendingError;
+              pendingError = null;
+              throw p;
+            }
             next = nextBatch();
-          } catch (IOException | RuntimeException e) {
+          } catch (Exception e) {
             if (e instanceof DataException) {
               throw (DataException) e;
             }
@@ -160,6 +165,41 @@ public abstract class ColumnarReader implements DocumentReader {
   }
 
   private String problem;
+  private Exception pendingError;
+
+  /**
+   * Returns the input's float32 {@code score.*} columns, looking at its first batch, so that the
+   * caller can make a batch that keeps them.
+   *
+   * @return the score column names, in the input's order
+   */
+  @Override
+  public List<String> scoreColumns() {
+    if (batch == null && !done && pendingError == null) {
+      try {
+        VectorSchemaRoot next = nextBatch();
+        if (next == null) {
+          done = true;
+        } else {
+          batch = next;
+          pos = 0;
+          binding = null;
+        }
+      } catch (IOException | RuntimeException e) {
+        // Reported by read() as the record it cut, like any other failure.
+        pendingError = e;
+      }
+    }
+    List<String> out = new ArrayList<>();
+    if (batch != null) {
+      for (org.apache.arrow.vector.FieldVector v : batch.getFieldVectors()) {
+        if (v.getName().startsWith(DocumentBatch.SCORE_PREFIX) && v instanceof Float4Vector) {
+          out.add(v.getName());
+        }
+      }
+    }
+    return out;
+  }
 
   private String row(int r, RowWriter rows) {
     Binding b = binding;

@@ -341,4 +341,25 @@ class PipelineTest {
     assertTrue(e.getMessage().contains("-Xmx"), e.getMessage());
     assertFalse(Files.exists(out.resolve("part-00000.jsonl")));
   }
+
+  @Test
+  void scoresWrittenToArrowAreSelectedOnInALaterRun(@TempDir Path dir) throws IOException {
+    Words.failOn = null;
+    List<Path> in = corpus(dir);
+    Path rated = dir.resolve("rated.arrow");
+    Pipeline.builder().inputs(in).rate(new Words()).outputFile(rated).build().run();
+    PipelineResult r =
+        Pipeline.builder()
+            .inputs(List.of(rated))
+            .filter("long", Selection.parse("words.count >= 5"))
+            .outputFile(dir.resolve("long.jsonl"))
+            .build()
+            .run();
+    assertTrue(r.balanced(), r.account());
+    List<JsonNode> kept = read(dir.resolve("long.jsonl"));
+    assertEquals(3, kept.size(), kept.toString());
+    for (JsonNode n : kept) {
+      assertTrue(n.get("score.words.count").floatValue() >= 5, n.toString());
+    }
+  }
 }
