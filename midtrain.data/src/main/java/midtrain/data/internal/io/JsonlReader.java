@@ -181,6 +181,21 @@ final class JsonlReader implements DocumentReader {
           continue;
         }
         String text = values[TEXT];
+        int lone = loneSurrogate(text);
+        if (lone >= 0) {
+          rows.clearScores();
+          rejects.reject(
+              new Reject(
+                  name,
+                  line,
+                  "invalid-utf8",
+                  "field '"
+                      + options.textField()
+                      + "' has an unpaired surrogate (a \\u escape) at character "
+                      + (lone + 1)
+                      + ": it has no UTF-8 encoding"));
+          continue;
+        }
         if (text.isBlank()) {
           rows.clearScores();
           rejects.reject(
@@ -256,6 +271,7 @@ final class JsonlReader implements DocumentReader {
   /** Parses one line into {@link #values}, meta and lineage; returns a reject reason or null. */
   private String parse(byte[] buf, int off, int len, RowWriter rows) {
     java.util.Arrays.fill(values, null);
+    textProblem = null;
     metaBytes.reset();
     metaGen = null;
     lineage = null;
@@ -330,10 +346,31 @@ final class JsonlReader implements DocumentReader {
       return "malformed-json";
     }
     if (values[TEXT] == null) {
-      problem = "no string field '" + options.textField() + "'";
+      problem = textProblem != null ? textProblem : "no field '" + options.textField() + "'";
+      textProblem = null;
       return "missing-field";
     }
+    textProblem = null;
     return null;
+  }
+
+  private String textProblem;
+
+  /** Index of the first unpaired UTF-16 surrogate (only JSON escapes can make one), or -1. */
+  static int loneSurrogate(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else {
+          return i;
+        }
+      } else if (Character.isLowSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private JsonGenerator meta() throws IOException {
@@ -350,13 +387,25 @@ final class JsonlReader implements DocumentReader {
       case VALUE_STRING:
         return p.getText();
       case VALUE_NULL:
+        if (field.equals(options.textField())) {
+          textProblem = "field '" + field + "' is null";
+        }
         return null;
       case VALUE_NUMBER_INT:
       case VALUE_NUMBER_FLOAT:
       case VALUE_TRUE:
       case VALUE_FALSE:
         if (field.equals(options.textField())) {
-          problem = "field '" + field + "' is " + t.asString() + ", not a string";
+          textProblem =
+              "field '"
+                  + field
+                  + "' is "
+                  + (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE
+                      ? "a boolean"
+                      : "a number")
+                  + " ("
+                  + p.getText()
+                  + "), not a string";
           return null;
         }
         return p.getText();

@@ -451,4 +451,29 @@ class JsonlFormatTest {
       return midtrain.data.internal.token.Files2.temporary(p);
     }
   }
+
+  @Test
+  void loneSurrogatesAndNonStringTextsAreRejectedWithTheirReason() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("lone");
+    java.nio.file.Path f = dir.resolve("x.jsonl");
+    java.nio.file.Files.writeString(
+        f,
+        "{\"text\": \"lone \\ud800 surrogate\"}\n"
+            + "{\"text\": \"pair \\ud83d\\ude00 fine\"}\n"
+            + "{\"text\": 42}\n"
+            + "{\"text\": null}\n");
+    try (org.apache.arrow.memory.RootAllocator a = new org.apache.arrow.memory.RootAllocator();
+        org.apache.arrow.vector.VectorSchemaRoot root = midtrain.data.DocumentBatch.create(a);
+        midtrain.data.io.DocumentReader r =
+            midtrain.data.io.Formats.openReader(f, midtrain.data.io.ReaderOptions.defaults())) {
+      List<midtrain.data.io.Reject> rejects = new java.util.ArrayList<>();
+      assertEquals(1, r.read(root, 10, rejects::add));
+      assertEquals("pair \ud83d\ude00 fine", midtrain.data.DocumentBatch.get(root, 0).text());
+      assertEquals(3, rejects.size());
+      assertEquals("invalid-utf8", rejects.get(0).reason());
+      assertEquals(1, rejects.get(0).line());
+      assertTrue(rejects.get(1).detail().contains("a number (42)"), rejects.get(1).detail());
+      assertTrue(rejects.get(2).detail().contains("is null"), rejects.get(2).detail());
+    }
+  }
 }
