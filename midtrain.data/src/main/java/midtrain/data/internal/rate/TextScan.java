@@ -67,7 +67,37 @@ final class TextScan {
 
   private final NgramHasher[] hashers = new NgramHasher[11];
 
+  /** The batch this text was loaded from (its tokens are shared), or null. */
+  private BatchText batch;
+
+  private int row;
+
   private TextScan() {}
+
+  /**
+   * Loads one row of a batch into this thread's scan; its tokens come from the batch's shared
+   * tokenization.
+   *
+   * @param b the batch's texts
+   * @param row the row
+   * @return the scan, valid until the next call on this thread
+   */
+  static TextScan load(BatchText b, int row) {
+    TextScan s = LOCAL.get();
+    int from = b.charStart[row];
+    int n = b.charStart[row + 1] - from;
+    if (s.c.length < n) {
+      s.c = new char[Math.max(n, s.c.length * 2)];
+    }
+    System.arraycopy(b.chars, from, s.c, 0, n);
+    s.len = n;
+    s.lowSurrogates = b.lowSurrogates[row];
+    s.lowBeforeValid = false;
+    s.tokens = -1;
+    s.batch = b;
+    s.row = row;
+    return s;
+  }
 
   /**
    * Loads a text into this thread's scan.
@@ -93,6 +123,7 @@ final class TextScan {
     s.lowSurrogates = low;
     s.lowBeforeValid = false;
     s.tokens = -1;
+    s.batch = null;
     return s;
   }
 
@@ -148,6 +179,24 @@ final class TextScan {
   /** Splits the text into tokens (Python's {@code text.split()}); idempotent per load. */
   void tokenize() {
     if (tokens >= 0) {
+      return;
+    }
+    if (batch != null) {
+      batch.tokenize();
+      int first = batch.rowToken[row];
+      int count = batch.rowToken[row + 1] - first;
+      if (tokStart.length < count) {
+        tokStart = new int[Math.max(count, tokStart.length * 2)];
+        tokEnd = new int[tokStart.length];
+      }
+      int base = batch.charStart[row];
+      int[] bs = batch.tokStart;
+      int[] be = batch.tokEnd;
+      for (int k = 0; k < count; k++) {
+        tokStart[k] = bs[first + k] - base;
+        tokEnd[k] = be[first + k] - base;
+      }
+      tokens = count;
       return;
     }
     char[] c = this.c;
