@@ -281,24 +281,49 @@ public final class C4Provider implements RaterProvider {
       return true;
     }
 
-    /** The chars a phrase or a bracket can start with, either case. */
-    private static final boolean[] STARTS = new boolean[128];
+    /**
+     * {@code PAIRS[a << 5 | b]}: whether a position whose char and next char, ORed with 0x20, are
+     * letters {@code a} and {@code b} (0 for 'a'; 26 for '{', 31 for anything else) may start a
+     * phrase or be a bracket. A superset of the exact test below: only the first two chars of a
+     * phrase are tested, and neither is 'k' (whose Kelvin sign lower-cases without the 0x20 bit).
+     * Pairs are rare in text where single letters are not, so the branch predicts well.
+     */
+    private static final boolean[] PAIRS = new boolean[1024];
 
     static {
-      for (char ch : "{ljtpcuLJTPCU".toCharArray()) {
-        STARTS[ch] = true;
+      for (String p :
+          List.of(
+              "lorem ipsum",
+              "javascript",
+              "terms of use",
+              "privacy policy",
+              "cookie policy",
+              "uses cookies",
+              "use of cookies",
+              "use cookies")) {
+        PAIRS[(p.charAt(0) - 'a') << 5 | (p.charAt(1) - 'a')] = true;
       }
+      for (int b = 0; b < 32; b++) {
+        PAIRS[26 << 5 | b] = true; // '{' (and '[', which the exact test rejects)
+      }
+    }
+
+    private static int letter(int ch) {
+      return Math.min(((ch | 0x20) - 'a') & Integer.MAX_VALUE, 31);
     }
 
     /** Returns the phrase flags found in {@code d[from, to)}. */
     private static int phrases(char[] d, int from, int to) {
       int found = 0;
-      boolean[] starts = STARTS;
+      boolean[] pairs = PAIRS;
+      int next = from < to ? letter(d[from]) : 31;
       for (int i = from; i < to; i++) {
-        char raw = d[i];
-        if (raw < 128 ? !starts[raw] : raw != '\u212A') {
+        int cur = next;
+        next = i + 1 < to ? letter(d[i + 1]) : 31;
+        if (!pairs[cur << 5 | next]) {
           continue;
         }
+        char raw = d[i];
         char ch = lower(raw);
         switch (ch) {
           case '{' -> found |= CURLY;

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import midtrain.data.internal.simd.WordHash;
 import midtrain.data.rate.Rater;
 import midtrain.data.spi.RaterProvider;
 
@@ -91,26 +90,22 @@ public final class FineWebProvider implements RaterProvider {
       int punct = 0;
       int shortLines = 0;
       long dupChars = 0;
-      int tokens = 0;
+      // The shared tokens: a line is blank when no token starts in it (a token never spans a
+      // \n, which is whitespace).
+      s.tokenize();
+      int tokens = s.tokens;
+      int[] tokStart = s.tokStart;
+      int t = 0;
       int i = 0;
       while (true) {
         int start = i;
-        boolean inToken = false;
-        boolean blank = true;
-        // One pass finds the line end, whether the line is blank and the whitespace tokens.
-        while (i < n) {
-          char ch = c[i];
-          if (ch == '\n') {
-            break;
-          }
-          if (TextScan.isSpace(ch)) {
-            inToken = false;
-          } else if (!inToken) {
-            inToken = true;
-            blank = false;
-            tokens++;
-          }
+        while (i < n && c[i] != '\n') {
           i++;
+        }
+        boolean blank = true;
+        while (t < tokens && tokStart[t] < i) {
+          blank = false;
+          t++;
         }
         int end = i;
         lines++;
@@ -126,7 +121,7 @@ public final class FineWebProvider implements RaterProvider {
         }
         if (!blank) {
           int before = seen.size();
-          if (seen.intern(c, WordHash.ofChars(c, start, end - start), start, end) < before) {
+          if (seen.intern(c, SegmentTable.hash(c, start, end), start, end) < before) {
             dupChars += s.cpLen(start, end);
           }
         }

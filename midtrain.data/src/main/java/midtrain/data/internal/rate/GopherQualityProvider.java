@@ -230,9 +230,16 @@ public final class GopherQualityProvider implements RaterProvider {
       if ((lengthMask & (1L << Math.min(63, len))) == 0 || !firstChars[c[s]]) {
         return false;
       }
+      // A plain loop: Arrays.equals costs more than the comparison for words this short.
       for (char[] w : stopWords) {
-        if (w.length == len && java.util.Arrays.equals(w, 0, len, c, s, e)) {
-          return true;
+        if (w.length == len) {
+          int i = 0;
+          while (i < len && w[i] == c[s + i]) {
+            i++;
+          }
+          if (i == len) {
+            return true;
+          }
         }
       }
       return false;

@@ -5,7 +5,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import midtrain.data.internal.simd.WordHash;
 import midtrain.data.rate.Rater;
 import midtrain.data.spi.RaterProvider;
 
@@ -113,6 +112,112 @@ public final class GopherRepetitionProvider implements RaterProvider {
       return r;
     }
 
+    /**
+     * Counts the g-grams keyed by their packed word ids.
+     *
+     * @return the top one's count in the high half, {@code MAX_VALUE - first} in the low half
+     */
+    private static long topPacked(TextScan s, int g, int bits, int count) {
+      GramTable t = s.grams;
+      t.reset(count);
+      int[] wid = s.wid;
+      int[] counts = t.count;
+      int[] first = t.first;
+      long mask = (1L << (g * bits)) - 1;
+      long key = 0;
+      for (int j = 0; j < g - 1; j++) {
+        key = key << bits | wid[j];
+      }
+      long best = 0;
+      for (int p = 0; p < count; p++) {
+        key = (key << bits | wid[p + g - 1]) & mask;
+        int slot = t.packedSlot(key, p);
+        long v = (long) ++counts[slot] << 32 | (Integer.MAX_VALUE - first[slot]);
+        if (v > best) {
+          best = v;
+        }
+      }
+      return best;
+    }
+
+    /** {@link #topPacked} for n-grams too long to pack: hashed, every match confirmed. */
+    private static long topHashed(TextScan s, int g, int count) {
+      GramTable t = s.grams;
+      s.hashGrams(g);
+      long[] h = s.gramHash;
+      int[] wid = s.wid;
+      t.reset(count);
+      long best = 0;
+      for (int p = 0; p < count; p++) {
+        int slot = t.slot(h[p], wid, p, g);
+        long v = (long) ++t.count[slot] << 32 | (Integer.MAX_VALUE - t.first[slot]);
+        if (v > best) {
+          best = v;
+        }
+      }
+      return best;
+    }
+
+    /**
+     * datatrove's duplicate n-gram scan keyed by packed word ids: a g-gram seen before adds its
+     * words' length and jumps past itself.
+     */
+    private static long dupPacked(TextScan s, int g, int bits, int count) {
+      GramTable t = s.grams;
+      t.reset(count);
+      int[] wid = s.wid;
+      int[] prefix = s.prefix;
+      int[] counts = t.count;
+      long mask = (1L << (g * bits)) - 1;
+      long repeated = 0;
+      int p = 0;
+      while (p < count) {
+        long key = 0;
+        for (int j = 0; j < g; j++) {
+          key = key << bits | wid[p + j];
+        }
+        // Roll the key while no repeat interrupts the scan.
+        while (true) {
+          int slot = t.packedSlot(key, p);
+          if (counts[slot] > 0) {
+            repeated += prefix[p + g] - prefix[p];
+            p += g;
+            break;
+          }
+          counts[slot] = 1;
+          p++;
+          if (p >= count) {
+            break;
+          }
+          key = (key << bits | wid[p + g - 1]) & mask;
+        }
+      }
+      return repeated;
+    }
+
+    /** {@link #dupPacked} for n-grams too long to pack: hashed, every match confirmed. */
+    private static long dupHashed(TextScan s, int g, int count) {
+      GramTable t = s.grams;
+      s.hashGrams(g);
+      long[] h = s.gramHash;
+      int[] wid = s.wid;
+      int[] prefix = s.prefix;
+      t.reset(count);
+      long repeated = 0;
+      int p = 0;
+      while (p < count) {
+        int slot = t.slot(h[p], wid, p, g);
+        if (t.count[slot] > 0) {
+          repeated += prefix[p + g] - prefix[p];
+          p += g;
+        } else {
+          t.count[slot] = 1;
+          p++;
+        }
+      }
+      return repeated;
+    }
+
     @Override
     void measure(TextScan s, float[] out) {
       char[] c = s.c;
@@ -156,7 +261,7 @@ public final class GopherRepetitionProvider implements RaterProvider {
         }
         paragraphs++;
         int before = seen.size();
-        if (seen.intern(c, WordHash.ofChars(c, start, end - start), start, end) < before) {
+        if (seen.intern(c, SegmentTable.hash(c, start, end), start, end) < before) {
           dupParas++;
           dupParaChars += s.cpLen(start, end);
         }
@@ -180,7 +285,7 @@ public final class GopherRepetitionProvider implements RaterProvider {
         int end = i;
         lines++;
         int before = seen.size();
-        if (seen.intern(c, WordHash.ofChars(c, start, end - start), start, end) < before) {
+        if (seen.intern(c, SegmentTable.hash(c, start, end), start, end) < before) {
           dupLines++;
           dupLineChars += s.cpLen(start, end);
         }
@@ -198,37 +303,26 @@ public final class GopherRepetitionProvider implements RaterProvider {
 
       s.internWords();
       int[] prefix = s.prefix;
-      long[] ids = s.ids;
+      int tokens = s.tokens;
+      // Bits per dense word id: n-grams of up to 63 / bits words are keyed by their packed ids.
+      int bits = Math.max(1, 32 - Integer.numberOfLeadingZeros(s.distinctWords - 1));
       GramTable t = s.grams;
       // Once every g-gram is unique, so is every longer n-gram: the top one is then the first,
       // seen once, and no longer n-gram repeats.
       boolean unique = false;
       for (int k = 0; k < TOP.length; k++) {
         int g = TOP[k];
-        int count = s.tokens - g + 1;
+        int count = tokens - g + 1;
         if (count <= 0) {
           out[4 + k] = 0f;
           continue;
         }
-        int best = 1;
+        long best = 1; // count << 32 | (MAX - first): the larger wins, ties to the first seen
         int bestFirst = 0;
         if (!unique) {
-          s.hashGrams(g);
-          long[] h = s.gramHash;
-          t.reset(count);
-          best = 0;
-          bestFirst = Integer.MAX_VALUE;
-          for (int p = 0; p < count; p++) {
-            int slot = t.slot(h[p], ids, p, g);
-            int cnt = ++t.count[slot];
-            if (cnt >= best) {
-              int f = t.first[slot];
-              if (cnt > best || f < bestFirst) {
-                best = cnt;
-                bestFirst = f;
-              }
-            }
-          }
+          best = g * bits <= 63 ? topPacked(s, g, bits, count) : topHashed(s, g, count);
+          bestFirst = Integer.MAX_VALUE - (int) best;
+          best >>>= 32;
           unique = best == 1;
         }
         long chars = (long) (prefix[bestFirst + g] - prefix[bestFirst] + g - 1) * best;
@@ -236,26 +330,12 @@ public final class GopherRepetitionProvider implements RaterProvider {
       }
       for (int k = 0; k < DUP.length; k++) {
         int g = DUP[k];
-        int count = s.tokens - g + 1;
+        int count = tokens - g + 1;
         if (count <= 0 || unique) {
           out[7 + k] = 0f;
           continue;
         }
-        s.hashGrams(g);
-        long[] h = s.gramHash;
-        t.reset(count);
-        long repeated = 0;
-        int p = 0;
-        while (p < count) {
-          int slot = t.slot(h[p], ids, p, g);
-          if (t.count[slot] > 0) {
-            repeated += prefix[p + g] - prefix[p];
-            p += g;
-          } else {
-            t.count[slot] = 1;
-            p++;
-          }
-        }
+        long repeated = g * bits <= 63 ? dupPacked(s, g, bits, count) : dupHashed(s, g, count);
         // No repeat means the scan never jumped, so every g-gram was seen and all are unique.
         unique = repeated == 0;
         out[7 + k] = ratio(repeated, textLen);

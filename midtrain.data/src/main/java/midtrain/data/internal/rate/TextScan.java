@@ -56,8 +56,16 @@ final class TextScan {
   /** N-gram counting. */
   final GramTable grams = new GramTable();
 
-  /** Per-token word ids (distinct words get distinct ids). */
-  long[] ids = new long[1 << 10];
+  /** Per-token dense word ids, valid after {@link #internWords()}. */
+  int[] wid = new int[1 << 10];
+
+  /** Number of distinct words, valid after {@link #internWords()}. */
+  int distinctWords;
+
+  /** Mixed word ids, the input of {@link #hashGrams}. */
+  private long[] ids = new long[1 << 10];
+
+  private boolean idsValid;
 
   /** Prefix sums of token lengths: {@code prefix[i]} is the length of tokens {@code [0, i)}. */
   int[] prefix = new int[1 << 10];
@@ -226,31 +234,38 @@ final class TextScan {
   }
 
   /**
-   * Gives every token an id, equal for equal tokens and different for different ones (exact: a hash
-   * match is confirmed by comparing the chars), and fills {@link #prefix} with the token lengths.
+   * Gives every token a dense word id in {@link #wid} (equal for equal tokens, different for
+   * different ones: a hash match is confirmed by comparing the chars), sets {@link #distinctWords}
+   * and fills {@link #prefix} with the token lengths.
    */
   void internWords() {
     tokenize();
     int n = tokens;
-    if (ids.length < n) {
-      ids = new long[Math.max(n, ids.length * 2)];
+    if (wid.length < n) {
+      wid = new int[Math.max(n, wid.length * 2)];
     }
     if (prefix.length < n + 1) {
       prefix = new int[Math.max(n + 1, prefix.length * 2)];
     }
     SegmentTable t = segments;
     t.reset(n);
+    char[] c = this.c;
+    int[] tokStart = this.tokStart;
+    int[] tokEnd = this.tokEnd;
+    int[] wid = this.wid;
+    int[] prefix = this.prefix;
     int sum = 0;
     prefix[0] = 0;
+    boolean bmp = lowSurrogates == 0;
     for (int k = 0; k < n; k++) {
       int s = tokStart[k];
       int e = tokEnd[k];
-      int id = t.intern(c, WordHash.ofChars(c, s, e - s), s, e);
-      // A bijective mix of the dense id: distinct words get distinct, well-spread values.
-      ids[k] = NgramHasher.mix(id + 0x632BE59BD9B4E019L);
-      sum += cpLen(s, e);
+      wid[k] = t.intern(c, WordHash.ofChars(c, s, e - s), s, e);
+      sum += bmp ? e - s : cpLen(s, e);
       prefix[k + 1] = sum;
     }
+    distinctWords = t.size();
+    idsValid = false;
   }
 
   /**
@@ -260,6 +275,16 @@ final class TextScan {
    * @return the number of n-grams
    */
   int hashGrams(int n) {
+    if (!idsValid) {
+      if (ids.length < tokens) {
+        ids = new long[Math.max(tokens, ids.length * 2)];
+      }
+      for (int k = 0; k < tokens; k++) {
+        // A bijective mix of the dense id: distinct words get distinct, well-spread values.
+        ids[k] = NgramHasher.mix(wid[k] + 0x632BE59BD9B4E019L);
+      }
+      idsValid = true;
+    }
     NgramHasher h = hashers[n];
     if (h == null) {
       // The scalar rolling kernel: documents hold a few hundred n-grams, too few for the vector
