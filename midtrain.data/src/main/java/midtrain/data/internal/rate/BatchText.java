@@ -22,6 +22,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 final class BatchText {
   private static final ThreadLocal<BatchText> LOCAL = ThreadLocal.withInitial(BatchText::new);
 
+  /** A one-row instance per thread for a single text, so that it never evicts the batch. */
+  private static final ThreadLocal<BatchText> SINGLE = ThreadLocal.withInitial(BatchText::new);
+
   /** Number of rows, -1 before the first batch. */
   int rows = -1;
 
@@ -49,6 +52,18 @@ final class BatchText {
   /** Tokens of row {@code r}: indices {@code [rowToken[r], rowToken[r + 1])}. */
   int[] rowToken = new int[1];
 
+  /** {@code \n} of row {@code r}: indices {@code [rowNewline[r], rowNewline[r + 1])}. */
+  int[] rowNewline = new int[1];
+
+  /** Each {@code \n}'s position, as an index into {@link #chars}. */
+  int[] newline = new int[0];
+
+  /**
+   * Whether a row holds a line break of {@code str.splitlines} other than {@code \n} (so that its
+   * {@code splitlines} lines are not its {@code \n}-separated lines).
+   */
+  boolean[] otherBreaks = new boolean[0];
+
   /** Each token's first char, as an index into {@link #chars}. */
   int[] tokStart = new int[0];
 
@@ -68,6 +83,41 @@ final class BatchText {
     BatchText t = LOCAL.get();
     t.load(DocumentBatch.utf8(batch, DocumentBatch.TEXT), batch.getRowCount());
     return t;
+  }
+
+  /**
+   * Returns this thread's one-row instance holding a single text.
+   *
+   * @param text the text
+   * @return the instance, valid until the next call on this thread
+   */
+  static BatchText single(String text) {
+    BatchText t = SINGLE.get();
+    int m = text.length();
+    t.rows = 1;
+    if (t.chars.length < m) {
+      t.chars = new char[Math.max(m, 2 * t.chars.length)];
+    }
+    if (t.lowSurrogates.length < 1) {
+      t.lowSurrogates = new int[1];
+      t.charStart = new int[2];
+    }
+    text.getChars(0, m, t.chars, 0);
+    t.charStart[0] = 0;
+    t.charStart[1] = m;
+    t.lowSurrogates[0] = lowSurrogates(t.chars, 0, m);
+    t.tokenized = false;
+    return t;
+  }
+
+  private static int lowSurrogates(char[] c, int from, int to) {
+    int low = 0;
+    for (int i = from; i < to; i++) {
+      if ((c[i] & 0xFC00) == 0xDC00) {
+        low++;
+      }
+    }
+    return low;
   }
 
   private void load(VarCharVector text, int n) {
@@ -136,21 +186,17 @@ final class BatchText {
       String str = new String(bytes, s, len, StandardCharsets.UTF_8);
       int m = str.length();
       str.getChars(0, m, chars, o);
-      int low = 0;
-      if (m != len) { // only non-ASCII text can hold surrogates
-        for (int i = o; i < o + m; i++) {
-          if ((chars[i] & 0xFC00) == 0xDC00) {
-            low++;
-          }
-        }
-      }
-      lowSurrogates[r] = low;
+      // Only non-ASCII text (fewer chars than bytes) can hold surrogates.
+      lowSurrogates[r] = m == len ? 0 : lowSurrogates(chars, o, o + m);
       o += m;
     }
     charStart[n] = o;
   }
 
-  /** Splits every row into tokens (Python's {@code text.split()}), once per batch. */
+  /**
+   * Splits every row into tokens (Python's {@code text.split()}) and finds its {@code \n}, once per
+   * batch.
+   */
   void tokenize() {
     if (tokenized) {
       return;
@@ -158,19 +204,38 @@ final class BatchText {
     int n = rows;
     if (rowToken.length < n + 1) {
       rowToken = new int[Math.max(n + 1, rowToken.length * 2)];
+      rowNewline = new int[rowToken.length];
+      otherBreaks = new boolean[rowToken.length];
     }
     if (tokStart.length < 1024) {
       tokStart = new int[1024];
       tokEnd = new int[1024];
+      newline = new int[1024];
     }
     char[] c = chars;
+    int[] tokStart = this.tokStart;
+    int[] tokEnd = this.tokEnd;
+    int[] newline = this.newline;
     int count = 0;
+    int lines = 0;
     for (int r = 0; r < n; r++) {
       rowToken[r] = count;
+      rowNewline[r] = lines;
+      boolean other = false;
       int i = charStart[r];
       int end = charStart[r + 1];
       while (i < end) {
-        while (i < end && TextScan.isSpace(c[i])) {
+        // Line breaks are whitespace, so only the whitespace runs are searched for them.
+        char ch = 0;
+        while (i < end && TextScan.isSpace(ch = c[i])) {
+          if (ch == '\n') {
+            if (lines == newline.length) {
+              newline = this.newline = Arrays.copyOf(newline, lines * 2);
+            }
+            newline[lines++] = i;
+          } else if (TextScan.isLineBreak(ch)) {
+            other = true;
+          }
           i++;
         }
         if (i == end) {
@@ -181,15 +246,17 @@ final class BatchText {
           i++;
         }
         if (count == tokStart.length) {
-          tokStart = Arrays.copyOf(tokStart, count * 2);
-          tokEnd = Arrays.copyOf(tokEnd, count * 2);
+          tokStart = this.tokStart = Arrays.copyOf(tokStart, count * 2);
+          tokEnd = this.tokEnd = Arrays.copyOf(tokEnd, count * 2);
         }
         tokStart[count] = start;
         tokEnd[count] = i;
         count++;
       }
+      otherBreaks[r] = other;
     }
     rowToken[n] = count;
+    rowNewline[n] = lines;
     tokenized = true;
   }
 }

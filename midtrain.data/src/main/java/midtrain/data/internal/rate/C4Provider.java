@@ -104,53 +104,35 @@ public final class C4Provider implements RaterProvider {
     @Override
     void measure(TextScan s, float[] out) {
       char[] c = s.c;
-      int n = s.len;
-      int lines = 0;
       int removed = 0;
       int sentences = 0;
       int drop = 0; // 0, or the first dropping rule: 1 lorem ipsum, 2 curly bracket
-      int i = 0;
-      while (i < n) {
-        int start = i;
-        while (i < n && !TextScan.isLineBreak(c[i])) {
-          i++;
-        }
-        int end = i;
-        if (i < n) {
-          i += (c[i] == '\r' && i + 1 < n && c[i + 1] == '\n') ? 2 : 1;
-        }
-        lines++;
-        int a = start;
-        int b = end;
+      int lines = s.splitLines();
+      // Tokens of the stripped line, before citations are cut (as datatrove): the shared tokens
+      // starting in the line (a token never spans a line break, which is whitespace).
+      int[] tokStart = s.tokStart;
+      int[] tokEnd = s.tokEnd;
+      int tokens = s.tokens;
+      int t = 0;
+      for (int l = 0; l < lines; l++) {
+        int a = s.lineStart[l];
+        int b = s.lineEnd[l];
         while (a < b && TextScan.isSpace(c[a])) {
           a++;
         }
         while (b > a && TextScan.isSpace(c[b - 1])) {
           b--;
         }
-        // Tokens of the stripped line, before citations are cut (as datatrove).
         int words = 0;
         boolean tooLong = false;
-        boolean bracket = false;
-        int j = a;
-        while (j < b) {
-          while (j < b && TextScan.isSpace(c[j])) {
-            j++;
-          }
-          if (j == b) {
-            break;
-          }
-          int ws = j;
-          while (j < b && !TextScan.isSpace(c[j])) {
-            if (c[j] == '[') {
-              bracket = true;
-            }
-            j++;
-          }
+        while (t < tokens && tokStart[t] < b) {
+          int ws = tokStart[t];
+          int we = tokEnd[t];
           words++;
-          if (maxWordLength != -1 && j - ws > maxWordLength && s.cpLen(ws, j) > maxWordLength) {
+          if (maxWordLength != -1 && we - ws > maxWordLength && s.cpLen(ws, we) > maxWordLength) {
             tooLong = true;
           }
+          t++;
         }
         if (tooLong) {
           removed++;
@@ -159,7 +141,7 @@ public final class C4Provider implements RaterProvider {
         char[] d = c;
         int from = a;
         int to = b;
-        if (citations && bracket) {
+        if (citations && hasBracket(c, a, b)) {
           d = s.lineBuffer(b - a);
           from = 0;
           to = cutCitations(c, a, b, d);
@@ -201,6 +183,15 @@ public final class C4Provider implements RaterProvider {
       out[1] = sentences;
       out[2] = drop == 1 ? 1f : 0f;
       out[3] = drop == 2 ? 1f : 0f;
+    }
+
+    private static boolean hasBracket(char[] c, int a, int b) {
+      for (int i = a; i < b; i++) {
+        if (c[i] == '[') {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** Copies {@code c[a, b)} into {@code d} without citations; returns the end in {@code d}. */

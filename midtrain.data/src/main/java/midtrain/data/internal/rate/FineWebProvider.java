@@ -85,7 +85,8 @@ public final class FineWebProvider implements RaterProvider {
       char[] c = s.c;
       int n = s.len;
       SegmentTable seen = s.segments;
-      seen.reset(64);
+      s.tokenize();
+      seen.reset(s.newlines + 1);
       int lines = 0;
       int punct = 0;
       int shortLines = 0;
@@ -95,19 +96,17 @@ public final class FineWebProvider implements RaterProvider {
       s.tokenize();
       int tokens = s.tokens;
       int[] tokStart = s.tokStart;
+      int[] nl = s.newline;
+      int newlines = s.newlines;
       int t = 0;
-      int i = 0;
-      while (true) {
-        int start = i;
-        while (i < n && c[i] != '\n') {
-          i++;
-        }
+      for (int l = 0; l <= newlines; l++) {
+        int start = l == 0 ? 0 : nl[l - 1] + 1;
+        int end = l < newlines ? nl[l] : n;
         boolean blank = true;
-        while (t < tokens && tokStart[t] < i) {
+        while (t < tokens && tokStart[t] < end) {
           blank = false;
           t++;
         }
-        int end = i;
         lines++;
         if (end > start) {
           char last = c[end - 1];
@@ -125,12 +124,7 @@ public final class FineWebProvider implements RaterProvider {
             dupChars += s.cpLen(start, end);
           }
         }
-        if (i >= n) {
-          break;
-        }
-        i++; // the \n
       }
-      int newlines = lines - 1;
       out[0] = ratio(punct, lines);
       out[1] = ratio(shortLines, lines);
       out[2] = ratio(dupChars, s.cpLen() - newlines);

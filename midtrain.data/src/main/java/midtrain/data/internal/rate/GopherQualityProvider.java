@@ -184,20 +184,12 @@ public final class GopherQualityProvider implements RaterProvider {
         }
       }
       // Lines as Python's str.splitlines.
-      int lines = 0;
+      int lines = s.splitLines();
       int bullets = 0;
       int endEllipsis = 0;
-      int i = 0;
-      while (i < n) {
-        int start = i;
-        while (i < n && !TextScan.isLineBreak(c[i])) {
-          i++;
-        }
-        int end = i;
-        if (i < n) {
-          i += (c[i] == '\r' && i + 1 < n && c[i + 1] == '\n') ? 2 : 1;
-        }
-        lines++;
+      for (int l = 0; l < lines; l++) {
+        int start = s.lineStart[l];
+        int end = s.lineEnd[l];
         int a = start;
         while (a < end && TextScan.isSpace(c[a])) {
           a++;

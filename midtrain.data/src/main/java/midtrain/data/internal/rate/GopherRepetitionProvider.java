@@ -234,30 +234,35 @@ public final class GopherRepetitionProvider implements RaterProvider {
       while (b > a && TextScan.isSpace(c[b - 1])) {
         b--;
       }
+      // The shared \n positions: every \n of [a, b) lies strictly inside it (the strip
+      // removed the whitespace at both ends).
+      s.tokenize();
+      int[] nl = s.newline;
+      int newlines = s.newlines;
+      int l = 0;
+      while (l < newlines && nl[l] < a) {
+        l++;
+      }
       seen.reset(16);
       int paragraphs = 0;
       int dupParas = 0;
       long dupParaChars = 0;
-      int i = a;
+      int start = a;
       while (true) {
-        int start = i;
-        int end;
-        int next;
-        while (true) {
-          if (i >= b) {
-            end = b;
-            next = -1;
-            break;
-          }
-          if (c[i] == '\n' && i + 1 < b && c[i + 1] == '\n') {
-            end = i;
-            while (i < b && c[i] == '\n') {
-              i++;
+        // The next run of two or more \n ends this paragraph.
+        int end = b;
+        int next = -1;
+        for (; l + 1 < newlines && nl[l + 1] < b; l++) {
+          if (nl[l + 1] == nl[l] + 1) {
+            end = nl[l];
+            l++;
+            while (l + 1 < newlines && nl[l + 1] == nl[l] + 1) {
+              l++;
             }
-            next = i;
+            next = nl[l] + 1;
+            l++;
             break;
           }
-          i++;
         }
         paragraphs++;
         int before = seen.size();
@@ -268,33 +273,32 @@ public final class GopherRepetitionProvider implements RaterProvider {
         if (next < 0) {
           break;
         }
-        i = next;
+        start = next;
       }
 
       // Lines: the text split at \n+ (empty first and last elements kept).
-      seen.reset(64);
+      seen.reset(newlines + 1);
       int lines = 0;
       int dupLines = 0;
       long dupLineChars = 0;
-      i = 0;
+      start = 0;
+      l = 0;
       while (true) {
-        int start = i;
-        while (i < n && c[i] != '\n') {
-          i++;
-        }
-        int end = i;
+        int end = l < newlines ? nl[l] : n;
         lines++;
         int before = seen.size();
         if (seen.intern(c, SegmentTable.hash(c, start, end), start, end) < before) {
           dupLines++;
           dupLineChars += s.cpLen(start, end);
         }
-        if (i >= n) {
+        if (l >= newlines) {
           break;
         }
-        while (i < n && c[i] == '\n') {
-          i++;
+        while (l + 1 < newlines && nl[l + 1] == nl[l] + 1) {
+          l++;
         }
+        start = nl[l] + 1;
+        l++;
       }
       out[0] = ratio(dupParas, paragraphs);
       out[1] = ratio(dupParaChars, textLen);

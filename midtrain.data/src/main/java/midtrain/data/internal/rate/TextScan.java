@@ -47,6 +47,21 @@ final class TextScan {
   /** Just past each token's last char. */
   int[] tokEnd = new int[1 << 10];
 
+  /** Number of {@code \n}, valid after {@link #tokenize()}. */
+  int newlines;
+
+  /** Each {@code \n}'s position. */
+  int[] newline = new int[1 << 8];
+
+  /** Whether the text holds a {@code str.splitlines} break other than {@code \n}. */
+  boolean otherBreaks;
+
+  /** First char of each line of {@link #splitLines()}. */
+  int[] lineStart = new int[1 << 8];
+
+  /** Just past each line of {@link #splitLines()}. */
+  int[] lineEnd = new int[1 << 8];
+
   /** Scratch for a line rewritten by the C4 rater (citations removed). */
   char[] line = new char[256];
 
@@ -75,7 +90,7 @@ final class TextScan {
 
   private final NgramHasher[] hashers = new NgramHasher[11];
 
-  /** The batch this text was loaded from (its tokens are shared), or null. */
+  /** The batch this text was loaded from (its tokens are shared). */
   private BatchText batch;
 
   private int row;
@@ -108,31 +123,14 @@ final class TextScan {
   }
 
   /**
-   * Loads a text into this thread's scan.
+   * Loads a text into this thread's scan (through a one-row {@link BatchText}, so that a single
+   * text is scanned exactly as a batch row).
    *
    * @param text the document
    * @return the scan, valid until the next call on this thread
    */
   static TextScan load(String text) {
-    TextScan s = LOCAL.get();
-    int n = text.length();
-    if (s.c.length < n) {
-      s.c = new char[Math.max(n, s.c.length * 2)];
-    }
-    text.getChars(0, n, s.c, 0);
-    s.len = n;
-    int low = 0;
-    char[] c = s.c;
-    for (int i = 0; i < n; i++) {
-      if ((c[i] & 0xFC00) == 0xDC00) {
-        low++;
-      }
-    }
-    s.lowSurrogates = low;
-    s.lowBeforeValid = false;
-    s.tokens = -1;
-    s.batch = null;
-    return s;
+    return load(BatchText.single(text), 0);
   }
 
   /**
@@ -184,52 +182,39 @@ final class TextScan {
     return len - lowSurrogates;
   }
 
-  /** Splits the text into tokens (Python's {@code text.split()}); idempotent per load. */
+  /**
+   * Splits the text into tokens (Python's {@code text.split()}) and finds its {@code \n}, from the
+   * batch's shared scan; idempotent per load.
+   */
   void tokenize() {
     if (tokens >= 0) {
       return;
     }
-    if (batch != null) {
-      batch.tokenize();
-      int first = batch.rowToken[row];
-      int count = batch.rowToken[row + 1] - first;
-      if (tokStart.length < count) {
-        tokStart = new int[Math.max(count, tokStart.length * 2)];
-        tokEnd = new int[tokStart.length];
-      }
-      int base = batch.charStart[row];
-      int[] bs = batch.tokStart;
-      int[] be = batch.tokEnd;
-      for (int k = 0; k < count; k++) {
-        tokStart[k] = bs[first + k] - base;
-        tokEnd[k] = be[first + k] - base;
-      }
-      tokens = count;
-      return;
+    batch.tokenize();
+    int base = batch.charStart[row];
+    int first = batch.rowToken[row];
+    int count = batch.rowToken[row + 1] - first;
+    if (tokStart.length < count) {
+      tokStart = new int[Math.max(count, tokStart.length * 2)];
+      tokEnd = new int[tokStart.length];
     }
-    char[] c = this.c;
-    int n = len;
-    int count = 0;
-    int i = 0;
-    while (i < n) {
-      while (i < n && isSpace(c[i])) {
-        i++;
-      }
-      if (i == n) {
-        break;
-      }
-      int start = i;
-      while (i < n && !isSpace(c[i])) {
-        i++;
-      }
-      if (count == tokStart.length) {
-        tokStart = Arrays.copyOf(tokStart, count * 2);
-        tokEnd = Arrays.copyOf(tokEnd, count * 2);
-      }
-      tokStart[count] = start;
-      tokEnd[count] = i;
-      count++;
+    int[] bs = batch.tokStart;
+    int[] be = batch.tokEnd;
+    for (int k = 0; k < count; k++) {
+      tokStart[k] = bs[first + k] - base;
+      tokEnd[k] = be[first + k] - base;
     }
+    first = batch.rowNewline[row];
+    int nls = batch.rowNewline[row + 1] - first;
+    if (newline.length < nls) {
+      newline = new int[Math.max(nls, newline.length * 2)];
+    }
+    int[] bn = batch.newline;
+    for (int k = 0; k < nls; k++) {
+      newline[k] = bn[first + k] - base;
+    }
+    newlines = nls;
+    otherBreaks = batch.otherBreaks[row];
     tokens = count;
   }
 
@@ -296,6 +281,61 @@ final class TextScan {
       gramHash = new long[Math.max(tokens, gramHash.length * 2)];
     }
     return h.hash(ids, tokens, gramHash);
+  }
+
+  /**
+   * Splits the text into lines as Python's {@code str.splitlines} (no final empty line; {@code
+   * \r\n} is one break), into {@link #lineStart} and {@link #lineEnd} (breaks excluded).
+   *
+   * @return the number of lines
+   */
+  int splitLines() {
+    tokenize();
+    int n = len;
+    int most = newlines + 1;
+    if (lineStart.length < most) {
+      lineStart = new int[Math.max(most, lineStart.length * 2)];
+      lineEnd = new int[lineStart.length];
+    }
+    int[] ls = lineStart;
+    int[] le = lineEnd;
+    if (!otherBreaks) {
+      // Only \n breaks lines: the shared \n positions give the lines at once.
+      int[] nl = newline;
+      int start = 0;
+      for (int k = 0; k < newlines; k++) {
+        ls[k] = start;
+        le[k] = nl[k];
+        start = nl[k] + 1;
+      }
+      int lines = newlines;
+      if (start < n) {
+        ls[lines] = start;
+        le[lines] = n;
+        lines++;
+      }
+      return lines;
+    }
+    char[] c = this.c;
+    int lines = 0;
+    int i = 0;
+    while (i < n) {
+      int start = i;
+      while (i < n && !isLineBreak(c[i])) {
+        i++;
+      }
+      if (lines == ls.length) {
+        ls = lineStart = Arrays.copyOf(ls, lines * 2);
+        le = lineEnd = Arrays.copyOf(le, lines * 2);
+      }
+      ls[lines] = start;
+      le[lines] = i;
+      lines++;
+      if (i < n) {
+        i += (c[i] == '\r' && i + 1 < n && c[i + 1] == '\n') ? 2 : 1;
+      }
+    }
+    return lines;
   }
 
   /** Makes {@link #line} at least {@code n} long. */
