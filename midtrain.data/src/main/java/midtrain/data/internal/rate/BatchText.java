@@ -55,7 +55,7 @@ final class BatchText {
   /** {@code \n} of row {@code r}: indices {@code [rowNewline[r], rowNewline[r + 1])}. */
   int[] rowNewline = new int[1];
 
-  /** Each {@code \n}'s position, as an index into {@link #chars}. */
+  /** Each {@code \n}'s position in its row (so that a row's positions copy as they are). */
   int[] newline = new int[0];
 
   /**
@@ -64,10 +64,10 @@ final class BatchText {
    */
   boolean[] otherBreaks = new boolean[0];
 
-  /** Each token's first char, as an index into {@link #chars}. */
+  /** Each token's first char, relative to its row's first char. */
   int[] tokStart = new int[0];
 
-  /** Just past each token's last char, as an index into {@link #chars}. */
+  /** Just past each token's last char, relative to its row's first char. */
   int[] tokEnd = new int[0];
 
   private BatchText() {}
@@ -222,7 +222,8 @@ final class BatchText {
       rowToken[r] = count;
       rowNewline[r] = lines;
       boolean other = false;
-      int i = charStart[r];
+      int base = charStart[r];
+      int i = base;
       int end = charStart[r + 1];
       while (i < end) {
         // Line breaks are whitespace, so only the whitespace runs are searched for them.
@@ -232,7 +233,7 @@ final class BatchText {
             if (lines == newline.length) {
               newline = this.newline = Arrays.copyOf(newline, lines * 2);
             }
-            newline[lines++] = i;
+            newline[lines++] = i - base;
           } else if (TextScan.isLineBreak(ch)) {
             other = true;
           }
@@ -249,8 +250,8 @@ final class BatchText {
           tokStart = this.tokStart = Arrays.copyOf(tokStart, count * 2);
           tokEnd = this.tokEnd = Arrays.copyOf(tokEnd, count * 2);
         }
-        tokStart[count] = start;
-        tokEnd[count] = i;
+        tokStart[count] = start - base;
+        tokEnd[count] = i - base;
         count++;
       }
       otherBreaks[r] = other;

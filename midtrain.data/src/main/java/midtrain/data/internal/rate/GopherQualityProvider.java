@@ -144,9 +144,12 @@ public final class GopherQualityProvider implements RaterProvider {
       long lengths = 0;
       int alpha = 0;
       int stops = 0;
+      int[] tokStart = s.tokStart;
+      int[] tokEnd = s.tokEnd;
+      boolean bmp = s.lowSurrogates == 0;
       for (int k = 0; k < tokens; k++) {
-        int ts = s.tokStart[k];
-        int te = s.tokEnd[k];
+        int ts = tokStart[k];
+        int te = tokEnd[k];
         int ws = ts;
         int we = te;
         while (ws < we && punct[c[ws]]) {
@@ -157,7 +160,7 @@ public final class GopherQualityProvider implements RaterProvider {
         }
         if (ws < we) {
           words++;
-          lengths += s.cpLen(ws, we);
+          lengths += bmp ? we - ws : s.cpLen(ws, we);
           if (isStopWord(c, ws, we)) {
             stops++;
           }

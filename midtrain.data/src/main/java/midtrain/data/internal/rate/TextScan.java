@@ -191,28 +191,21 @@ final class TextScan {
       return;
     }
     batch.tokenize();
-    int base = batch.charStart[row];
     int first = batch.rowToken[row];
     int count = batch.rowToken[row + 1] - first;
     if (tokStart.length < count) {
       tokStart = new int[Math.max(count, tokStart.length * 2)];
       tokEnd = new int[tokStart.length];
     }
-    int[] bs = batch.tokStart;
-    int[] be = batch.tokEnd;
-    for (int k = 0; k < count; k++) {
-      tokStart[k] = bs[first + k] - base;
-      tokEnd[k] = be[first + k] - base;
-    }
+    // Positions are stored relative to the row: plain copies.
+    System.arraycopy(batch.tokStart, first, tokStart, 0, count);
+    System.arraycopy(batch.tokEnd, first, tokEnd, 0, count);
     first = batch.rowNewline[row];
     int nls = batch.rowNewline[row + 1] - first;
     if (newline.length < nls) {
       newline = new int[Math.max(nls, newline.length * 2)];
     }
-    int[] bn = batch.newline;
-    for (int k = 0; k < nls; k++) {
-      newline[k] = bn[first + k] - base;
-    }
+    System.arraycopy(batch.newline, first, newline, 0, nls);
     newlines = nls;
     otherBreaks = batch.otherBreaks[row];
     tokens = count;
