@@ -115,9 +115,10 @@ public final class GopherRepetitionProvider implements RaterProvider {
     /**
      * Counts the g-grams keyed by their packed word ids.
      *
+     * @param record null, or receives each g-gram's first position (an exact dense id)
      * @return the top one's count in the high half, {@code MAX_VALUE - first} in the low half
      */
-    private static long topPacked(TextScan s, int g, int bits, int count) {
+    private static long topPacked(TextScan s, int g, int bits, int count, int[] record) {
       GramTable t = s.grams;
       t.reset(count);
       int[] wid = s.wid;
@@ -132,6 +133,9 @@ public final class GopherRepetitionProvider implements RaterProvider {
       for (int p = 0; p < count; p++) {
         key = (key << bits | wid[p + g - 1]) & mask;
         int slot = t.packedSlot(key, p);
+        if (record != null) {
+          record[p] = first[slot];
+        }
         long v = (long) ++counts[slot] << 32 | (Integer.MAX_VALUE - first[slot]);
         if (v > best) {
           best = v;
@@ -141,7 +145,7 @@ public final class GopherRepetitionProvider implements RaterProvider {
     }
 
     /** {@link #topPacked} for n-grams too long to pack: hashed, every match confirmed. */
-    private static long topHashed(TextScan s, int g, int count) {
+    private static long topHashed(TextScan s, int g, int count, int[] record) {
       GramTable t = s.grams;
       s.hashGrams(g);
       long[] h = s.gramHash;
@@ -150,6 +154,9 @@ public final class GopherRepetitionProvider implements RaterProvider {
       long best = 0;
       for (int p = 0; p < count; p++) {
         int slot = t.slot(h[p], wid, p, g);
+        if (record != null) {
+          record[p] = t.first[slot];
+        }
         long v = (long) ++t.count[slot] << 32 | (Integer.MAX_VALUE - t.first[slot]);
         if (v > best) {
           best = v;
@@ -159,43 +166,42 @@ public final class GopherRepetitionProvider implements RaterProvider {
     }
 
     /**
-     * datatrove's duplicate n-gram scan keyed by packed word ids: a g-gram seen before adds its
-     * words' length and jumps past itself.
+     * datatrove's duplicate n-gram scan (a g-gram seen before adds its words' length and jumps past
+     * itself), keyed by the ids of two or three 4-grams that cover each g-gram (5 to 10 words): the
+     * position of each 4-gram's first occurrence, an exact id, so equal keys are equal g-grams.
      */
-    private static long dupPacked(TextScan s, int g, int bits, int count) {
+    private static long dupComposed(TextScan s, int g, int bits, int count) {
       GramTable t = s.grams;
       t.reset(count);
-      int[] wid = s.wid;
+      int[] q = s.quadFirst();
       int[] prefix = s.prefix;
       int[] counts = t.count;
-      long mask = (1L << (g * bits)) - 1;
+      boolean three = g > 8;
+      int last = g - 4;
       long repeated = 0;
       int p = 0;
       while (p < count) {
-        long key = 0;
-        for (int j = 0; j < g; j++) {
-          key = key << bits | wid[p + j];
+        long key = q[p];
+        if (three) {
+          key = key << bits | q[p + 4];
         }
-        // Roll the key while no repeat interrupts the scan.
-        while (true) {
-          int slot = t.packedSlot(key, p);
-          if (counts[slot] > 0) {
-            repeated += prefix[p + g] - prefix[p];
-            p += g;
-            break;
-          }
+        key = key << bits | q[p + last];
+        int slot = t.packedSlot(key, p);
+        if (counts[slot] > 0) {
+          repeated += prefix[p + g] - prefix[p];
+          p += g;
+        } else {
           counts[slot] = 1;
           p++;
-          if (p >= count) {
-            break;
-          }
-          key = (key << bits | wid[p + g - 1]) & mask;
         }
       }
       return repeated;
     }
 
-    /** {@link #dupPacked} for n-grams too long to pack: hashed, every match confirmed. */
+    /**
+     * {@link #dupComposed} for documents of over 2^21 4-grams (three ids no longer fit in 63 bits):
+     * hashed, every match confirmed.
+     */
     private static long dupHashed(TextScan s, int g, int count) {
       GramTable t = s.grams;
       s.hashGrams(g);
@@ -314,6 +320,7 @@ public final class GopherRepetitionProvider implements RaterProvider {
       // Once every g-gram is unique, so is every longer n-gram: the top one is then the first,
       // seen once, and no longer n-gram repeats.
       boolean unique = false;
+      int quads = 0; // 4-grams whose first positions s.quadFirst holds
       for (int k = 0; k < TOP.length; k++) {
         int g = TOP[k];
         int count = tokens - g + 1;
@@ -324,7 +331,15 @@ public final class GopherRepetitionProvider implements RaterProvider {
         long best = 1; // count << 32 | (MAX - first): the larger wins, ties to the first seen
         int bestFirst = 0;
         if (!unique) {
-          best = g * bits <= 63 ? topPacked(s, g, bits, count) : topHashed(s, g, count);
+          int[] record = null;
+          if (g == 4) {
+            record = s.quadFirst(count);
+            quads = count;
+          }
+          best =
+              g * bits <= 63
+                  ? topPacked(s, g, bits, count, record)
+                  : topHashed(s, g, count, record);
           bestFirst = Integer.MAX_VALUE - (int) best;
           best >>>= 32;
           unique = best == 1;
@@ -339,7 +354,14 @@ public final class GopherRepetitionProvider implements RaterProvider {
           out[7 + k] = 0f;
           continue;
         }
-        long repeated = g * bits <= 63 ? dupPacked(s, g, bits, count) : dupHashed(s, g, count);
+        // Bits per 4-gram id (a position below quads).
+        int quadBits = Math.max(1, 32 - Integer.numberOfLeadingZeros(quads - 1));
+        long repeated;
+        if (quads > 0 && 3 * quadBits <= 63) {
+          repeated = dupComposed(s, g, quadBits, count);
+        } else {
+          repeated = dupHashed(s, g, count);
+        }
         // No repeat means the scan never jumped, so every g-gram was seen and all are unique.
         unique = repeated == 0;
         out[7 + k] = ratio(repeated, textLen);

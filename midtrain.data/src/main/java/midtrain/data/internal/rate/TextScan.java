@@ -85,6 +85,9 @@ final class TextScan {
   /** Prefix sums of token lengths: {@code prefix[i]} is the length of tokens {@code [0, i)}. */
   int[] prefix = new int[1 << 10];
 
+  /** Each 4-gram's first position, see {@link #quadFirst(int)}. */
+  private int[] quadFirst = new int[1 << 10];
+
   /** N-gram hashes. */
   long[] gramHash = new long[1 << 10];
 
@@ -329,6 +332,22 @@ final class TextScan {
       }
     }
     return lines;
+  }
+
+  /**
+   * Returns room for the first position of each of {@code count} 4-grams (gopher-repetition's exact
+   * 4-gram ids).
+   */
+  int[] quadFirst(int count) {
+    if (quadFirst.length < count) {
+      quadFirst = new int[Math.max(count, quadFirst.length * 2)];
+    }
+    return quadFirst;
+  }
+
+  /** The 4-gram first positions written into {@link #quadFirst(int)}. */
+  int[] quadFirst() {
+    return quadFirst;
   }
 
   /** Makes {@link #line} at least {@code n} long. */
