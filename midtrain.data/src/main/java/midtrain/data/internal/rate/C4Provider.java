@@ -104,53 +104,35 @@ public final class C4Provider implements RaterProvider {
     @Override
     void measure(TextScan s, float[] out) {
       char[] c = s.c;
-      int n = s.len;
-      int lines = 0;
       int removed = 0;
       int sentences = 0;
       int drop = 0; // 0, or the first dropping rule: 1 lorem ipsum, 2 curly bracket
-      int i = 0;
-      while (i < n) {
-        int start = i;
-        while (i < n && !TextScan.isLineBreak(c[i])) {
-          i++;
-        }
-        int end = i;
-        if (i < n) {
-          i += (c[i] == '\r' && i + 1 < n && c[i + 1] == '\n') ? 2 : 1;
-        }
-        lines++;
-        int a = start;
-        int b = end;
+      int lines = s.splitLines();
+      // Tokens of the stripped line, before citations are cut (as datatrove): the shared tokens
+      // starting in the line (a token never spans a line break, which is whitespace).
+      int[] tokStart = s.tokStart;
+      int[] tokEnd = s.tokEnd;
+      int tokens = s.tokens;
+      int t = 0;
+      for (int l = 0; l < lines; l++) {
+        int a = s.lineStart[l];
+        int b = s.lineEnd[l];
         while (a < b && TextScan.isSpace(c[a])) {
           a++;
         }
         while (b > a && TextScan.isSpace(c[b - 1])) {
           b--;
         }
-        // Tokens of the stripped line, before citations are cut (as datatrove).
         int words = 0;
         boolean tooLong = false;
-        boolean bracket = false;
-        int j = a;
-        while (j < b) {
-          while (j < b && TextScan.isSpace(c[j])) {
-            j++;
-          }
-          if (j == b) {
-            break;
-          }
-          int ws = j;
-          while (j < b && !TextScan.isSpace(c[j])) {
-            if (c[j] == '[') {
-              bracket = true;
-            }
-            j++;
-          }
+        while (t < tokens && tokStart[t] < b) {
+          int ws = tokStart[t];
+          int we = tokEnd[t];
           words++;
-          if (maxWordLength != -1 && j - ws > maxWordLength && s.cpLen(ws, j) > maxWordLength) {
+          if (maxWordLength != -1 && we - ws > maxWordLength && s.cpLen(ws, we) > maxWordLength) {
             tooLong = true;
           }
+          t++;
         }
         if (tooLong) {
           removed++;
@@ -159,7 +141,7 @@ public final class C4Provider implements RaterProvider {
         char[] d = c;
         int from = a;
         int to = b;
-        if (citations && bracket) {
+        if (citations && hasBracket(c, a, b)) {
           d = s.lineBuffer(b - a);
           from = 0;
           to = cutCitations(c, a, b, d);
@@ -201,6 +183,15 @@ public final class C4Provider implements RaterProvider {
       out[1] = sentences;
       out[2] = drop == 1 ? 1f : 0f;
       out[3] = drop == 2 ? 1f : 0f;
+    }
+
+    private static boolean hasBracket(char[] c, int a, int b) {
+      for (int i = a; i < b; i++) {
+        if (c[i] == '[') {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** Copies {@code c[a, b)} into {@code d} without citations; returns the end in {@code d}. */
@@ -281,24 +272,49 @@ public final class C4Provider implements RaterProvider {
       return true;
     }
 
-    /** The chars a phrase or a bracket can start with, either case. */
-    private static final boolean[] STARTS = new boolean[128];
+    /**
+     * {@code PAIRS[a << 5 | b]}: whether a position whose char and next char, ORed with 0x20, are
+     * letters {@code a} and {@code b} (0 for 'a'; 26 for '{', 31 for anything else) may start a
+     * phrase or be a bracket. A superset of the exact test below: only the first two chars of a
+     * phrase are tested, and neither is 'k' (whose Kelvin sign lower-cases without the 0x20 bit).
+     * Pairs are rare in text where single letters are not, so the branch predicts well.
+     */
+    private static final boolean[] PAIRS = new boolean[1024];
 
     static {
-      for (char ch : "{ljtpcuLJTPCU".toCharArray()) {
-        STARTS[ch] = true;
+      for (String p :
+          List.of(
+              "lorem ipsum",
+              "javascript",
+              "terms of use",
+              "privacy policy",
+              "cookie policy",
+              "uses cookies",
+              "use of cookies",
+              "use cookies")) {
+        PAIRS[(p.charAt(0) - 'a') << 5 | (p.charAt(1) - 'a')] = true;
       }
+      for (int b = 0; b < 32; b++) {
+        PAIRS[26 << 5 | b] = true; // '{' (and '[', which the exact test rejects)
+      }
+    }
+
+    private static int letter(int ch) {
+      return Math.min(((ch | 0x20) - 'a') & Integer.MAX_VALUE, 31);
     }
 
     /** Returns the phrase flags found in {@code d[from, to)}. */
     private static int phrases(char[] d, int from, int to) {
       int found = 0;
-      boolean[] starts = STARTS;
+      boolean[] pairs = PAIRS;
+      int next = from < to ? letter(d[from]) : 31;
       for (int i = from; i < to; i++) {
-        char raw = d[i];
-        if (raw < 128 ? !starts[raw] : raw != '\u212A') {
+        int cur = next;
+        next = i + 1 < to ? letter(d[i + 1]) : 31;
+        if (!pairs[cur << 5 | next]) {
           continue;
         }
+        char raw = d[i];
         char ch = lower(raw);
         switch (ch) {
           case '{' -> found |= CURLY;

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import midtrain.data.internal.simd.WordHash;
 import midtrain.data.rate.Rater;
 import midtrain.data.spi.RaterProvider;
 
@@ -86,33 +85,28 @@ public final class FineWebProvider implements RaterProvider {
       char[] c = s.c;
       int n = s.len;
       SegmentTable seen = s.segments;
-      seen.reset(64);
+      s.tokenize();
+      seen.reset(s.newlines + 1);
       int lines = 0;
       int punct = 0;
       int shortLines = 0;
       long dupChars = 0;
-      int tokens = 0;
-      int i = 0;
-      while (true) {
-        int start = i;
-        boolean inToken = false;
+      // The shared tokens: a line is blank when no token starts in it (a token never spans a
+      // \n, which is whitespace).
+      s.tokenize();
+      int tokens = s.tokens;
+      int[] tokStart = s.tokStart;
+      int[] nl = s.newline;
+      int newlines = s.newlines;
+      int t = 0;
+      for (int l = 0; l <= newlines; l++) {
+        int start = l == 0 ? 0 : nl[l - 1] + 1;
+        int end = l < newlines ? nl[l] : n;
         boolean blank = true;
-        // One pass finds the line end, whether the line is blank and the whitespace tokens.
-        while (i < n) {
-          char ch = c[i];
-          if (ch == '\n') {
-            break;
-          }
-          if (TextScan.isSpace(ch)) {
-            inToken = false;
-          } else if (!inToken) {
-            inToken = true;
-            blank = false;
-            tokens++;
-          }
-          i++;
+        while (t < tokens && tokStart[t] < end) {
+          blank = false;
+          t++;
         }
-        int end = i;
         lines++;
         if (end > start) {
           char last = c[end - 1];
@@ -126,16 +120,11 @@ public final class FineWebProvider implements RaterProvider {
         }
         if (!blank) {
           int before = seen.size();
-          if (seen.intern(c, WordHash.ofChars(c, start, end - start), start, end) < before) {
+          if (seen.intern(c, SegmentTable.hash(c, start, end), start, end) < before) {
             dupChars += s.cpLen(start, end);
           }
         }
-        if (i >= n) {
-          break;
-        }
-        i++; // the \n
       }
-      int newlines = lines - 1;
       out[0] = ratio(punct, lines);
       out[1] = ratio(shortLines, lines);
       out[2] = ratio(dupChars, s.cpLen() - newlines);

@@ -144,9 +144,12 @@ public final class GopherQualityProvider implements RaterProvider {
       long lengths = 0;
       int alpha = 0;
       int stops = 0;
+      int[] tokStart = s.tokStart;
+      int[] tokEnd = s.tokEnd;
+      boolean bmp = s.lowSurrogates == 0;
       for (int k = 0; k < tokens; k++) {
-        int ts = s.tokStart[k];
-        int te = s.tokEnd[k];
+        int ts = tokStart[k];
+        int te = tokEnd[k];
         int ws = ts;
         int we = te;
         while (ws < we && punct[c[ws]]) {
@@ -157,7 +160,7 @@ public final class GopherQualityProvider implements RaterProvider {
         }
         if (ws < we) {
           words++;
-          lengths += s.cpLen(ws, we);
+          lengths += bmp ? we - ws : s.cpLen(ws, we);
           if (isStopWord(c, ws, we)) {
             stops++;
           }
@@ -184,20 +187,12 @@ public final class GopherQualityProvider implements RaterProvider {
         }
       }
       // Lines as Python's str.splitlines.
-      int lines = 0;
+      int lines = s.splitLines();
       int bullets = 0;
       int endEllipsis = 0;
-      int i = 0;
-      while (i < n) {
-        int start = i;
-        while (i < n && !TextScan.isLineBreak(c[i])) {
-          i++;
-        }
-        int end = i;
-        if (i < n) {
-          i += (c[i] == '\r' && i + 1 < n && c[i + 1] == '\n') ? 2 : 1;
-        }
-        lines++;
+      for (int l = 0; l < lines; l++) {
+        int start = s.lineStart[l];
+        int end = s.lineEnd[l];
         int a = start;
         while (a < end && TextScan.isSpace(c[a])) {
           a++;
@@ -230,9 +225,16 @@ public final class GopherQualityProvider implements RaterProvider {
       if ((lengthMask & (1L << Math.min(63, len))) == 0 || !firstChars[c[s]]) {
         return false;
       }
+      // A plain loop: Arrays.equals costs more than the comparison for words this short.
       for (char[] w : stopWords) {
-        if (w.length == len && java.util.Arrays.equals(w, 0, len, c, s, e)) {
-          return true;
+        if (w.length == len) {
+          int i = 0;
+          while (i < len && w[i] == c[s + i]) {
+            i++;
+          }
+          if (i == len) {
+            return true;
+          }
         }
       }
       return false;

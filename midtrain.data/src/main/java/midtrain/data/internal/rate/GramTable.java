@@ -3,8 +3,11 @@ package midtrain.data.internal.rate;
 import java.util.Arrays;
 
 /**
- * Counts the n-grams of one document exactly: open addressing on the n-gram hash, every hash match
- * confirmed by comparing the n word ids at the stored first position.
+ * Counts the n-grams of one document exactly. When the n dense word ids fit in 63 bits together,
+ * the packed ids are the key ({@link #packedSlot}: equal keys are equal n-grams, nothing to
+ * confirm); otherwise open addressing on the n-gram hash, every hash match confirmed by comparing
+ * the n word ids at the stored first position ({@link #slot}). One table uses one kind of key
+ * between resets.
  */
 final class GramTable {
   private long[] keys = new long[64];
@@ -17,6 +20,9 @@ final class GramTable {
 
   private int mask = 63;
 
+  /** 64 minus the table's bits, for {@link #packedSlot}. */
+  private int shift = 58;
+
   /** Empties the table, sized for {@code expected} distinct n-grams. */
   void reset(int expected) {
     int cap = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
@@ -28,6 +34,7 @@ final class GramTable {
       Arrays.fill(keys, 0, cap, 0L);
     }
     mask = cap - 1;
+    shift = Long.numberOfLeadingZeros(mask);
   }
 
   /**
@@ -40,7 +47,7 @@ final class GramTable {
    * @param n words per n-gram
    * @return the slot
    */
-  int slot(long h, long[] ids, int pos, int n) {
+  int slot(long h, int[] ids, int pos, int n) {
     if (h == 0) {
       h = 1; // 0 marks an empty slot
     }
@@ -63,7 +70,35 @@ final class GramTable {
     }
   }
 
-  private static boolean same(long[] ids, int a, int b, int n) {
+  /**
+   * Returns the slot of an n-gram given by its packed word ids; a new n-gram gets a slot with count
+   * 0 and {@code first = pos}.
+   *
+   * @param key the packed ids, below 2^63
+   * @param pos the n-gram's first word
+   * @return the slot
+   */
+  int packedSlot(long key, int pos) {
+    long k1 = key + 1; // 0 marks an empty slot
+    // Fibonacci hashing: the top bits of the product.
+    int slot = (int) ((k1 * 0x9E3779B97F4A7C15L) >>> shift);
+    long[] keys = this.keys;
+    while (true) {
+      long k = keys[slot];
+      if (k == k1) {
+        return slot;
+      }
+      if (k == 0) {
+        keys[slot] = k1;
+        first[slot] = pos;
+        count[slot] = 0;
+        return slot;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  private static boolean same(int[] ids, int a, int b, int n) {
     for (int i = 0; i < n; i++) {
       if (ids[a + i] != ids[b + i]) {
         return false;

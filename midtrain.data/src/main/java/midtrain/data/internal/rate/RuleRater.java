@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import midtrain.data.DataException;
+import midtrain.data.rate.Rater;
 import midtrain.data.rate.Raters;
-import midtrain.data.rate.TextRater;
+import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * A rater made of threshold rules over its own metrics, datatrove style: the first failing rule, in
@@ -15,7 +16,7 @@ import midtrain.data.rate.TextRater;
  * <p>Rules compare the float32 metric, exactly as stored in the score column, with the float32
  * threshold: a verdict recomputed later from the columns always agrees with {@code pass}.
  */
-abstract class RuleRater extends TextRater {
+abstract class RuleRater implements Rater {
   /** How a rule fails. */
   enum Op {
     /** Fails when the metric is below the threshold. */
@@ -67,8 +68,27 @@ abstract class RuleRater extends TextRater {
     return outputs;
   }
 
+  /**
+   * Scores every row as {@code TextRater} would (a null text is empty), from this thread's shared
+   * decoding and tokenization of the batch (see {@link BatchText}).
+   */
   @Override
-  protected final void score(String text, float[] out) {
+  public final void rate(VectorSchemaRoot batch, float[][] scores) {
+    BatchText b = BatchText.of(batch);
+    int outputs = scores.length;
+    float[] row = new float[outputs];
+    for (int i = 0; i < b.rows; i++) {
+      java.util.Arrays.fill(row, Float.NaN);
+      measure(TextScan.load(b, i), row);
+      row[pass] = verdict(row).isEmpty() ? 1f : 0f;
+      for (int k = 0; k < outputs; k++) {
+        scores[k][i] = row[k];
+      }
+    }
+  }
+
+  /** Scores one text (the tests' entry point; {@link #rate} gives the same numbers). */
+  final void score(String text, float[] out) {
     measure(TextScan.load(text), out);
     out[pass] = verdict(out).isEmpty() ? 1f : 0f;
   }

@@ -1,6 +1,7 @@
 package midtrain.data.internal.rate;
 
 import java.util.Arrays;
+import midtrain.data.internal.simd.WordHash;
 
 /**
  * Interns char ranges of one text exactly: open addressing on a 64-bit hash, every hash match
@@ -13,6 +14,30 @@ final class SegmentTable {
   private int[] id = new int[64];
   private int mask = 63;
   private int size;
+
+  /** Ranges up to this long are hashed whole; longer ones by their ends and length. */
+  static final int WHOLE = 64;
+
+  /**
+   * Hashes a line or paragraph in constant time: a range of at most {@link #WHOLE} chars whole, a
+   * longer one by its first and last 32 chars and its length. Equal ranges get equal hashes, which
+   * is all {@link #intern} needs (it confirms every match by comparing the chars): ranges that
+   * differ only in the middle share a probe chain and cost a comparison each, never a wrong id.
+   *
+   * @param c the text
+   * @param s first char
+   * @param e just past the last char
+   * @return the hash, never 0
+   */
+  static long hash(char[] c, int s, int e) {
+    int n = e - s;
+    if (n <= WHOLE) {
+      return WordHash.ofChars(c, s, n);
+    }
+    long h = WordHash.ofChars(c, s, 32) * 0x9E3779B97F4A7C15L + WordHash.ofChars(c, e - 32, 32);
+    h ^= n;
+    return h == 0 ? 1 : h;
+  }
 
   /** Empties the table, sized for {@code expected} distinct ranges. */
   void reset(int expected) {

@@ -47,6 +47,21 @@ final class TextScan {
   /** Just past each token's last char. */
   int[] tokEnd = new int[1 << 10];
 
+  /** Number of {@code \n}, valid after {@link #tokenize()}. */
+  int newlines;
+
+  /** Each {@code \n}'s position. */
+  int[] newline = new int[1 << 8];
+
+  /** Whether the text holds a {@code str.splitlines} break other than {@code \n}. */
+  boolean otherBreaks;
+
+  /** First char of each line of {@link #splitLines()}. */
+  int[] lineStart = new int[1 << 8];
+
+  /** Just past each line of {@link #splitLines()}. */
+  int[] lineEnd = new int[1 << 8];
+
   /** Scratch for a line rewritten by the C4 rater (citations removed). */
   char[] line = new char[256];
 
@@ -56,44 +71,69 @@ final class TextScan {
   /** N-gram counting. */
   final GramTable grams = new GramTable();
 
-  /** Per-token word ids (distinct words get distinct ids). */
-  long[] ids = new long[1 << 10];
+  /** Per-token dense word ids, valid after {@link #internWords()}. */
+  int[] wid = new int[1 << 10];
+
+  /** Number of distinct words, valid after {@link #internWords()}. */
+  int distinctWords;
+
+  /** Mixed word ids, the input of {@link #hashGrams}. */
+  private long[] ids = new long[1 << 10];
+
+  private boolean idsValid;
 
   /** Prefix sums of token lengths: {@code prefix[i]} is the length of tokens {@code [0, i)}. */
   int[] prefix = new int[1 << 10];
+
+  /** Each 4-gram's first position, see {@link #quadFirst(int)}. */
+  private int[] quadFirst = new int[1 << 10];
 
   /** N-gram hashes. */
   long[] gramHash = new long[1 << 10];
 
   private final NgramHasher[] hashers = new NgramHasher[11];
 
+  /** The batch this text was loaded from (its tokens are shared). */
+  private BatchText batch;
+
+  private int row;
+
   private TextScan() {}
 
   /**
-   * Loads a text into this thread's scan.
+   * Loads one row of a batch into this thread's scan; its tokens come from the batch's shared
+   * tokenization.
+   *
+   * @param b the batch's texts
+   * @param row the row
+   * @return the scan, valid until the next call on this thread
+   */
+  static TextScan load(BatchText b, int row) {
+    TextScan s = LOCAL.get();
+    int from = b.charStart[row];
+    int n = b.charStart[row + 1] - from;
+    if (s.c.length < n) {
+      s.c = new char[Math.max(n, s.c.length * 2)];
+    }
+    System.arraycopy(b.chars, from, s.c, 0, n);
+    s.len = n;
+    s.lowSurrogates = b.lowSurrogates[row];
+    s.lowBeforeValid = false;
+    s.tokens = -1;
+    s.batch = b;
+    s.row = row;
+    return s;
+  }
+
+  /**
+   * Loads a text into this thread's scan (through a one-row {@link BatchText}, so that a single
+   * text is scanned exactly as a batch row).
    *
    * @param text the document
    * @return the scan, valid until the next call on this thread
    */
   static TextScan load(String text) {
-    TextScan s = LOCAL.get();
-    int n = text.length();
-    if (s.c.length < n) {
-      s.c = new char[Math.max(n, s.c.length * 2)];
-    }
-    text.getChars(0, n, s.c, 0);
-    s.len = n;
-    int low = 0;
-    char[] c = s.c;
-    for (int i = 0; i < n; i++) {
-      if ((c[i] & 0xFC00) == 0xDC00) {
-        low++;
-      }
-    }
-    s.lowSurrogates = low;
-    s.lowBeforeValid = false;
-    s.tokens = -1;
-    return s;
+    return load(BatchText.single(text), 0);
   }
 
   /**
@@ -145,63 +185,68 @@ final class TextScan {
     return len - lowSurrogates;
   }
 
-  /** Splits the text into tokens (Python's {@code text.split()}); idempotent per load. */
+  /**
+   * Splits the text into tokens (Python's {@code text.split()}) and finds its {@code \n}, from the
+   * batch's shared scan; idempotent per load.
+   */
   void tokenize() {
     if (tokens >= 0) {
       return;
     }
-    char[] c = this.c;
-    int n = len;
-    int count = 0;
-    int i = 0;
-    while (i < n) {
-      while (i < n && isSpace(c[i])) {
-        i++;
-      }
-      if (i == n) {
-        break;
-      }
-      int start = i;
-      while (i < n && !isSpace(c[i])) {
-        i++;
-      }
-      if (count == tokStart.length) {
-        tokStart = Arrays.copyOf(tokStart, count * 2);
-        tokEnd = Arrays.copyOf(tokEnd, count * 2);
-      }
-      tokStart[count] = start;
-      tokEnd[count] = i;
-      count++;
+    batch.tokenize();
+    int first = batch.rowToken[row];
+    int count = batch.rowToken[row + 1] - first;
+    if (tokStart.length < count) {
+      tokStart = new int[Math.max(count, tokStart.length * 2)];
+      tokEnd = new int[tokStart.length];
     }
+    // Positions are stored relative to the row: plain copies.
+    System.arraycopy(batch.tokStart, first, tokStart, 0, count);
+    System.arraycopy(batch.tokEnd, first, tokEnd, 0, count);
+    first = batch.rowNewline[row];
+    int nls = batch.rowNewline[row + 1] - first;
+    if (newline.length < nls) {
+      newline = new int[Math.max(nls, newline.length * 2)];
+    }
+    System.arraycopy(batch.newline, first, newline, 0, nls);
+    newlines = nls;
+    otherBreaks = batch.otherBreaks[row];
     tokens = count;
   }
 
   /**
-   * Gives every token an id, equal for equal tokens and different for different ones (exact: a hash
-   * match is confirmed by comparing the chars), and fills {@link #prefix} with the token lengths.
+   * Gives every token a dense word id in {@link #wid} (equal for equal tokens, different for
+   * different ones: a hash match is confirmed by comparing the chars), sets {@link #distinctWords}
+   * and fills {@link #prefix} with the token lengths.
    */
   void internWords() {
     tokenize();
     int n = tokens;
-    if (ids.length < n) {
-      ids = new long[Math.max(n, ids.length * 2)];
+    if (wid.length < n) {
+      wid = new int[Math.max(n, wid.length * 2)];
     }
     if (prefix.length < n + 1) {
       prefix = new int[Math.max(n + 1, prefix.length * 2)];
     }
     SegmentTable t = segments;
     t.reset(n);
+    char[] c = this.c;
+    int[] tokStart = this.tokStart;
+    int[] tokEnd = this.tokEnd;
+    int[] wid = this.wid;
+    int[] prefix = this.prefix;
     int sum = 0;
     prefix[0] = 0;
+    boolean bmp = lowSurrogates == 0;
     for (int k = 0; k < n; k++) {
       int s = tokStart[k];
       int e = tokEnd[k];
-      int id = t.intern(c, WordHash.ofChars(c, s, e - s), s, e);
-      // A bijective mix of the dense id: distinct words get distinct, well-spread values.
-      ids[k] = NgramHasher.mix(id + 0x632BE59BD9B4E019L);
-      sum += cpLen(s, e);
+      wid[k] = t.intern(c, WordHash.ofChars(c, s, e - s), s, e);
+      sum += bmp ? e - s : cpLen(s, e);
       prefix[k + 1] = sum;
     }
+    distinctWords = t.size();
+    idsValid = false;
   }
 
   /**
@@ -211,6 +256,16 @@ final class TextScan {
    * @return the number of n-grams
    */
   int hashGrams(int n) {
+    if (!idsValid) {
+      if (ids.length < tokens) {
+        ids = new long[Math.max(tokens, ids.length * 2)];
+      }
+      for (int k = 0; k < tokens; k++) {
+        // A bijective mix of the dense id: distinct words get distinct, well-spread values.
+        ids[k] = NgramHasher.mix(wid[k] + 0x632BE59BD9B4E019L);
+      }
+      idsValid = true;
+    }
     NgramHasher h = hashers[n];
     if (h == null) {
       // The scalar rolling kernel: documents hold a few hundred n-grams, too few for the vector
@@ -222,6 +277,77 @@ final class TextScan {
       gramHash = new long[Math.max(tokens, gramHash.length * 2)];
     }
     return h.hash(ids, tokens, gramHash);
+  }
+
+  /**
+   * Splits the text into lines as Python's {@code str.splitlines} (no final empty line; {@code
+   * \r\n} is one break), into {@link #lineStart} and {@link #lineEnd} (breaks excluded).
+   *
+   * @return the number of lines
+   */
+  int splitLines() {
+    tokenize();
+    int n = len;
+    int most = newlines + 1;
+    if (lineStart.length < most) {
+      lineStart = new int[Math.max(most, lineStart.length * 2)];
+      lineEnd = new int[lineStart.length];
+    }
+    int[] ls = lineStart;
+    int[] le = lineEnd;
+    if (!otherBreaks) {
+      // Only \n breaks lines: the shared \n positions give the lines at once.
+      int[] nl = newline;
+      int start = 0;
+      for (int k = 0; k < newlines; k++) {
+        ls[k] = start;
+        le[k] = nl[k];
+        start = nl[k] + 1;
+      }
+      int lines = newlines;
+      if (start < n) {
+        ls[lines] = start;
+        le[lines] = n;
+        lines++;
+      }
+      return lines;
+    }
+    char[] c = this.c;
+    int lines = 0;
+    int i = 0;
+    while (i < n) {
+      int start = i;
+      while (i < n && !isLineBreak(c[i])) {
+        i++;
+      }
+      if (lines == ls.length) {
+        ls = lineStart = Arrays.copyOf(ls, lines * 2);
+        le = lineEnd = Arrays.copyOf(le, lines * 2);
+      }
+      ls[lines] = start;
+      le[lines] = i;
+      lines++;
+      if (i < n) {
+        i += (c[i] == '\r' && i + 1 < n && c[i + 1] == '\n') ? 2 : 1;
+      }
+    }
+    return lines;
+  }
+
+  /**
+   * Returns room for the first position of each of {@code count} 4-grams (gopher-repetition's exact
+   * 4-gram ids).
+   */
+  int[] quadFirst(int count) {
+    if (quadFirst.length < count) {
+      quadFirst = new int[Math.max(count, quadFirst.length * 2)];
+    }
+    return quadFirst;
+  }
+
+  /** The 4-gram first positions written into {@link #quadFirst(int)}. */
+  int[] quadFirst() {
+    return quadFirst;
   }
 
   /** Makes {@link #line} at least {@code n} long. */
