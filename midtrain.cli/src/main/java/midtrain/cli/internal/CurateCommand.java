@@ -71,14 +71,17 @@ public final class CurateCommand implements Callable<Integer> {
               .setTaskName("curate")
               .setStyle(ProgressBarStyle.ASCII)
               .setUnit(" MB", 1 << 20)
-              .showSpeed()
+              .showSpeed(new java.text.DecimalFormat("0.0"))
               .setInitialMax(1)
               .build()) {
+        long start = System.nanoTime();
         b.listener(
             (docs, bytes, total) -> {
               pb.maxHint(total);
               pb.stepTo(bytes);
-              pb.setExtraMessage(String.format(Locale.ROOT, "%,d docs", docs));
+              double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+              pb.setExtraMessage(
+                  String.format(Locale.ROOT, " | %,d docs, %,.0f docs/s", docs, docs / secs));
             });
         r = b.build().run();
       }

@@ -55,6 +55,16 @@ public final class MidtrainCommand implements Runnable {
    */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new MidtrainCommand());
+    // A usage mistake: one line naming it and where to look, not the whole help.
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          CommandLine c = ex.getCommandLine();
+          PrintWriter err = c.getErr();
+          String name = c.getCommandSpec().qualifiedName();
+          err.println(name + ": " + ex.getMessage() + " (see: " + name + " --help)");
+          err.flush();
+          return 2;
+        });
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();

@@ -106,6 +106,24 @@ public final class RateCommand implements Callable<Integer> {
             .readerOptions(ReaderOptions.builder().textField(textField).idField(idField).build())
             .rate(made.toArray(new Rater[0]));
     if (format != null) {
+      String named;
+      try {
+        named = midtrain.data.io.Formats.forPath(output).id();
+      } catch (midtrain.data.DataException e) {
+        named = format;
+      }
+      if (!named.equals(format)) {
+        throw new UserInputException(
+            "--format "
+                + format
+                + " but --output "
+                + output
+                + " is named like a "
+                + named
+                + " file; give the file a ."
+                + format
+                + " name or drop --format");
+      }
       b.outputFile(output, format);
     } else {
       b.outputFile(output);

@@ -53,6 +53,14 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  /** Draws the bar on a terminal only: piped output gets the metrics log, not bar frames. */
+  static ProgressBarBuilder quietUnlessTerminal(ProgressBarBuilder b) {
+    if (System.console() == null) {
+      b.setConsumer(new me.tongfei.progressbar.DelegatingProgressBarConsumer(line -> {}));
+    }
+    return b;
+  }
+
   private static boolean flag(ScheduleParams p, String key, boolean dflt) {
     Object v = p.raw(key).orElse(dflt);
     if (!(v instanceof Boolean)) {
@@ -165,11 +173,12 @@ public final class TrainCommand implements Callable<Integer> {
         HfCheckpoint hf = HfCheckpoint.open(weights);
         LlamaModel model = LlamaModel.load(hf, nd);
         ProgressBar bar =
-            new ProgressBarBuilder()
-                .setTaskName("train")
-                .setInitialMax(total)
-                .setStyle(ProgressBarStyle.ASCII)
-                .continuousUpdate()
+            quietUnlessTerminal(
+                    new ProgressBarBuilder()
+                        .setTaskName("train")
+                        .setInitialMax(total)
+                        .setStyle(ProgressBarStyle.ASCII)
+                        .continuousUpdate())
                 .build()) {
       List<Phase> phases =
           shardsKey.isPresent()
