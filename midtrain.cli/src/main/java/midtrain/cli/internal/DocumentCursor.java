@@ -25,12 +25,28 @@ final class DocumentCursor implements AutoCloseable {
   private int row;
   private long rejects;
   private long fileRejects;
+  private final midtrain.data.io.RejectSink sink;
+  private boolean firstPass = true;
 
   DocumentCursor(
       List<Path> files, ReaderOptions options, BufferAllocator allocator, PrintWriter err) {
+    this(files, options, allocator, err, r -> {});
+  }
+
+  /**
+   * A cursor that also hands every rejected record (file, line, reason) to a sink, on the first
+   * pass over the files only.
+   */
+  DocumentCursor(
+      List<Path> files,
+      ReaderOptions options,
+      BufferAllocator allocator,
+      PrintWriter err,
+      midtrain.data.io.RejectSink sink) {
     this.files = List.copyOf(files);
     this.options = options;
     this.err = err;
+    this.sink = sink;
     this.root = DocumentBatch.create(allocator);
   }
 
@@ -43,7 +59,16 @@ final class DocumentCursor implements AutoCloseable {
       root.clear();
       row = 0;
       if (reader != null) {
-        int n = reader.read(root, 1024, r -> fileRejects++);
+        int n =
+            reader.read(
+                root,
+                1024,
+                r -> {
+                  fileRejects++;
+                  if (firstPass) {
+                    sink.reject(r);
+                  }
+                });
         if (n > 0) {
           continue;
         }
@@ -59,6 +84,7 @@ final class DocumentCursor implements AutoCloseable {
 
   /** Starts again at the first file. */
   void restart() {
+    firstPass = false;
     closeReader();
     root.clear();
     row = 0;

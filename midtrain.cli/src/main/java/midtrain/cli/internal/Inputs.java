@@ -140,4 +140,47 @@ public final class Inputs {
       throw new UserInputException(what + " must be a whole number, got \"" + s + "\"");
     }
   }
+
+  /**
+   * Expands input arguments: a file stays itself, a folder gives its files that midtrain can read
+   * (by name, not recursing, so a curate output's parts but not its state), a glob its matches.
+   *
+   * @param args the arguments, in order
+   * @return the files
+   */
+  public static List<java.nio.file.Path> files(List<String> args) {
+    List<java.nio.file.Path> out = new java.util.ArrayList<>();
+    java.nio.file.Path cwd = java.nio.file.Path.of("").toAbsolutePath();
+    for (String a : args) {
+      java.nio.file.Path p = java.nio.file.Path.of(a);
+      if (java.nio.file.Files.isDirectory(p)) {
+        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(p)) {
+          List<java.nio.file.Path> found =
+              s.filter(java.nio.file.Files::isRegularFile)
+                  .filter(Inputs::readable)
+                  .sorted()
+                  .toList();
+          if (found.isEmpty()) {
+            throw new UserInputException(
+                "--input " + a + ": the folder has no file midtrain reads");
+          }
+          out.addAll(found);
+        } catch (java.io.IOException e) {
+          throw new UserInputException("--input " + a + ": cannot list it: " + e.getMessage());
+        }
+      } else {
+        out.addAll(midtrain.data.pipeline.PipelineConfig.inputs(List.of(a), cwd));
+      }
+    }
+    return out;
+  }
+
+  private static boolean readable(java.nio.file.Path p) {
+    try {
+      midtrain.data.io.Formats.forPath(p);
+      return true;
+    } catch (midtrain.data.DataException e) {
+      return false;
+    }
+  }
 }

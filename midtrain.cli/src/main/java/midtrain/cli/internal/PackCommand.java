@@ -55,8 +55,11 @@ public final class PackCommand implements Callable<Integer> {
       required = true,
       split = ",",
       paramLabel = "FILES",
-      description = "Document files (any format midtrain reads, e.g. JSONL).")
-  List<Path> inputs = new ArrayList<>();
+      description =
+          "Document files (any format midtrain reads, e.g. JSONL), folders (their files in name"
+              + " order, e.g. a curate output) or globs. Rejected records are listed with file,"
+              + " line and reason in OUTPUT.rejects.jsonl.")
+  List<String> inputs = new ArrayList<>();
 
   @Option(
       names = "--output",
@@ -160,8 +163,12 @@ public final class PackCommand implements Callable<Integer> {
                   .build());
         }
         dp = b.build();
-        try (DocumentCursor docs =
-            new DocumentCursor(inputs, ReaderOptions.defaults(), allocator, err)) {
+        Path rejectsFile = output.resolveSibling(output.getFileName() + ".rejects.jsonl");
+        try (midtrain.data.io.RejectsFile rejects =
+                midtrain.data.io.RejectsFile.create(rejectsFile);
+            DocumentCursor docs =
+                new DocumentCursor(
+                    Inputs.files(inputs), ReaderOptions.defaults(), allocator, err, rejects)) {
           for (Document d = docs.next(); d != null; d = docs.next()) {
             dp.add(d.source(), d);
           }

@@ -195,4 +195,37 @@ class PackCommandTest {
     assertEquals(2, r[0]);
     assertTrue(((String) r[2]).contains("--seq-len"), (String) r[2]);
   }
+
+  @Test
+  void aFolderOfPartsIsReadInNameOrderAndRejectsAreListed() throws Exception {
+    Path tok = tokenizer(tmp, true);
+    Path parts = tmp.resolve("curated");
+    Files.createDirectories(parts.resolve("_state"));
+    corpus(parts.resolve("part-00001.jsonl"), "b", 5, 2);
+    corpus(parts.resolve("part-00000.jsonl"), "a", 5, 1);
+    Files.writeString(parts.resolve("stats.json"), "{}");
+    Files.writeString(
+        parts.resolve("part-00002.jsonl"), "{\"id\": \"x\", \"text\": \"cut off\n{\"text\": 7}\n");
+    Path out = tmp.resolve("packed");
+    Object[] r =
+        ScheduleCommandTest.run(
+            "pack",
+            "--tokenizer",
+            tok.toString(),
+            "--seq-len",
+            "4",
+            "--input",
+            parts.toString(),
+            "--output",
+            out.toString(),
+            "--json");
+    assertEquals(0, r[0], (String) r[2]);
+    assertEquals(10, Inputs.JSON.readTree((String) r[1]).get("documents").asLong());
+    List<String> rejects = Files.readAllLines(tmp.resolve("packed.rejects.jsonl"));
+    assertEquals(2, rejects.size(), rejects.toString());
+    JsonNode first = Inputs.JSON.readTree(rejects.get(0));
+    assertEquals("malformed-json", first.get("reason").asText());
+    assertEquals(1, first.get("line").asLong());
+    assertTrue(first.get("file").asText().endsWith("part-00002.jsonl"), first.toString());
+  }
 }
