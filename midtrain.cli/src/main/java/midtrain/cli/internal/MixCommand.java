@@ -89,7 +89,7 @@ public final class MixCommand implements Callable<Integer> {
       MixtureSchedule mixture) {}
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     Config c = parse(config);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -106,6 +106,7 @@ public final class MixCommand implements Callable<Integer> {
                   .build()
               : null;
       Map<String, Tokenized> cursors = new TreeMap<>();
+      Map<String, Long> availableBySource = new TreeMap<>();
       try {
         PhasedPlan.Builder pb =
             PhasedPlan.builder(
@@ -127,6 +128,7 @@ public final class MixCommand implements Callable<Integer> {
             }
           }
           pb.available(s.name(), available);
+          availableBySource.put(s.name(), available);
           if (s.maxEpochs() > 0) {
             pb.maxEpochs(s.name(), s.maxEpochs());
           }
@@ -139,7 +141,42 @@ public final class MixCommand implements Callable<Integer> {
           report = new MixtureReport(pack(c, plan, tok, cursors, allocator));
           writeAtomically(c.output().resolve("mixture.json"), withPlanSettings(report.toJson(), c));
         }
-        out.print(json ? report.toJson() + System.lineSeparator() : report.table());
+        if (json) {
+          com.fasterxml.jackson.databind.node.ObjectNode o =
+              (com.fasterxml.jackson.databind.node.ObjectNode)
+                  Inputs.JSON.readTree(report.toJson());
+          com.fasterxml.jackson.databind.node.ObjectNode src = o.putObject("sources");
+          plan.tokensBySource()
+              .forEach(
+                  (k, v) -> {
+                    long have = availableBySource.getOrDefault(k, 0L);
+                    src.putObject(k)
+                        .put("available", have)
+                        .put("planned", v)
+                        .put("epochs", have == 0 ? 0.0 : (double) v / have);
+                  });
+          out.println(new ObjectMapper().writeValueAsString(o));
+        } else {
+          out.print(report.table());
+          out.println();
+          out.printf(
+              java.util.Locale.ROOT,
+              "%-16s %15s %15s %8s%n",
+              "source",
+              "available",
+              "planned (run)",
+              "epochs");
+          for (Map.Entry<String, Long> e : plan.tokensBySource().entrySet()) {
+            long have = availableBySource.getOrDefault(e.getKey(), 0L);
+            out.printf(
+                java.util.Locale.ROOT,
+                "%-16s %15d %15d %8.2f%n",
+                e.getKey(),
+                have,
+                e.getValue(),
+                have == 0 ? 0.0 : (double) e.getValue() / have);
+          }
+        }
         out.flush();
       } finally {
         cursors.values().forEach(Tokenized::close);

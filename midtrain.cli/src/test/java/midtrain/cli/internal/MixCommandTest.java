@@ -54,6 +54,12 @@ class MixCommandTest {
     assertEquals(16 * 64 * 3 / 4, j.at("/phases/0/planned/web").asLong());
     assertEquals(16 * 64 / 4, j.at("/phases/0/planned/code").asLong());
     assertEquals(4 * 64 / 2, j.at("/phases/1/planned/code").asLong());
+    // Per source over the run: available tokens, planned tokens and the repeats they imply.
+    long codePlanned = 16 * 64 / 4 + 4 * 64 / 2;
+    assertEquals(codePlanned, j.at("/sources/code/planned").asLong());
+    long have = j.at("/sources/code/available").asLong();
+    assertTrue(have > 0, j.toString());
+    assertEquals((double) codePlanned / have, j.at("/sources/code/epochs").asDouble(), 1e-12);
     assertTrue(!Files.exists(tmp.resolve("out")));
   }
 
