@@ -71,6 +71,7 @@ public final class WarcFormat implements FormatProvider {
     private final byte[] source;
     private org.netpreserve.jwarc.WarcReader warc;
     private boolean done;
+    private boolean lastUndecodable;
     private long records;
     private long position;
     private String problem;
@@ -115,10 +116,17 @@ public final class WarcFormat implements FormatProvider {
             if (e instanceof DataException) {
               throw (DataException) e;
             }
+            if (lastUndecodable) {
+              // The record whose body could not be read was cut by this same failure: it is
+              // already rejected, so the stream just ends here.
+              done = true;
+              break;
+            }
             streamFailed(
                 rejects, "truncated-stream", e.getClass().getSimpleName() + ": " + e.getMessage());
             break;
           }
+          lastUndecodable = false;
           if (next.isEmpty()) {
             done = true;
             break;
@@ -148,6 +156,7 @@ public final class WarcFormat implements FormatProvider {
             }
             text = null;
             reason = "undecodable";
+            lastUndecodable = true;
             problem = "undecodable: " + e.getClass().getSimpleName() + ": " + e.getMessage();
           }
           if (reason == null) {

@@ -218,4 +218,25 @@ class WarcFormatTest {
       assertEquals(List.of("truncated-stream"), rejects.reasons());
     }
   }
+
+  @Test
+  void aPlainWarcCutInsideARecordCountsThatRecordOnce() throws IOException {
+    ByteArrayOutputStream packed = new ByteArrayOutputStream();
+    for (int i = 0; i < 6; i++) {
+      packed.writeBytes(
+          response(i, 200, "text/html", "<p>" + i + " " + PARA + "</p>", StandardCharsets.UTF_8));
+    }
+    byte[] b = packed.toByteArray();
+    Path file = dir.resolve("cut.warc");
+    // Cut in the middle of the fourth record's body.
+    Files.write(file, Arrays.copyOf(b, b.length * 4 / 6 - 40));
+    IoTesting.Rejects rejects = new IoTesting.Rejects();
+    try (RootAllocator a = new RootAllocator();
+        DocumentReader r = Formats.openReader(file, ReaderOptions.defaults())) {
+      List<Document> docs = IoTesting.readAll(r, a, rejects);
+      assertEquals(1, rejects.reasons().size(), rejects.reasons().toString());
+      assertEquals(r.records(), docs.size() + 1);
+      assertEquals(4, r.records());
+    }
+  }
 }
