@@ -78,6 +78,24 @@ cp "$tmp/subwords.bin" "$tmp/sub2.bin"
 "$FT" quantize -input "$out/train.txt" -output "$tmp/sub2" -dsub 3 -thread 1 -verbose 0
 cp "$tmp/sub2.ftz" "$out/subwords_q.ftz"
 
+# -pretrainedVectors (a duplicated word, a word and a label not in train.txt, </s>) and -saveOutput;
+# -epoch 0 keeps the input matrix as initialised from the vectors.
+cat > "$out/pretrained.vec" <<'VEC'
+6 4
+</s> 0.5 -0.25 0.125 1
+ball 0.1 0.2 0.3 0.4
+zebra -1.5 2.25 -0.0625 3
+the 0.01234 -0.98765 4.5e-3 -1e-05
+__label__extra 9 9 9 9
+ball 0.75 -0.75 0.375 -0.375
+VEC
+pre=(-input "$out/train.txt" -dim 4 -thread 1 -verbose 0 -pretrainedVectors "$out/pretrained.vec")
+"$FT" supervised -output "$tmp/pretrained0" -epoch 0 "${pre[@]}"
+cp "$tmp/pretrained0.bin" "$out/pretrained0.bin"
+"$FT" supervised -output "$tmp/pretrained" -epoch 2 -lr 0.5 -saveOutput "${pre[@]}"
+cp "$tmp/pretrained.bin" "$out/pretrained.bin"
+cp "$tmp/pretrained.output" "$out/pretrained.output"
+
 for m in softmax hs ngrams subwords ova subwords_q; do
   ext=bin; [[ $m == *_q ]] && ext=ftz
   "$FT" predict-prob "$out/$m.$ext" "$out/input.txt" 3 > "$out/$m.k3.expected"

@@ -69,7 +69,8 @@ public final class FastTextCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description =
           "Trains a classifier on INPUT (\"__label__x words...\" per line) and writes"
-              + " OUTPUT.bin and OUTPUT.vec, as fastText supervised.")
+              + " OUTPUT.bin and OUTPUT.vec (and OUTPUT.output with -saveOutput), as fastText"
+              + " supervised.")
   static final class Supervised implements Callable<Integer> {
     @Option(names = "-input", required = true, description = "Training file path.")
     Path input;
@@ -183,9 +184,63 @@ public final class FastTextCommand implements Runnable {
         description = "Random generator seed [${DEFAULT-VALUE}].")
     int seed;
 
+    @Option(
+        names = "-pretrainedVectors",
+        paramLabel = "FILE",
+        description = "Pretrained word vectors (.vec text) for supervised learning [].")
+    Path pretrainedVectors;
+
+    @Option(
+        names = "-saveOutput",
+        description = "Also write the output matrix to OUTPUT.output [false].")
+    boolean saveOutput;
+
+    @Option(
+        names = "-autotune-validation",
+        paramLabel = "FILE",
+        description =
+            "Validation file for hyperparameter autotuning: not supported here (refused); pass"
+                + " the hyperparameters explicitly.")
+    String autotuneValidation;
+
+    @Option(
+        names = "-autotune-metric",
+        defaultValue = "f1",
+        description = "Autotune metric; accepted, used only with -autotune-validation [f1].")
+    String autotuneMetric;
+
+    @Option(
+        names = "-autotune-predictions",
+        defaultValue = "1",
+        description =
+            "Autotune predictions; accepted, used only with -autotune-validation [${DEFAULT-VALUE}].")
+    int autotunePredictions;
+
+    @Option(
+        names = "-autotune-duration",
+        defaultValue = "300",
+        description =
+            "Autotune duration in seconds; accepted, used only with -autotune-validation"
+                + " [${DEFAULT-VALUE}].")
+    int autotuneDuration;
+
+    @Option(
+        names = "-autotune-modelsize",
+        defaultValue = "",
+        description = "Autotune model size; accepted, used only with -autotune-validation [].")
+    String autotuneModelsize;
+
     @Override
     public Integer call() {
-      FastTextArgs args =
+      if (autotuneValidation != null) {
+        // fastText searches the hyperparameters against this file; we do not, and training with
+        // the defaults instead would silently give a different model than the user asked for.
+        throw new UserInputException(
+            "hyperparameter autotuning (-autotune-validation) is not supported by midtrain's"
+                + " fastText; pass the hyperparameters explicitly (-lr, -epoch, -dim,"
+                + " -wordNgrams, -minn, -maxn, -bucket, -loss)");
+      }
+      FastTextArgs.Builder b =
           FastTextArgs.builder()
               .lr(lr)
               .lrUpdateRate(lrUpdateRate)
@@ -204,14 +259,23 @@ public final class FastTextCommand implements Runnable {
               .t(t)
               .label(label)
               .verbose(verbose)
-              .seed(seed)
-              .build();
+              .seed(seed);
+      if (pretrainedVectors != null) {
+        if (!Files.isRegularFile(pretrainedVectors)) {
+          throw new UserInputException("no such file: " + pretrainedVectors);
+        }
+        b.pretrainedVectors(pretrainedVectors);
+      }
+      FastTextArgs args = b.build();
       if (!Files.isRegularFile(input)) {
         throw new UserInputException("no such file: " + input);
       }
       FastTextModel m = FastTextTrainer.train(args, input, System.err);
       m.save(Path.of(output + ".bin"));
       m.saveVectors(Path.of(output + ".vec"));
+      if (saveOutput) {
+        m.saveOutput(Path.of(output + ".output"));
+      }
       return 0;
     }
   }

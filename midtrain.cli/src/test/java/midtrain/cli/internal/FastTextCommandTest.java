@@ -114,4 +114,96 @@ class FastTextCommandTest {
     assertEquals(2, r[0]);
     assertTrue(((String) r[2]).contains("no such file"), (String) r[2]);
   }
+
+  @Test
+  void supervisedTakesPretrainedVectorsAndSavesTheOutputMatrix() throws Exception {
+    Path vec = FIXTURES.resolve("pretrained.vec");
+    String prefix = tmp.resolve("p").toString();
+    String[] common = {
+      "fasttext",
+      "supervised",
+      "-input",
+      FIXTURES.resolve("train.txt").toString(),
+      "-output",
+      prefix,
+      "-epoch",
+      "1",
+      "-thread",
+      "1",
+      "-verbose",
+      "0",
+      "-saveOutput"
+    };
+    Object[] r = run(concat(common, "-dim", "4", "-pretrainedVectors", vec.toString()));
+    assertEquals(0, r[0], (String) r[2]);
+    List<String> out = Files.readAllLines(Path.of(prefix + ".output"));
+    // The five labels of train.txt and __label__extra, which the vectors file adds as fastText
+    // does.
+    assertEquals("6 4", out.get(0));
+    assertEquals(7, out.size());
+    assertTrue(out.stream().anyMatch(l -> l.startsWith("__label__extra ")), out.toString());
+    for (String l : out.subList(1, out.size())) {
+      assertEquals(5, l.split(" ").length, l);
+      assertTrue(l.endsWith(" "), l);
+    }
+    assertTrue(
+        Files.readAllLines(Path.of(prefix + ".vec")).stream()
+            .anyMatch(l -> l.startsWith("zebra ")));
+    // A dimension other than the file's: exit 2, one line naming the file and both dimensions.
+    r = run(concat(common, "-dim", "5", "-pretrainedVectors", vec.toString()));
+    assertEquals(2, r[0]);
+    String err = ((String) r[2]).strip();
+    assertEquals(1, err.lines().count(), err);
+    assertTrue(err.contains(vec.toString()) && err.contains("dimension 4"), err);
+    assertTrue(err.contains("-dim is 5"), err);
+    r = run(concat(common, "-dim", "4", "-pretrainedVectors", tmp.resolve("no.vec").toString()));
+    assertEquals(2, r[0]);
+    assertTrue(((String) r[2]).contains("no such file"), (String) r[2]);
+  }
+
+  @Test
+  void autotuneIsRefusedWithOneLineAndItsOtherOptionsAreAccepted() throws Exception {
+    Path train = tmp.resolve("train.txt");
+    Files.write(train, List.of("__label__a x y", "__label__b p q"));
+    String[] common = {
+      "fasttext",
+      "supervised",
+      "-input",
+      train.toString(),
+      "-output",
+      tmp.resolve("a").toString(),
+      "-dim",
+      "2",
+      "-thread",
+      "1",
+      "-verbose",
+      "0",
+      "-autotune-metric",
+      "f1:__label__a",
+      "-autotune-predictions",
+      "2",
+      "-autotune-duration",
+      "60",
+      "-autotune-modelsize",
+      "2M"
+    };
+    Object[] r = run(concat(common, "-autotune-validation", train.toString()));
+    assertEquals(2, r[0]);
+    String err = ((String) r[2]).strip();
+    assertEquals(1, err.lines().count(), err);
+    assertTrue(err.contains("autotuning") && err.contains("not supported"), err);
+    assertTrue(err.contains("explicitly"), err);
+    assertTrue(Files.notExists(tmp.resolve("a.bin")));
+    // Without a validation file fastText ignores the other -autotune-* options; so do we.
+    r = run(common);
+    assertEquals(0, r[0], (String) r[2]);
+    assertTrue(Files.exists(tmp.resolve("a.bin")));
+    assertTrue(Files.notExists(tmp.resolve("a.output")));
+  }
+
+  static String[] concat(String[] a, String... b) {
+    String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
 }

@@ -1,7 +1,9 @@
 package midtrain.data.fasttext;
 
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import midtrain.data.DataException;
 
 /**
@@ -10,7 +12,8 @@ import midtrain.data.DataException;
  *
  * <p>Only {@code dim, ws, epoch, minCount, neg, wordNgrams, loss, model, bucket, minn, maxn,
  * lrUpdateRate, t} are stored in a {@code .bin} file; a loaded model reports fastText's defaults
- * for the others, as fastText itself does.
+ * for the others, as fastText itself does. {@link #pretrainedVectors()} is a training input rather
+ * than a hyper-parameter, kept here as fastText keeps it among its arguments.
  */
 public final class FastTextArgs {
   /** The loss functions, with the numbers fastText writes in model files. */
@@ -151,6 +154,7 @@ public final class FastTextArgs {
   private final String label;
   private final int seed;
   private final int verbose;
+  private final Path pretrainedVectors;
 
   private FastTextArgs(Builder b) {
     this.lr = b.lr;
@@ -172,6 +176,7 @@ public final class FastTextArgs {
     this.label = b.label;
     this.seed = b.seed;
     this.verbose = b.verbose;
+    this.pretrainedVectors = b.pretrainedVectors;
   }
 
   /**
@@ -209,6 +214,7 @@ public final class FastTextArgs {
     b.label = label;
     b.seed = seed;
     b.verbose = verbose;
+    b.pretrainedVectors = pretrainedVectors;
     return b;
   }
 
@@ -307,13 +313,23 @@ public final class FastTextArgs {
     return verbose;
   }
 
+  /**
+   * Returns the word vectors ({@code .vec} text) that initialise the input matrix, as fastText's
+   * {@code -pretrainedVectors}; empty by default and for loaded models.
+   *
+   * @return the file, if any
+   */
+  public Optional<Path> pretrainedVectors() {
+    return Optional.ofNullable(pretrainedVectors);
+  }
+
   @Override
   public String toString() {
     return String.format(
         Locale.ROOT,
         "FastTextArgs[lr=%s, dim=%d, ws=%d, epoch=%d, minCount=%d, minCountLabel=%d, neg=%d,"
             + " wordNgrams=%d, loss=%s, model=%s, bucket=%d, minn=%d, maxn=%d, thread=%d,"
-            + " lrUpdateRate=%d, t=%s, label=%s, seed=%d]",
+            + " lrUpdateRate=%d, t=%s, label=%s, seed=%d%s]",
         lr,
         dim,
         ws,
@@ -331,7 +347,8 @@ public final class FastTextArgs {
         lrUpdateRate,
         t,
         label,
-        seed);
+        seed,
+        pretrainedVectors == null ? "" : ", pretrainedVectors=" + pretrainedVectors);
   }
 
   /** Collects values for {@link FastTextArgs}; starts at fastText's supervised defaults. */
@@ -355,6 +372,7 @@ public final class FastTextArgs {
     private String label = "__label__";
     private int seed = 0;
     private int verbose = 0;
+    private Path pretrainedVectors;
 
     private Builder() {}
 
@@ -469,6 +487,29 @@ public final class FastTextArgs {
     /** Sets the verbosity. */
     public Builder verbose(int v) {
       verbose = v;
+      return this;
+    }
+
+    /**
+     * Sets the word vectors that initialise the input matrix (fastText's {@code
+     * -pretrainedVectors}): a {@code .vec} text file, {@code "n dim"} then {@code word v1 .. vdim}
+     * per entry, with {@code dim} equal to {@link #dim(int)}.
+     *
+     * @param file the vectors
+     * @return this builder
+     */
+    public Builder pretrainedVectors(Path file) {
+      pretrainedVectors = Objects.requireNonNull(file, "file");
+      return this;
+    }
+
+    /**
+     * Clears {@link #pretrainedVectors(Path)}: the input matrix starts random.
+     *
+     * @return this builder
+     */
+    public Builder noPretrainedVectors() {
+      pretrainedVectors = null;
       return this;
     }
 

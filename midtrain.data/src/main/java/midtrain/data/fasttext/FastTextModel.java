@@ -264,6 +264,44 @@ public final class FastTextModel {
     }
   }
 
+  /**
+   * Writes the output matrix as fastText's {@code -saveOutput} writes {@code PREFIX.output}: a
+   * {@code nlabels dim} header, then each label and its output row, five significant digits per
+   * value, each value followed by a space (the {@code .vec} layout).
+   *
+   * @param file the target, replaced
+   * @throws DataException for a quantized model (fastText: "Option -saveOutput is not supported for
+   *     quantized models.") or when the file cannot be written
+   */
+  public void saveOutput(Path file) {
+    if (quantized()) {
+      throw new DataException(
+          "cannot write the output matrix to "
+              + file
+              + ": -saveOutput is not supported for quantized models (as in fastText)");
+    }
+    Dictionary d = model.dictionary();
+    int dim = model.args().dim();
+    float[] vec = new float[dim];
+    try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+      o.write((d.nlabels() + " " + dim + "\n").getBytes(StandardCharsets.US_ASCII));
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < d.nlabels(); i++) {
+        model.outputRow(i, vec);
+        o.write(d.label(i));
+        sb.setLength(0);
+        sb.append(' ');
+        for (float v : vec) {
+          sb.append(CFormat.g(v, 5)).append(' ');
+        }
+        sb.append('\n');
+        o.write(sb.toString().getBytes(StandardCharsets.US_ASCII));
+      }
+    } catch (IOException e) {
+      throw new DataException("cannot write output matrix " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public String toString() {
     return "FastTextModel["

@@ -379,6 +379,18 @@ public final class FtModel {
   }
 
   /**
+   * Copies output row {@code i} into {@code vec} as fastText's {@code saveOutput} does: added to a
+   * zero vector, so {@code -0.0} comes out as {@code 0}.
+   *
+   * @param i the row (a label id for a classifier)
+   * @param vec receives the row, {@code dim} long
+   */
+  public void outputRow(int i, float[] vec) {
+    Arrays.fill(vec, 0f);
+    output.addRowTo(vec, i);
+  }
+
+  /**
    * Computes a word's vector as fastText's {@code getWordVector}: the mean of its subword rows.
    *
    * @param word the word's bytes

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +54,12 @@ public final class FtTrainer {
     if (args.wordNgrams() <= 1 && args.maxn() == 0) {
       args = args.toBuilder().bucket(0).build();
     }
+    final FastTextArgs a = args;
     byte[] prefix = args.label().getBytes(StandardCharsets.UTF_8);
-    Dictionary dict = buildDictionary(args, input, source, prefix);
+    // Read before the (long) dictionary pass so that a wrong dimension fails at once.
+    PretrainedVectors pre =
+        a.pretrainedVectors().map(f -> PretrainedVectors.read(f, a.dim())).orElse(null);
+    Dictionary dict = buildDictionary(args, input, source, prefix, pre);
     if (args.verbose() > 0) {
       log.println("Read " + dict.ntokens / 1_000_000 + "M words");
       log.println("Number of words:  " + dict.nwords);
@@ -63,6 +68,17 @@ public final class FtTrainer {
     Examples ex = parse(dict, input, source);
     DenseMatrix wi = new DenseMatrix((long) dict.nwords + args.bucket(), args.dim());
     wi.uniform((float) (1.0 / args.dim()), 0x5DEECE66DL ^ args.seed());
+    if (pre != null) {
+      // As fastText: the rows of the file's words (labels excluded) replace the random ones; a word
+      // listed twice keeps its last vector.
+      for (int i = 0; i < pre.words.size(); i++) {
+        int id = dict.find(pre.words.get(i));
+        if (id >= 0 && id < dict.nwords) {
+          float[] b = wi.block(id);
+          System.arraycopy(pre.vectors.get(i), 0, b, wi.offset(id), args.dim());
+        }
+      }
+    }
     DenseMatrix wo = new DenseMatrix(dict.nlabels, args.dim());
     FtModel model = new FtModel(args, dict, wi, wo, false);
     run(args, dict, ex, wi, wo, log);
@@ -81,7 +97,7 @@ public final class FtTrainer {
   }
 
   private static Dictionary buildDictionary(
-      FastTextArgs args, InputOpener input, String source, byte[] prefix) {
+      FastTextArgs args, InputOpener input, String source, byte[] prefix, PretrainedVectors pre) {
     // ISO-8859-1 maps every byte to one char, so the strings are the exact bytes.
     Map<String, long[]> counts = new LinkedHashMap<>();
     long ntokens = 0;
@@ -140,6 +156,52 @@ public final class FtTrainer {
     if (words.isEmpty()) {
       throw new DataException(
           "training input " + source + ": empty vocabulary; try a smaller -minCount value");
+    }
+    if (pre != null) {
+      // fastText's getInputMatrixFromFile: every word of the file is added to the dictionary as a
+      // token (one more count, one more token; unknown words, pruned ones included, come in with
+      // count 1, and a word with the label prefix becomes a label), then the dictionary is sorted
+      // again (threshold(1, 0), which drops nothing). Ties keep their order here too.
+      Map<String, Integer> index = new HashMap<>();
+      for (int i = 0; i < words.size(); i++) {
+        index.put(new String(words.get(i), StandardCharsets.ISO_8859_1), i);
+      }
+      for (byte[] w : pre.words) {
+        String k = new String(w, StandardCharsets.ISO_8859_1);
+        Integer at = index.get(k);
+        ntokens++;
+        if (at != null) {
+          cs.set(at, cs.get(at) + 1);
+        } else {
+          index.put(k, words.size());
+          words.add(w);
+          cs.add(1L);
+          boolean label = k.startsWith(p);
+          types.add(label ? Dictionary.TYPE_LABEL : Dictionary.TYPE_WORD);
+          if (!label) {
+            nwords++;
+          }
+        }
+      }
+      Integer[] order = new Integer[words.size()];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      List<Byte> ty = types;
+      List<Long> cc = cs;
+      Arrays.sort(
+          order, Comparator.comparing((Integer i) -> ty.get(i)).thenComparing(i -> -cc.get(i)));
+      List<byte[]> w2 = new ArrayList<>();
+      List<Long> c2 = new ArrayList<>();
+      List<Byte> t2 = new ArrayList<>();
+      for (int i : order) {
+        w2.add(words.get(i));
+        c2.add(cs.get(i));
+        t2.add(types.get(i));
+      }
+      words = w2;
+      cs = c2;
+      types = t2;
     }
     if (nwords == words.size()) {
       throw new DataException(
