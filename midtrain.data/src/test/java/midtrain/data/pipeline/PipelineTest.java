@@ -343,6 +343,24 @@ class PipelineTest {
   }
 
   @Test
+  void scoresWrittenToJsonlAreSelectedOnInALaterRun(@TempDir Path dir) throws IOException {
+    Words.failOn = null;
+    List<Path> in = corpus(dir);
+    Path rated = dir.resolve("rated.jsonl.zst");
+    Pipeline.builder().inputs(in).rate(new Words()).outputFile(rated).build().run();
+    PipelineResult r =
+        Pipeline.builder()
+            .inputs(List.of(rated))
+            .filter("long", Selection.parse("words.count >= 5"))
+            .outputFile(dir.resolve("long.jsonl"))
+            .build()
+            .run();
+    assertTrue(r.balanced(), r.account());
+    assertEquals(7, r.records());
+    assertEquals(3, read(dir.resolve("long.jsonl")).size());
+  }
+
+  @Test
   void scoresWrittenToArrowAreSelectedOnInALaterRun(@TempDir Path dir) throws IOException {
     Words.failOn = null;
     List<Path> in = corpus(dir);

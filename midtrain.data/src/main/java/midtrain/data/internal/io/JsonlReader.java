@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import midtrain.data.DataException;
+import midtrain.data.DocumentBatch;
 import midtrain.data.io.DocumentReader;
 import midtrain.data.io.ReaderOptions;
 import midtrain.data.io.Reject;
@@ -112,6 +113,64 @@ final class JsonlReader implements DocumentReader {
     return name;
   }
 
+  /**
+   * Returns the {@code score.*} fields of the first record that carry numbers (as written by {@code
+   * midtrain rate}), so that a pipeline can keep them as score columns. Looks at the first
+   * non-blank line only, which is then read again as usual.
+   */
+  @Override
+  public List<String> scoreColumns() {
+    if (peeked != null) {
+      return peeked;
+    }
+    peeked = List.of();
+    if (done) {
+      return peeked;
+    }
+    try {
+      if (lines == null) {
+        lines = new LineReader(input.stream(), maxLine);
+      }
+      LineReader.Kind kind;
+      do {
+        kind = lines.next();
+        if (kind != LineReader.Kind.LINE
+            || !isBlank(lines.buffer(), lines.offset(), lines.length())) {
+          break;
+        }
+        // Blank lines carry nothing: skipping them here changes no count.
+      } while (true);
+      if (kind == LineReader.Kind.LINE) {
+        List<String> found = new ArrayList<>();
+        try (JsonParser p =
+            Json.FACTORY.createParser(lines.buffer(), lines.offset(), lines.length())) {
+          if (p.nextToken() == JsonToken.START_OBJECT) {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String f = p.currentName();
+              JsonToken v = p.nextToken();
+              if (f.startsWith(DocumentBatch.SCORE_PREFIX)
+                  && (v == JsonToken.VALUE_NUMBER_FLOAT || v == JsonToken.VALUE_NUMBER_INT)) {
+                found.add(f);
+              }
+              p.skipChildren();
+            }
+          }
+        } catch (IOException e) {
+          // A malformed first line is rejected by read(); it names no score columns.
+        }
+        peeked = List.copyOf(found);
+      }
+      lines.pushBack(kind);
+    } catch (IOException e) {
+      // read() reports it as it would have: the record it cut is rejected, the input ends.
+      pendingIo = e;
+    }
+    return peeked;
+  }
+
+  private List<String> peeked;
+  private IOException pendingIo;
+
   @Override
   public int read(VectorSchemaRoot root, int max, RejectSink rejects) {
     if (max < 1) {
@@ -125,6 +184,11 @@ final class JsonlReader implements DocumentReader {
         try {
           if (lines == null) {
             lines = new LineReader(input.stream(), maxLine);
+          }
+          if (pendingIo != null) {
+            IOException e = pendingIo;
+            pendingIo = null;
+            throw e;
           }
           kind = lines.next();
         } catch (DecodedInput.CapExceeded e) {

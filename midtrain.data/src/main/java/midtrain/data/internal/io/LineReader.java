@@ -36,6 +36,7 @@ final class LineReader {
   private int lineOff;
   private int lineLen;
   private long skipped;
+  private Kind pushedBack;
 
   LineReader(InputStream in, int maxLine) {
     this.in = in;
@@ -60,6 +61,16 @@ final class LineReader {
     return lineLen;
   }
 
+  /**
+   * Makes the next {@link #next()} return the line just read again (its bytes stay in place until
+   * then), for a caller that had to look ahead.
+   *
+   * @param kind what the last {@link #next()} returned
+   */
+  void pushBack(Kind kind) {
+    pushedBack = kind;
+  }
+
   /** The bytes of the last too-long line that were skipped (at least {@code maxLine + 1}). */
   long skippedBytes() {
     return skipped;
@@ -72,6 +83,11 @@ final class LineReader {
    * @throws IOException from the stream; the line number stays on the line being read
    */
   Kind next() throws IOException {
+    if (pushedBack != null) {
+      Kind k = pushedBack;
+      pushedBack = null;
+      return k;
+    }
     line++;
     int scanFrom = start;
     while (true) {

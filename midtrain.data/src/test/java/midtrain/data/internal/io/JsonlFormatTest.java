@@ -476,4 +476,49 @@ class JsonlFormatTest {
       assertTrue(rejects.get(2).detail().contains("is null"), rejects.get(2).detail());
     }
   }
+
+  @Test
+  void scoreColumnsAreFoundInTheFirstRecordWhichIsThenReadAsUsual() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("peek");
+    java.nio.file.Path f = dir.resolve("rated.jsonl");
+    java.nio.file.Files.writeString(
+        f,
+        "\n{\"id\": \"a\", \"text\": \"x y\", \"score.c4.pass\": 1.0, \"score.note\": \"s\"}\n"
+            + "{\"id\": \"b\", \"text\": \"z\", \"score.c4.pass\": 0}\n");
+    try (org.apache.arrow.memory.RootAllocator a = new org.apache.arrow.memory.RootAllocator();
+        midtrain.data.io.DocumentReader r =
+            midtrain.data.io.Formats.openReader(f, midtrain.data.io.ReaderOptions.defaults())) {
+      List<String> cols = r.scoreColumns();
+      assertEquals(List.of("score.c4.pass"), cols);
+      try (org.apache.arrow.vector.VectorSchemaRoot root =
+          org.apache.arrow.vector.VectorSchemaRoot.create(
+              midtrain.data.DocumentBatch.schema(cols), a)) {
+        assertEquals(2, r.read(root, 10, x -> {}));
+        org.apache.arrow.vector.Float4Vector v =
+            (org.apache.arrow.vector.Float4Vector) root.getVector("score.c4.pass");
+        assertEquals(1.0f, v.get(0));
+        assertEquals(0.0f, v.get(1));
+        assertEquals(2, r.records());
+      }
+    }
+    // A stream that fails while looking ahead still rejects the record it cut, once.
+    java.nio.file.Path gz = dir.resolve("cut.jsonl.gz");
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(b)) {
+      z.write("{\"text\": \"hello world\"}\n".repeat(2000).getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] all = b.toByteArray();
+    java.nio.file.Files.write(gz, java.util.Arrays.copyOf(all, 12));
+    try (org.apache.arrow.memory.RootAllocator a = new org.apache.arrow.memory.RootAllocator();
+        org.apache.arrow.vector.VectorSchemaRoot root = midtrain.data.DocumentBatch.create(a);
+        midtrain.data.io.DocumentReader r =
+            midtrain.data.io.Formats.openReader(gz, midtrain.data.io.ReaderOptions.defaults())) {
+      assertEquals(List.of(), r.scoreColumns());
+      List<midtrain.data.io.Reject> rejects = new java.util.ArrayList<>();
+      assertEquals(0, r.read(root, 10, rejects::add));
+      assertEquals(1, rejects.size(), rejects.toString());
+      assertEquals("truncated-stream", rejects.get(0).reason());
+      assertEquals(1, r.records());
+    }
+  }
 }
