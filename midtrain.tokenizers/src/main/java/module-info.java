@@ -4,7 +4,7 @@
  * native library ships inside the jar, so nothing is downloaded).
  */
 module midtrain.tokenizers {
-  requires midtrain.data;
+  requires transitive midtrain.data;
   requires ai.djl.api;
   requires ai.djl.tokenizers;
   requires com.fasterxml.jackson.databind;

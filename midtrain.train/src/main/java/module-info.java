@@ -7,7 +7,7 @@ module midtrain.train {
   requires transitive midtrain.rope;
   requires transitive midtrain.data;
   requires com.fasterxml.jackson.databind;
-  requires ai.djl.api;
+  requires transitive ai.djl.api;
 
   exports midtrain.train;
 }

@@ -157,6 +157,6 @@ class FimCasesTest {
   }
 
   static Iterable<Map.Entry<String, JsonNode>> iterable(JsonNode obj) {
-    return obj::fields;
+    return obj.properties();
   }
 }

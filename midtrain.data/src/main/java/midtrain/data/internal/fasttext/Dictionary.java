@@ -204,7 +204,7 @@ public final class Dictionary {
           h = (h ^ w[j++]) * FNV_PRIME;
         }
         if (n >= minn && !(n == 1 && (i == 0 || j == len)) && bucket > 0) {
-          pushHash(out, (int) Integer.remainderUnsigned(h, bucket));
+          pushHash(out, Integer.remainderUnsigned(h, bucket));
         }
       }
     }
