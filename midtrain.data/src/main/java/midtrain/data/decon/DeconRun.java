@@ -33,6 +33,8 @@ import java.util.concurrent.Future;
 import java.util.zip.GZIPOutputStream;
 import midtrain.data.DataException;
 import midtrain.data.internal.decon.BenchmarkReader;
+import midtrain.data.internal.simd.ByteScan;
+import midtrain.data.internal.simd.JsonString;
 
 /**
  * Decontaminates JSONL files (one object per line, optionally gzip-compressed) standalone: reads
@@ -321,13 +323,7 @@ public final class DeconRun {
   }
 
   private static long countLines(byte[] b, int len) {
-    long n = 0;
-    for (int i = 0; i < len; i++) {
-      if (b[i] == '\n') {
-        n++;
-      }
-    }
-    return n;
+    return ByteScan.count(b, 0, len, (byte) '\n');
   }
 
   private Scanned scan(Chunk c) throws IOException {
@@ -336,20 +332,19 @@ public final class DeconRun {
     long line = c.firstLine();
     int p = 0;
     String fileName = c.file().toString();
+    JsonString text = JsonString.create();
     while (p < c.length()) {
-      int e = p;
-      while (e < c.length() && a[e] != '\n') {
-        e++;
-      }
+      int e = ByteScan.indexOf(a, p, c.length(), (byte) '\n');
       int end = e > p && a[e - 1] == '\r' ? e - 1 : e;
-      scanLine(a, p, end, fileName, line, s);
+      scanLine(a, p, end, fileName, line, text, s);
       p = e + 1;
       line++;
     }
     return s;
   }
 
-  private void scanLine(byte[] a, int s, int e, String file, long line, Scanned out)
+  private void scanLine(
+      byte[] a, int s, int e, String file, long line, JsonString text, Scanned out)
       throws IOException {
     boolean blank = true;
     for (int i = s; i < e && blank; i++) {
@@ -358,8 +353,7 @@ public final class DeconRun {
     if (blank) {
       return;
     }
-    String where = file + ":" + line;
-    String text = null;
+    boolean hasText = false;
     String id = null;
     boolean numeric = false;
     String problem = null;
@@ -373,7 +367,16 @@ public final class DeconRun {
           JsonToken v = p.nextToken();
           if (name.equals(textField)) {
             if (v == JsonToken.VALUE_STRING) {
-              text = p.getText();
+              // The kernel copies the value's bytes from where Jackson found it; Jackson still
+              // skips (and so validates) the string when asked for the next token.
+              int at = s + (int) p.currentTokenLocation().getByteOffset() + 1;
+              if (text.decode(a, at, e) < 0) {
+                // Not a string the kernel handles: Jackson reports what is wrong with it.
+                byte[] b = p.getText().getBytes(StandardCharsets.UTF_8);
+                text.bytes = Arrays.copyOf(b, b.length + 64);
+                text.length = b.length;
+              }
+              hasText = true;
             } else {
               problem = "field '" + textField + "' is not a string";
               p.skipChildren();
@@ -387,7 +390,7 @@ public final class DeconRun {
         }
         if (tok != JsonToken.END_OBJECT || p.nextToken() != null) {
           problem = "malformed JSON: trailing data after the object";
-        } else if (text == null && problem == null) {
+        } else if (!hasText && problem == null) {
           problem = "no '" + textField + "' field";
         }
       }
@@ -396,15 +399,14 @@ public final class DeconRun {
     }
     if (problem != null) {
       out.order.add(~out.rejects.size());
-      out.rejects.add(new String[] {where, problem});
+      out.rejects.add(new String[] {file + ":" + line, problem});
       return;
     }
     if (id == null) {
-      id = where;
+      id = file + ":" + line;
       numeric = false;
     }
-    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-    DocumentResult r = decon.scan(utf8, 0, utf8.length);
+    DocumentResult r = decon.scan(text.bytes, 0, text.length);
     out.order.add(out.results.size());
     out.ids.add(id);
     out.numeric.add(numeric);

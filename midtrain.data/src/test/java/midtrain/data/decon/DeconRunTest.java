@@ -1,11 +1,13 @@
 package midtrain.data.decon;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
 import java.util.zip.GZIPOutputStream;
 import midtrain.data.DataException;
 import org.junit.jupiter.api.Test;
@@ -83,6 +86,51 @@ class DeconRunTest {
       } else {
         assertEquals(first, docs);
       }
+    }
+  }
+
+  @Test
+  void escapedTextIsDecodedAndBrokenStringsAreRejected(@TempDir Path dir) throws IOException {
+    // The benchmark item with its spaces written as \n and \u0020 escapes, a letter as \u0065,
+    // so the same words and the same hits.
+    String item = DecontaminatorTest.ITEM;
+    String escaped =
+        item.replaceFirst(" ", Matcher.quoteReplacement("\\n"))
+            .replaceFirst(" ", Matcher.quoteReplacement("\\u0020"))
+            .replaceFirst("e", Matcher.quoteReplacement("\\u0065"));
+    SplittableRandom r = new SplittableRandom(3);
+    String filler = DecontaminatorTest.filler(r, 40);
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.writeBytes(
+        ("{\"id\":\"clean\",\"text\":\"" + filler + " \\\"quoted\\\"\"}\n").getBytes(UTF_8));
+    b.writeBytes(
+        ("{\"id\":\"hit\",\"text\":\"" + filler + " " + escaped + "\"}\n").getBytes(UTF_8));
+    b.writeBytes("{\"id\":\"utf8\",\"text\":\"bad ".getBytes(UTF_8));
+    b.write(0xFF);
+    b.writeBytes(" byte\"}\n".getBytes(UTF_8));
+    b.writeBytes("{\"id\":\"ctl\",\"text\":\"raw \u0001 control\"}\n".getBytes(UTF_8));
+    b.writeBytes("{\"id\":\"esc\",\"text\":\"bad \\x escape\"}\n".getBytes(UTF_8));
+    b.writeBytes("{\"id\":\"open\",\"text\":\"no end}\n".getBytes(UTF_8));
+    Path in = dir.resolve("in.jsonl");
+    Files.write(in, b.toByteArray());
+    Decontaminator d = Decontaminator.builder(DecontaminatorTest.index()).build();
+    Path rep = dir.resolve("r.json");
+    DeconReport report =
+        DeconRun.builder().decontaminator(d).inputs(List.of(in)).report(rep).build().run();
+    assertEquals(2, report.documents());
+    assertEquals(4, report.rejected());
+    assertEquals(1, report.contaminated());
+    JsonNode json = M.readTree(rep.toFile());
+    DocumentResult direct = d.scan(filler + " " + item);
+    JsonNode hit = json.get("documents").get(1);
+    assertEquals("hit", hit.get("id").asText());
+    assertEquals(direct.totalOverlaps(), hit.get("total_overlaps").asInt());
+    assertEquals(direct.ngrams(), hit.get("ngrams").asInt());
+    JsonNode rej = json.get("summary").get("rejections");
+    for (int k = 0; k < 4; k++) {
+      String where = rej.get(k).get("where").asText();
+      assertTrue(where.endsWith("in.jsonl:" + (k + 3)), rej.toString());
+      assertTrue(rej.get(k).get("reason").asText().startsWith("malformed JSON"), rej.toString());
     }
   }
 

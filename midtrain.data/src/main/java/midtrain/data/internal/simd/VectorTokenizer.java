@@ -3,7 +3,6 @@ package midtrain.data.internal.simd;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -62,8 +61,9 @@ final class VectorTokenizer extends JanitorTokenizer {
       spaceMask = new long[n];
       punctMask = new long[n];
     }
-    // Multi-byte spaces may set bits of the next block before it is classified.
-    Arrays.fill(spaceMask, 0, blocks + 1, 0L);
+    // Multi-byte spaces may set bits of the next block before it is classified, so each block
+    // clears the next one's bits before marking them (see classify).
+    spaceMask[0] = 0;
   }
 
   /** Pass 1: whitespace and punctuation masks, and the lower-cased copy in {@code low}. */
@@ -74,6 +74,7 @@ final class VectorTokenizer extends JanitorTokenizer {
       long punct = 0;
       long high = 0;
       int base = b << 6;
+      spaceMask[b + 1] = 0;
       acc[0] = 0;
       acc[1] = 0;
       acc[2] = 0;
@@ -135,6 +136,7 @@ final class VectorTokenizer extends JanitorTokenizer {
   /** Scalar tail: the last partial block; bits past the end count as whitespace. */
   private void classifyTail(byte[] a, int off, int len, int b) {
     int base = b << 6;
+    spaceMask[b + 1] = 0;
     long space = 0;
     long punct = 0;
     long high = 0;
@@ -204,51 +206,67 @@ final class VectorTokenizer extends JanitorTokenizer {
 
   private void token(int s, int e, Tokens out) {
     out.addToken(s, e);
-    long h;
-    if (!hasPunct(s, e)) {
-      int n = e - s;
-      h = WordHash.start(n);
-      int p = s;
-      while (n > 8) {
-        h = WordHash.step(h, (long) LONG_LE.get(low, p));
-        p += 8;
-        n -= 8;
-      }
-      h = WordHash.step(h, (long) LONG_LE.get(low, p) & (-1L >>> (64 - 8 * n)));
-      h = WordHash.finish(h);
-    } else {
-      if (scratch.length < e - s) {
-        scratch = new byte[Math.max(e - s, scratch.length * 2)];
-      }
-      int n = 0;
-      for (int i = s; i < e; i++) {
-        if ((punctMask[i >>> 6] & (1L << (i & 63))) == 0) {
-          scratch[n++] = low[i];
-        }
-      }
-      if (n == 0) {
+    int n = e - s;
+    if (n <= 64) {
+      // The token's punctuation bits, bit 0 = its first byte. Most words have none, or a run at
+      // the start or the end ("(word", "word,"): those are hashed straight from the lower-cased
+      // copy with the run cut off; only inner punctuation ("don't") needs compacting.
+      long bits = punctBits(s, n);
+      if (bits == 0) {
+        out.addWord(hashLow(s, n), out.tokenCount - 1);
         return;
       }
-      h = WordHash.of(scratch, 0, n);
-    }
-    out.addWord(h, out.tokenCount - 1);
-  }
-
-  private boolean hasPunct(int s, int e) {
-    int bs = s >>> 6;
-    int be = (e - 1) >>> 6;
-    if (bs == be) {
-      long m = (-1L << (s & 63)) & (-1L >>> (63 - ((e - 1) & 63)));
-      return (punctMask[bs] & m) != 0;
-    }
-    if ((punctMask[bs] & (-1L << (s & 63))) != 0) {
-      return true;
-    }
-    for (int b = bs + 1; b < be; b++) {
-      if (punctMask[b] != 0) {
-        return true;
+      int lead = Long.numberOfTrailingZeros(~bits); // length of the leading run
+      if (lead >= n) {
+        return; // punctuation only: no word
+      }
+      long rest = bits & (-1L << lead);
+      if (rest == 0) {
+        out.addWord(hashLow(s + lead, n - lead), out.tokenCount - 1);
+        return;
+      }
+      int tail = Long.numberOfTrailingZeros(rest);
+      if (rest == ((-1L >>> (64 - n)) & (-1L << tail))) {
+        // The rest is one run that reaches the end.
+        out.addWord(hashLow(s + lead, tail - lead), out.tokenCount - 1);
+        return;
       }
     }
-    return (punctMask[be] & (-1L >>> (63 - ((e - 1) & 63)))) != 0;
+    if (scratch.length < n) {
+      scratch = new byte[Math.max(n, scratch.length * 2)];
+    }
+    int k = 0;
+    for (int i = s; i < e; i++) {
+      if ((punctMask[i >>> 6] & (1L << (i & 63))) == 0) {
+        scratch[k++] = low[i];
+      }
+    }
+    if (k > 0) {
+      out.addWord(WordHash.of(scratch, 0, k), out.tokenCount - 1);
+    }
+  }
+
+  /** {@link WordHash#of} of {@code low[s, s + n)}, 8 bytes per step; {@code n >= 1}. */
+  private long hashLow(int s, int n) {
+    long h = WordHash.start(n);
+    int p = s;
+    while (n > 8) {
+      h = WordHash.step(h, (long) LONG_LE.get(low, p));
+      p += 8;
+      n -= 8;
+    }
+    h = WordHash.step(h, (long) LONG_LE.get(low, p) & (-1L >>> (64 - 8 * n)));
+    return WordHash.finish(h);
+  }
+
+  /** The punctuation bits of {@code [s, s + n)}, {@code 1 <= n <= 64}, bit 0 for byte {@code s}. */
+  private long punctBits(int s, int n) {
+    int b = s >>> 6;
+    int r = s & 63;
+    long bits = punctMask[b] >>> r;
+    if (r + n > 64) {
+      bits |= punctMask[b + 1] << (64 - r);
+    }
+    return bits & (-1L >>> (64 - n));
   }
 }

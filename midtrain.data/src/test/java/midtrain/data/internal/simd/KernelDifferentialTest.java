@@ -64,6 +64,14 @@ class KernelDifferentialTest {
       edges.append("y".repeat(i % 67)).appendCodePoint(SPACES[i % SPACES.length]);
     }
     t.add(edges.toString());
+    // Punctuation runs at the start, the end, both and inside words, at every offset of a block.
+    String[] shapes = {"(word", "word,", "\"word\",", "don't", "a.b.c.", "...", "--x--", "x"};
+    StringBuilder punct = new StringBuilder();
+    for (int i = 0; i < 300; i++) {
+      punct.append("z".repeat(i % 61)).append(shapes[i % shapes.length]).append(' ');
+    }
+    t.add(punct.toString());
+    t.add("(" + "q".repeat(70) + ")" + " ," + "w".repeat(63) + ".");
     return t;
   }
 

@@ -1,0 +1,252 @@
+package midtrain.data.internal.simd;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Unescapes the body of a JSON string straight from UTF-8 bytes to UTF-8 bytes.
+ *
+ * <p>Why this exists beside Jackson: Jackson decodes a string value to UTF-16 and the scan needs
+ * UTF-8, so each document was decoded, turned into a {@code String} and encoded again (a tenth of
+ * the decontamination scan). Jackson still parses and validates every line; this kernel only copies
+ * the one value the scan reads, from the position Jackson reports, and stops at anything it does
+ * not handle so that the caller falls back to Jackson. Runs without escapes are copied a vector at
+ * a time; the scalar kernel is the fallback and the test oracle.
+ */
+public abstract class JsonString {
+  /** The decoded bytes; valid up to {@link #length}. */
+  public byte[] bytes = new byte[4096];
+
+  /** Number of decoded bytes. */
+  public int length;
+
+  JsonString() {}
+
+  /**
+   * Creates a decoder with the default kernel ({@link Kernels#defaultBits()}).
+   *
+   * @return a new decoder; one per thread (it keeps its buffer)
+   */
+  public static JsonString create() {
+    return create(Kernels.defaultBits());
+  }
+
+  /**
+   * Creates a decoder with a given kernel width.
+   *
+   * @param bits 0 for the scalar kernel, else 64, 128, 256 or 512
+   * @return a new decoder
+   */
+  public static JsonString create(int bits) {
+    return bits == 0 ? new Scalar() : new Vector(bits);
+  }
+
+  /**
+   * Decodes the string body that starts at {@code from} (just after the opening quote) into {@link
+   * #bytes}.
+   *
+   * @param a the bytes
+   * @param from first byte of the body
+   * @param end the end of the input; nothing at or past it is read
+   * @return the position just past the closing quote, or -1 when the body has no closing quote
+   *     before {@code end}, a malformed escape or a control character (the caller then lets Jackson
+   *     report the error)
+   */
+  public final int decode(byte[] a, int from, int end) {
+    length = 0;
+    ensure(end - from);
+    return body(a, from, end);
+  }
+
+  abstract int body(byte[] a, int from, int end);
+
+  private void ensure(int n) {
+    // Why no other bounds checks are needed: a decoded body is never longer than the raw bytes it
+    // came from (an escape of 2, 6 or 12 bytes gives 1 to 4), and the vector kernel writes at most
+    // one vector past the last byte it keeps.
+    if (bytes.length < n + 64) {
+      bytes = new byte[Math.max(n + 64, bytes.length * 2)];
+    }
+  }
+
+  /**
+   * Decodes one escape at {@code p} (the byte after the backslash).
+   *
+   * @return the position after the escape, or -1
+   */
+  final int escape(byte[] a, int p, int end) {
+    if (p >= end) {
+      return -1;
+    }
+    int c = a[p];
+    switch (c) {
+      case '"', '\\', '/' -> put(c);
+      case 'b' -> put('\b');
+      case 'f' -> put('\f');
+      case 'n' -> put('\n');
+      case 'r' -> put('\r');
+      case 't' -> put('\t');
+      case 'u' -> {
+        int u = hex4(a, p + 1, end);
+        if (u < 0) {
+          return -1;
+        }
+        p += 4;
+        if (u >= 0xD800 && u <= 0xDBFF && p + 2 < end && a[p + 1] == '\\' && a[p + 2] == 'u') {
+          int lo = hex4(a, p + 3, end);
+          if (lo >= 0xDC00 && lo <= 0xDFFF) {
+            putCodePoint(0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
+            return p + 7;
+          }
+        }
+        // A lone surrogate becomes '?', as String.getBytes(UTF_8) encodes it.
+        putCodePoint(u >= 0xD800 && u <= 0xDFFF ? '?' : u);
+      }
+      default -> {
+        return -1;
+      }
+    }
+    return p + 1;
+  }
+
+  private static int hex4(byte[] a, int p, int end) {
+    if (p + 4 > end) {
+      return -1;
+    }
+    int v = 0;
+    for (int i = 0; i < 4; i++) {
+      int d = Character.digit(a[p + i], 16);
+      if (d < 0) {
+        return -1;
+      }
+      v = v << 4 | d;
+    }
+    return v;
+  }
+
+  private void put(int b) {
+    bytes[length++] = (byte) b;
+  }
+
+  private void putCodePoint(int cp) {
+    if (cp < 0x80) {
+      put(cp);
+    } else if (cp < 0x800) {
+      put(0xC0 | cp >>> 6);
+      put(0x80 | cp & 0x3F);
+    } else if (cp < 0x10000) {
+      put(0xE0 | cp >>> 12);
+      put(0x80 | cp >>> 6 & 0x3F);
+      put(0x80 | cp & 0x3F);
+    } else {
+      put(0xF0 | cp >>> 18);
+      put(0x80 | cp >>> 12 & 0x3F);
+      put(0x80 | cp >>> 6 & 0x3F);
+      put(0x80 | cp & 0x3F);
+    }
+  }
+
+  /** Byte by byte: the fallback and the test oracle. */
+  static final class Scalar extends JsonString {
+    @Override
+    int body(byte[] a, int p, int end) {
+      while (p < end) {
+        int c = a[p];
+        if (c == '"') {
+          return p + 1;
+        }
+        if (c == '\\') {
+          p = escape(a, p + 1, end);
+          if (p < 0) {
+            return -1;
+          }
+        } else if (c >= 0 && c < 0x20) {
+          return -1;
+        } else {
+          bytes[length++] = (byte) c;
+          p++;
+        }
+      }
+      return -1;
+    }
+  }
+
+  /** A vector at a time between escapes. */
+  static final class Vector extends JsonString {
+    private static final VectorSpecies<Byte> S64 = ByteVector.SPECIES_64;
+    private static final VectorSpecies<Byte> S128 = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Byte> S256 = ByteVector.SPECIES_256;
+    private static final VectorSpecies<Byte> S512 = ByteVector.SPECIES_512;
+
+    private final int bits;
+
+    Vector(int bits) {
+      if (bits != 64 && bits != 128 && bits != 256 && bits != 512) {
+        throw new IllegalArgumentException("vector width must be 64, 128, 256 or 512: " + bits);
+      }
+      this.bits = bits;
+    }
+
+    @Override
+    int body(byte[] a, int p, int end) {
+      while (true) {
+        // Constant species per branch, so that the vector operations compile to SIMD.
+        p =
+            switch (bits) {
+              case 512 -> run(S512, a, p, end);
+              case 256 -> run(S256, a, p, end);
+              case 128 -> run(S128, a, p, end);
+              default -> run(S64, a, p, end);
+            };
+        // Scalar from here to the next special byte or the end.
+        while (p < end) {
+          int c = a[p];
+          if (c == '"') {
+            return p + 1;
+          }
+          if (c == '\\') {
+            break;
+          }
+          if (c >= 0 && c < 0x20) {
+            return -1;
+          }
+          bytes[length++] = (byte) c;
+          p++;
+        }
+        if (p >= end) {
+          return -1;
+        }
+        p = escape(a, p + 1, end);
+        if (p < 0) {
+          return -1;
+        }
+      }
+    }
+
+    /**
+     * Copies whole vectors that hold no quote, backslash or control byte.
+     *
+     * @return the position of the first vector that holds one (or of the tail)
+     */
+    private int run(VectorSpecies<Byte> species, byte[] a, int p, int end) {
+      int step = species.length();
+      while (p + step <= end) {
+        ByteVector v = ByteVector.fromArray(species, a, p);
+        var special =
+            v.compare(VectorOperators.EQ, (byte) '"')
+                .or(v.compare(VectorOperators.EQ, (byte) '\\'))
+                // Control bytes (below 0x20) have their top three bits clear. The unsigned
+                // comparison is spelled differently in JDK 17 and 25's incubator module.
+                .or(v.and((byte) 0xE0).compare(VectorOperators.EQ, (byte) 0));
+        if (special.anyTrue()) {
+          return p;
+        }
+        v.intoArray(bytes, length);
+        length += step;
+        p += step;
+      }
+      return p;
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package midtrain.data.internal.simd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The JSON string kernel and the byte scan at every width against Jackson and the scalar loops. */
+class JsonStringTest {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JsonFactory JSON = MAPPER.getFactory();
+  private static final int[] ALL_WIDTHS = {0, 64, 128, 256, 512};
+
+  /** A string with escapes of every kind, raw multi-byte text and lone surrogates. */
+  static String randomString(SplittableRandom r, int chars) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < chars; i++) {
+      int k = r.nextInt(100);
+      if (k < 50) {
+        sb.append((char) ('a' + r.nextInt(26)));
+      } else if (k < 60) {
+        sb.append(" \n\t\"\\/\r\b\f".charAt(r.nextInt(9)));
+      } else if (k < 65) {
+        sb.append((char) r.nextInt(0x20)); // control characters, escaped as \\u00XX
+      } else if (k < 80) {
+        sb.appendCodePoint(0xA0 + r.nextInt(0x3000));
+      } else if (k < 88) {
+        sb.appendCodePoint(0x1F300 + r.nextInt(0x300));
+      } else if (k < 90) {
+        sb.append((char) (0xD800 + r.nextInt(0x800))); // a lone surrogate
+      } else {
+        sb.append(' ');
+      }
+    }
+    return sb.toString();
+  }
+
+  /** What the scan used to get: Jackson's string encoded to UTF-8. */
+  static byte[] jackson(byte[] line) throws IOException {
+    try (JsonParser p = JSON.createParser(line)) {
+      assertEquals(JsonToken.VALUE_STRING, p.nextToken());
+      return p.getText().getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  static void checkAllWidths(byte[] line, byte[] want, String where) {
+    for (int bits : ALL_WIDTHS) {
+      JsonString js = JsonString.create(bits);
+      int end = js.decode(line, 1, line.length);
+      assertEquals(line.length, end, where + " width " + bits);
+      assertArrayEquals(want, Arrays.copyOf(js.bytes, js.length), where + " width " + bits);
+    }
+  }
+
+  @Test
+  void decodesWhatJacksonDecodes() throws IOException {
+    SplittableRandom r = new SplittableRandom(11);
+    for (int i = 0; i < 400; i++) {
+      String s = randomString(r, r.nextInt(0, 600));
+      // Jackson writes control characters and quotes escaped; \\u escapes for the rest are mixed
+      // in by hand below.
+      byte[] line = MAPPER.writeValueAsBytes(s);
+      checkAllWidths(line, jackson(line), "random #" + i);
+    }
+    String[] hand = {
+      "\"\"",
+      "\"\\u00e9t\\u00C9\\u4e2d\\ud83d\\ude00x\"",
+      "\"lone \\ud83d then \\u0041 and \\ude00 alone\"",
+      "\"pair at end \\ud83d\\ude00\"",
+      "\"" + "y".repeat(200) + "\\\\" + "z".repeat(63) + "\\\"" + "\"",
+      "\"\\/\\b\\f\\n\\r\\t\"",
+    };
+    for (String h : hand) {
+      byte[] line = h.getBytes(StandardCharsets.UTF_8);
+      checkAllWidths(line, jackson(line), h);
+    }
+  }
+
+  @Test
+  void stopsAtWhatItDoesNotHandle() {
+    String[] bad = {
+      "\"no end", "\"bad \\x escape\"", "\"short \\u12\"", "\"ctl \u0001 char\"", "\"end \\",
+    };
+    for (String b : bad) {
+      byte[] line = b.getBytes(StandardCharsets.UTF_8);
+      for (int bits : ALL_WIDTHS) {
+        assertEquals(-1, JsonString.create(bits).decode(line, 1, line.length), b + " " + bits);
+      }
+    }
+    // The end bound is respected: a closing quote past it is not seen.
+    byte[] line = "\"abc\"".getBytes(StandardCharsets.UTF_8);
+    for (int bits : ALL_WIDTHS) {
+      assertEquals(-1, JsonString.create(bits).decode(line, 1, 4), "bounded " + bits);
+    }
+  }
+
+  @Test
+  void byteScanAgreesWithTheScalarLoops() {
+    SplittableRandom r = new SplittableRandom(5);
+    for (int i = 0; i < 300; i++) {
+      byte[] a = new byte[r.nextInt(0, 700)];
+      for (int k = 0; k < a.length; k++) {
+        a[k] = r.nextInt(40) == 0 ? (byte) '\n' : (byte) r.nextInt(256);
+      }
+      int from = a.length == 0 ? 0 : r.nextInt(a.length);
+      int end = from + (a.length == from ? 0 : r.nextInt(a.length - from + 1));
+      int want = ByteScan.indexOf(0, a, from, end, (byte) '\n');
+      long wantCount = ByteScan.count(0, a, from, end, (byte) '\n');
+      int first = end;
+      long newlines = 0;
+      for (int k = end - 1; k >= from; k--) {
+        if (a[k] == '\n') {
+          first = k;
+          newlines++;
+        }
+      }
+      assertEquals(first, want, "scalar indexOf #" + i);
+      assertEquals(newlines, wantCount, "scalar count #" + i);
+      for (int bits : ALL_WIDTHS) {
+        assertEquals(want, ByteScan.indexOf(bits, a, from, end, (byte) '\n'), "#" + i + " " + bits);
+        assertEquals(wantCount, ByteScan.count(bits, a, from, end, (byte) '\n'), "#" + i);
+      }
+    }
+  }
+}
