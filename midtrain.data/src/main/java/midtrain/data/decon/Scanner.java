@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import midtrain.data.internal.decon.NgramIndex;
+import midtrain.data.internal.simd.BloomProbe;
 import midtrain.data.internal.simd.NgramHasher;
 import midtrain.data.internal.simd.TextNormalizer;
 import midtrain.data.internal.simd.Tokens;
@@ -24,6 +25,8 @@ final class Scanner {
   private final Tokens t = new Tokens();
   private long[] grams = new long[1024];
   private int[] bucket = new int[1024];
+  private long[] words = new long[1024];
+  private final BloomProbe probe = BloomProbe.create();
   private int[] hitPos = new int[16];
   private int[] hitEntry = new int[16];
   private int hits;
@@ -48,17 +51,20 @@ final class Scanner {
     if (bucket.length < count) {
       bucket = new int[grams.length];
     }
-    // Two passes so that the cache misses of different n-grams overlap: the first only loads
-    // bucket offsets (independent loads), the second the fingerprints of the non-empty buckets.
+    if (words.length < count) {
+      words = new long[grams.length];
+    }
+    // The Bloom filter in one batch (see BloomProbe), then the bucket offsets of the few hashes
+    // that pass, then the fingerprints of the non-empty buckets: each pass has independent loads,
+    // so their cache misses overlap.
+    int maybe = idx.mayContain(probe, grams, count, words, bucket);
     int live = 0;
-    for (int i = 0; i < count; i++) {
+    for (int x = 0; x < maybe; x++) {
+      int i = bucket[x];
       long h = grams[i];
-      if (idx.mayContain(h)) {
-        int s = idx.bucketStart(h);
-        if (idx.bucketEnd(h) > s) {
-          bucket[live] = i;
-          live++;
-        }
+      if (idx.bucketEnd(h) > idx.bucketStart(h)) {
+        bucket[live] = i;
+        live++;
       }
     }
     for (int x = 0; x < live; x++) {

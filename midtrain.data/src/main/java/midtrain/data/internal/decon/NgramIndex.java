@@ -3,6 +3,7 @@ package midtrain.data.internal.decon;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import midtrain.data.internal.simd.BloomProbe;
 import midtrain.data.internal.simd.Chars;
 import midtrain.data.internal.simd.NgramHasher;
 import midtrain.data.internal.simd.TextNormalizer;
@@ -252,14 +253,9 @@ public final class NgramIndex {
     long[] words = new long[Math.max(1, (distinct + 3) / 4)];
     for (int g = 0; g < count; g++) {
       long h = hashes[g];
-      int at = (int) (((h & 0xFFFFFFFFL) * words.length) >>> 32);
-      words[at] |= bloomBits(h);
+      words[BloomProbe.slot(h, words.length)] |= BloomProbe.bits(h);
     }
     return words;
-  }
-
-  static long bloomBits(long h) {
-    return (1L << (h >>> 58)) | (1L << (h >>> 52)) | (1L << (h >>> 46)) | (1L << (h >>> 40));
   }
 
   /**
@@ -272,8 +268,29 @@ public final class NgramIndex {
     if (bloom.length == 0) {
       return true;
     }
-    long m = bloomBits(h);
-    return (bloom[(int) (((h & 0xFFFFFFFFL) * bloom.length) >>> 32)] & m) == m;
+    long m = BloomProbe.bits(h);
+    return (bloom[BloomProbe.slot(h, bloom.length)] & m) == m;
+  }
+
+  /**
+   * Finds the hashes of a batch that may be in the index: those the Bloom filter passes, or all of
+   * them without a filter.
+   *
+   * @param probe the prober (one per thread)
+   * @param hashes n-gram hashes
+   * @param count how many
+   * @param words scratch, at least {@code count} long
+   * @param out receives the positions that may be present, in order; at least {@code count} long
+   * @return how many positions were written
+   */
+  public int mayContain(BloomProbe probe, long[] hashes, int count, long[] words, int[] out) {
+    if (bloom.length == 0) {
+      for (int i = 0; i < count; i++) {
+        out[i] = i;
+      }
+      return count;
+    }
+    return probe.mayContain(bloom, hashes, count, words, out);
   }
 
   /**

@@ -195,6 +195,40 @@ class KernelDifferentialTest {
   }
 
   @Test
+  void bloomProbesAgreeAtEveryWidth() {
+    SplittableRandom r = new SplittableRandom(9);
+    long[] filter = new long[1000];
+    long[] keys = new long[3000];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = r.nextLong();
+      filter[BloomProbe.slot(keys[i], filter.length)] |= BloomProbe.bits(keys[i]);
+    }
+    for (int count : new int[] {0, 1, 7, 8, 9, 63, 1000}) {
+      long[] hashes = new long[count];
+      for (int i = 0; i < count; i++) {
+        hashes[i] = r.nextInt(3) == 0 ? keys[r.nextInt(keys.length)] : r.nextLong();
+      }
+      int[] want = new int[count];
+      int wn = BloomProbe.create(0).mayContain(filter, hashes, count, new long[count], want);
+      // The scalar kernel passes every key and only what the definition passes.
+      int p = 0;
+      for (int i = 0; i < count; i++) {
+        long m = BloomProbe.bits(hashes[i]);
+        if ((filter[BloomProbe.slot(hashes[i], filter.length)] & m) == m) {
+          assertEquals(i, want[p++], "count " + count);
+        }
+      }
+      assertEquals(p, wn);
+      for (int width : WIDTHS) {
+        int[] got = new int[count];
+        int gn = BloomProbe.create(width).mayContain(filter, hashes, count, new long[count], got);
+        assertArrayEquals(
+            Arrays.copyOf(want, wn), Arrays.copyOf(got, gn), "count " + count + " width " + width);
+      }
+    }
+  }
+
+  @Test
   void vectorBitsPropertyIsValidated() {
     assertEquals(0, Kernels.resolve("0"));
     assertEquals(256, Kernels.resolve("256"));
