@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Decontamination speed, back to back on one machine: the Python baseline, then midtrain end to end
+# (reading, JSON, scan, report) on 1 and 2 threads, without the Bloom filter, with the scalar
+# kernels, and on JDK 17; then one core's read bandwidth.
+#
+#   midtrain.bench/scripts/decon_bench.sh [DIR] [CORPUS_MB]
+#
+# DIR (default /tmp/midtrain-decon) receives the generated corpus (once, kept) and the reports.
+# Needs midtrain.bench/target/benchmarks.jar (./mvnw -pl midtrain.bench -am package -DskipTests)
+# and, for the JDK 25 runs, a JDK 25 under /usr/lib/jvm (or MIDTRAIN_JDK25).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+dir="${1:-/tmp/midtrain-decon}"
+size_mb="${2:-900}"
+jar="$root/midtrain.bench/target/benchmarks.jar"
+jdk25="${MIDTRAIN_JDK25:-$(ls -d /usr/lib/jvm/temurin-25* /usr/lib/jvm/java-25* 2>/dev/null | head -1 || true)}"
+j25="${jdk25:+$jdk25/bin/java}"
+j25="${j25:-java}"
+opts=(--add-modules jdk.incubator.vector --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx4g)
+run() { "$@" 2>&1 | grep -v '^WARNING'; }
+
+if [ ! -s "$dir/corpus.jsonl" ]; then
+  java -cp "$jar" midtrain.bench.decon.DeconCorpus "$dir" "$size_mb" 40000
+fi
+uptime
+echo "== Python baseline (decon_baseline.py, 1 process)"
+python3 "$root/midtrain.bench/scripts/decon_baseline.py" "$dir/bench.jsonl" "$dir/corpus.jsonl" 13
+for threads in 1 2; do
+  echo "== midtrain, $("$j25" -version 2>&1 | head -1), $threads thread(s)"
+  run "$j25" "${opts[@]}" -cp "$jar" midtrain.bench.decon.DeconEndToEnd "$dir" "$threads"
+done
+echo "== midtrain, 1 thread, no Bloom filter"
+run "$j25" "${opts[@]}" -DnoBloom=true -cp "$jar" midtrain.bench.decon.DeconEndToEnd "$dir" 1
+echo "== midtrain, 1 thread, scalar kernels"
+run "$j25" "${opts[@]}" -Dmidtrain.data.vectorBits=0 -cp "$jar" midtrain.bench.decon.DeconEndToEnd "$dir" 1
+echo "== midtrain, $(java -version 2>&1 | head -1) (default JDK), 1 thread"
+run java "${opts[@]}" -cp "$jar" midtrain.bench.decon.DeconEndToEnd "$dir" 1
+echo "== one core's read bandwidth"
+run "$j25" -Xmx2g -cp "$jar" midtrain.bench.decon.DeconEndToEnd "$dir" 1 --bandwidth
+uptime
