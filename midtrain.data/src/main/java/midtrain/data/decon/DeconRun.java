@@ -47,6 +47,9 @@ public final class DeconRun {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonFactory JSON = MAPPER.getFactory();
 
+  /** Bodies longer than this in bytes may exceed Jackson's limit in chars (never shorter ones). */
+  private static final long MAX_STRING_BYTES = JSON.streamReadConstraints().getMaxStringLength();
+
   private final Decontaminator decon;
   private final List<Path> inputs;
   private final String textField;
@@ -367,11 +370,15 @@ public final class DeconRun {
           JsonToken v = p.nextToken();
           if (name.equals(textField)) {
             if (v == JsonToken.VALUE_STRING) {
-              // The kernel copies the value's bytes from where Jackson found it; Jackson still
-              // skips (and so validates) the string when asked for the next token.
-              int at = s + (int) p.currentTokenLocation().getByteOffset() + 1;
-              if (text.decode(a, at, e) < 0) {
-                // Not a string the kernel handles: Jackson reports what is wrong with it.
+              // The kernel copies the value's bytes from where Jackson found it; Jackson then
+              // skips the string (checking its escapes and byte structure) for the next token.
+              long at = p.currentTokenLocation().getByteOffset();
+              // Jackson reports no byte offset for UTF-16/32 input, and its string length limit
+              // is only checked when it decodes; both cases take its own decoding.
+              if (at < 0
+                  || e - s - at > MAX_STRING_BYTES
+                  || text.decode(a, s + (int) at + 1, e) < 0) {
+                // Not a string the kernel copies as is: Jackson decodes it or reports the error.
                 byte[] b = p.getText().getBytes(StandardCharsets.UTF_8);
                 text.bytes = Arrays.copyOf(b, b.length + 64);
                 text.length = b.length;

@@ -11,8 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * UTF-8, so each document was decoded, turned into a {@code String} and encoded again (a tenth of
  * the decontamination scan). Jackson still parses and validates every line; this kernel only copies
  * the one value the scan reads, from the position Jackson reports, and stops at anything it does
- * not handle so that the caller falls back to Jackson. Runs without escapes are copied a vector at
- * a time; the scalar kernel is the fallback and the test oracle.
+ * not handle (including any UTF-8 that is not strictly valid, which Jackson's skipping of the value
+ * would not check) so that the caller falls back to Jackson. Runs without escapes are copied a
+ * vector at a time; the scalar kernel is the fallback and the test oracle.
  */
 public abstract class JsonString {
   /** The decoded bytes; valid up to {@link #length}. */
@@ -50,8 +51,8 @@ public abstract class JsonString {
    * @param from first byte of the body
    * @param end the end of the input; nothing at or past it is read
    * @return the position just past the closing quote, or -1 when the body has no closing quote
-   *     before {@code end}, a malformed escape or a control character (the caller then lets Jackson
-   *     report the error)
+   *     before {@code end}, a malformed escape, a control character or a byte sequence that is not
+   *     strictly valid UTF-8 (the caller then lets Jackson decode it or report the error)
    */
   public final int decode(byte[] a, int from, int end) {
     length = 0;
@@ -110,6 +111,52 @@ public abstract class JsonString {
     return p + 1;
   }
 
+  /**
+   * Copies one strictly valid UTF-8 sequence at {@code p} (its first byte is above 0x7F).
+   *
+   * <p>Why strict: Jackson's {@code getText()} rejects UTF-8-encoded surrogates and decodes
+   * overlong and out-of-range sequences to other characters, while skipping a string checks
+   * neither. Anything but a well-formed sequence goes back to the caller, whose fallback to {@code
+   * getText()} then rejects or decodes it exactly as before.
+   *
+   * @return the position after the sequence, or -1
+   */
+  final int sequence(byte[] a, int p, int end) {
+    int b0 = a[p] & 0xFF;
+    int n;
+    int lo = 0x80;
+    int hi = 0xBF;
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
+      n = 2;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+      n = 3;
+      lo = b0 == 0xE0 ? 0xA0 : 0x80; // no overlong forms
+      hi = b0 == 0xED ? 0x9F : 0xBF; // no surrogates
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+      n = 4;
+      lo = b0 == 0xF0 ? 0x90 : 0x80; // no overlong forms
+      hi = b0 == 0xF4 ? 0x8F : 0xBF; // nothing above U+10FFFF
+    } else {
+      return -1;
+    }
+    if (p + n > end) {
+      return -1;
+    }
+    int b1 = a[p + 1] & 0xFF;
+    if (b1 < lo || b1 > hi) {
+      return -1;
+    }
+    for (int i = 2; i < n; i++) {
+      if ((a[p + i] & 0xC0) != 0x80) {
+        return -1;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      bytes[length++] = a[p + i];
+    }
+    return p + n;
+  }
+
   private static int hex4(byte[] a, int p, int end) {
     if (p + 4 > end) {
       return -1;
@@ -158,14 +205,16 @@ public abstract class JsonString {
         }
         if (c == '\\') {
           p = escape(a, p + 1, end);
-          if (p < 0) {
-            return -1;
-          }
-        } else if (c >= 0 && c < 0x20) {
+        } else if (c < 0) {
+          p = sequence(a, p, end);
+        } else if (c < 0x20) {
           return -1;
         } else {
           bytes[length++] = (byte) c;
           p++;
+        }
+        if (p < 0) {
+          return -1;
         }
       }
       return -1;
@@ -199,16 +248,16 @@ public abstract class JsonString {
               case 128 -> run(S128, a, p, end);
               default -> run(S64, a, p, end);
             };
-        // Scalar from here to the next special byte or the end.
+        // The byte that stopped the vectors, and the plain ones before it, one at a time.
         while (p < end) {
           int c = a[p];
           if (c == '"') {
             return p + 1;
           }
-          if (c == '\\') {
+          if (c == '\\' || c < 0) {
             break;
           }
-          if (c >= 0 && c < 0x20) {
+          if (c < 0x20) {
             return -1;
           }
           bytes[length++] = (byte) c;
@@ -217,7 +266,7 @@ public abstract class JsonString {
         if (p >= end) {
           return -1;
         }
-        p = escape(a, p + 1, end);
+        p = a[p] < 0 ? sequence(a, p, end) : escape(a, p + 1, end);
         if (p < 0) {
           return -1;
         }
@@ -225,7 +274,7 @@ public abstract class JsonString {
     }
 
     /**
-     * Copies whole vectors that hold no quote, backslash or control byte.
+     * Copies whole vectors of plain ASCII: no quote, backslash, control byte or byte above 0x7F.
      *
      * @return the position of the first vector that holds one (or of the tail)
      */
@@ -236,6 +285,8 @@ public abstract class JsonString {
         var special =
             v.compare(VectorOperators.EQ, (byte) '"')
                 .or(v.compare(VectorOperators.EQ, (byte) '\\'))
+                // Bytes above 0x7F: their sequences are checked one at a time (see sequence).
+                .or(v.compare(VectorOperators.LT, (byte) 0))
                 // Control bytes (below 0x20) have their top three bits clear. The unsigned
                 // comparison is spelled differently in JDK 17 and 25's incubator module.
                 .or(v.and((byte) 0xE0).compare(VectorOperators.EQ, (byte) 0));

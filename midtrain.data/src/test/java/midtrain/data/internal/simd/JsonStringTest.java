@@ -95,6 +95,33 @@ class JsonStringTest {
         assertEquals(-1, JsonString.create(bits).decode(line, 1, line.length), b + " " + bits);
       }
     }
+    // Not strictly valid UTF-8 (overlong, surrogates, above U+10FFFF, stray or cut sequences):
+    // left to Jackson, which decodes or rejects these unlike a byte copy would.
+    int[][] invalid = {
+      {0xC0, 0x80},
+      {0xC1, 0xA1},
+      {0xE0, 0x80, 0x80},
+      {0xED, 0xA0, 0x80},
+      {0xF0, 0x80, 0x80, 0x80},
+      {0xF4, 0x90, 0x80, 0x80},
+      {0xF5, 0x80, 0x80, 0x80},
+      {0x80},
+      {0xC3},
+      {0xE4, 0xB8},
+      {0xFF}
+    };
+    for (int[] seq : invalid) {
+      byte[] line = new byte[seq.length + 70];
+      Arrays.fill(line, (byte) 'a');
+      line[0] = '"';
+      for (int k = 0; k < seq.length; k++) {
+        line[66 + k] = (byte) seq[k]; // past the first vectors, so they see it too
+      }
+      line[line.length - 1] = '"';
+      for (int bits : ALL_WIDTHS) {
+        assertEquals(-1, JsonString.create(bits).decode(line, 1, line.length), bits + " " + seq[0]);
+      }
+    }
     // The end bound is respected: a closing quote past it is not seen.
     byte[] line = "\"abc\"".getBytes(StandardCharsets.UTF_8);
     for (int bits : ALL_WIDTHS) {
