@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import midtrain.data.DataException;
 import midtrain.data.DocumentBatch;
 import org.apache.arrow.memory.BufferAllocator;
@@ -240,12 +241,43 @@ public final class Decontaminator {
     };
   }
 
+  /**
+   * Adds the flag columns for results already computed by {@link #scan}: the {@code decon.*}
+   * columns and {@link #COL_FRACTION}, replacing columns of the same names. For the curation
+   * pipeline, which scans only the rows still alive.
+   *
+   * @param batch the batch; the caller keeps it and still closes it
+   * @param allocator the allocator for the new vectors
+   * @param results one per row of the batch; an empty entry leaves that row's flag columns null (a
+   *     row that was not scanned)
+   * @return a new root that the caller owns and must close; its input columns share the batch's
+   *     buffers (reference-counted, so closing both is safe)
+   */
+  public VectorSchemaRoot flag(
+      VectorSchemaRoot batch, BufferAllocator allocator, List<Optional<DocumentResult>> results) {
+    if (results.size() != batch.getRowCount()) {
+      throw new DataException(
+          "flag: " + results.size() + " results for " + batch.getRowCount() + " rows");
+    }
+    DocumentResult[] r = new DocumentResult[results.size()];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = results.get(i).orElse(null);
+    }
+    return flagged(batch, allocator, r);
+  }
+
+  private static final List<String> FLAG_COLUMNS =
+      List.of(COL_CONTAMINATED, COL_NGRAMS, COL_UNIQUE, COL_TOTAL, COL_FRACTION, COL_HITS);
+
   private VectorSchemaRoot flagged(
       VectorSchemaRoot batch, BufferAllocator allocator, DocumentResult[] results) {
     int rows = results.length;
     List<FieldVector> vectors = new ArrayList<>();
     try (VectorSchemaRoot sliced = batch.slice(0, rows)) {
       for (FieldVector v : sliced.getFieldVectors()) {
+        if (FLAG_COLUMNS.contains(v.getName())) {
+          continue; // an earlier run's flags: replaced below
+        }
         var tp = v.getTransferPair(allocator);
         tp.transfer();
         vectors.add((FieldVector) tp.getTo());
@@ -263,6 +295,15 @@ public final class Decontaminator {
     VarCharVector hits = new VarCharVector(COL_HITS, allocator);
     for (int r = 0; r < rows; r++) {
       DocumentResult d = results[r];
+      if (d == null) {
+        contaminated.setNull(r);
+        ngrams.setNull(r);
+        unique.setNull(r);
+        total.setNull(r);
+        fraction.setNull(r);
+        hits.setNull(r);
+        continue;
+      }
       contaminated.setSafe(r, d.contaminated() ? 1 : 0);
       ngrams.setSafe(r, d.ngrams());
       unique.setSafe(r, d.uniqueOverlaps());

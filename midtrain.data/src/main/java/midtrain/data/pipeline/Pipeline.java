@@ -594,8 +594,6 @@ public final class Pipeline {
             thresholds);
     if (outputDir != null) {
       writeAtomically(outputDir.resolve("stats.json"), JSON.writeValueAsBytes(result));
-      // Written last: its presence says the whole output is complete and checksummed.
-      new ShardManifest(manifest).write(outputDir);
       for (Stage st : stages) {
         if (st instanceof Stages.Decon) {
           writeAtomically(
@@ -603,6 +601,8 @@ public final class Pipeline {
               ((Stages.Decon) st).report.toJson().getBytes(StandardCharsets.UTF_8));
         }
       }
+      // Written last: its presence says the whole output is complete and checksummed.
+      new ShardManifest(manifest).write(outputDir);
     }
     return result;
   }

@@ -2,6 +2,7 @@ package midtrain.data.pipeline;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import midtrain.data.DataException;
 import midtrain.data.DocumentBatch;
 import midtrain.data.decon.DeconMode;
@@ -334,23 +335,21 @@ final class Stages {
     }
   }
 
-  /** Drops (or only reports) documents that contain benchmark n-grams. */
+  /** Drops, flags or only reports documents that contain benchmark n-grams. */
   static final class Decon extends Stage {
     final Decontaminator decon;
     final midtrain.data.decon.DeconReport report;
 
     Decon(String name, Decontaminator decon) {
       super(name, "decontaminate");
-      if (decon.mode() != DeconMode.DROP
-          && decon.mode() != DeconMode.HYBRID
-          && decon.mode() != DeconMode.REPORT) {
+      if (decon.mode() == DeconMode.JANITOR) {
+        // Janitor mode cuts a document into pieces, which the pipeline's one-row-per-record
+        // accounting (in = out + rejected + removed) cannot express.
         throw new DataException(
             "decontamination stage '"
                 + name
-                + "': mode "
-                + decon.mode()
-                + " is not available in the pipeline (use report, drop or hybrid; flag and janitor"
-                + " run with `midtrain decontaminate`)");
+                + "': mode janitor is not available in the pipeline (use report, flag, drop or"
+                + " hybrid; janitor runs with `midtrain decontaminate`)");
       }
       this.decon = decon;
       this.report = new midtrain.data.decon.DeconReport(decon);
@@ -390,17 +389,26 @@ final class Stages {
       VarCharVector text = DocumentBatch.utf8(w.root, DocumentBatch.TEXT);
       VarCharVector ids = DocumentBatch.utf8(w.root, DocumentBatch.ID);
       List<Object> out = new ArrayList<>();
+      boolean flag = decon.mode() == DeconMode.FLAG;
+      List<Optional<DocumentResult>> flags = new ArrayList<>();
       for (int i = 0; i < w.rows(); i++) {
         if (!w.alive[i]) {
+          flags.add(Optional.empty());
           continue;
         }
         byte[] b = text.isNull(i) ? new byte[0] : text.get(i);
         DocumentResult d = decon.scan(b, 0, b.length);
         out.add(DocumentBatch.string(ids, i));
         out.add(d);
+        flags.add(Optional.of(d));
         if (d.dropped() && decon.mode() != DeconMode.REPORT) {
           w.kill(i, index, "contaminated");
         }
+      }
+      if (flag) {
+        VectorSchemaRoot flagged = decon.flag(w.root, allocator, flags);
+        w.root.close();
+        w.root = flagged;
       }
       w.side[index] = out.toArray();
     }

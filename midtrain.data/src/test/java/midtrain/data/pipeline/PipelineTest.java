@@ -18,6 +18,11 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import midtrain.data.DataException;
 import midtrain.data.DocumentBatch;
+import midtrain.data.decon.Benchmark;
+import midtrain.data.decon.BenchmarkIndex;
+import midtrain.data.decon.BenchmarkItem;
+import midtrain.data.decon.DeconMode;
+import midtrain.data.decon.Decontaminator;
 import midtrain.data.dedup.Dedup;
 import midtrain.data.rate.Rater;
 import midtrain.data.select.Quantile;
@@ -321,6 +326,62 @@ class PipelineTest {
     for (JsonNode n : docs) {
       assertTrue(n.get("score.words.count").floatValue() >= t);
     }
+  }
+
+  @Test
+  void flaggedOverlapsAreSelectedOnByALaterFilter(@TempDir Path dir) throws IOException {
+    String item =
+        "Which planet in the solar system has the largest number of confirmed moons orbiting it"
+            + " according to the most recent survey";
+    BenchmarkIndex index =
+        BenchmarkIndex.builder()
+            .add(new Benchmark("qa", "", List.of(new BenchmarkItem("q1", false, List.of(item)))))
+            .build();
+    String[] vocab = {"river", "stone", "cloud", "field", "lamp", "paper", "green", "quiet"};
+    SplittableRandom r = new SplittableRandom(4);
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      StringBuilder t = new StringBuilder();
+      for (int w = 0; w < 30 + r.nextInt(30); w++) {
+        t.append(vocab[r.nextInt(vocab.length)]).append(' ');
+      }
+      if (i % 8 == 3) {
+        t.append(item).append(' ').append("and more words after it");
+      }
+      lines.add(doc("d" + i, t.toString().trim(), "web"));
+    }
+    List<Path> in = List.of(jsonl(dir, "in.jsonl", lines));
+    Path out = dir.resolve("out");
+    PipelineResult res =
+        Pipeline.builder()
+            .inputs(in)
+            .decontaminate("qa", Decontaminator.builder(index).mode(DeconMode.FLAG).build())
+            .filter("clean", Selection.parse("decon.overlap_fraction < 0.01"))
+            .outputDir(out, ".jsonl")
+            .batchSize(7)
+            .threads(2)
+            .build()
+            .run();
+    assertTrue(res.balanced(), res.account());
+    List<JsonNode> docs = read(out.resolve("part-00000.jsonl"));
+    assertEquals(35, docs.size());
+    for (JsonNode n : docs) {
+      assertFalse(n.get(Decontaminator.COL_CONTAMINATED).asBoolean(), n.toString());
+      assertEquals(0.0, n.get(Decontaminator.COL_FRACTION).asDouble(), n.toString());
+      assertTrue(n.get(Decontaminator.COL_NGRAMS).asInt() > 0, n.toString());
+    }
+    JsonNode report = JSON.readTree(out.resolve("decontamination-qa.json").toFile());
+    assertEquals(5, report.get("benchmarks").get(0).get("documents_affected").asInt());
+    // Janitor mode cuts documents into pieces, which the pipeline's accounting cannot express.
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () ->
+                Pipeline.builder()
+                    .inputs(in)
+                    .decontaminate(
+                        "qa", Decontaminator.builder(index).mode(DeconMode.JANITOR).build()));
+    assertTrue(e.getMessage().contains("janitor"), e.getMessage());
   }
 
   @Test
