@@ -379,9 +379,7 @@ public final class DeconRun {
                   || e - s - at > MAX_STRING_BYTES
                   || text.decode(a, s + (int) at + 1, e) < 0) {
                 // Not a string the kernel copies as is: Jackson decodes it or reports the error.
-                byte[] b = p.getText().getBytes(StandardCharsets.UTF_8);
-                text.bytes = Arrays.copyOf(b, b.length + 64);
-                text.length = b.length;
+                text.set(p.getText().getBytes(StandardCharsets.UTF_8));
               }
               hasText = true;
             } else {

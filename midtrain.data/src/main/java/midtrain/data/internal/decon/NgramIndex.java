@@ -259,20 +259,6 @@ public final class NgramIndex {
   }
 
   /**
-   * Returns whether the Bloom filter may contain a hash (always true without a filter).
-   *
-   * @param h the n-gram hash
-   * @return false when the hash is certainly absent
-   */
-  public boolean mayContain(long h) {
-    if (bloom.length == 0) {
-      return true;
-    }
-    long m = BloomProbe.bits(h);
-    return (bloom[BloomProbe.slot(h, bloom.length)] & m) == m;
-  }
-
-  /**
    * Finds the hashes of a batch that may be in the index: those the Bloom filter passes, or all of
    * them without a filter.
    *

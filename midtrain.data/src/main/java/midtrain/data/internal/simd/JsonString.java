@@ -60,6 +60,18 @@ public abstract class JsonString {
     return body(a, from, end);
   }
 
+  /**
+   * Replaces the decoded bytes, for a value decoded elsewhere (the caller's fallback).
+   *
+   * @param utf8 the bytes
+   */
+  public final void set(byte[] utf8) {
+    length = 0;
+    ensure(utf8.length);
+    System.arraycopy(utf8, 0, bytes, 0, utf8.length);
+    length = utf8.length;
+  }
+
   abstract int body(byte[] a, int from, int end);
 
   private void ensure(int n) {
