@@ -5,7 +5,6 @@ import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.MapBinder;
 import com.google.inject.multibindings.Multibinder;
 import java.util.Map;
-import java.util.function.Function;
 import midtrain.data.io.Formats;
 import midtrain.data.mix.Mixers;
 import midtrain.data.rate.Raters;
@@ -36,19 +35,20 @@ public final class MidtrainModule extends AbstractModule {
 
   @Override
   protected void configure() {
-    bindAll(RaterProvider.class, Raters.providers(), RaterProvider::id);
-    bindAll(MixerProvider.class, Mixers.providers(), MixerProvider::id);
-    bindAll(FormatProvider.class, Formats.providers(), FormatProvider::id);
-    bindAll(ScheduleProvider.class, Schedules.providers(), ScheduleProvider::id);
+    bindAll(RaterProvider.class, Raters.providers());
+    bindAll(MixerProvider.class, Mixers.providers());
+    bindAll(FormatProvider.class, Formats.providers());
+    bindAll(ScheduleProvider.class, Schedules.providers());
   }
 
-  private <T> void bindAll(Class<T> type, Map<String, ? extends T> found, Function<T, String> id) {
+  /** Binds providers keyed by id, as the registries return them. */
+  private <T> void bindAll(Class<T> type, Map<String, ? extends T> found) {
     Multibinder<T> set = Multibinder.newSetBinder(binder(), type);
     MapBinder<String, T> map =
         MapBinder.newMapBinder(binder(), TypeLiteral.get(String.class), TypeLiteral.get(type));
-    for (T p : found.values()) {
-      set.addBinding().toInstance(p);
-      map.addBinding(id.apply(p)).toInstance(p);
+    for (Map.Entry<String, ? extends T> e : found.entrySet()) {
+      set.addBinding().toInstance(e.getValue());
+      map.addBinding(e.getKey()).toInstance(e.getValue());
     }
   }
 }

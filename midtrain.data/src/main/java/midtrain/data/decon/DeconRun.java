@@ -33,6 +33,7 @@ import java.util.concurrent.Future;
 import java.util.zip.GZIPOutputStream;
 import midtrain.data.DataException;
 import midtrain.data.internal.decon.BenchmarkReader;
+import midtrain.data.internal.io.Utf8;
 import midtrain.data.internal.simd.ByteScan;
 import midtrain.data.internal.simd.JsonString;
 
@@ -337,7 +338,10 @@ public final class DeconRun {
     String fileName = c.file().toString();
     JsonString text = JsonString.create();
     while (p < c.length()) {
-      int e = ByteScan.indexOf(a, p, c.length(), (byte) '\n');
+      int e = Utf8.indexOf(a, p, c.length(), (byte) '\n');
+      if (e < 0) {
+        e = c.length();
+      }
       int end = e > p && a[e - 1] == '\r' ? e - 1 : e;
       scanLine(a, p, end, fileName, line, text, s);
       p = e + 1;

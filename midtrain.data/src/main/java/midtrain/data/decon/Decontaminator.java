@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import midtrain.data.DataException;
 import midtrain.data.DocumentBatch;
+import midtrain.data.internal.io.RowBytes;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
@@ -219,19 +220,14 @@ public final class Decontaminator {
     VarCharVector ids = DocumentBatch.utf8(batch, DocumentBatch.ID);
     int rows = batch.getRowCount();
     DocumentResult[] results = new DocumentResult[rows];
-    byte[] buf = new byte[1024];
+    RowBytes row = new RowBytes();
     for (int r = 0; r < rows; r++) {
       if (text.isNull(r) || ids.isNull(r)) {
         throw new DataException(
             "document batch row " + r + ": " + (ids.isNull(r) ? "id" : "text") + " is null");
       }
-      int s = text.getStartOffset(r);
-      int len = text.getEndOffset(r) - s;
-      if (buf.length < len) {
-        buf = new byte[Math.max(len, buf.length * 2)];
-      }
-      text.getDataBuffer().getBytes(s, buf, 0, len);
-      results[r] = scan(buf, 0, len);
+      row.load(text, r);
+      results[r] = scan(row.bytes, 0, row.length);
       report.record(new String(ids.get(r), StandardCharsets.UTF_8), false, results[r]);
     }
     return switch (mode) {

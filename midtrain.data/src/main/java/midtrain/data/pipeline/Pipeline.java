@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,6 +27,7 @@ import midtrain.data.DataException;
 import midtrain.data.DocumentBatch;
 import midtrain.data.decon.Decontaminator;
 import midtrain.data.dedup.Deduplicator;
+import midtrain.data.internal.token.Files2;
 import midtrain.data.io.DocumentReader;
 import midtrain.data.io.DocumentWriter;
 import midtrain.data.io.Formats;
@@ -610,10 +610,7 @@ public final class Pipeline {
   private ShardManifest.Shard shardEntry(String part, long documents) throws IOException {
     Path file = outputDir.resolve(part + suffix);
     return new ShardManifest.Shard(
-        file.getFileName().toString(),
-        documents,
-        Files.size(file),
-        midtrain.data.internal.token.Files2.sha256(file));
+        file.getFileName().toString(), documents, Files.size(file), Files2.sha256(file));
   }
 
   private ShardStats processShard(
@@ -763,12 +760,11 @@ public final class Pipeline {
       if (stages.get(i) instanceof Stages.Dedup) {
         Deduplicator d = ((Stages.Dedup) stages.get(i)).dedup;
         Path file = state.resolve(part + ".keys-" + i + ".bin");
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream os = Files.newOutputStream(tmp);
+        try (OutputStream os = Files.newOutputStream(Files2.temporary(file));
             DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(os))) {
           d.writeNewKeys(out);
         }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files2.moveIntoPlace(file);
       }
     }
   }
@@ -804,9 +800,8 @@ public final class Pipeline {
   }
 
   private static void writeAtomically(Path file, byte[] data) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.write(tmp, data);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Files.write(Files2.temporary(file), data);
+    Files2.moveIntoPlace(file);
   }
 
   /** Builds a {@link Pipeline}. */

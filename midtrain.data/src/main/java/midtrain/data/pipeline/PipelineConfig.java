@@ -91,10 +91,9 @@ public final class PipelineConfig {
       b.expectedDocuments((long) root.number("expected_documents"));
     }
     Map<String, Rater> raters = new LinkedHashMap<>();
-    int i = 0;
     for (Node st : root.list("stages")) {
       try {
-        stage(b, st, raters, baseDir, i++);
+        stage(b, st, raters, baseDir);
       } catch (DataException e) {
         if (e.getMessage().startsWith(st.where)) {
           throw e;
@@ -106,8 +105,7 @@ public final class PipelineConfig {
     return b;
   }
 
-  private static void stage(
-      Pipeline.Builder b, Node st, Map<String, Rater> raters, Path baseDir, int index) {
+  private static void stage(Pipeline.Builder b, Node st, Map<String, Rater> raters, Path baseDir) {
     if (st.keys().size() != 1) {
       throw new DataException(
           st.where

@@ -9,6 +9,7 @@ import midtrain.data.decon.DeconMode;
 import midtrain.data.decon.Decontaminator;
 import midtrain.data.decon.DocumentResult;
 import midtrain.data.dedup.Deduplicator;
+import midtrain.data.internal.io.RowBytes;
 import midtrain.data.rate.Rater;
 import midtrain.data.rate.Raters;
 import midtrain.data.select.Quantile;
@@ -92,6 +93,8 @@ final class Stages {
   /** Keeps rows a rule rater passed, naming the failed rule for the others. */
   static final class Verdict extends Stage {
     final Rater rater;
+    private final List<String> cols;
+    private final int pass;
 
     Verdict(String name, Rater rater) {
       super(name, "filter");
@@ -103,6 +106,8 @@ final class Stages {
                 + rater.outputs());
       }
       this.rater = rater;
+      this.cols = Raters.columns(rater);
+      this.pass = rater.outputs().indexOf("pass");
     }
 
     @Override
@@ -117,9 +122,7 @@ final class Stages {
 
     @Override
     void process(Work w, int index, BufferAllocator allocator) {
-      List<String> cols = Raters.columns(rater);
       FloatingPointVector[] v = new FloatingPointVector[cols.size()];
-      int pass = rater.outputs().indexOf("pass");
       for (int k = 0; k < v.length; k++) {
         FieldVector f = w.root.getVector(cols.get(k));
         if (!(f instanceof FloatingPointVector)) {
@@ -253,7 +256,8 @@ final class Stages {
           plan.add(new int[] {i, k, c});
         }
       }
-      if (plan.size() == w.rows() && noChange(plan)) {
+      // Every row contributes at least one entry, so the sizes match only when no row is copied.
+      if (plan.size() == w.rows()) {
         for (int[] p : plan) {
           if (p[2] == 0) {
             w.kill(p[0], index, name);
@@ -291,15 +295,6 @@ final class Stages {
       w.alive = alive;
       w.diedAt = diedAt;
       w.reason = reason;
-    }
-
-    private static boolean noChange(List<int[]> plan) {
-      for (int[] p : plan) {
-        if (p[2] > 1) {
-          return false;
-        }
-      }
-      return true;
     }
   }
 
@@ -389,6 +384,7 @@ final class Stages {
       VarCharVector text = DocumentBatch.utf8(w.root, DocumentBatch.TEXT);
       VarCharVector ids = DocumentBatch.utf8(w.root, DocumentBatch.ID);
       List<Object> out = new ArrayList<>();
+      RowBytes row = new RowBytes();
       boolean flag = decon.mode() == DeconMode.FLAG;
       List<Optional<DocumentResult>> flags = new ArrayList<>();
       for (int i = 0; i < w.rows(); i++) {
@@ -396,8 +392,8 @@ final class Stages {
           flags.add(Optional.empty());
           continue;
         }
-        byte[] b = text.isNull(i) ? new byte[0] : text.get(i);
-        DocumentResult d = decon.scan(b, 0, b.length);
+        row.load(text, i);
+        DocumentResult d = decon.scan(row.bytes, 0, row.length);
         out.add(DocumentBatch.string(ids, i));
         out.add(d);
         flags.add(Optional.of(d));

@@ -223,7 +223,7 @@ public abstract class ColumnarReader implements DocumentReader {
               + options.maxDocumentBytes();
       return "oversized";
     }
-    if (new String(text, StandardCharsets.UTF_8).isBlank()) {
+    if (Utf8.isBlank(text, 0, text.length)) {
       problem = "column '" + options.textField() + "' is empty or blank";
       return "empty";
     }

@@ -5,6 +5,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 import midtrain.data.DocumentBatch;
 import midtrain.data.dedup.Deduplicator;
+import midtrain.data.internal.io.RowBytes;
 import midtrain.data.internal.simd.NgramHasher;
 import midtrain.data.internal.simd.TextNormalizer;
 import midtrain.data.internal.simd.Tokens;
@@ -22,6 +23,7 @@ public final class ExactDeduplicator implements Deduplicator {
 
   private final TextNormalizer normalizer = TextNormalizer.create(false);
   private final Tokens tokens = new Tokens();
+  private final RowBytes row = new RowBytes();
   private final LongTable table = new LongTable(2);
 
   /** Creates an empty deduplicator. */
@@ -50,13 +52,15 @@ public final class ExactDeduplicator implements Deduplicator {
       if (!alive[i]) {
         continue;
       }
-      byte[] b = text.isNull(i) ? new byte[0] : text.get(i);
-      normalizer.tokenize(b, 0, b.length, tokens);
+      row.load(text, i);
+      byte[] b = row.bytes;
+      int len = row.length;
+      normalizer.tokenize(b, 0, len, tokens);
       long h1;
       long h2;
       if (tokens.wordCount == 0) {
-        h1 = b.length == 0 ? 0x51L : WordHash.of(b, 0, b.length);
-        h2 = NgramHasher.mix(h1 ^ b.length);
+        h1 = len == 0 ? 0x51L : WordHash.of(b, 0, len);
+        h2 = NgramHasher.mix(h1 ^ len);
       } else {
         // Two independent polynomial folds of the word hashes give 128 bits.
         h1 = 0x243F6A8885A308D3L;

@@ -5,6 +5,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 import midtrain.data.DocumentBatch;
 import midtrain.data.dedup.Deduplicator;
+import midtrain.data.internal.io.RowBytes;
 import midtrain.data.internal.simd.MinHashKernel;
 import midtrain.data.internal.simd.NgramHasher;
 import midtrain.data.internal.simd.TextNormalizer;
@@ -26,6 +27,7 @@ public final class MinHashDeduplicator implements Deduplicator {
   private final int rows;
   private final TextNormalizer normalizer = TextNormalizer.create(false);
   private final Tokens tokens = new Tokens();
+  private final RowBytes row = new RowBytes();
   private final NgramHasher hasher;
   private final MinHashKernel kernel;
   private final LongTable[] tables;
@@ -83,12 +85,13 @@ public final class MinHashDeduplicator implements Deduplicator {
   /**
    * Computes the band keys of one text.
    *
-   * @param utf8 the text
+   * @param utf8 the text's bytes
+   * @param len how many
    * @param out receives one key per band
    * @return false when the text has no words (it is then never a near duplicate)
    */
-  boolean bandKeys(byte[] utf8, long[] out) {
-    normalizer.tokenize(utf8, 0, utf8.length, tokens);
+  boolean bandKeys(byte[] utf8, int len, long[] out) {
+    normalizer.tokenize(utf8, 0, len, tokens);
     int words = tokens.wordCount;
     if (words == 0) {
       return false;
@@ -123,7 +126,7 @@ public final class MinHashDeduplicator implements Deduplicator {
     VarCharVector text = DocumentBatch.utf8(batch, DocumentBatch.TEXT);
     int marked = 0;
     for (int i = 0, n = batch.getRowCount(); i < n; i++) {
-      if (!alive[i] || text.isNull(i) || !bandKeys(text.get(i), keys)) {
+      if (!alive[i] || text.isNull(i) || !bandKeys(row.load(text, i).bytes, row.length, keys)) {
         continue;
       }
       boolean dup = false;

@@ -41,11 +41,6 @@ public final class BinReader implements AutoCloseable {
     buf.flip();
   }
 
-  /** Returns the file read, for messages. */
-  public Path file() {
-    return file;
-  }
-
   /** Returns the offset of the next byte. */
   public long offset() {
     return bufStart + buf.position();
@@ -83,19 +78,6 @@ public final class BinReader implements AutoCloseable {
 
   private String remainingText() {
     return buf.remaining() + " left";
-  }
-
-  /** Tells whether every byte has been read. */
-  public boolean atEnd() {
-    if (buf.hasRemaining()) {
-      return false;
-    }
-    try {
-      need(1, "end");
-      return false;
-    } catch (DataException e) {
-      return true;
-    }
   }
 
   /** Reads an int32. */

@@ -54,10 +54,6 @@ final class IntIntMap {
     }
   }
 
-  int size() {
-    return size;
-  }
-
   int maxValue() {
     return max;
   }

@@ -3,6 +3,7 @@ package midtrain.data.internal.fasttext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import midtrain.data.internal.io.Utf8;
 
 /**
  * Splits a byte stream into lines without decoding it: each line keeps its newline, the last one
@@ -42,14 +43,13 @@ public final class LineScanner {
   public boolean next() throws IOException {
     int scanFrom = pos;
     while (true) {
-      for (int i = scanFrom; i < limit; i++) {
-        if (buf[i] == '\n') {
-          bytes = buf;
-          start = pos;
-          end = i + 1;
-          pos = end;
-          return true;
-        }
+      int i = Utf8.indexOf(buf, scanFrom, limit, (byte) '\n');
+      if (i >= 0) {
+        bytes = buf;
+        start = pos;
+        end = i + 1;
+        pos = end;
+        return true;
       }
       scanFrom = limit;
       if (eof) {

@@ -71,11 +71,6 @@ public final class DecodedInput implements AutoCloseable {
     return stream;
   }
 
-  /** Returns the compression in use. */
-  public Compression compression() {
-    return compression;
-  }
-
   /** Returns the bytes read from the file so far. */
   public long bytesRead() {
     return raw.count;

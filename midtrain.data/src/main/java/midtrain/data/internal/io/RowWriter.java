@@ -149,11 +149,6 @@ public final class RowWriter {
     row = r + 1;
   }
 
-  /** Returns the index the next row will get. */
-  public int row() {
-    return row;
-  }
-
   /** Sets the batch's row count to the rows appended. */
   public void finish() {
     root.setRowCount(row);

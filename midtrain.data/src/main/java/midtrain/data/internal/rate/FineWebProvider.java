@@ -93,7 +93,6 @@ public final class FineWebProvider implements RaterProvider {
       long dupChars = 0;
       // The shared tokens: a line is blank when no token starts in it (a token never spans a
       // \n, which is whitespace).
-      s.tokenize();
       int tokens = s.tokens;
       int[] tokStart = s.tokStart;
       int[] nl = s.newline;

@@ -1,7 +1,6 @@
 package midtrain.data.internal.rate;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,21 +25,26 @@ public final class GopherRepetitionProvider implements RaterProvider {
   static final double[] TOP_DEFAULT = {0.2, 0.18, 0.16};
   static final int[] DUP = {5, 6, 7, 8, 9, 10};
   static final double[] DUP_DEFAULT = {0.15, 0.14, 0.13, 0.12, 0.11, 0.10};
+
+  /** The metrics, which are also the parameter names (each metric's threshold). */
+  static final List<String> NAMES;
+
   private static final Set<String> PARAMS;
 
   static {
-    Set<String> p = new LinkedHashSet<>();
-    p.add("dup_para_frac");
-    p.add("dup_para_char_frac");
-    p.add("dup_line_frac");
-    p.add("dup_line_char_frac");
+    List<String> m = new ArrayList<>();
+    m.add("dup_para_frac");
+    m.add("dup_para_char_frac");
+    m.add("dup_line_frac");
+    m.add("dup_line_char_frac");
     for (int n : TOP) {
-      p.add("top_" + n + "_gram_frac");
+      m.add("top_" + n + "_gram_frac");
     }
     for (int n : DUP) {
-      p.add("dup_" + n + "_gram_frac");
+      m.add("dup_" + n + "_gram_frac");
     }
-    PARAMS = Set.copyOf(p);
+    NAMES = List.copyOf(m);
+    PARAMS = Set.copyOf(NAMES);
   }
 
   /** The cheap no-argument constructor ServiceLoader needs. */
@@ -68,22 +72,7 @@ public final class GopherRepetitionProvider implements RaterProvider {
 
   /** The rater. */
   static final class GopherRepetition extends RuleRater {
-    static final List<String> METRICS;
-
-    static {
-      List<String> m = new ArrayList<>();
-      m.add("dup_para_frac");
-      m.add("dup_para_char_frac");
-      m.add("dup_line_frac");
-      m.add("dup_line_char_frac");
-      for (int n : TOP) {
-        m.add("top_" + n + "_gram_frac");
-      }
-      for (int n : DUP) {
-        m.add("dup_" + n + "_gram_frac");
-      }
-      METRICS = List.copyOf(m);
-    }
+    static final List<String> METRICS = NAMES;
 
     GopherRepetition(Params p) {
       super(ID, METRICS, rules(p));
@@ -91,14 +80,11 @@ public final class GopherRepetitionProvider implements RaterProvider {
 
     private static List<Rule> rules(Params p) {
       List<Rule> r = new ArrayList<>();
-      String[] fixed = {
-        "dup_para_frac", "dup_para_char_frac", "dup_line_frac", "dup_line_char_frac"
-      };
       double[] defaults = {0.3, 0.2, 0.3, 0.2};
       for (int k = 0; k < 4; k++) {
-        double t = p.num(fixed[k], defaults[k]);
+        double t = p.num(NAMES.get(k), defaults[k]);
         if (t != 0) { // datatrove skips these four when 0 or None
-          r.add(new Rule(k, Op.GREATER, (float) t, fixed[k]));
+          r.add(new Rule(k, Op.GREATER, (float) t, NAMES.get(k)));
         }
       }
       for (int k = 0; k < TOP.length; k++) {

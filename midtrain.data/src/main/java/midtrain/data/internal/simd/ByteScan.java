@@ -5,9 +5,9 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Finds and counts one byte value (a newline, in practice) a vector at a time; splitting JSONL
- * chunks into lines was a scalar loop over every byte, twice. The scalar loops are the fallback and
- * the test oracle.
+ * Counts one byte value (a newline, in practice) a vector at a time; counting the lines of each
+ * JSONL chunk was a scalar loop over every byte. (Finding one is {@code Utf8.indexOf}, eight bytes
+ * at a time.) The scalar loop is the fallback and the test oracle.
  */
 public final class ByteScan {
   private static final VectorSpecies<Byte> S64 = ByteVector.SPECIES_64;
@@ -20,19 +20,6 @@ public final class ByteScan {
   private ByteScan() {}
 
   /**
-   * Returns the first position of a byte value.
-   *
-   * @param a the bytes
-   * @param from first position to test
-   * @param end one past the last position to test
-   * @param b the value
-   * @return its first position in {@code [from, end)}, or {@code end} when it does not occur
-   */
-  public static int indexOf(byte[] a, int from, int end, byte b) {
-    return indexOf(BITS, a, from, end, b);
-  }
-
-  /**
    * Counts a byte value.
    *
    * @param a the bytes
@@ -43,22 +30,6 @@ public final class ByteScan {
    */
   public static long count(byte[] a, int from, int end, byte b) {
     return count(BITS, a, from, end, b);
-  }
-
-  static int indexOf(int bits, byte[] a, int from, int end, byte b) {
-    // Constant species per branch, so that the vector operations compile to SIMD.
-    int p =
-        switch (bits) {
-          case 0 -> from;
-          case 512 -> indexOf(S512, a, from, end, b);
-          case 256 -> indexOf(S256, a, from, end, b);
-          case 128 -> indexOf(S128, a, from, end, b);
-          default -> indexOf(S64, a, from, end, b);
-        };
-    while (p < end && a[p] != b) {
-      p++;
-    }
-    return p;
   }
 
   static long count(int bits, byte[] a, int from, int end, byte b) {
@@ -89,19 +60,6 @@ public final class ByteScan {
       }
     }
     return n;
-  }
-
-  /** The position of the first vector that holds the value, or where the vector loop stopped. */
-  private static int indexOf(VectorSpecies<Byte> species, byte[] a, int from, int end, byte b) {
-    int upper = from + species.loopBound(end - from);
-    int p = from;
-    for (; p < upper; p += species.length()) {
-      var hit = ByteVector.fromArray(species, a, p).compare(VectorOperators.EQ, b);
-      if (hit.anyTrue()) {
-        return p + hit.firstTrue();
-      }
-    }
-    return p;
   }
 
   private static long count(VectorSpecies<Byte> species, byte[] a, int from, int end, byte b) {

@@ -3,6 +3,7 @@ package midtrain.data.internal.simd;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import midtrain.data.internal.io.Utf8;
 
 /**
  * Unescapes the body of a JSON string straight from UTF-8 bytes to UTF-8 bytes.
@@ -134,38 +135,12 @@ public abstract class JsonString {
    * @return the position after the sequence, or -1
    */
   final int sequence(byte[] a, int p, int end) {
-    int b0 = a[p] & 0xFF;
-    int n;
-    int lo = 0x80;
-    int hi = 0xBF;
-    if (b0 >= 0xC2 && b0 <= 0xDF) {
-      n = 2;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-      n = 3;
-      lo = b0 == 0xE0 ? 0xA0 : 0x80; // no overlong forms
-      hi = b0 == 0xED ? 0x9F : 0xBF; // no surrogates
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-      n = 4;
-      lo = b0 == 0xF0 ? 0x90 : 0x80; // no overlong forms
-      hi = b0 == 0xF4 ? 0x8F : 0xBF; // nothing above U+10FFFF
-    } else {
+    int n = Utf8.sequenceLength(a, p, end);
+    if (n < 0) {
       return -1;
     }
-    if (p + n > end) {
-      return -1;
-    }
-    int b1 = a[p + 1] & 0xFF;
-    if (b1 < lo || b1 > hi) {
-      return -1;
-    }
-    for (int i = 2; i < n; i++) {
-      if ((a[p + i] & 0xC0) != 0x80) {
-        return -1;
-      }
-    }
-    for (int i = 0; i < n; i++) {
-      bytes[length++] = a[p + i];
-    }
+    System.arraycopy(a, p, bytes, length, n);
+    length += n;
     return p + n;
   }
 

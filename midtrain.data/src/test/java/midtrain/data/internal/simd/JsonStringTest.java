@@ -11,9 +11,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import midtrain.data.internal.io.Utf8;
 import org.junit.jupiter.api.Test;
 
-/** The JSON string kernel and the byte scan at every width against Jackson and the scalar loops. */
+/** The JSON string kernel and the newline count at every width against Jackson and plain loops. */
 class JsonStringTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonFactory JSON = MAPPER.getFactory();
@@ -139,7 +140,8 @@ class JsonStringTest {
       }
       int from = a.length == 0 ? 0 : r.nextInt(a.length);
       int end = from + (a.length == from ? 0 : r.nextInt(a.length - from + 1));
-      int want = ByteScan.indexOf(0, a, from, end, (byte) '\n');
+      int found = Utf8.indexOf(a, from, end, (byte) '\n');
+      int want = found < 0 ? end : found;
       long wantCount = ByteScan.count(0, a, from, end, (byte) '\n');
       int first = end;
       long newlines = 0;
@@ -152,7 +154,6 @@ class JsonStringTest {
       assertEquals(first, want, "scalar indexOf #" + i);
       assertEquals(newlines, wantCount, "scalar count #" + i);
       for (int bits : ALL_WIDTHS) {
-        assertEquals(want, ByteScan.indexOf(bits, a, from, end, (byte) '\n'), "#" + i + " " + bits);
         assertEquals(wantCount, ByteScan.count(bits, a, from, end, (byte) '\n'), "#" + i);
       }
     }
