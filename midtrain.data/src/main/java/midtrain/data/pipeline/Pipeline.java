@@ -320,9 +320,14 @@ public final class Pipeline {
             inflight.add(
                 pool.submit(
                     () -> {
-                      runStages(w, 0, q, allocator);
-                      qf.collect(w);
-                      return w;
+                      try {
+                        runStages(w, 0, q, allocator);
+                        qf.collect(w);
+                        return w;
+                      } catch (RuntimeException | Error e) {
+                        w.close(); // as in processShard: a failed batch's buffers are freed
+                        throw e;
+                      }
                     }));
           }
           if (!inflight.isEmpty()) {
