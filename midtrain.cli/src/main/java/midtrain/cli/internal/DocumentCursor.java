@@ -23,7 +23,6 @@ final class DocumentCursor implements AutoCloseable {
   private DocumentReader reader;
   private int file = -1;
   private int row;
-  private long rejects;
   private long fileRejects;
   private final midtrain.data.io.RejectSink sink;
   private boolean firstPass = true;
@@ -91,18 +90,12 @@ final class DocumentCursor implements AutoCloseable {
     file = -1;
   }
 
-  /** Records rejected so far by the readers. */
-  long rejects() {
-    return rejects + fileRejects;
-  }
-
   private void closeReader() {
     if (reader != null) {
       if (fileRejects > 0) {
         err.println(
             "midtrain: " + reader.name() + ": " + fileRejects + " records rejected (unreadable)");
       }
-      rejects += fileRejects;
       fileRejects = 0;
       reader.close();
       reader = null;

@@ -255,14 +255,6 @@ public final class TrainCommand implements Callable<Integer> {
   record Phase(String name, long start, long end, Path shards) {}
 
   /**
-   * Reads the phases written by {@code midtrain mix}: {@code mixture.json} with each phase's step
-   * range, and the phase's shards in the folder of its name.
-   */
-  static List<Phase> phases(Path mixture, long totalSteps) {
-    return phases(mixture, totalSteps, null, 0, null);
-  }
-
-  /**
    * Reads the phases of a mixture and checks them against the recipe: each phase after the first
    * must start exactly where a learning-rate phase starts, and the planned tokens per step should
    * match the recipe's (a mismatch is reported, since a long-context stage legitimately changes
@@ -274,48 +266,6 @@ public final class TrainCommand implements Callable<Integer> {
       LearningRateSchedule lr,
       long recipeTokensPerStep,
       java.io.PrintWriter warn) {
-    List<Phase> out = readPhases(mixture, totalSteps);
-    Path json = mixture.resolve("mixture.json");
-    if (lr != null) {
-      java.util.Set<Long> starts = new java.util.TreeSet<>();
-      lr.phases().forEach(p -> starts.add(p.start()));
-      for (Phase p : out) {
-        if (p.start() > 0 && !starts.contains(p.start())) {
-          throw new UserInputException(
-              json
-                  + ": data phase '"
-                  + p.name()
-                  + "' starts at step "
-                  + p.start()
-                  + ", but the recipe's learning-rate phases start at "
-                  + starts
-                  + "; plan the mixture with the same schedule (midtrain mix)");
-        }
-      }
-    }
-    try {
-      com.fasterxml.jackson.databind.JsonNode tps =
-          Inputs.JSON.readTree(json.toFile()).path("tokens_per_step");
-      if (warn != null
-          && tps.isNumber()
-          && recipeTokensPerStep > 0
-          && tps.asLong() != recipeTokensPerStep) {
-        warn.println(
-            "midtrain train: warning: "
-                + json
-                + " was planned for "
-                + tps.asLong()
-                + " tokens per step, the recipe's first stage takes "
-                + recipeTokensPerStep
-                + "; each phase will use its shards at a different rate than planned");
-      }
-    } catch (java.io.IOException e) {
-      throw new UserInputException("data.mixture: cannot read " + json + ": " + e.getMessage());
-    }
-    return out;
-  }
-
-  private static List<Phase> readPhases(Path mixture, long totalSteps) {
     Path json = mixture.resolve("mixture.json");
     com.fasterxml.jackson.databind.JsonNode root;
     try {
@@ -328,6 +278,39 @@ public final class TrainCommand implements Callable<Integer> {
               + e.getMessage()
               + "); run midtrain mix first");
     }
+    List<Phase> out = readPhases(mixture, root, totalSteps);
+    java.util.Set<Long> starts = new java.util.TreeSet<>();
+    lr.phases().forEach(p -> starts.add(p.start()));
+    for (Phase p : out) {
+      if (p.start() > 0 && !starts.contains(p.start())) {
+        throw new UserInputException(
+            json
+                + ": data phase '"
+                + p.name()
+                + "' starts at step "
+                + p.start()
+                + ", but the recipe's learning-rate phases start at "
+                + starts
+                + "; plan the mixture with the same schedule (midtrain mix)");
+      }
+    }
+    com.fasterxml.jackson.databind.JsonNode tps = root.path("tokens_per_step");
+    if (tps.isNumber() && recipeTokensPerStep > 0 && tps.asLong() != recipeTokensPerStep) {
+      warn.println(
+          "midtrain train: warning: "
+              + json
+              + " was planned for "
+              + tps.asLong()
+              + " tokens per step, the recipe's first stage takes "
+              + recipeTokensPerStep
+              + "; each phase will use its shards at a different rate than planned");
+    }
+    return out;
+  }
+
+  private static List<Phase> readPhases(
+      Path mixture, com.fasterxml.jackson.databind.JsonNode root, long totalSteps) {
+    Path json = mixture.resolve("mixture.json");
     List<Phase> out = new ArrayList<>();
     long expect = 0;
     for (com.fasterxml.jackson.databind.JsonNode p : root.path("phases")) {

@@ -33,6 +33,7 @@ public final class TokenLoader {
   private final int microBatches;
   private final BatchSizeSchedule batchSchedule;
   private final long scheduleOffset;
+  private final long sequencesBeforeOffset; // the schedule's sequences before this loader's step 0
   private final long seed;
   private final Framing framing;
   private final long startStep;
@@ -51,6 +52,8 @@ public final class TokenLoader {
     this.microBatches = b.microBatches;
     this.batchSchedule = b.batchSchedule;
     this.scheduleOffset = b.scheduleOffset;
+    this.sequencesBeforeOffset =
+        batchSchedule == null ? 0 : batchSchedule.sequencesBefore(scheduleOffset);
     this.framing = b.framing;
     int n = shards.shardCount();
     this.shardStart = new long[n + 1];
@@ -196,8 +199,7 @@ public final class TokenLoader {
     long before =
         batchSchedule == null
             ? Math.multiplyExact(Math.multiplyExact(step, microBatches), rows)
-            : batchSchedule.sequencesBefore(scheduleOffset + step)
-                - batchSchedule.sequencesBefore(scheduleOffset);
+            : batchSchedule.sequencesBefore(scheduleOffset + step) - sequencesBeforeOffset;
     return Math.addExact(Math.addExact(before, Math.multiplyExact((long) micro, rows)), r);
   }
 
