@@ -208,6 +208,11 @@ public final class DeconRun {
     final List<String[]> rejects = new ArrayList<>();
     final List<Integer> order = new ArrayList<>(); // >= 0: document index, < 0: ~reject index
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final byte[] data;
+
+    Scanned(byte[] data) {
+      this.data = data;
+    }
   }
 
   /**
@@ -224,13 +229,18 @@ public final class DeconRun {
       g.writeStartObject();
       g.writeArrayFieldStart("documents");
       ArrayDeque<Future<Scanned>> inFlight = new ArrayDeque<>();
+      ArrayDeque<byte[]> free = new ArrayDeque<>();
       for (Path file : inputs) {
         try (InputStream in = BenchmarkReader.open(file)) {
           byte[] carry = new byte[0];
           long line = 1;
           boolean eof = false;
           while (!eof) {
-            byte[] buf = new byte[Math.max(chunkBytes, carry.length * 2)];
+            // Chunk buffers are reused once drained: 4 MB arrays are costly to zero and to collect.
+            byte[] buf = free.poll();
+            if (buf == null || buf.length < carry.length * 2) {
+              buf = new byte[Math.max(chunkBytes, carry.length * 2)];
+            }
             System.arraycopy(carry, 0, buf, 0, carry.length);
             int len = carry.length;
             int r;
@@ -251,11 +261,11 @@ public final class DeconRun {
             Chunk c = new Chunk(file, line, buf, cut);
             line += countLines(buf, cut);
             if (pool == null) {
-              drain(scan(c), rep, g, dataOut);
+              free.add(drain(scan(c), rep, g, dataOut));
             } else {
               inFlight.add(pool.submit(() -> scan(c)));
               while (inFlight.size() > threads * 2) {
-                drain(get(inFlight.poll()), rep, g, dataOut);
+                free.add(drain(get(inFlight.poll()), rep, g, dataOut));
               }
             }
           }
@@ -263,7 +273,7 @@ public final class DeconRun {
           throw new DataException("input file not found: " + file, e);
         }
         while (!inFlight.isEmpty()) {
-          drain(get(inFlight.poll()), rep, g, dataOut);
+          free.add(drain(get(inFlight.poll()), rep, g, dataOut));
         }
       }
       g.writeRaw('\n');
@@ -299,7 +309,8 @@ public final class DeconRun {
     }
   }
 
-  private void drain(Scanned s, DeconReport rep, JsonGenerator g, OutputStream dataOut)
+  /** Writes one chunk's results; returns its buffer for reuse. */
+  private byte[] drain(Scanned s, DeconReport rep, JsonGenerator g, OutputStream dataOut)
       throws IOException {
     for (int o : s.order) {
       if (o < 0) {
@@ -315,6 +326,7 @@ public final class DeconRun {
     if (dataOut != null) {
       s.out.writeTo(dataOut);
     }
+    return s.data;
   }
 
   private static int lastNewline(byte[] b, int len) {
@@ -331,27 +343,127 @@ public final class DeconRun {
   }
 
   private Scanned scan(Chunk c) throws IOException {
-    Scanned s = new Scanned();
+    Scanned s = new Scanned(c.data());
     byte[] a = c.data();
     long line = c.firstLine();
     int p = 0;
     String fileName = c.file().toString();
-    JsonString text = JsonString.create();
+    Lines lines = new Lines();
     while (p < c.length()) {
       int e = Utf8.indexOf(a, p, c.length(), (byte) '\n');
       if (e < 0) {
         e = c.length();
       }
       int end = e > p && a[e - 1] == '\r' ? e - 1 : e;
-      scanLine(a, p, end, fileName, line, text, s);
+      scanLine(a, p, end, fileName, line, lines, s);
       p = e + 1;
       line++;
     }
     return s;
   }
 
-  private void scanLine(
-      byte[] a, int s, int e, String file, long line, JsonString text, Scanned out)
+  /** What one line's JSON gave: the id, or the reason to reject it; the text is in the decoder. */
+  private static final class Parsed {
+    String id;
+    boolean numeric;
+    String problem;
+    boolean resumed;
+  }
+
+  /**
+   * Parses one line's object, copying the text value into {@code text}.
+   *
+   * <p>Why a second parser: the text value is most of the line. When the kernel has copied it (and
+   * with that checked its escapes and its UTF-8, more strictly than Jackson's skipping would),
+   * Jackson is not made to scan it a second time: it parses the rest of the line, after the value,
+   * as the rest of an object whose first member is a placeholder. Its reasons for rejecting a line
+   * are the ones Jackson gives for the whole line (its messages carry no position).
+   */
+  private Parsed parse(byte[] a, int s, int e, Lines l) throws IOException {
+    Parsed r = new Parsed();
+    boolean hasText = false;
+    JsonParser p = JSON.createParser(a, s, e - s);
+    try {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        r.problem = "not a JSON object";
+        return r;
+      }
+      JsonToken tok;
+      while ((tok = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken v = p.nextToken();
+        if (name.equals(textField)) {
+          if (v == JsonToken.VALUE_STRING) {
+            // The kernel copies the value's bytes from where Jackson found it.
+            long at = p.currentTokenLocation().getByteOffset();
+            // Jackson reports no byte offset for UTF-16/32 input, and its string length limit
+            // is only checked when it decodes; both cases take its own decoding.
+            // After a resume the parser reads a copy, where Jackson's offsets are not the line's.
+            int end =
+                r.resumed || at < 0 || e - s - at > MAX_STRING_BYTES
+                    ? -1
+                    : l.text.decode(a, s + (int) at + 1, e);
+            if (end < 0) {
+              // Not a string the kernel copies as is: Jackson decodes it or reports the error.
+              l.text.set(p.getText().getBytes(StandardCharsets.UTF_8));
+            } else {
+              p.close();
+              p = l.restOfObject(a, end, e);
+              r.resumed = true;
+            }
+            hasText = true;
+          } else {
+            r.problem = "field '" + textField + "' is not a string";
+            p.skipChildren();
+          }
+        } else if (name.equals(idField) && v.isScalarValue() && v != JsonToken.VALUE_NULL) {
+          r.id = p.getText();
+          r.numeric = v == JsonToken.VALUE_NUMBER_INT;
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (tok != JsonToken.END_OBJECT || p.nextToken() != null) {
+        r.problem = "malformed JSON: trailing data after the object";
+      } else if (!hasText && r.problem == null) {
+        r.problem = "no '" + textField + "' field";
+      }
+    } catch (JsonProcessingException ex) {
+      r.problem = "malformed JSON: " + ex.getOriginalMessage();
+    } finally {
+      p.close();
+    }
+    return r;
+  }
+
+  /** The bytes that open an object and a placeholder member, before the rest of a line. */
+  private static final byte[] REST_PREFIX = "{\"\":0".getBytes(StandardCharsets.US_ASCII);
+
+  /** One scanning thread's buffers: the decoded text and the rest of a line. */
+  private static final class Lines {
+    final JsonString text = JsonString.create();
+    byte[] rest = new byte[256];
+
+    /**
+     * A parser over {@code a[from, end)}, the rest of an object after one of its values, positioned
+     * past a placeholder member so that its next token is what followed that value.
+     */
+    JsonParser restOfObject(byte[] a, int from, int end) throws IOException {
+      int n = REST_PREFIX.length + end - from;
+      if (rest.length < n) {
+        rest = new byte[Math.max(n, rest.length * 2)];
+      }
+      System.arraycopy(REST_PREFIX, 0, rest, 0, REST_PREFIX.length);
+      System.arraycopy(a, from, rest, REST_PREFIX.length, end - from);
+      JsonParser p = JSON.createParser(rest, 0, n);
+      p.nextToken(); // {
+      p.nextToken(); // the placeholder's name
+      p.nextToken(); // its value
+      return p;
+    }
+  }
+
+  private void scanLine(byte[] a, int s, int e, String file, long line, Lines lines, Scanned out)
       throws IOException {
     boolean blank = true;
     for (int i = s; i < e && blank; i++) {
@@ -360,52 +472,10 @@ public final class DeconRun {
     if (blank) {
       return;
     }
-    boolean hasText = false;
-    String id = null;
-    boolean numeric = false;
-    String problem = null;
-    try (JsonParser p = JSON.createParser(a, s, e - s)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        problem = "not a JSON object";
-      } else {
-        JsonToken tok;
-        while ((tok = p.nextToken()) == JsonToken.FIELD_NAME) {
-          String name = p.currentName();
-          JsonToken v = p.nextToken();
-          if (name.equals(textField)) {
-            if (v == JsonToken.VALUE_STRING) {
-              // The kernel copies the value's bytes from where Jackson found it; Jackson then
-              // skips the string (checking its escapes and byte structure) for the next token.
-              long at = p.currentTokenLocation().getByteOffset();
-              // Jackson reports no byte offset for UTF-16/32 input, and its string length limit
-              // is only checked when it decodes; both cases take its own decoding.
-              if (at < 0
-                  || e - s - at > MAX_STRING_BYTES
-                  || text.decode(a, s + (int) at + 1, e) < 0) {
-                // Not a string the kernel copies as is: Jackson decodes it or reports the error.
-                text.set(p.getText().getBytes(StandardCharsets.UTF_8));
-              }
-              hasText = true;
-            } else {
-              problem = "field '" + textField + "' is not a string";
-              p.skipChildren();
-            }
-          } else if (name.equals(idField) && v.isScalarValue() && v != JsonToken.VALUE_NULL) {
-            id = p.getText();
-            numeric = v == JsonToken.VALUE_NUMBER_INT;
-          } else {
-            p.skipChildren();
-          }
-        }
-        if (tok != JsonToken.END_OBJECT || p.nextToken() != null) {
-          problem = "malformed JSON: trailing data after the object";
-        } else if (!hasText && problem == null) {
-          problem = "no '" + textField + "' field";
-        }
-      }
-    } catch (JsonProcessingException ex) {
-      problem = "malformed JSON: " + ex.getOriginalMessage();
-    }
+    Parsed parsed = parse(a, s, e, lines);
+    String problem = parsed.problem;
+    String id = parsed.id;
+    boolean numeric = parsed.numeric;
     if (problem != null) {
       out.order.add(~out.rejects.size());
       out.rejects.add(new String[] {file + ":" + line, problem});
@@ -415,7 +485,7 @@ public final class DeconRun {
       id = file + ":" + line;
       numeric = false;
     }
-    DocumentResult r = decon.scan(text.bytes, 0, text.length);
+    DocumentResult r = decon.scan(lines.text.bytes, 0, lines.text.length);
     out.order.add(out.results.size());
     out.ids.add(id);
     out.numeric.add(numeric);

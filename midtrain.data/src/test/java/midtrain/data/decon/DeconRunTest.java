@@ -162,6 +162,74 @@ class DeconRunTest {
   }
 
   @Test
+  void whatFollowsTheTextIsParsedAsJacksonWould(@TempDir Path dir) throws Exception {
+    // The text value is copied by the kernel and not scanned again; the rest of each line is
+    // still parsed: ids after the text, nested values, a second text field, and errors there
+    // (rejected with the reason Jackson gives for the whole line).
+    String item = DecontaminatorTest.ITEM;
+    List<String> lines =
+        List.of(
+            "{\"text\":\"" + item + "\",\"meta\":{\"a\":[1,{\"b\":null}]},\"id\":7}",
+            "{\"text\":\"first\", \"id\":\"twice\", \"text\":\"" + item + "\"}",
+            "{\"id\":\"comma\",\"text\":\"" + item + "\",}",
+            "{\"id\":\"after\",\"text\":\"" + item + "\"} {}",
+            "{\"id\":\"open\",\"text\":\"" + item + "\",\"meta\":{\"a\":1}",
+            "{\"id\":\"notext\",\"text\":\"" + item + "\",\"text\":5}",
+            "{\"id\":\"clean\",\"text\":\"nothing to see\"}   ");
+    Path in = dir.resolve("rest.jsonl");
+    Files.write(in, lines);
+    Decontaminator d = Decontaminator.builder(DecontaminatorTest.index()).build();
+    DeconReport report =
+        DeconRun.builder()
+            .decontaminator(d)
+            .inputs(List.of(in))
+            .report(dir.resolve("r.json"))
+            .threads(1)
+            .build()
+            .run();
+    assertEquals(3, report.documents());
+    assertEquals(4, report.rejected());
+    assertEquals(2, report.contaminated());
+    JsonNode json = M.readTree(dir.resolve("r.json").toFile());
+    JsonNode docs = json.get("documents");
+    assertEquals(7, docs.get(0).get("id").asInt());
+    assertTrue(docs.get(0).get("contaminated").asBoolean());
+    assertEquals("twice", docs.get(1).get("id").asText());
+    assertTrue(docs.get(1).get("contaminated").asBoolean(), "the last text field counts");
+    assertEquals("clean", docs.get(2).get("id").asText());
+    JsonNode rej = json.get("summary").get("rejections");
+    // The reasons a full Jackson parse of each line gives.
+    String[] bad = {lines.get(2), lines.get(3), lines.get(4), lines.get(5)};
+    for (int k = 0; k < bad.length; k++) {
+      assertTrue(rej.get(k).get("where").asText().endsWith("rest.jsonl:" + (k + 3)));
+      assertEquals(jacksonReason(bad[k]), rej.get(k).get("reason").asText(), bad[k]);
+    }
+  }
+
+  /** The reason DeconRun gives for a line when Jackson parses it whole. */
+  private static String jacksonReason(String line) throws Exception {
+    try (com.fasterxml.jackson.core.JsonParser p = M.getFactory().createParser(line)) {
+      p.nextToken();
+      com.fasterxml.jackson.core.JsonToken t;
+      String text = null;
+      while ((t = p.nextToken()) == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        com.fasterxml.jackson.core.JsonToken v = p.nextToken();
+        if (name.equals("text") && v != com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+          text = "field 'text' is not a string";
+        }
+        p.skipChildren();
+      }
+      if (t != com.fasterxml.jackson.core.JsonToken.END_OBJECT || p.nextToken() != null) {
+        return "malformed JSON: trailing data after the object";
+      }
+      return text;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return "malformed JSON: " + e.getOriginalMessage();
+    }
+  }
+
+  @Test
   void reportModeRefusesAnOutput(@TempDir Path dir) {
     Decontaminator d = Decontaminator.builder(DecontaminatorTest.index()).build();
     assertThrows(
