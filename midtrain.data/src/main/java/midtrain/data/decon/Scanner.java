@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import midtrain.data.internal.decon.NgramIndex;
-import midtrain.data.internal.simd.BloomProbe;
 import midtrain.data.internal.simd.NgramHasher;
 import midtrain.data.internal.simd.TextNormalizer;
 import midtrain.data.internal.simd.Tokens;
@@ -25,8 +24,7 @@ final class Scanner {
   private final Tokens t = new Tokens();
   private long[] grams = new long[1024];
   private int[] bucket = new int[1024];
-  private long[] words = new long[1024];
-  private final BloomProbe probe = BloomProbe.create();
+  private final NgramIndex.Prober probe;
   private int[] hitPos = new int[16];
   private int[] hitEntry = new int[16];
   private int hits;
@@ -38,10 +36,12 @@ final class Scanner {
     this.unicode = idx.unicode();
     this.norm = TextNormalizer.create(unicode);
     this.hasher = NgramHasher.create(n);
+    this.probe = idx.prober();
   }
 
   DocumentResult scan(byte[] a, int off, int len) {
-    norm.tokenize(a, off, len, t);
+    // Word hashes only: tokens are recorded below for the rare document with a candidate hit.
+    norm.hashWords(a, off, len, t);
     int m = t.wordCount;
     if (grams.length < m) {
       grams = new long[Math.max(m, grams.length * 2)];
@@ -51,13 +51,9 @@ final class Scanner {
     if (bucket.length < count) {
       bucket = new int[grams.length];
     }
-    if (words.length < count) {
-      words = new long[grams.length];
-    }
-    // The Bloom filter in one batch (see BloomProbe), then the bucket offsets of the few hashes
-    // that pass, then the fingerprints of the non-empty buckets: each pass has independent loads,
-    // so their cache misses overlap.
-    int maybe = idx.mayContain(probe, grams, count, words, bucket);
+    // The filters in batches (see NgramIndex.mayContain), then the bucket offsets of the few hashes
+    // that pass: each pass has independent loads, so their cache misses overlap.
+    int maybe = idx.mayContain(probe, t.wordHash, m, grams, count, bucket);
     int live = 0;
     for (int x = 0; x < maybe; x++) {
       int i = bucket[x];
@@ -67,7 +63,25 @@ final class Scanner {
         live++;
       }
     }
+    // The fingerprints next: a Bloom false positive (about one n-gram in 200) nearly always fails
+    // here, so that only documents with a real candidate are tokenized in full and verified.
+    int candidates = 0;
     for (int x = 0; x < live; x++) {
+      int i = bucket[x];
+      long h = grams[i];
+      int fp = (int) h;
+      int end = idx.bucketEnd(h);
+      for (int e = idx.bucketStart(h); e < end; e++) {
+        if (idx.fingerprint(e) == fp) {
+          bucket[candidates++] = i;
+          break;
+        }
+      }
+    }
+    if (candidates > 0) {
+      norm.tokenize(a, off, len, t);
+    }
+    for (int x = 0; x < candidates; x++) {
       int i = bucket[x];
       long h = grams[i];
       int fp = (int) h;

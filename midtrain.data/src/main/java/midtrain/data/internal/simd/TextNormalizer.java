@@ -19,6 +19,24 @@ public abstract class TextNormalizer {
   public abstract void tokenize(byte[] a, int off, int len, Tokens out);
 
   /**
+   * Hashes the words of one text without recording its tokens: {@code out}'s word count and word
+   * hashes are set as {@link #tokenize} sets them, its token count and word tokens may be left
+   * empty.
+   *
+   * <p>Why: a decontamination scan needs only the word hashes of nearly every document; the rare
+   * document with a candidate hit is tokenized in full afterwards. The janitor vector kernel
+   * overrides this with a loop that has no data-dependent branch for words of up to 16 bytes.
+   *
+   * @param a the bytes
+   * @param off first byte of the text
+   * @param len length of the text in bytes
+   * @param out receives the word hashes
+   */
+  public void hashWords(byte[] a, int off, int len, Tokens out) {
+    tokenize(a, off, len, out);
+  }
+
+  /**
    * Returns the normalized UTF-8 bytes of one word, for verifying hash hits.
    *
    * @param a the bytes the tokens were made from

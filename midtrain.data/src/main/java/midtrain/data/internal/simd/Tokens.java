@@ -35,6 +35,15 @@ public final class Tokens {
     wordCount = 0;
   }
 
+  /** Makes room for {@code words} word hashes, so that a kernel may store without checks. */
+  void ensureWords(int words) {
+    if (wordHash.length < words) {
+      int n = Math.max(words, wordHash.length * 2);
+      wordHash = Arrays.copyOf(wordHash, n);
+      wordToken = Arrays.copyOf(wordToken, n);
+    }
+  }
+
   void addToken(int start, int end) {
     if (tokenCount == tokenStart.length) {
       int n = tokenCount * 2;

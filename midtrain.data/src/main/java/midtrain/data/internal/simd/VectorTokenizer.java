@@ -29,6 +29,7 @@ final class VectorTokenizer extends JanitorTokenizer {
   private long[] spaceMask = new long[66];
   private long[] punctMask = new long[66];
   private byte[] scratch = new byte[256];
+  private int[] starts = new int[256];
 
   VectorTokenizer(int bits) {
     if (bits != 64 && bits != 128 && bits != 256 && bits != 512) {
@@ -206,6 +207,14 @@ final class VectorTokenizer extends JanitorTokenizer {
 
   private void token(int s, int e, Tokens out) {
     out.addToken(s, e);
+    long h = wordHash(s, e);
+    if (h != 0) {
+      out.addWord(h, out.tokenCount - 1);
+    }
+  }
+
+  /** The hash of the word of token {@code [s, e)}, 0 when the token is punctuation only. */
+  private long wordHash(int s, int e) {
     int n = e - s;
     if (n <= 64) {
       // The token's punctuation bits, bit 0 = its first byte. Most words have none, or a run at
@@ -213,23 +222,20 @@ final class VectorTokenizer extends JanitorTokenizer {
       // copy with the run cut off; only inner punctuation ("don't") needs compacting.
       long bits = punctBits(s, n);
       if (bits == 0) {
-        out.addWord(hashLow(s, n), out.tokenCount - 1);
-        return;
+        return hashLow(s, n);
       }
       int lead = Long.numberOfTrailingZeros(~bits); // length of the leading run
       if (lead >= n) {
-        return; // punctuation only: no word
+        return 0; // punctuation only: no word
       }
       long rest = bits & (-1L << lead);
       if (rest == 0) {
-        out.addWord(hashLow(s + lead, n - lead), out.tokenCount - 1);
-        return;
+        return hashLow(s + lead, n - lead);
       }
       int tail = Long.numberOfTrailingZeros(rest);
       if (rest == ((-1L >>> (64 - n)) & (-1L << tail))) {
         // The rest is one run that reaches the end.
-        out.addWord(hashLow(s + lead, tail - lead), out.tokenCount - 1);
-        return;
+        return hashLow(s + lead, tail - lead);
       }
     }
     if (scratch.length < n) {
@@ -241,9 +247,93 @@ final class VectorTokenizer extends JanitorTokenizer {
         scratch[k++] = low[i];
       }
     }
-    if (k > 0) {
-      out.addWord(WordHash.of(scratch, 0, k), out.tokenCount - 1);
+    return k > 0 ? WordHash.of(scratch, 0, k) : 0;
+  }
+
+  @Override
+  public void hashWords(byte[] a, int off, int len, Tokens out) {
+    out.clear();
+    lastNonAscii = false;
+    int blocks = (len + 63) >>> 6;
+    ensure(len, blocks);
+    classify(a, off, len, blocks);
+    // Past the end is whitespace, so that a token's end is found with no bounds check.
+    spaceMask[blocks] = -1L;
+    punctMask[blocks] = 0;
+    int max = (len + 1) >>> 1; // a word takes a byte and a space
+    if (starts.length < max) {
+      starts = new int[Math.max(max, starts.length * 2)];
     }
+    out.ensureWords(max);
+    int tokens = 0;
+    long carry = 0; // 1 when the byte before the block is not whitespace
+    for (int b = 0; b < blocks; b++) {
+      long non = ~spaceMask[b];
+      long first = non & ~((non << 1) | carry);
+      carry = non >>> 63;
+      int base = b << 6;
+      while (first != 0) {
+        starts[tokens++] = base + Long.numberOfTrailingZeros(first);
+        first &= first - 1;
+      }
+    }
+    long[] hashes = out.wordHash;
+    int words = 0;
+    for (int i = 0; i < tokens; i++) {
+      int s = starts[i];
+      int b = s >>> 6;
+      int r = s & 63;
+      // The whitespace and punctuation bits from s on, 64 of them, across two mask words; the
+      // shift in two steps gives 0 from the second word when r is 0.
+      long space = (spaceMask[b] >>> r) | ((spaceMask[b + 1] << 1) << (63 - r));
+      int n = Long.numberOfTrailingZeros(space);
+      if (n > 16) {
+        long h = wordHash(s, tokenEnd(s, n));
+        if (h != 0) {
+          hashes[words++] = h;
+        }
+        continue;
+      }
+      long inToken = (1L << n) - 1;
+      long punct = ((punctMask[b] >>> r) | ((punctMask[b + 1] << 1) << (63 - r))) & inToken;
+      long keep = ~punct & inToken;
+      int lead = Long.numberOfTrailingZeros(keep);
+      int end = 64 - Long.numberOfLeadingZeros(keep);
+      // Punctuation between the first and the last kept byte needs compacting; a token without
+      // kept bytes gives no word (then lead is 64, a shift by 0, and end is 0: span is 0).
+      long span = (-1L << lead) & ((1L << end) - 1);
+      if ((punct & span) != 0 | keep == 0) {
+        long h = wordHash(s, s + n);
+        if (h != 0) {
+          hashes[words++] = h;
+        }
+        continue;
+      }
+      // Words of 1 to 16 bytes: two 8-byte chunks, masked to the word, hashed as WordHash.of,
+      // the second step kept only for words over 8 bytes (a select, not a branch).
+      int length = end - lead;
+      int ws = s + lead;
+      int k2 = Math.max(length - 8, 0);
+      long c1 = (long) LONG_LE.get(low, ws) & (-1L >>> (64 - 8 * (length - k2)));
+      long c2 = (long) LONG_LE.get(low, ws + 8) & (-1L >>> (64 - 8 * k2)) & (-(long) k2 >> 63);
+      long h1 = WordHash.step(WordHash.start(length), c1);
+      long h2 = WordHash.step(h1, c2);
+      hashes[words++] = WordHash.finish(h1 ^ ((h1 ^ h2) & ((long) (8 - length) >> 63)));
+    }
+    out.wordCount = words;
+  }
+
+  /** One past the last byte of the token at {@code s}, which is longer than {@code n} bytes. */
+  private int tokenEnd(int s, int n) {
+    if (n < 64) {
+      return s + n;
+    }
+    int b = s >>> 6;
+    long m = spaceMask[b] & (-1L << (s & 63));
+    while (m == 0) {
+      m = spaceMask[++b];
+    }
+    return (b << 6) + Long.numberOfTrailingZeros(m);
   }
 
   /** {@link WordHash#of} of {@code low[s, s + n)}, 8 bytes per step; {@code n >= 1}. */

@@ -72,6 +72,22 @@ class KernelDifferentialTest {
     }
     t.add(punct.toString());
     t.add("(" + "q".repeat(70) + ")" + " ," + "w".repeat(63) + ".");
+    // Words of 1 to 20 bytes with punctuation around and inside, at every offset of a block, and
+    // a word that ends the text exactly at a block's end.
+    StringBuilder lengths = new StringBuilder();
+    for (int i = 0; i < 400; i++) {
+      String word = "Ab".repeat(10).substring(0, 1 + i % 20);
+      String[] wrap = {"", "(", "\"", "--"};
+      String[] tail = {"", ",", ".\"", "!?"};
+      lengths.append(wrap[i % 4]).append(word).append(tail[(i / 4) % 4]);
+      if (i % 7 == 3) {
+        lengths.append("'s");
+      }
+      lengths.append(i % 5 == 0 ? "  " : " ");
+    }
+    t.add(lengths.toString());
+    t.add("y".repeat(63) + " " + "z".repeat(64));
+    t.add("word ".repeat(12) + "abc");
     return t;
   }
 
@@ -89,6 +105,15 @@ class KernelDifferentialTest {
         Tokens got = new Tokens();
         TextNormalizer.create(unicode, w).tokenize(bytes, off, len, got);
         assertSame(want, got, where + " width " + w + " unicode " + unicode);
+        // The hash-only path gives the same words, also into a reused, dirty holder.
+        Tokens hashes = new Tokens();
+        TextNormalizer.create(unicode, 0).tokenize("dirty Words, here".getBytes(), 0, 17, hashes);
+        TextNormalizer.create(unicode, w).hashWords(bytes, off, len, hashes);
+        assertEquals(want.wordCount, hashes.wordCount, where + " hashWords width " + w);
+        assertArrayEquals(
+            Arrays.copyOf(want.wordHash, want.wordCount),
+            Arrays.copyOf(hashes.wordHash, hashes.wordCount),
+            where + " hashWords width " + w + " unicode " + unicode);
       }
     }
   }
@@ -189,6 +214,43 @@ class KernelDifferentialTest {
             g = g * NgramHasher.BASE + w[wc - 1 + k];
           }
           assertEquals(NgramHasher.mix(g), want[wc - 1]);
+        }
+      }
+    }
+  }
+
+  @Test
+  void minimizersAgreeAtEveryWidthAndFollowTheDefinition() {
+    SplittableRandom r = new SplittableRandom(5);
+    for (int n : new int[] {2, 6, 8, 13, 20}) {
+      int k = Minimizers.runLength(n);
+      for (int count : new int[] {0, 1, n - 1, n, n + 1, 37, 1000}) {
+        long[] w = new long[count];
+        for (int i = 0; i < count; i++) {
+          // Few distinct words, so that runs and minima repeat as in text.
+          w[i] = r.nextInt(4) == 0 ? r.nextLong() : 0x1234L * (1 + r.nextInt(5));
+        }
+        int[] want = new int[Math.max(1, count)];
+        int wc = Minimizers.create(n, 0).hash(w, count, want);
+        assertEquals(Math.max(0, count - n + 1), wc);
+        for (int width : WIDTHS) {
+          int[] got = new int[Math.max(1, count)];
+          Minimizers v = Minimizers.create(n, width);
+          assertEquals(wc, v.hash(w, count, got));
+          assertArrayEquals(
+              Arrays.copyOf(want, wc), Arrays.copyOf(got, wc), "n " + n + " width " + width);
+        }
+        for (int i = 0; i < wc; i++) {
+          int min = Integer.MAX_VALUE;
+          for (int j = i; j + k <= i + n; j++) {
+            long g = 0;
+            // XOR_t rotl(w[j + t], k - 1 - t), in Horner's form (see Minimizers on JDK 25's C2).
+            for (int t = 0; t < k; t++) {
+              g = Long.rotateLeft(g, 1) ^ w[j + t];
+            }
+            min = Math.min(min, (int) ((g * Minimizers.RUN_MUL) >>> 32));
+          }
+          assertEquals(min, want[i], "n " + n + " gram " + i);
         }
       }
     }
