@@ -382,7 +382,7 @@ public final class DeconRun {
   private Parsed parse(byte[] a, int s, int e, Lines l) throws IOException {
     Parsed r = new Parsed();
     boolean hasText = false;
-    JsonParser p = JSON.createParser(a, s, e - s);
+    JsonParser p = l.json.createParser(a, s, e - s);
     try {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         r.problem = "not a JSON object";
@@ -406,6 +406,10 @@ public final class DeconRun {
             if (end < 0) {
               // Not a string the kernel copies as is: Jackson decodes it or reports the error.
               l.text.set(p.getText().getBytes(StandardCharsets.UTF_8));
+            } else if (closesObject(a, end, e)) {
+              // The value ends the line's object (the usual place of the text): nothing is left
+              // for Jackson to check.
+              return r;
             } else {
               p.close();
               p = l.restOfObject(a, end, e);
@@ -439,8 +443,36 @@ public final class DeconRun {
   /** The bytes that open an object and a placeholder member, before the rest of a line. */
   private static final byte[] REST_PREFIX = "{\"\":0".getBytes(StandardCharsets.US_ASCII);
 
-  /** One scanning thread's buffers: the decoded text and the rest of a line. */
+  /** Whether {@code a[from, end)} is JSON whitespace, one '}' and JSON whitespace. */
+  private static boolean closesObject(byte[] a, int from, int end) {
+    int i = from;
+    while (i < end && isJsonSpace(a[i])) {
+      i++;
+    }
+    if (i == end || a[i] != '}') {
+      return false;
+    }
+    i++;
+    while (i < end && isJsonSpace(a[i])) {
+      i++;
+    }
+    return i == end;
+  }
+
+  private static boolean isJsonSpace(byte b) {
+    return b == ' ' || b == '\t' || b == '\n' || b == '\r';
+  }
+
+  /**
+   * One chunk's parsers and buffers (a chunk is scanned by one thread): text and rest of a line.
+   */
   private static final class Lines {
+    /**
+     * A factory of the chunk's own: each parser takes a child of its factory's field-name table and
+     * merges it back on close, which made threads that shared one factory wait.
+     */
+    final JsonFactory json = new JsonFactory();
+
     final JsonString text = JsonString.create();
     byte[] rest = new byte[256];
 
@@ -455,7 +487,7 @@ public final class DeconRun {
       }
       System.arraycopy(REST_PREFIX, 0, rest, 0, REST_PREFIX.length);
       System.arraycopy(a, from, rest, REST_PREFIX.length, end - from);
-      JsonParser p = JSON.createParser(rest, 0, n);
+      JsonParser p = json.createParser(rest, 0, n);
       p.nextToken(); // {
       p.nextToken(); // the placeholder's name
       p.nextToken(); // its value

@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import midtrain.data.internal.decon.NgramIndex;
-import midtrain.data.internal.simd.NgramHasher;
 import midtrain.data.internal.simd.TextNormalizer;
 import midtrain.data.internal.simd.Tokens;
 
@@ -20,7 +19,6 @@ final class Scanner {
   private final int n;
   private final boolean unicode;
   private final TextNormalizer norm;
-  private final NgramHasher hasher;
   private final Tokens t = new Tokens();
   private long[] grams = new long[1024];
   private int[] bucket = new int[1024];
@@ -35,7 +33,6 @@ final class Scanner {
     this.n = idx.n();
     this.unicode = idx.unicode();
     this.norm = TextNormalizer.create(unicode);
-    this.hasher = NgramHasher.create(n);
     this.probe = idx.prober();
   }
 
@@ -46,14 +43,15 @@ final class Scanner {
     if (grams.length < m) {
       grams = new long[Math.max(m, grams.length * 2)];
     }
-    int count = hasher.hash(t.wordHash, m, grams);
+    int count = Math.max(0, m - n + 1);
     hits = 0;
-    if (bucket.length < count) {
+    if (bucket.length < m) {
       bucket = new int[grams.length];
     }
-    // The filters in batches (see NgramIndex.mayContain), then the bucket offsets of the few hashes
-    // that pass: each pass has independent loads, so their cache misses overlap.
-    int maybe = idx.mayContain(probe, t.wordHash, m, grams, count, bucket);
+    // The filters in batches (see NgramIndex.mayContain), which also hash the n-grams that pass
+    // them, then the bucket offsets of the few hashes that pass: each pass has independent loads,
+    // so their cache misses overlap.
+    int maybe = idx.mayContain(probe, t.wordHash, m, grams, bucket);
     int live = 0;
     for (int x = 0; x < maybe; x++) {
       int i = bucket[x];

@@ -307,6 +307,7 @@ public final class NgramIndex {
   /** One thread's scratch for {@link #mayContain}: the probe kernels and their arrays. */
   public final class Prober {
     private final BloomProbe probe = BloomProbe.create();
+    private final NgramHasher hasher = NgramHasher.create(n);
     private final Minimizers minimizers = prefilter.length > 0 ? Minimizers.create(n) : null;
     private long[] words = new long[1024];
     private int[] minima = new int[1024];
@@ -344,17 +345,22 @@ public final class NgramIndex {
    * minimizer filter and whose hash then passes the Bloom filter, or all of them without filters.
    * Each filter is probed for a whole batch at once (see {@link BloomProbe}).
    *
+   * <p>With the minimizer filter, only the n-grams that pass it are hashed: the others never need
+   * their hash.
+   *
    * @param p the calling thread's prober
    * @param wordHashes the text's word hashes
    * @param wordCount how many words
-   * @param grams the text's n-gram hashes
-   * @param count how many n-grams ({@code wordCount - n + 1}, or 0)
-   * @param out receives the positions that may be present, in order; at least {@code count} long
+   * @param grams receives the hash of each n-gram whose position is written to {@code out} (other
+   *     entries are left as they were); at least {@code wordCount} long
+   * @param out receives the positions that may be present, in order; at least {@code wordCount}
+   *     long
    * @return how many positions were written
    */
-  public int mayContain(
-      Prober p, long[] wordHashes, int wordCount, long[] grams, int count, int[] out) {
+  public int mayContain(Prober p, long[] wordHashes, int wordCount, long[] grams, int[] out) {
+    int count = Math.max(0, wordCount - n + 1);
     if (bloom.length == 0) {
+      p.hasher.hash(wordHashes, wordCount, grams);
       for (int i = 0; i < count; i++) {
         out[i] = i;
       }
@@ -362,6 +368,7 @@ public final class NgramIndex {
     }
     p.ensure(count);
     if (prefilter.length == 0 || count == 0) {
+      p.hasher.hash(wordHashes, wordCount, grams);
       return p.probe.mayContain(bloom, grams, count, p.words, out);
     }
     // Neighbouring n-grams mostly share their minimizer: the filter is probed once for each run
@@ -391,8 +398,10 @@ public final class NgramIndex {
       int s = p.passed[x];
       for (int i = seg[s + 1] - 1; i >= seg[s]; i--) {
         at--;
+        long h = p.hasher.at(wordHashes, i);
+        grams[i] = h;
         p.passed[at] = i;
-        p.selected[at] = grams[i];
+        p.selected[at] = h;
       }
     }
     int live = p.probe.mayContain(bloom, p.selected, pass, p.words, out);

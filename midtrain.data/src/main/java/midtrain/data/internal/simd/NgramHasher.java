@@ -70,6 +70,22 @@ public abstract class NgramHasher {
   public abstract int hash(long[] words, int count, long[] out);
 
   /**
+   * Hashes the one n-gram that starts at word {@code i}: the same bits as {@link #hash} gives for
+   * that position, for callers that need only a few positions.
+   *
+   * @param words word hashes
+   * @param i the n-gram's first word; {@code words[i + n - 1]} must exist
+   * @return the n-gram hash
+   */
+  public final long at(long[] words, int i) {
+    long g = 0;
+    for (int k = 0; k < n; k++) {
+      g = g * BASE + words[i + k];
+    }
+    return mix(g);
+  }
+
+  /**
    * Finalizes a 64-bit value (murmur3 fmix64).
    *
    * @param h the value

@@ -207,6 +207,10 @@ class KernelDifferentialTest {
           assertArrayEquals(
               Arrays.copyOf(want, wc), Arrays.copyOf(got, wc), "n " + n + " width " + width);
         }
+        NgramHasher one = NgramHasher.create(n, 0);
+        for (int i = 0; i < wc; i++) {
+          assertEquals(want[i], one.at(w, i), "n " + n + " at " + i);
+        }
         if (wc > 0) {
           // The rolling hash equals the definition: a polynomial over the words, then mixed.
           long g = 0;
