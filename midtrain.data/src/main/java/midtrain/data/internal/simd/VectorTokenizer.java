@@ -10,9 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The vector janitor tokenizer. One pass classifies 64-byte blocks with byte vectors into
- * whitespace and punctuation bit masks and writes a lower-cased copy; a second pass walks word
- * boundaries with bit tricks and hashes each word 8 bytes at a time from the copy. Words with
- * punctuation (about one in ten in prose) are compacted byte by byte first.
+ * whitespace and punctuation bit masks and writes a lower-cased copy; a second pass walks token
+ * boundaries with bit tricks and hashes each word 8 bytes at a time from the copy, cutting off
+ * leading and trailing punctuation; only words with punctuation inside are compacted byte by byte.
+ * {@link #hashWords} finds the words, not the tokens, from the masks of whole blocks.
  */
 final class VectorTokenizer extends JanitorTokenizer {
   private static final VarHandle LONG_LE =
@@ -30,6 +31,7 @@ final class VectorTokenizer extends JanitorTokenizer {
   private long[] punctMask = new long[66];
   private byte[] scratch = new byte[256];
   private int[] starts = new int[256];
+  private int[] runEnds = new int[256];
 
   VectorTokenizer(int bits) {
     if (bits != 64 && bits != 128 && bits != 256 && bits != 512) {
@@ -238,6 +240,99 @@ final class VectorTokenizer extends JanitorTokenizer {
         return hashLow(s + lead, tail - lead);
       }
     }
+    return compacted(s, e);
+  }
+
+  /**
+   * Hashes the words from runs of kept bytes (neither whitespace nor punctuation) found with bit
+   * arithmetic on whole blocks: a word is one run, or several runs joined by punctuation inside a
+   * token ("don't"), which are flagged and compacted. The per-word loop then only loads a run's two
+   * ends and hashes it.
+   */
+  @Override
+  public void hashWords(byte[] a, int off, int len, Tokens out) {
+    out.clear();
+    lastNonAscii = false;
+    int blocks = (len + 63) >>> 6;
+    ensure(len, blocks);
+    classify(a, off, len, blocks);
+    // Past the end is whitespace: no run goes on into it.
+    spaceMask[blocks] = -1L;
+    punctMask[blocks] = 0;
+    int max = ((len + 1) >>> 1) + 1; // a run takes a byte and a separator; one more for a sentinel
+    if (starts.length < max) {
+      starts = new int[Math.max(max, starts.length * 2)];
+      runEnds = new int[starts.length];
+    }
+    out.ensureWords(max);
+    int runs = 0;
+    int ends = 0;
+    long keptBefore = 0; // 1 when the byte before the block is kept
+    long punctBefore = 0; // 1 when it is punctuation
+    long carry = 0; // the carry out of the previous block's run addition
+    long kept = ~(spaceMask[0] | punctMask[0]);
+    for (int b = 0; b < blocks; b++) {
+      long punct = punctMask[b];
+      long next = ~(spaceMask[b + 1] | punctMask[b + 1]);
+      long first = kept & ~((kept << 1) | keptBefore);
+      long last = kept & ~((kept >>> 1) | (next << 63));
+      // Punctuation inside a token: a punctuation run that follows a kept byte is "started" by
+      // adding its first bit, which carries through the run to the byte after it; where that is
+      // kept, the run is inside a word and the kept run after it continues the word.
+      long after = punct & ~((punct << 1) | punctBefore) & ((kept << 1) | keptBefore);
+      long sum = punct + after + carry;
+      carry = (punct & ~sum) >>> 63;
+      long continues = sum & ~punct & kept;
+      keptBefore = kept >>> 63;
+      punctBefore = punct >>> 63;
+      int base = b << 6;
+      while (first != 0) {
+        int bit = Long.numberOfTrailingZeros(first);
+        starts[runs++] = (base + bit) | (int) ((continues >>> bit) & 1) << 31;
+        first &= first - 1;
+      }
+      while (last != 0) {
+        runEnds[ends++] = base + Long.numberOfTrailingZeros(last);
+        last &= last - 1;
+      }
+      kept = next;
+    }
+    starts[runs] = 0; // not a continuation
+    long[] hashes = out.wordHash;
+    int words = 0;
+    for (int j = 0; j < runs; j++) {
+      int s = starts[j];
+      int e = runEnds[j] + 1;
+      if (starts[j + 1] < 0) {
+        // Runs joined by punctuation inside the token: compact them.
+        int k = j + 1;
+        while (starts[k + 1] < 0) {
+          k++;
+        }
+        hashes[words++] = compacted(s, runEnds[k] + 1);
+        j = k;
+        continue;
+      }
+      int length = e - s;
+      if (length > 16) {
+        hashes[words++] = hashLow(s, length);
+        continue;
+      }
+      // Words of 1 to 16 bytes: two 8-byte chunks, masked to the word, hashed as WordHash.of,
+      // the second step kept only for words over 8 bytes (a select, not a branch).
+      int k2 = Math.max(length - 8, 0);
+      long c1 = (long) LONG_LE.get(low, s) & (-1L >>> (64 - 8 * (length - k2)));
+      long c2 = (long) LONG_LE.get(low, s + 8) & (-1L >>> (64 - 8 * k2)) & (-(long) k2 >> 63);
+      long h1 = WordHash.step(WordHash.start(length), c1);
+      long h2 = WordHash.step(h1, c2);
+      hashes[words++] = WordHash.finish(h1 ^ ((h1 ^ h2) & ((long) (8 - length) >> 63)));
+    }
+    out.wordCount = words;
+  }
+
+  /** The hash of the kept bytes of {@code low[s, e)}, its punctuation left out; 0 for none. */
+  private long compacted(int s, int e) {
+    int n = e - s;
     if (scratch.length < n) {
       scratch = new byte[Math.max(n, scratch.length * 2)];
     }
@@ -248,92 +343,6 @@ final class VectorTokenizer extends JanitorTokenizer {
       }
     }
     return k > 0 ? WordHash.of(scratch, 0, k) : 0;
-  }
-
-  @Override
-  public void hashWords(byte[] a, int off, int len, Tokens out) {
-    out.clear();
-    lastNonAscii = false;
-    int blocks = (len + 63) >>> 6;
-    ensure(len, blocks);
-    classify(a, off, len, blocks);
-    // Past the end is whitespace, so that a token's end is found with no bounds check.
-    spaceMask[blocks] = -1L;
-    punctMask[blocks] = 0;
-    int max = (len + 1) >>> 1; // a word takes a byte and a space
-    if (starts.length < max) {
-      starts = new int[Math.max(max, starts.length * 2)];
-    }
-    out.ensureWords(max);
-    int tokens = 0;
-    long carry = 0; // 1 when the byte before the block is not whitespace
-    for (int b = 0; b < blocks; b++) {
-      long non = ~spaceMask[b];
-      long first = non & ~((non << 1) | carry);
-      carry = non >>> 63;
-      int base = b << 6;
-      while (first != 0) {
-        starts[tokens++] = base + Long.numberOfTrailingZeros(first);
-        first &= first - 1;
-      }
-    }
-    long[] hashes = out.wordHash;
-    int words = 0;
-    for (int i = 0; i < tokens; i++) {
-      int s = starts[i];
-      int b = s >>> 6;
-      int r = s & 63;
-      // The whitespace and punctuation bits from s on, 64 of them, across two mask words; the
-      // shift in two steps gives 0 from the second word when r is 0.
-      long space = (spaceMask[b] >>> r) | ((spaceMask[b + 1] << 1) << (63 - r));
-      int n = Long.numberOfTrailingZeros(space);
-      if (n > 16) {
-        long h = wordHash(s, tokenEnd(s, n));
-        if (h != 0) {
-          hashes[words++] = h;
-        }
-        continue;
-      }
-      long inToken = (1L << n) - 1;
-      long punct = ((punctMask[b] >>> r) | ((punctMask[b + 1] << 1) << (63 - r))) & inToken;
-      long keep = ~punct & inToken;
-      int lead = Long.numberOfTrailingZeros(keep);
-      int end = 64 - Long.numberOfLeadingZeros(keep);
-      // Punctuation between the first and the last kept byte needs compacting; a token without
-      // kept bytes gives no word (then lead is 64, a shift by 0, and end is 0: span is 0).
-      long span = (-1L << lead) & ((1L << end) - 1);
-      if ((punct & span) != 0 | keep == 0) {
-        long h = wordHash(s, s + n);
-        if (h != 0) {
-          hashes[words++] = h;
-        }
-        continue;
-      }
-      // Words of 1 to 16 bytes: two 8-byte chunks, masked to the word, hashed as WordHash.of,
-      // the second step kept only for words over 8 bytes (a select, not a branch).
-      int length = end - lead;
-      int ws = s + lead;
-      int k2 = Math.max(length - 8, 0);
-      long c1 = (long) LONG_LE.get(low, ws) & (-1L >>> (64 - 8 * (length - k2)));
-      long c2 = (long) LONG_LE.get(low, ws + 8) & (-1L >>> (64 - 8 * k2)) & (-(long) k2 >> 63);
-      long h1 = WordHash.step(WordHash.start(length), c1);
-      long h2 = WordHash.step(h1, c2);
-      hashes[words++] = WordHash.finish(h1 ^ ((h1 ^ h2) & ((long) (8 - length) >> 63)));
-    }
-    out.wordCount = words;
-  }
-
-  /** One past the last byte of the token at {@code s}, which is longer than {@code n} bytes. */
-  private int tokenEnd(int s, int n) {
-    if (n < 64) {
-      return s + n;
-    }
-    int b = s >>> 6;
-    long m = spaceMask[b] & (-1L << (s & 63));
-    while (m == 0) {
-      m = spaceMask[++b];
-    }
-    return (b << 6) + Long.numberOfTrailingZeros(m);
   }
 
   /** {@link WordHash#of} of {@code low[s, s + n)}, 8 bytes per step; {@code n >= 1}. */
