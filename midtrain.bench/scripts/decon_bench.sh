@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Decontamination speed, back to back on one machine: the Python baseline, then midtrain end to end
-# (reading, JSON, scan, report) on 1 and 2 threads, without the Bloom filter, with the scalar
+# (reading, JSON, scan, report) on 1 and 2 threads, the same with the corpus read twice in one run
+# (the second copy's time is that of a warm JVM), without the Bloom filters, with the scalar
 # kernels, and on JDK 17; then one core's read bandwidth.
 #
 #   midtrain.bench/scripts/decon_bench.sh [DIR] [CORPUS_MB]
@@ -25,9 +26,16 @@ fi
 uptime
 echo "== Python baseline (decon_baseline.py, 1 process)"
 python3 "$root/midtrain.bench/scripts/decon_baseline.py" "$dir/bench.jsonl" "$dir/corpus.jsonl" 13
+secs() { sed -n 's/^scan: .* in \([0-9.]*\) s = .*/\1/p' "$1"; }
 for threads in 1 2; do
   echo "== midtrain, $("$j25" -version 2>&1 | head -1), $threads thread(s)"
-  run "$j25" "${opts[@]}" -cp "$jar" midtrain.bench.decon.DeconEndToEnd "$dir" "$threads"
+  run "$j25" "${opts[@]}" -cp "$jar" midtrain.bench.decon.DeconEndToEnd "$dir" "$threads" | tee "$dir/one.txt"
+  echo "== the same, the corpus twice in one run"
+  run "$j25" "${opts[@]}" -cp "$jar" midtrain.bench.decon.DeconEndToEnd "$dir" "$threads" --copies 2 \
+    | tee "$dir/two.txt"
+  awk -v a="$(secs "$dir/one.txt")" -v b="$(secs "$dir/two.txt")" \
+    -v bytes="$(stat -c %s "$dir/corpus.jsonl")" \
+    'BEGIN { printf "second copy (warm JVM): %.2f s = %.1f MB/s\n", b - a, bytes / 1e6 / (b - a) }'
 done
 echo "== midtrain, 1 thread, no Bloom filter"
 run "$j25" "${opts[@]}" -DnoBloom=true -cp "$jar" midtrain.bench.decon.DeconEndToEnd "$dir" 1

@@ -3,6 +3,7 @@ package midtrain.bench.decon;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import midtrain.data.decon.Benchmark;
@@ -16,10 +17,12 @@ import midtrain.data.decon.Decontaminator;
  * End-to-end decontamination timing, reading included: the same path as {@code midtrain
  * decontaminate} (JSONL parsing, scanning, report writing). Prints the index build time and size,
  * scan throughput, peak resident memory and, with {@code --bandwidth}, one core's memory read
- * bandwidth measured by summing a 1 GiB array.
+ * bandwidth measured by summing a 1 GiB array. {@code --copies K} scans the corpus K times over in
+ * one run (as K input files), so that two runs give the rate of a warm JVM: the time of the second
+ * copy is that of the run with two less that of the run with one.
  *
  * <p>Usage: {@code java --add-modules jdk.incubator.vector -cp benchmarks.jar
- * midtrain.bench.decon.DeconEndToEnd DIR THREADS [--bandwidth]}
+ * midtrain.bench.decon.DeconEndToEnd DIR THREADS [--bandwidth | --copies K]}
  */
 public final class DeconEndToEnd {
   private DeconEndToEnd() {}
@@ -37,6 +40,7 @@ public final class DeconEndToEnd {
       bandwidth();
       return;
     }
+    int copies = args.length > 3 && args[2].equals("--copies") ? Integer.parseInt(args[3]) : 1;
     long t0 = System.nanoTime();
     BenchmarkIndex index =
         BenchmarkIndex.builder()
@@ -47,11 +51,11 @@ public final class DeconEndToEnd {
     long t1 = System.nanoTime();
     Decontaminator d = Decontaminator.builder(index).mode(DeconMode.REPORT).build();
     Path corpus = dir.resolve("corpus.jsonl");
-    long bytes = Files.size(corpus);
+    long bytes = Files.size(corpus) * copies;
     DeconReport rep =
         DeconRun.builder()
             .decontaminator(d)
-            .inputs(List.of(corpus))
+            .inputs(Collections.nCopies(copies, corpus))
             .report(dir.resolve("report-java-" + threads + ".json"))
             .threads(threads)
             .build()
