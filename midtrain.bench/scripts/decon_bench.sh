@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Decontamination speed, back to back on one machine: the Python baseline, then midtrain end to end
+# Decontamination speed, back to back on one machine: the Python baseline, a straightforward Rust
+# scan (std only, built with cargo when there is one), then midtrain end to end
 # (reading, JSON, scan, report) on 1 and 2 threads, the same with the corpus read twice in one run
 # (the second copy's time is that of a warm JVM), without the Bloom filters, with the scalar
 # kernels, and on JDK 17; then one core's read bandwidth.
@@ -26,6 +27,16 @@ fi
 uptime
 echo "== Python baseline (decon_baseline.py, 1 process)"
 python3 "$root/midtrain.bench/scripts/decon_baseline.py" "$dir/bench.jsonl" "$dir/corpus.jsonl" 13
+if command -v cargo >/dev/null; then
+  rust="$root/midtrain.bench/scripts/decon_rust"
+  cargo build -q --release --offline --manifest-path "$rust/Cargo.toml"
+  echo "== Rust, std HashMap of n-gram strings (decon_rust, 1 thread)"
+  "$rust/target/release/decon_rust" "$dir/bench.jsonl" "$dir/corpus.jsonl" 13
+  echo "== Rust, std HashMap of 64-bit n-gram hashes (decon_rust --hashed, 1 thread)"
+  "$rust/target/release/decon_rust" "$dir/bench.jsonl" "$dir/corpus.jsonl" 13 --hashed
+else
+  echo "== no cargo: skipping the Rust comparison"
+fi
 secs() { sed -n 's/^scan: .* in \([0-9.]*\) s = .*/\1/p' "$1"; }
 for threads in 1 2; do
   echo "== midtrain, $("$j25" -version 2>&1 | head -1), $threads thread(s)"
