@@ -376,10 +376,12 @@ public final class DeconRun {
    * <p>Why a second parser: the text value is most of the line. When the kernel has copied it (and
    * with that checked its escapes and its UTF-8, more strictly than Jackson's skipping would),
    * Jackson is not made to scan it a second time: it parses the rest of the line, after the value,
-   * as the rest of an object whose first member is a placeholder. Its reasons for rejecting a line
-   * are the ones Jackson gives for the whole line (its messages carry no position).
+   * as the rest of an object whose first member is a placeholder string, so that the parser is in
+   * the state it was in after the text value. Without {@code resume}, Jackson parses and decodes
+   * the whole line itself, for the reason of a line rejected after its text value (Jackson's
+   * messages can name a column, which in the copy is not the line's).
    */
-  private Parsed parse(byte[] a, int s, int e, Lines l) throws IOException {
+  private Parsed parse(byte[] a, int s, int e, Lines l, boolean resume) throws IOException {
     Parsed r = new Parsed();
     boolean hasText = false;
     JsonParser p = l.json.createParser(a, s, e - s);
@@ -400,7 +402,7 @@ public final class DeconRun {
             // is only checked when it decodes; both cases take its own decoding.
             // After a resume the parser reads a copy, where Jackson's offsets are not the line's.
             int end =
-                r.resumed || at < 0 || e - s - at > MAX_STRING_BYTES
+                !resume || r.resumed || at < 0 || e - s - at > MAX_STRING_BYTES
                     ? -1
                     : l.text.decode(a, s + (int) at + 1, e);
             if (end < 0) {
@@ -440,8 +442,12 @@ public final class DeconRun {
     return r;
   }
 
-  /** The bytes that open an object and a placeholder member, before the rest of a line. */
-  private static final byte[] REST_PREFIX = "{\"\":0".getBytes(StandardCharsets.US_ASCII);
+  /**
+   * The bytes that open an object and a placeholder member, before the rest of a line: a string
+   * value like the text's, so that what follows it reads as it did after the text (a number would
+   * run on into a following ".5").
+   */
+  private static final byte[] REST_PREFIX = "{\"\":\"\"".getBytes(StandardCharsets.US_ASCII);
 
   /** Whether {@code a[from, end)} is JSON whitespace, one '}' and JSON whitespace. */
   private static boolean closesObject(byte[] a, int from, int end) {
@@ -471,7 +477,8 @@ public final class DeconRun {
      * A factory of the chunk's own: each parser takes a child of its factory's field-name table and
      * merges it back on close, which made threads that shared one factory wait.
      */
-    final JsonFactory json = new JsonFactory();
+    final JsonFactory json =
+        JsonFactory.builder().streamReadConstraints(JSON.streamReadConstraints()).build();
 
     final JsonString text = JsonString.create();
     byte[] rest = new byte[256];
@@ -504,7 +511,12 @@ public final class DeconRun {
     if (blank) {
       return;
     }
-    Parsed parsed = parse(a, s, e, lines);
+    Parsed parsed = parse(a, s, e, lines, true);
+    if (parsed.resumed && parsed.problem != null) {
+      // The error came after the text value, where the parser read a copy: parse the whole line
+      // again so that the reason, with any position in it, is the one Jackson gives for the line.
+      parsed = parse(a, s, e, lines, false);
+    }
     String problem = parsed.problem;
     String id = parsed.id;
     boolean numeric = parsed.numeric;

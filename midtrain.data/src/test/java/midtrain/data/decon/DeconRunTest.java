@@ -175,6 +175,13 @@ class DeconRunTest {
             "{\"id\":\"after\",\"text\":\"" + item + "\"} {}",
             "{\"id\":\"open\",\"text\":\"" + item + "\",\"meta\":{\"a\":1}",
             "{\"id\":\"notext\",\"text\":\"" + item + "\",\"text\":5}",
+            // Characters that would continue a number straight after the value.
+            "{\"id\":\"dot\",\"text\":\"" + item + "\".5}",
+            "{\"id\":\"exp\",\"text\":\"" + item + "\"e5,\"id\":3}",
+            "{\"id\":\"zeros\",\"text\":\"" + item + "\"00}",
+            // Errors whose message names a column: leading blanks, and a container left open.
+            "   {\"id\":\"lead\",\"text\":\"" + item + "\",\"a\":[1",
+            "{\"id\":\"wrong\",\"text\":\"" + item + "\",\"a\":{\"b\":1]}",
             "{\"id\":\"clean\",\"text\":\"nothing to see\"}   ");
     Path in = dir.resolve("rest.jsonl");
     Files.write(in, lines);
@@ -188,7 +195,7 @@ class DeconRunTest {
             .build()
             .run();
     assertEquals(3, report.documents());
-    assertEquals(4, report.rejected());
+    assertEquals(9, report.rejected());
     assertEquals(2, report.contaminated());
     JsonNode json = M.readTree(dir.resolve("r.json").toFile());
     JsonNode docs = json.get("documents");
@@ -199,16 +206,17 @@ class DeconRunTest {
     assertEquals("clean", docs.get(2).get("id").asText());
     JsonNode rej = json.get("summary").get("rejections");
     // The reasons a full Jackson parse of each line gives.
-    String[] bad = {lines.get(2), lines.get(3), lines.get(4), lines.get(5)};
-    for (int k = 0; k < bad.length; k++) {
+    List<String> bad = lines.subList(2, 11);
+    for (int k = 0; k < bad.size(); k++) {
       assertTrue(rej.get(k).get("where").asText().endsWith("rest.jsonl:" + (k + 3)));
-      assertEquals(jacksonReason(bad[k]), rej.get(k).get("reason").asText(), bad[k]);
+      assertEquals(jacksonReason(bad.get(k)), rej.get(k).get("reason").asText(), bad.get(k));
     }
   }
 
   /** The reason DeconRun gives for a line when Jackson parses it whole. */
   private static String jacksonReason(String line) throws Exception {
-    try (com.fasterxml.jackson.core.JsonParser p = M.getFactory().createParser(line)) {
+    try (com.fasterxml.jackson.core.JsonParser p =
+        M.getFactory().createParser(line.getBytes(UTF_8))) {
       p.nextToken();
       com.fasterxml.jackson.core.JsonToken t;
       String text = null;
