@@ -102,6 +102,52 @@ fn word_hashes(text: &str, buf: &mut Vec<u8>, out: &mut Vec<u64>) {
     }
 }
 
+/// Calls `f` with each benchmark item's line number and each of its texts that count.
+fn items(path: &str, mut f: impl FnMut(usize, &str)) {
+    for (item, line) in BufReader::new(File::open(path).unwrap())
+        .lines()
+        .enumerate()
+    {
+        let line = line.unwrap();
+        for key in ["question", "answer"] {
+            if let Some(t) = field(&line, key) {
+                f(item, &t);
+            }
+        }
+    }
+}
+
+/// The scan's counts and its closing line.
+#[derive(Default)]
+struct Totals {
+    docs: u64,
+    contaminated: u64,
+    bytes: u64,
+    overlaps: u64,
+}
+
+impl Totals {
+    fn document(&mut self, overlaps: u64) {
+        self.docs += 1;
+        self.overlaps += overlaps;
+        self.contaminated += (overlaps > 0) as u64;
+    }
+
+    fn print(&self, start: Instant) {
+        let secs = start.elapsed().as_secs_f64();
+        let mb = self.bytes as f64 / 1e6;
+        println!(
+            "scan: {} docs, {} contaminated, {} overlaps, {:.1} MB in {:.2} s = {:.2} MB/s",
+            self.docs,
+            self.contaminated,
+            self.overlaps,
+            mb,
+            secs,
+            mb / secs
+        );
+    }
+}
+
 const BASE: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// Calls `f` with the 64-bit polynomial hash of every run of `n` word hashes.
@@ -127,20 +173,12 @@ fn hashed(args: &[String], n: usize) {
     let t0 = Instant::now();
     let mut index: HashMap<u64, usize> = HashMap::new();
     let (mut buf, mut words) = (Vec::new(), Vec::new());
-    for (item, line) in BufReader::new(File::open(&args[1]).unwrap())
-        .lines()
-        .enumerate()
-    {
-        let line = line.unwrap();
-        for key in ["question", "answer"] {
-            if let Some(t) = field(&line, key) {
-                word_hashes(&t, &mut buf, &mut words);
-                ngram_hashes(&words, n, |g| {
-                    index.entry(g).or_insert(item);
-                });
-            }
-        }
-    }
+    items(&args[1], |item, t| {
+        word_hashes(t, &mut buf, &mut words);
+        ngram_hashes(&words, n, |g| {
+            index.entry(g).or_insert(item);
+        });
+    });
     println!(
         "index: {} distinct {}-grams (hashed), built in {:.2} s",
         index.len(),
@@ -148,7 +186,7 @@ fn hashed(args: &[String], n: usize) {
         t0.elapsed().as_secs_f64()
     );
     let t1 = Instant::now();
-    let (mut docs, mut contaminated, mut bytes, mut overlaps) = (0u64, 0u64, 0u64, 0u64);
+    let mut totals = Totals::default();
     let mut seen: HashSet<u64> = HashSet::new();
     let mut items: HashSet<usize> = HashSet::new();
     let mut input = BufReader::with_capacity(1 << 20, File::open(&args[2]).unwrap());
@@ -158,14 +196,13 @@ fn hashed(args: &[String], n: usize) {
         if input.read_until(b'\n', &mut raw).unwrap() == 0 {
             break;
         }
-        bytes += raw.len() as u64;
+        totals.bytes += raw.len() as u64;
         let Ok(line) = std::str::from_utf8(&raw) else {
             continue;
         };
         let Some(text) = field(line, "text") else {
             continue;
         };
-        docs += 1;
         word_hashes(&text, &mut buf, &mut words);
         seen.clear();
         items.clear();
@@ -177,22 +214,10 @@ fn hashed(args: &[String], n: usize) {
                 items.insert(*item);
             }
         });
-        overlaps += total;
-        if total > 0 {
-            contaminated += 1;
-        }
+        totals.document(total);
         std::hint::black_box((seen.len(), items.len()));
     }
-    let secs = t1.elapsed().as_secs_f64();
-    println!(
-        "scan: {} docs, {} contaminated, {} overlaps, {:.1} MB in {:.2} s = {:.2} MB/s",
-        docs,
-        contaminated,
-        overlaps,
-        bytes as f64 / 1e6,
-        secs,
-        bytes as f64 / 1e6 / secs
-    );
+    totals.print(t1);
 }
 
 fn main() {
@@ -204,20 +229,11 @@ fn main() {
     }
     let t0 = Instant::now();
     let mut index: HashMap<String, usize> = HashMap::new();
-    for (item, line) in BufReader::new(File::open(&args[1]).unwrap())
-        .lines()
-        .enumerate()
-    {
-        let line = line.unwrap();
-        for key in ["question", "answer"] {
-            if let Some(t) = field(&line, key) {
-                let w = normalize(&t);
-                for g in w.windows(n) {
-                    index.entry(g.join(" ")).or_insert(item);
-                }
-            }
+    items(&args[1], |item, t| {
+        for g in normalize(t).windows(n) {
+            index.entry(g.join(" ")).or_insert(item);
         }
-    }
+    });
     println!(
         "index: {} distinct {}-grams, built in {:.2} s",
         index.len(),
@@ -225,15 +241,14 @@ fn main() {
         t0.elapsed().as_secs_f64()
     );
     let t1 = Instant::now();
-    let (mut docs, mut contaminated, mut bytes, mut overlaps) = (0u64, 0u64, 0u64, 0u64);
+    let mut totals = Totals::default();
     let mut key = String::new();
     for line in BufReader::with_capacity(1 << 20, File::open(&args[2]).unwrap()).lines() {
         let line = line.unwrap();
-        bytes += line.len() as u64 + 1;
+        totals.bytes += line.len() as u64 + 1;
         let Some(text) = field(&line, "text") else {
             continue;
         };
-        docs += 1;
         let w = normalize(&text);
         let mut seen: HashSet<&str> = HashSet::new();
         let mut items: HashSet<usize> = HashSet::new();
@@ -252,20 +267,8 @@ fn main() {
                 items.insert(*item);
             }
         }
-        overlaps += total;
-        if total > 0 {
-            contaminated += 1;
-        }
+        totals.document(total);
         std::hint::black_box((seen.len(), items.len()));
     }
-    let secs = t1.elapsed().as_secs_f64();
-    println!(
-        "scan: {} docs, {} contaminated, {} overlaps, {:.1} MB in {:.2} s = {:.2} MB/s",
-        docs,
-        contaminated,
-        overlaps,
-        bytes as f64 / 1e6,
-        secs,
-        bytes as f64 / 1e6 / secs
-    );
+    totals.print(t1);
 }
