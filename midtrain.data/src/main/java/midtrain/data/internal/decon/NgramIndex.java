@@ -232,27 +232,20 @@ public final class NgramIndex {
     this.extraItem = sorted[1];
     this.benchmarkNgrams = new int[Math.max(1, b.benchmarks)];
     countPerBenchmark();
-    this.bloom = withBloom ? buildBloom(b.hashes, b.grams, out) : new long[0];
+    // 16 bits per distinct n-gram, one 64-bit word per key: a single cache access per probe.
+    this.bloom = withBloom ? blockedFilter(b.hashes, b.grams, (out + 3) / 4) : new long[0];
+    // The minimizer filter: the same layout at half the bits per key, so that it stays near a
+    // core's L2 cache for indexes of millions of n-grams: for 2.1 million 13-grams it is 452 KB,
+    // and 3.6% of the minimizers of unrelated text pass it (then meet the n-gram filter). A
+    // minimizer repeated in other items is counted again, which oversizes it a little.
     this.prefilter =
-        withBloom && b.minimizers != null ? buildPrefilter(b.mins, b.minCount) : new long[0];
+        withBloom && b.minimizers != null
+            ? blockedFilter(b.mins, b.minCount, (b.minCount + 7) / 8)
+            : new long[0];
   }
 
   /** N-grams shorter than this get no minimizer prefilter: their runs would be single words. */
   static final int MIN_PREFILTER_N = 6;
-
-  private static long[] buildPrefilter(long[] mins, int count) {
-    // The same blocked layout as the n-gram filter at half the bits per key, so that it stays
-    // near a core's L2 cache for indexes of millions of n-grams: for 2.1 million 13-grams it is
-    // 452 KB, and 3.6% of the minimizers of unrelated text pass it (then meet the n-gram
-    // filter). A minimizer repeated in other items is counted again, which oversizes it a
-    // little.
-    long[] words = new long[Math.max(1, (count + 7) / 8)];
-    for (int g = 0; g < count; g++) {
-      long h = mins[g];
-      words[BloomProbe.slot(h, words.length)] |= BloomProbe.bits(h);
-    }
-    return words;
-  }
 
   private void countPerBenchmark() {
     for (int e = 0; e < postings.length; e++) {
@@ -294,14 +287,14 @@ public final class NgramIndex {
     return new int[][] {k, v};
   }
 
-  private long[] buildBloom(long[] hashes, int count, int distinct) {
-    // 16 bits per distinct n-gram, one 64-bit word per key: a single cache access per probe.
-    long[] words = new long[Math.max(1, (distinct + 3) / 4)];
+  /** A blocked Bloom filter of {@code words} 64-bit words (at least one) over the hashes. */
+  private static long[] blockedFilter(long[] hashes, int count, int words) {
+    long[] filter = new long[Math.max(1, words)];
     for (int g = 0; g < count; g++) {
       long h = hashes[g];
-      words[BloomProbe.slot(h, words.length)] |= BloomProbe.bits(h);
+      filter[BloomProbe.slot(h, filter.length)] |= BloomProbe.bits(h);
     }
-    return words;
+    return filter;
   }
 
   /** One thread's scratch for {@link #mayContain}: the probe kernels and their arrays. */
@@ -388,11 +381,12 @@ public final class NgramIndex {
     }
     int open = p.probe.mayContain(prefilter, p.keys, segs, p.words, p.passed);
     int pass = 0;
-    for (int x = open - 1; x >= 0; x--) {
-      // Backwards, so that the positions written never overtake the segment indices still read.
+    for (int x = 0; x < open; x++) {
       int s = p.passed[x];
       pass += seg[s + 1] - seg[s];
     }
+    // The positions of the open segments' n-grams go into the same array as the segment indices,
+    // backwards, so that they never overtake the indices still to be read.
     int at = pass;
     for (int x = open - 1; x >= 0; x--) {
       int s = p.passed[x];

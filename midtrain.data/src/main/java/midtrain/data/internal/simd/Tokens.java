@@ -57,9 +57,7 @@ public final class Tokens {
 
   void addWord(long hash, int token) {
     if (wordCount == wordHash.length) {
-      int n = wordCount * 2;
-      wordHash = Arrays.copyOf(wordHash, n);
-      wordToken = Arrays.copyOf(wordToken, n);
+      ensureWords(wordCount + 1);
     }
     wordHash[wordCount] = hash;
     wordToken[wordCount] = token;

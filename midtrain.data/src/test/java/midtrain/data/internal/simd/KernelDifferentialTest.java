@@ -223,11 +223,25 @@ class KernelDifferentialTest {
     }
   }
 
+  /** The definition: the least run hash among the n-gram's runs of k words. */
+  static int minimizer(long[] w, int i, int n) {
+    int k = Minimizers.runLength(n);
+    int min = Integer.MAX_VALUE;
+    for (int j = i; j + k <= i + n; j++) {
+      long g = 0;
+      // XOR_t rotl(w[j + t], k - 1 - t), in Horner's form (see Minimizers on JDK 25's C2).
+      for (int t = 0; t < k; t++) {
+        g = Long.rotateLeft(g, 1) ^ w[j + t];
+      }
+      min = Math.min(min, (int) ((g * Minimizers.RUN_MUL) >>> 32));
+    }
+    return min;
+  }
+
   @Test
   void minimizersAgreeAtEveryWidthAndFollowTheDefinition() {
     SplittableRandom r = new SplittableRandom(5);
     for (int n : new int[] {2, 6, 8, 13, 20}) {
-      int k = Minimizers.runLength(n);
       for (int count : new int[] {0, 1, n - 1, n, n + 1, 37, 1000}) {
         long[] w = new long[count];
         for (int i = 0; i < count; i++) {
@@ -245,16 +259,7 @@ class KernelDifferentialTest {
               Arrays.copyOf(want, wc), Arrays.copyOf(got, wc), "n " + n + " width " + width);
         }
         for (int i = 0; i < wc; i++) {
-          int min = Integer.MAX_VALUE;
-          for (int j = i; j + k <= i + n; j++) {
-            long g = 0;
-            // XOR_t rotl(w[j + t], k - 1 - t), in Horner's form (see Minimizers on JDK 25's C2).
-            for (int t = 0; t < k; t++) {
-              g = Long.rotateLeft(g, 1) ^ w[j + t];
-            }
-            min = Math.min(min, (int) ((g * Minimizers.RUN_MUL) >>> 32));
-          }
-          assertEquals(min, want[i], "n " + n + " gram " + i);
+          assertEquals(minimizer(w, i, n), want[i], "n " + n + " gram " + i);
         }
       }
     }
@@ -281,15 +286,7 @@ class KernelDifferentialTest {
       vector.hash(w, w.length, b);
       if (call % 1000 == 999) {
         for (int i = 0; i < count; i++) {
-          int min = Integer.MAX_VALUE;
-          for (int j = i; j + 5 <= i + 13; j++) {
-            long g = 0;
-            for (int t = 0; t < 5; t++) {
-              g = Long.rotateLeft(g, 1) ^ w[j + t];
-            }
-            min = Math.min(min, (int) ((g * Minimizers.RUN_MUL) >>> 32));
-          }
-          assertEquals(min, a[i], "call " + call + " gram " + i);
+          assertEquals(minimizer(w, i, 13), a[i], "call " + call + " gram " + i);
         }
       }
       assertArrayEquals(Arrays.copyOf(a, count), Arrays.copyOf(b, count), "call " + call);
