@@ -132,8 +132,8 @@ public final class DecontaminateCommand implements Callable<Integer> {
       defaultValue = "true",
       fallbackValue = "true",
       description =
-          "Put a Bloom filter (2 bytes per n-gram) in front of the index; --no-bloom leaves it out"
-              + " (default: ${DEFAULT-VALUE}).")
+          "Put two Bloom filters (of n-gram minimizers, then of n-grams: 2.2 bytes per n-gram)"
+              + " in front of the index; --no-bloom leaves them out (default: ${DEFAULT-VALUE}).")
   boolean bloom;
 
   @Option(
