@@ -121,12 +121,11 @@ public final class BloomProbe {
               .or(one.lanewise(VectorOperators.LSHL, h.lanewise(VectorOperators.LSHR, 40)));
       VectorMask<Long> pass =
           LongVector.fromArray(species, words, i).and(m).compare(VectorOperators.EQ, m);
-      if (pass.anyTrue()) {
-        for (int k = 0; k < species.length(); k++) {
-          if (pass.laneIsSet(k)) {
-            out[live++] = i + k;
-          }
-        }
+      // The lanes from the mask's bits: laneIsSet is not intrinsified and costs a call a lane.
+      long set = pass.toLong();
+      while (set != 0) {
+        out[live++] = i + Long.numberOfTrailingZeros(set);
+        set &= set - 1;
       }
     }
     return test(hashes, words, i, count, out, live);

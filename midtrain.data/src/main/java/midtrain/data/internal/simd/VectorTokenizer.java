@@ -271,6 +271,7 @@ final class VectorTokenizer extends JanitorTokenizer {
     long punctBefore = 0; // 1 when it is punctuation
     long carry = 0; // the carry out of the previous block's run addition
     long kept = ~(spaceMask[0] | punctMask[0]);
+    boolean joined = false; // whether a run continues a word
     for (int b = 0; b < blocks; b++) {
       long punct = punctMask[b];
       long next = ~(spaceMask[b + 1] | punctMask[b + 1]);
@@ -283,6 +284,7 @@ final class VectorTokenizer extends JanitorTokenizer {
       long sum = punct + after + carry;
       carry = (punct & ~sum) >>> 63;
       long continues = sum & ~punct & kept;
+      joined |= continues != 0;
       keptBefore = kept >>> 63;
       punctBefore = punct >>> 63;
       int base = b << 6;
@@ -298,34 +300,46 @@ final class VectorTokenizer extends JanitorTokenizer {
       kept = next;
     }
     starts[runs] = 0; // not a continuation
+    // One counted loop hashes every run as a word of up to 16 bytes (two 8-byte chunks masked to
+    // the run, hashed as WordHash.of, the second step kept only for runs over 8 bytes: a select,
+    // not a branch). The rare longer runs, and runs joined by punctuation inside a token, are
+    // mended after it, so that the loop has no branch and no loop-carried index to keep it from
+    // being compiled as a plain counted loop (about an eighth of hashWords' time).
     long[] hashes = out.wordHash;
-    int words = 0;
+    byte[] lo = low;
+    int[] st = starts;
+    int[] en = runEnds;
+    int over = 0; // negative when a run is over 16 bytes
     for (int j = 0; j < runs; j++) {
-      int s = starts[j];
-      int e = runEnds[j] + 1;
-      if (starts[j + 1] < 0) {
-        // Runs joined by punctuation inside the token: compact them.
-        int k = j + 1;
-        while (starts[k + 1] < 0) {
-          k++;
-        }
-        hashes[words++] = compacted(s, runEnds[k] + 1);
-        j = k;
-        continue;
-      }
-      int length = e - s;
-      if (length > 16) {
-        hashes[words++] = hashLow(s, length);
-        continue;
-      }
-      // Words of 1 to 16 bytes: two 8-byte chunks, masked to the word, hashed as WordHash.of,
-      // the second step kept only for words over 8 bytes (a select, not a branch).
+      int s = st[j] & 0x7FFFFFFF;
+      int length = en[j] + 1 - s;
+      over |= 16 - length;
       int k2 = Math.max(length - 8, 0);
-      long c1 = (long) LONG_LE.get(low, s) & (-1L >>> (64 - 8 * (length - k2)));
-      long c2 = (long) LONG_LE.get(low, s + 8) & (-1L >>> (64 - 8 * k2)) & (-(long) k2 >> 63);
+      long c1 = (long) LONG_LE.get(lo, s) & (-1L >>> (64 - 8 * (length - k2)));
+      long c2 = (long) LONG_LE.get(lo, s + 8) & (-1L >>> (64 - 8 * k2)) & (-(long) k2 >> 63);
       long h1 = WordHash.step(WordHash.start(length), c1);
       long h2 = WordHash.step(h1, c2);
-      hashes[words++] = WordHash.finish(h1 ^ ((h1 ^ h2) & ((long) (8 - length) >> 63)));
+      hashes[j] = WordHash.finish(h1 ^ ((h1 ^ h2) & ((long) (8 - length) >> 63)));
+    }
+    int words = runs;
+    if (over < 0 || joined) {
+      words = 0;
+      for (int j = 0; j < runs; j++) {
+        int s = st[j];
+        if (st[j + 1] < 0) {
+          // Runs joined by punctuation inside the token: one word, compacted.
+          int k = j + 1;
+          while (st[k + 1] < 0) {
+            k++;
+          }
+          hashes[words++] = compacted(s & 0x7FFFFFFF, en[k] + 1);
+          j = k;
+          continue;
+        }
+        s &= 0x7FFFFFFF;
+        int length = en[j] + 1 - s;
+        hashes[words++] = length > 16 ? hashLow(s, length) : hashes[j];
+      }
     }
     out.wordCount = words;
   }
