@@ -33,7 +33,6 @@ import java.util.concurrent.Future;
 import java.util.zip.GZIPOutputStream;
 import midtrain.data.DataException;
 import midtrain.data.internal.decon.BenchmarkReader;
-import midtrain.data.internal.io.Utf8;
 import midtrain.data.internal.simd.ByteScan;
 import midtrain.data.internal.simd.JsonString;
 
@@ -350,7 +349,7 @@ public final class DeconRun {
     String fileName = c.file().toString();
     Lines lines = new Lines();
     while (p < c.length()) {
-      int e = Utf8.indexOf(a, p, c.length(), (byte) '\n');
+      int e = ByteScan.indexOf(a, p, c.length(), (byte) '\n');
       if (e < 0) {
         e = c.length();
       }
