@@ -3,6 +3,7 @@ package midtrain.data.internal.simd;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -30,8 +31,8 @@ final class VectorTokenizer extends JanitorTokenizer {
   private long[] spaceMask = new long[66];
   private long[] punctMask = new long[66];
   private byte[] scratch = new byte[256];
-  private int[] starts = new int[256];
-  private int[] runEnds = new int[256];
+  private long[] contMask = new long[66];
+  private long[] joinStart = new long[66];
 
   VectorTokenizer(int bits) {
     if (bits != 64 && bits != 128 && bits != 256 && bits != 512) {
@@ -244,10 +245,11 @@ final class VectorTokenizer extends JanitorTokenizer {
   }
 
   /**
-   * Hashes the words from runs of kept bytes (neither whitespace nor punctuation) found with bit
-   * arithmetic on whole blocks: a word is one run, or several runs joined by punctuation inside a
-   * token ("don't"), which are flagged and compacted. The per-word loop then only loads a run's two
-   * ends and hashes it.
+   * Hashes the words found with bit arithmetic on whole blocks of masks. A word starts at a run of
+   * kept bytes (neither whitespace nor punctuation) and is usually that run alone: one loop visits
+   * the word starts of each block, takes the run's length from the kept bits after it (this block's
+   * and the next one's), and hashes it from two masked 8-byte loads. A word that goes on past
+   * punctuation inside its token ("don't") or is over 16 bytes takes a slower path.
    */
   @Override
   public void hashWords(byte[] a, int off, int len, Tokens out) {
@@ -259,89 +261,138 @@ final class VectorTokenizer extends JanitorTokenizer {
     // Past the end is whitespace: no run goes on into it.
     spaceMask[blocks] = -1L;
     punctMask[blocks] = 0;
-    int max = ((len + 1) >>> 1) + 1; // a run takes a byte and a separator; one more for a sentinel
-    if (starts.length < max) {
-      starts = new int[Math.max(max, starts.length * 2)];
-      runEnds = new int[starts.length];
-    }
-    out.ensureWords(max);
-    int runs = 0;
-    int ends = 0;
+    out.ensureWords(((len + 1) >>> 1) + 1); // a word takes a byte and a separator
+    boolean joined = markJoined(blocks);
+    long[] hashes = out.wordHash;
+    byte[] lo = low;
+    int words = 0;
     long keptBefore = 0; // 1 when the byte before the block is kept
-    long punctBefore = 0; // 1 when it is punctuation
-    long carry = 0; // the carry out of the previous block's run addition
     long kept = ~(spaceMask[0] | punctMask[0]);
-    boolean joined = false; // whether a run continues a word
+    for (int b = 0; b < blocks; b++) {
+      long next = ~(spaceMask[b + 1] | punctMask[b + 1]);
+      long starts = kept & ~((kept << 1) | keptBefore);
+      long slow = 0; // word starts of words joined across punctuation
+      if (joined) {
+        starts &= ~contMask[b];
+        slow = joinStart[b];
+      }
+      keptBefore = kept >>> 63;
+      int base = b << 6;
+      long nextUp = next << 1; // shifted so that a shift by 63 - bit is never a shift by 64
+      while (starts != 0) {
+        int bit = Long.numberOfTrailingZeros(starts);
+        starts &= starts - 1;
+        // The kept bits from the word's first byte on, over this block and the next: their
+        // trailing ones are the run's length (64 for a run that reaches past both).
+        int length = Long.numberOfTrailingZeros(~((kept >>> bit) | (nextUp << (63 - bit))));
+        int s = base + bit;
+        if (length > 16 | ((slow >>> bit) & 1) != 0) {
+          hashes[words++] = slowWord(s);
+          continue;
+        }
+        // Words of 1 to 16 bytes: two 8-byte chunks, masked to the word, hashed as WordHash.of,
+        // the second step kept only for words over 8 bytes (a select, not a branch).
+        int k2 = Math.max(length - 8, 0);
+        long c1 = (long) LONG_LE.get(lo, s) & (-1L >>> (64 - 8 * (length - k2)));
+        long c2 = (long) LONG_LE.get(lo, s + 8) & (-1L >>> (64 - 8 * k2)) & (-(long) k2 >> 63);
+        long h1 = WordHash.step(WordHash.start(length), c1);
+        long h2 = WordHash.step(h1, c2);
+        hashes[words++] = WordHash.finish(h1 ^ ((h1 ^ h2) & ((long) (8 - length) >> 63)));
+      }
+      kept = next;
+    }
+    out.wordCount = words;
+  }
+
+  /**
+   * Marks punctuation inside tokens: in {@code contMask}, the kept runs that continue a word after
+   * it, and in {@code joinStart}, the first byte of each word that has such a run.
+   *
+   * <p>A punctuation run that follows a kept byte is "started" by adding its first bit, which
+   * carries through the run to the byte after it; where that byte is kept, the run is inside a
+   * word. Such words are rare, so their starts are found by walking back, byte by byte.
+   *
+   * @return whether any word has punctuation inside it
+   */
+  private boolean markJoined(int blocks) {
+    if (contMask.length < spaceMask.length) {
+      contMask = new long[spaceMask.length];
+      joinStart = new long[spaceMask.length];
+    }
+    long any = 0;
+    long keptBefore = 0;
+    long punctBefore = 0;
+    long carry = 0;
     for (int b = 0; b < blocks; b++) {
       long punct = punctMask[b];
-      long next = ~(spaceMask[b + 1] | punctMask[b + 1]);
-      long first = kept & ~((kept << 1) | keptBefore);
-      long last = kept & ~((kept >>> 1) | (next << 63));
-      // Punctuation inside a token: a punctuation run that follows a kept byte is "started" by
-      // adding its first bit, which carries through the run to the byte after it; where that is
-      // kept, the run is inside a word and the kept run after it continues the word.
+      long kept = ~(spaceMask[b] | punct);
       long after = punct & ~((punct << 1) | punctBefore) & ((kept << 1) | keptBefore);
       long sum = punct + after + carry;
       carry = (punct & ~sum) >>> 63;
       long continues = sum & ~punct & kept;
-      joined |= continues != 0;
+      contMask[b] = continues;
+      any |= continues;
       keptBefore = kept >>> 63;
       punctBefore = punct >>> 63;
-      int base = b << 6;
-      while (first != 0) {
-        int bit = Long.numberOfTrailingZeros(first);
-        starts[runs++] = (base + bit) | (int) ((continues >>> bit) & 1) << 31;
-        first &= first - 1;
-      }
-      while (last != 0) {
-        runEnds[ends++] = base + Long.numberOfTrailingZeros(last);
-        last &= last - 1;
-      }
-      kept = next;
     }
-    starts[runs] = 0; // not a continuation
-    // One counted loop hashes every run as a word of up to 16 bytes (two 8-byte chunks masked to
-    // the run, hashed as WordHash.of, the second step kept only for runs over 8 bytes: a select,
-    // not a branch). The rare longer runs, and runs joined by punctuation inside a token, are
-    // mended after it, so that the loop has no branch and no loop-carried index to keep it from
-    // being compiled as a plain counted loop (about an eighth of hashWords' time).
-    long[] hashes = out.wordHash;
-    byte[] lo = low;
-    int[] st = starts;
-    int[] en = runEnds;
-    int over = 0; // negative when a run is over 16 bytes
-    for (int j = 0; j < runs; j++) {
-      int s = st[j] & 0x7FFFFFFF;
-      int length = en[j] + 1 - s;
-      over |= 16 - length;
-      int k2 = Math.max(length - 8, 0);
-      long c1 = (long) LONG_LE.get(lo, s) & (-1L >>> (64 - 8 * (length - k2)));
-      long c2 = (long) LONG_LE.get(lo, s + 8) & (-1L >>> (64 - 8 * k2)) & (-(long) k2 >> 63);
-      long h1 = WordHash.step(WordHash.start(length), c1);
-      long h2 = WordHash.step(h1, c2);
-      hashes[j] = WordHash.finish(h1 ^ ((h1 ^ h2) & ((long) (8 - length) >> 63)));
+    contMask[blocks] = 0;
+    if (any == 0) {
+      return false;
     }
-    int words = runs;
-    if (over < 0 || joined) {
-      words = 0;
-      for (int j = 0; j < runs; j++) {
-        int s = st[j];
-        if (st[j + 1] < 0) {
-          // Runs joined by punctuation inside the token: one word, compacted.
-          int k = j + 1;
-          while (st[k + 1] < 0) {
-            k++;
-          }
-          hashes[words++] = compacted(s & 0x7FFFFFFF, en[k] + 1);
-          j = k;
-          continue;
+    Arrays.fill(joinStart, 0, blocks + 1, 0L);
+    for (int b = 0; b < blocks; b++) {
+      for (long c = contMask[b]; c != 0; c &= c - 1) {
+        int q = (b << 6) + Long.numberOfTrailingZeros(c);
+        // Back over the punctuation, then over the kept run before it, to that run's start. A
+        // word's first continuation leads to the word's start; later ones lead to a continuation,
+        // which is not a word start and needs no mark.
+        q--;
+        while (isPunct(q)) {
+          q--;
         }
-        s &= 0x7FFFFFFF;
-        int length = en[j] + 1 - s;
-        hashes[words++] = length > 16 ? hashLow(s, length) : hashes[j];
+        while (q > 0 && isKept(q - 1)) {
+          q--;
+        }
+        joinStart[q >>> 6] |= isContinuation(q) ? 0 : 1L << q;
       }
     }
-    out.wordCount = words;
+    return true;
+  }
+
+  /** The hash of the word that starts at {@code s}: its runs joined, or one run over 16 bytes. */
+  private long slowWord(int s) {
+    int first = runEnd(s);
+    int e = first;
+    while (true) {
+      int p = e;
+      while (isPunct(p)) {
+        p++;
+      }
+      if (p == e || !isKept(p)) { // kept after punctuation that follows kept: a continuation
+        break;
+      }
+      e = runEnd(p);
+    }
+    return e == first ? hashLow(s, e - s) : compacted(s, e);
+  }
+
+  private int runEnd(int p) {
+    while (isKept(p)) {
+      p++;
+    }
+    return p;
+  }
+
+  private boolean isKept(int p) {
+    return (((spaceMask[p >>> 6] | punctMask[p >>> 6]) >>> p) & 1) == 0;
+  }
+
+  private boolean isPunct(int p) {
+    return ((punctMask[p >>> 6] >>> p) & 1) != 0;
+  }
+
+  private boolean isContinuation(int p) {
+    return ((contMask[p >>> 6] >>> p) & 1) != 0;
   }
 
   /** The hash of the kept bytes of {@code low[s, e)}, its punctuation left out; 0 for none. */

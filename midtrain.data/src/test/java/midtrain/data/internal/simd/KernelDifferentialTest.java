@@ -87,6 +87,9 @@ class KernelDifferentialTest {
     }
     t.add(lengths.toString());
     t.add("y".repeat(63) + " " + "z".repeat(64));
+    // Words joined across punctuation runs longer than a block, and across several blocks.
+    t.add("a" + "-".repeat(100) + "b c" + "'".repeat(64) + "d " + "(e" + ".".repeat(130) + "f)");
+    t.add("x".repeat(60) + "'" + "y".repeat(70) + "'" + "z" + " ok " + "p.".repeat(90) + "q");
     t.add("word ".repeat(12) + "abc");
     return t;
   }
