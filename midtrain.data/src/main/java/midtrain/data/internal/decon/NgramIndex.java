@@ -78,7 +78,9 @@ public final class NgramIndex {
       this.unicode = unicode;
       this.normalizer = TextNormalizer.create(unicode);
       this.hasher = NgramHasher.create(n);
-      this.minimizers = n >= MIN_PREFILTER_N ? Minimizers.create(n, 0) : null;
+      // The scan's own kernel (not the scalar oracle), so that the JIT compiles one class for
+      // both, instead of recompiling when the scan first calls another.
+      this.minimizers = n >= MIN_PREFILTER_N ? Minimizers.create(n) : null;
     }
 
     /**
