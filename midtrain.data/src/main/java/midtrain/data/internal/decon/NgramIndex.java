@@ -236,13 +236,15 @@ public final class NgramIndex {
     countPerBenchmark();
     // 16 bits per distinct n-gram, one 64-bit word per key: a single cache access per probe.
     this.bloom = withBloom ? blockedFilter(b.hashes, b.grams, (out + 3) / 4) : new long[0];
-    // The minimizer filter: the same layout at half the bits per key, so that it stays near a
-    // core's L2 cache for indexes of millions of n-grams: for 2.1 million 13-grams it is 452 KB,
-    // and 3.6% of the minimizers of unrelated text pass it (then meet the n-gram filter). A
-    // minimizer repeated in other items is counted again, which oversizes it a little.
+    // The minimizer filter: the same layout and bits per key, so that it stays near a core's L2
+    // cache for indexes of millions of n-grams: for 2.1 million 13-grams it is 904 KB, and 0.8% of
+    // the minimizers of unrelated text pass it (then meet the n-gram filter). At 8 bits per key it
+    // was half as large, but 3.6% passed, and hashing and probing those cost more than the misses
+    // saved; at 24 bits its misses cost more. A minimizer repeated in other items is counted
+    // again, which oversizes it a little.
     this.prefilter =
         withBloom && b.minimizers != null
-            ? blockedFilter(b.mins, b.minCount, (b.minCount + 7) / 8)
+            ? blockedFilter(b.mins, b.minCount, (b.minCount + 3) / 4)
             : new long[0];
   }
 
