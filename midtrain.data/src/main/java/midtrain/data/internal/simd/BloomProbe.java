@@ -121,8 +121,8 @@ public final class BloomProbe {
               .or(one.lanewise(VectorOperators.LSHL, h.lanewise(VectorOperators.LSHR, 40)));
       VectorMask<Long> pass =
           LongVector.fromArray(species, words, i).and(m).compare(VectorOperators.EQ, m);
-      // The lanes from the mask's bits: laneIsSet is not intrinsified and costs a call a lane.
-      long set = pass.toLong();
+      // The lanes from the mask's bits: laneIsSet costs a call a lane where it is not compiled.
+      long set = Masks.longBits(species, pass);
       while (set != 0) {
         out[live++] = i + Long.numberOfTrailingZeros(set);
         set &= set - 1;

@@ -70,9 +70,10 @@ public final class ByteScan {
   private static int indexOf(VectorSpecies<Byte> species, byte[] a, int from, int end, byte b) {
     int upper = from + species.loopBound(end - from);
     for (int p = from; p < upper; p += species.length()) {
-      long m = ByteVector.fromArray(species, a, p).compare(VectorOperators.EQ, b).toLong();
-      if (m != 0) {
-        return -1 - (p + Long.numberOfTrailingZeros(m));
+      // firstTrue, not toLong: JDK 17 compiles the one, not the other (see Masks).
+      int f = ByteVector.fromArray(species, a, p).compare(VectorOperators.EQ, b).firstTrue();
+      if (f < species.length()) {
+        return -1 - (p + f);
       }
     }
     return upper;

@@ -131,9 +131,9 @@ final class VectorTokenizer extends JanitorTokenizer {
           v.compare(VectorOperators.GE, (byte) 'A').and(v.compare(VectorOperators.LE, (byte) 'Z'));
       VectorMask<Byte> hi = v.compare(VectorOperators.LT, (byte) 0);
       v.add((byte) 32, up).intoArray(low, to + k);
-      acc[0] |= sp.toLong() << k;
-      acc[1] |= pu.toLong() << k;
-      acc[2] |= hi.toLong() << k;
+      acc[0] |= Masks.byteBits(species, sp) << k;
+      acc[1] |= Masks.byteBits(species, pu) << k;
+      acc[2] |= Masks.byteBits(species, hi) << k;
     }
   }
 
