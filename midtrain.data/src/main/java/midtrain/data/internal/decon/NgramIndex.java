@@ -19,8 +19,8 @@ import midtrain.data.internal.simd.WordHash;
  * 32-bit fingerprint (the low hash bits) and a 32-bit posting, the position of its first word in
  * the kept benchmark words. A bucket holds two to four entries on average, so the bucket offsets
  * cost one to two bytes per n-gram: about 10 bytes per distinct n-gram in all, plus two for the
- * Bloom filter (one 64-bit word per probe, four bits set per n-gram) and about a quarter byte for
- * the filter of n-gram minimizers in front of it (see {@link Minimizers}). The normalized benchmark
+ * Bloom filter (one 64-bit word per probe, four bits set per n-gram) and under half a byte for the
+ * filter of n-gram minimizers in front of it (see {@link Minimizers}). The normalized benchmark
  * words are kept so that every fingerprint match is verified word by word: a hash collision never
  * counts as a hit.
  */
@@ -236,12 +236,13 @@ public final class NgramIndex {
     countPerBenchmark();
     // 16 bits per distinct n-gram, one 64-bit word per key: a single cache access per probe.
     this.bloom = withBloom ? blockedFilter(b.hashes, b.grams, (out + 3) / 4) : new long[0];
-    // The minimizer filter: the same layout and bits per key, so that it stays near a core's L2
-    // cache for indexes of millions of n-grams: for 2.1 million 13-grams it is 904 KB, and 0.8% of
-    // the minimizers of unrelated text pass it (then meet the n-gram filter). At 8 bits per key it
-    // was half as large, but 3.6% passed, and hashing and probing those cost more than the misses
-    // saved; at 24 bits its misses cost more. A minimizer repeated in other items is counted
-    // again, which oversizes it a little.
+    // The minimizer filter: the same layout and bits per key. For 2.1 million 13-grams it is
+    // 904 KB, a few times smaller than the n-gram filter, so that its probes (one per segment of
+    // n-grams with the same minimizer) mostly hit a core's L2 or L3 cache; 0.8% of the segments
+    // of unrelated text pass it (then meet the n-gram filter). At 8 bits per key it was half as
+    // large, but 3.6% passed, and hashing and probing their n-grams cost more than the smaller
+    // filter saved; at 24 bits its own misses cost more. A minimizer repeated in other items is
+    // counted again, which oversizes it a little.
     this.prefilter =
         withBloom && b.minimizers != null
             ? blockedFilter(b.mins, b.minCount, (b.minCount + 3) / 4)

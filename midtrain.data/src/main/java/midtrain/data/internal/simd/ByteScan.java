@@ -46,37 +46,38 @@ public final class ByteScan {
   }
 
   static int indexOf(int bits, byte[] a, int from, int end, byte b) {
+    if (from >= end) {
+      return -1;
+    }
     // Constant species per branch, so that the vector operations compile to SIMD.
-    int p =
-        switch (bits) {
-          case 0 -> from;
-          case 512 -> indexOf(S512, a, from, end, b);
-          case 256 -> indexOf(S256, a, from, end, b);
-          case 128 -> indexOf(S128, a, from, end, b);
-          default -> indexOf(S64, a, from, end, b);
-        };
-    if (p < 0) {
-      return -1 - p; // found by the vector loop
-    }
-    for (; p < end; p++) {
-      if (a[p] == b) {
-        return p;
-      }
-    }
-    return -1;
+    return switch (bits) {
+      case 0 -> scalarIndexOf(a, from, end, b);
+      case 512 -> indexOf(S512, a, from, end, b);
+      case 256 -> indexOf(S256, a, from, end, b);
+      case 128 -> indexOf(S128, a, from, end, b);
+      default -> indexOf(S64, a, from, end, b);
+    };
   }
 
-  /** The position found, as {@code -1 - position}; else where the scalar tail starts. */
   private static int indexOf(VectorSpecies<Byte> species, byte[] a, int from, int end, byte b) {
     int upper = from + species.loopBound(end - from);
     for (int p = from; p < upper; p += species.length()) {
       // firstTrue, not toLong: JDK 17 compiles the one, not the other (see Masks).
       int f = ByteVector.fromArray(species, a, p).compare(VectorOperators.EQ, b).firstTrue();
       if (f < species.length()) {
-        return -1 - (p + f);
+        return p + f;
       }
     }
-    return upper;
+    return scalarIndexOf(a, upper, end, b);
+  }
+
+  private static int scalarIndexOf(byte[] a, int from, int end, byte b) {
+    for (int p = from; p < end; p++) {
+      if (a[p] == b) {
+        return p;
+      }
+    }
+    return -1;
   }
 
   static long count(int bits, byte[] a, int from, int end, byte b) {

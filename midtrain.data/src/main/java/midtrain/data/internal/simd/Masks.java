@@ -12,9 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Why not always {@link VectorMask#toLong}: the JIT compiles it to a few instructions only from
  * JDK 18 (JDK-8273949). On JDK 17 it reads the lanes one at a time through an array, and the
- * tokenizer, which takes three masks of every 32 bytes, ran at half its JDK 25 speed. There, the
- * bits are folded with vector operations that JDK 17 does compile: a blend of per-lane bit weights,
- * ORs of shifted copies, and an OR reduction, over ten times faster than its {@code toLong}.
+ * tokenizer, which takes three masks of every vector, ran at half its JDK 25 speed. There, the bits
+ * are folded with vector operations that JDK 17 does compile: a blend of per-lane bit weights, ORs
+ * of shifted copies, and an OR reduction, over ten times faster than its {@code toLong}.
  */
 final class Masks {
   /** Whether {@link VectorMask#toLong} is compiled (JDK 18 and later). */
@@ -35,21 +35,21 @@ final class Masks {
     }
   }
 
-  private static final ByteVector W64 = ByteVector.fromArray(B64, BYTE_WEIGHTS, 0);
-  private static final ByteVector W128 = ByteVector.fromArray(B128, BYTE_WEIGHTS, 0);
-  private static final ByteVector W256 = ByteVector.fromArray(B256, BYTE_WEIGHTS, 0);
-  private static final ByteVector W512 = ByteVector.fromArray(B512, BYTE_WEIGHTS, 0);
-  private static final LongVector S128 =
+  private static final ByteVector WEIGHTS64 = ByteVector.fromArray(B64, BYTE_WEIGHTS, 0);
+  private static final ByteVector WEIGHTS128 = ByteVector.fromArray(B128, BYTE_WEIGHTS, 0);
+  private static final ByteVector WEIGHTS256 = ByteVector.fromArray(B256, BYTE_WEIGHTS, 0);
+  private static final ByteVector WEIGHTS512 = ByteVector.fromArray(B512, BYTE_WEIGHTS, 0);
+  private static final LongVector SHIFTS128 =
       LongVector.fromArray(LongVector.SPECIES_128, LANE_SHIFTS, 0);
-  private static final LongVector S256 =
+  private static final LongVector SHIFTS256 =
       LongVector.fromArray(LongVector.SPECIES_256, LANE_SHIFTS, 0);
-  private static final LongVector S512 =
+  private static final LongVector SHIFTS512 =
       LongVector.fromArray(LongVector.SPECIES_512, LANE_SHIFTS, 0);
-  private static final LongVector L128 =
+  private static final LongVector LONG_WEIGHTS128 =
       LongVector.fromArray(LongVector.SPECIES_128, LONG_WEIGHTS, 0);
-  private static final LongVector L256 =
+  private static final LongVector LONG_WEIGHTS256 =
       LongVector.fromArray(LongVector.SPECIES_256, LONG_WEIGHTS, 0);
-  private static final LongVector L512 =
+  private static final LongVector LONG_WEIGHTS512 =
       LongVector.fromArray(LongVector.SPECIES_512, LONG_WEIGHTS, 0);
 
   private Masks() {}
@@ -79,7 +79,10 @@ final class Masks {
 
   /** The fold {@link #byteBits} uses before JDK 18 (tested on every JDK). */
   static long foldBytes(VectorSpecies<Byte> species, VectorMask<Byte> m) {
-    ByteVector w = species == B512 ? W512 : species == B256 ? W256 : species == B128 ? W128 : W64;
+    ByteVector w =
+        species == B512
+            ? WEIGHTS512
+            : species == B256 ? WEIGHTS256 : species == B128 ? WEIGHTS128 : WEIGHTS64;
     // Each 8-byte group holds its lanes' weights (1, 2, ..., 128) or 0: ORing it onto itself
     // shifted by 32, 16 and 8 bits gathers them in its low byte.
     LongVector x = ByteVector.zero(species).blend(w, m).reinterpretAsLongs();
@@ -89,7 +92,7 @@ final class Masks {
     if (species == B64) {
       return x.lane(0);
     }
-    LongVector shifts = species == B512 ? S512 : species == B256 ? S256 : S128;
+    LongVector shifts = species == B512 ? SHIFTS512 : species == B256 ? SHIFTS256 : SHIFTS128;
     return x.lanewise(VectorOperators.LSHL, shifts).reduceLanes(VectorOperators.OR);
   }
 
@@ -99,7 +102,9 @@ final class Masks {
       return m.anyTrue() ? 1 : 0;
     }
     LongVector w =
-        species == LongVector.SPECIES_512 ? L512 : species == LongVector.SPECIES_256 ? L256 : L128;
+        species == LongVector.SPECIES_512
+            ? LONG_WEIGHTS512
+            : species == LongVector.SPECIES_256 ? LONG_WEIGHTS256 : LONG_WEIGHTS128;
     return LongVector.zero(species).blend(w, m).reduceLanes(VectorOperators.OR);
   }
 }

@@ -261,7 +261,7 @@ final class VectorTokenizer extends JanitorTokenizer {
     // Past the end is whitespace: no run goes on into it.
     spaceMask[blocks] = -1L;
     punctMask[blocks] = 0;
-    out.ensureWords(((len + 1) >>> 1) + 1); // a word takes a byte and a separator
+    out.ensureWords((len + 1) >>> 1); // a word takes a byte and a separator
     boolean joined = markJoined(blocks);
     long[] hashes = out.wordHash;
     byte[] lo = low;
@@ -283,7 +283,8 @@ final class VectorTokenizer extends JanitorTokenizer {
         int bit = Long.numberOfTrailingZeros(starts);
         starts &= starts - 1;
         // The kept bits from the word's first byte on, over this block and the next: their
-        // trailing ones are the run's length (64 for a run that reaches past both).
+        // trailing ones are the run's length (at most 64: a run that fills the window is over 16
+        // bytes either way, and the slow path measures it).
         int length = Long.numberOfTrailingZeros(~((kept >>> bit) | (nextUp << (63 - bit))));
         int s = base + bit;
         if (length > 16 | ((slow >>> bit) & 1) != 0) {
@@ -368,9 +369,10 @@ final class VectorTokenizer extends JanitorTokenizer {
       while (isPunct(p)) {
         p++;
       }
-      if (p == e || !isKept(p)) { // kept after punctuation that follows kept: a continuation
+      if (p == e || !isKept(p)) {
         break;
       }
+      // A kept byte right after punctuation that follows a kept byte: the word goes on.
       e = runEnd(p);
     }
     return e == first ? hashLow(s, e - s) : compacted(s, e);

@@ -2,17 +2,13 @@ package midtrain.data.internal.simd;
 
 /**
  * The hash of a normalized word: its UTF-8 bytes read as little-endian 8-byte chunks (the last one
- * zero-padded), each XORed into a 64-bit state seeded with the length and multiplied by an odd
- * constant, then the high half folded into the low one. Zero is never returned, so callers may use
- * it as "no word".
- *
- * <p>Why one multiply a chunk: most words are one chunk, and hashing them is a large part of a
- * decontamination scan. For words of up to 8 bytes the hash is a bijection of the chunk (no two
- * such words collide); the n-gram hash that combines word hashes ends in a full 64-bit mixer.
+ * zero-padded), folded into a 64-bit state seeded with the length. Zero is never returned, so
+ * callers may use it as "no word".
  */
 public final class WordHash {
   static final long SEED = 0x9E3779B97F4A7C15L;
   static final long K1 = 0xC2B2AE3D27D4EB4FL;
+  static final long K2 = 0x165667B19E3779F9L;
 
   private WordHash() {}
 
@@ -21,12 +17,11 @@ public final class WordHash {
   }
 
   static long step(long h, long chunk) {
-    return (h ^ chunk) * K1;
+    return Long.rotateLeft(h + chunk * K1, 27) * K2;
   }
 
   static long finish(long h) {
-    long f = h ^ (h >>> 32);
-    return f == 0 ? 1 : f;
+    return h == 0 ? 1 : h;
   }
 
   /**

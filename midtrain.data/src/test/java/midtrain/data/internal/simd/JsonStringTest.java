@@ -155,6 +155,10 @@ class JsonStringTest {
       assertEquals(first, want, "scalar indexOf #" + i);
       assertEquals(newlines, wantCount, "scalar count #" + i);
       assertEquals(found, ByteScan.indexOf(0, a, from, end, (byte) '\n'), "scalar find #" + i);
+      // A range that ends before it starts holds nothing.
+      for (int bits : ALL_WIDTHS) {
+        assertEquals(-1, ByteScan.indexOf(bits, a, end, from - 1, (byte) '\n'), "empty #" + i);
+      }
       for (int bits : ALL_WIDTHS) {
         assertEquals(wantCount, ByteScan.count(bits, a, from, end, (byte) '\n'), "#" + i);
         assertEquals(found, ByteScan.indexOf(bits, a, from, end, (byte) '\n'), "find #" + i);
