@@ -3,7 +3,7 @@ package midtrain.data.internal.fasttext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
-import midtrain.data.internal.io.Utf8;
+import midtrain.data.internal.simd.ByteScan;
 
 /**
  * Splits a byte stream into lines without decoding it: each line keeps its newline, the last one
@@ -43,7 +43,7 @@ public final class LineScanner {
   public boolean next() throws IOException {
     int scanFrom = pos;
     while (true) {
-      int i = Utf8.indexOf(buf, scanFrom, limit, (byte) '\n');
+      int i = ByteScan.indexOf(buf, scanFrom, limit, (byte) '\n');
       if (i >= 0) {
         bytes = buf;
         start = pos;

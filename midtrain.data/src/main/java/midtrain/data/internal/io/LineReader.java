@@ -3,6 +3,7 @@ package midtrain.data.internal.io;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import midtrain.data.internal.simd.ByteScan;
 
 /**
  * Splits a byte stream into lines without ever holding more than one line of at most {@code
@@ -91,7 +92,7 @@ final class LineReader {
     line++;
     int scanFrom = start;
     while (true) {
-      int nl = Utf8.indexOf(buf, scanFrom, end, (byte) '\n');
+      int nl = ByteScan.indexOf(buf, scanFrom, end, (byte) '\n');
       if (nl >= 0) {
         return take(nl, nl + 1);
       }
@@ -160,7 +161,7 @@ final class LineReader {
     }
     while (true) {
       fill();
-      int nl = Utf8.indexOf(buf, start, end, (byte) '\n');
+      int nl = ByteScan.indexOf(buf, start, end, (byte) '\n');
       if (nl >= 0) {
         skipped += nl - start;
         start = nl + 1;

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import midtrain.data.internal.simd.Chars;
 
 /**
  * Strict UTF-8 validation (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF) and
@@ -13,7 +14,6 @@ public final class Utf8 {
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long HIGH = 0x8080808080808080L;
-  private static final long ONES = 0x0101010101010101L;
 
   private Utf8() {}
 
@@ -41,62 +41,13 @@ public final class Utf8 {
         i++;
         continue;
       }
-      int n = sequenceLength(a, i, end);
+      int n = Chars.utf8SequenceLength(a, i, end);
       if (n < 0) {
         return i;
       }
       i += n;
     }
     return -1;
-  }
-
-  /**
-   * Returns the length of the strictly valid UTF-8 sequence that starts at a byte above 0x7F.
-   *
-   * @param a the bytes
-   * @param i the sequence's first byte (above 0x7F)
-   * @param end one past the last byte that may be read
-   * @return 2, 3 or 4, or -1 when no valid sequence starts there (a stray continuation byte, an
-   *     overlong form, a surrogate, a code point above U+10FFFF, or a sequence cut by {@code end})
-   */
-  public static int sequenceLength(byte[] a, int i, int end) {
-    int b = a[i] & 0xFF;
-    int n;
-    int lo = 0x80;
-    int hi = 0xBF;
-    if (b >= 0xC2 && b <= 0xDF) {
-      n = 2;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-      n = 3;
-      if (b == 0xE0) {
-        lo = 0xA0; // overlong below U+0800
-      } else if (b == 0xED) {
-        hi = 0x9F; // surrogates U+D800..U+DFFF
-      }
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      n = 4;
-      if (b == 0xF0) {
-        lo = 0x90; // overlong below U+10000
-      } else if (b == 0xF4) {
-        hi = 0x8F; // above U+10FFFF
-      }
-    } else {
-      return -1; // continuation byte without a lead, C0/C1 overlong leads, F5..FF
-    }
-    if (i + n > end) {
-      return -1; // cut by the end
-    }
-    int c1 = a[i + 1] & 0xFF;
-    if (c1 < lo || c1 > hi) {
-      return -1;
-    }
-    for (int k = 2; k < n; k++) {
-      int c = a[i + k] & 0xFF;
-      if (c < 0x80 || c > 0xBF) {
-        return -1;
-      }
-    }
-    return n;
   }
 
   /**
@@ -140,33 +91,5 @@ public final class Utf8 {
       acc |= a[i];
     }
     return (acc & HIGH) == 0;
-  }
-
-  /**
-   * Returns the index of the first occurrence of a byte in a range, or -1.
-   *
-   * @param a the bytes
-   * @param from the first index searched
-   * @param to one past the last index searched
-   * @param b the byte
-   * @return the index, or -1
-   */
-  public static int indexOf(byte[] a, int from, int to, byte b) {
-    long pattern = ONES * (b & 0xFF);
-    int i = from;
-    for (; i + 8 <= to; i += 8) {
-      long x = (long) LONGS.get(a, i) ^ pattern;
-      // Classic zero-byte test; exact for the lowest zero byte, which is the one we want.
-      long t = (x - ONES) & ~x & HIGH;
-      if (t != 0) {
-        return i + (Long.numberOfTrailingZeros(t) >>> 3);
-      }
-    }
-    for (; i < to; i++) {
-      if (a[i] == b) {
-        return i;
-      }
-    }
-    return -1;
   }
 }

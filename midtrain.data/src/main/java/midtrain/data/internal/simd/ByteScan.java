@@ -5,9 +5,9 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Finds and counts one byte value (a newline, in practice) a vector at a time: a scan splits every
- * JSONL chunk into lines and counts them, which scalar or 8-byte loops did at a noticeable share of
- * its time. The scalar loops are the fallback and the test oracle.
+ * Finds and counts one byte value (a newline, in practice) a vector at a time: the line readers and
+ * the decontamination scan split all their input into lines, which scalar or 8-byte loops did at a
+ * noticeable share of a scan's time. The scalar loops are the fallback and the test oracle.
  */
 public final class ByteScan {
   private static final VectorSpecies<Byte> S64 = ByteVector.SPECIES_64;

@@ -2,7 +2,8 @@ package midtrain.data.internal.simd;
 
 /**
  * Byte classes of the janitor normalization: whitespace as Python's {@code str.isspace} (ASCII and
- * the multi-byte UTF-8 spaces), ASCII punctuation as Python's {@code string.punctuation}.
+ * the multi-byte UTF-8 spaces), ASCII punctuation as Python's {@code string.punctuation}; and the
+ * strict UTF-8 sequence check that the readers and the JSON string kernel share.
  */
 public final class Chars {
   private Chars() {}
@@ -86,5 +87,54 @@ public final class Chars {
         || cp == 0x202F
         || cp == 0x205F
         || cp == 0x3000;
+  }
+
+  /**
+   * Returns the length of the strictly valid UTF-8 sequence that starts at a byte above 0x7F.
+   *
+   * @param a the bytes
+   * @param i the sequence's first byte (above 0x7F)
+   * @param end one past the last byte that may be read
+   * @return 2, 3 or 4, or -1 when no valid sequence starts there (a stray continuation byte, an
+   *     overlong form, a surrogate, a code point above U+10FFFF, or a sequence cut by {@code end})
+   */
+  public static int utf8SequenceLength(byte[] a, int i, int end) {
+    int b = a[i] & 0xFF;
+    int n;
+    int lo = 0x80;
+    int hi = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF) {
+      n = 2;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      n = 3;
+      if (b == 0xE0) {
+        lo = 0xA0; // overlong below U+0800
+      } else if (b == 0xED) {
+        hi = 0x9F; // surrogates U+D800..U+DFFF
+      }
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      n = 4;
+      if (b == 0xF0) {
+        lo = 0x90; // overlong below U+10000
+      } else if (b == 0xF4) {
+        hi = 0x8F; // above U+10FFFF
+      }
+    } else {
+      return -1; // continuation byte without a lead, C0/C1 overlong leads, F5..FF
+    }
+    if (i + n > end) {
+      return -1; // cut by the end
+    }
+    int c1 = a[i + 1] & 0xFF;
+    if (c1 < lo || c1 > hi) {
+      return -1;
+    }
+    for (int k = 2; k < n; k++) {
+      int c = a[i + k] & 0xFF;
+      if (c < 0x80 || c > 0xBF) {
+        return -1;
+      }
+    }
+    return n;
   }
 }

@@ -3,7 +3,6 @@ package midtrain.data.internal.simd;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-import midtrain.data.internal.io.Utf8;
 
 /**
  * Unescapes the body of a JSON string straight from UTF-8 bytes to UTF-8 bytes.
@@ -135,7 +134,7 @@ public abstract class JsonString {
    * @return the position after the sequence, or -1
    */
   final int sequence(byte[] a, int p, int end) {
-    int n = Utf8.sequenceLength(a, p, end);
+    int n = Chars.utf8SequenceLength(a, p, end);
     if (n < 0) {
       return -1;
     }

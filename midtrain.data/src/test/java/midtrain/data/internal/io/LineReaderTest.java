@@ -12,6 +12,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
+import midtrain.data.internal.simd.ByteScan;
 import org.junit.jupiter.api.Test;
 
 class LineReaderTest {
@@ -154,7 +155,7 @@ class LineReaderTest {
           break;
         }
       }
-      assertEquals(expect, Utf8.indexOf(b, from, b.length, (byte) '\n'));
+      assertEquals(expect, ByteScan.indexOf(b, from, b.length, (byte) '\n'));
     }
   }
 }

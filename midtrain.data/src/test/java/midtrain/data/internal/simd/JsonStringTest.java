@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import midtrain.data.internal.io.Utf8;
 import org.junit.jupiter.api.Test;
 
 /** The JSON string kernel and the newline count at every width against Jackson and plain loops. */
@@ -141,7 +140,7 @@ class JsonStringTest {
       }
       int from = a.length == 0 ? 0 : r.nextInt(a.length);
       int end = from + (a.length == from ? 0 : r.nextInt(a.length - from + 1));
-      int found = Utf8.indexOf(a, from, end, (byte) '\n');
+      int found = ByteScan.indexOf(a, from, end, (byte) '\n');
       int want = found < 0 ? end : found;
       long wantCount = ByteScan.count(0, a, from, end, (byte) '\n');
       int first = end;
