@@ -132,7 +132,7 @@ public final class DecontaminateCommand implements Callable<Integer> {
       defaultValue = "true",
       fallbackValue = "true",
       description =
-          "Put two Bloom filters (of n-gram minimizers, then of n-grams: 2.4 bytes per n-gram)"
+          "Put two Bloom filters (of word runs, then of n-grams: 4.3 bytes per n-gram)"
               + " in front of the index; --no-bloom leaves them out (default: ${DEFAULT-VALUE}).")
   boolean bloom;
 

@@ -313,7 +313,14 @@ public final class DeconReport {
     g.writeNumberField("ngrams", r.ngrams());
     g.writeNumberField("unique_overlaps", r.uniqueOverlaps());
     g.writeNumberField("total_overlaps", r.totalOverlaps());
-    g.writeNumberField("overlap_fraction", r.overlapFraction());
+    double fraction = r.overlapFraction();
+    if (fraction == 0) {
+      // Most documents: the text Double.toString gives, without its cost (2.6% of a scan).
+      g.writeFieldName("overlap_fraction");
+      g.writeNumber("0.0");
+    } else {
+      g.writeNumberField("overlap_fraction", fraction);
+    }
     g.writeArrayFieldStart("benchmark_hits");
     for (Hit h : r.hits()) {
       writeId(g, h.itemId(), h.numericId());

@@ -23,6 +23,8 @@ final class Scanner {
   private long[] grams = new long[1024];
   private int[] bucket = new int[1024];
   private final NgramIndex.Prober probe;
+  private final int runLength;
+  private final int stride;
   private int[] hitPos = new int[16];
   private int[] hitEntry = new int[16];
   private int hits;
@@ -34,11 +36,18 @@ final class Scanner {
     this.unicode = idx.unicode();
     this.norm = TextNormalizer.create(unicode);
     this.probe = idx.prober();
+    this.runLength = idx.sampleRunLength();
+    this.stride = idx.sampleStride();
   }
 
   DocumentResult scan(byte[] a, int off, int len) {
-    // Word hashes only: tokens are recorded below for the rare document with a candidate hit.
-    norm.hashWords(a, off, len, t);
+    // Word hashes only, and with a run filter only those of the sampled runs (see RunKeys): tokens
+    // are recorded below for the rare document with a candidate hit.
+    if (runLength > 0) {
+      norm.hashSampledWords(a, off, len, t, runLength, stride);
+    } else {
+      norm.hashWords(a, off, len, t);
+    }
     int m = t.wordCount;
     if (grams.length < m) {
       grams = new long[Math.max(m, grams.length * 2)];
@@ -51,7 +60,7 @@ final class Scanner {
     // The filters in batches (see NgramIndex.mayContain), which also hash the n-grams that pass
     // them, then the bucket offsets of the few hashes that pass: each pass has independent loads,
     // so their cache misses overlap.
-    int maybe = idx.mayContain(probe, t.wordHash, m, grams, bucket);
+    int maybe = idx.mayContain(probe, norm, t, grams, bucket);
     int live = 0;
     for (int x = 0; x < maybe; x++) {
       int i = bucket[x];

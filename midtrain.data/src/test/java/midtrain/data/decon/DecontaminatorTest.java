@@ -75,6 +75,46 @@ class DecontaminatorTest {
   }
 
   @Test
+  void theRunFilterHidesNoCopyAtAnyOffset() {
+    // The scan hashes and probes only the word runs at multiples of its stride (9 words for
+    // 13-grams)
+    // before the rest: a copy must be found wherever it starts, and whatever its words look like
+    // (punctuation inside a word, words over 16 bytes), exactly as without the filters.
+    String item =
+        "Don't the quick-witted brown fox's internationalization counterrevolutionaries jumped"
+            + " over thirty-three lazy dogs while the farmer's daughter (aged nine) counted them"
+            + " aloud";
+    BenchmarkIndex filtered =
+        BenchmarkIndex.builder().add(Benchmark.of("qa", List.of(item, ITEM))).build();
+    BenchmarkIndex plain =
+        BenchmarkIndex.builder()
+            .bloomFilter(false)
+            .add(Benchmark.of("qa", List.of(item, ITEM)))
+            .build();
+    Decontaminator a = Decontaminator.builder(filtered).build();
+    Decontaminator b = Decontaminator.builder(plain).build();
+    SplittableRandom r = new SplittableRandom(9);
+    String[] words = item.split(" ");
+    for (int before = 0; before < 20; before++) {
+      for (int from = 0; from + 13 <= words.length; from += 3) {
+        int to = Math.min(words.length, from + 13 + r.nextInt(4));
+        String doc =
+            filler(r, before)
+                + String.join(" ", List.of(words).subList(from, to))
+                + " "
+                + filler(r, r.nextInt(30));
+        DocumentResult x = a.scan(doc);
+        DocumentResult y = b.scan(doc);
+        String where = before + " words before, words " + from + " to " + to;
+        assertTrue(x.contaminated(), where);
+        assertEquals(y.totalOverlaps(), x.totalOverlaps(), where);
+        assertEquals(y.uniqueOverlaps(), x.uniqueOverlaps(), where);
+        assertEquals(y.ngrams(), x.ngrams(), where);
+      }
+    }
+  }
+
+  @Test
   void nearMissesAreNotHits() {
     // Every 13-gram of the item differs from the document by one word somewhere.
     String doc = ITEM.replace("moons", "rings").replace("solar", "stellar");

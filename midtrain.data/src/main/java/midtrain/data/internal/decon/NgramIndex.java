@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import midtrain.data.internal.simd.BloomProbe;
 import midtrain.data.internal.simd.Chars;
-import midtrain.data.internal.simd.Minimizers;
 import midtrain.data.internal.simd.NgramHasher;
+import midtrain.data.internal.simd.RunKeys;
 import midtrain.data.internal.simd.TextNormalizer;
 import midtrain.data.internal.simd.Tokens;
 import midtrain.data.internal.simd.WordHash;
@@ -19,10 +19,9 @@ import midtrain.data.internal.simd.WordHash;
  * 32-bit fingerprint (the low hash bits) and a 32-bit posting, the position of its first word in
  * the kept benchmark words. A bucket holds two to four entries on average, so the bucket offsets
  * cost one to two bytes per n-gram: about 10 bytes per distinct n-gram in all, plus two for the
- * Bloom filter (one 64-bit word per probe, four bits set per n-gram) and under half a byte for the
- * filter of n-gram minimizers in front of it (see {@link Minimizers}). The normalized benchmark
- * words are kept so that every fingerprint match is verified word by word: a hash collision never
- * counts as a hit.
+ * Bloom filter (one 64-bit word per probe, four bits set per n-gram) and two for the filter of word
+ * runs in front of it (see {@link RunKeys}). The normalized benchmark words are kept so that every
+ * fingerprint match is verified word by word: a hash collision never counts as a hit.
  */
 public final class NgramIndex {
   private final int n;
@@ -43,6 +42,7 @@ public final class NgramIndex {
   private final int[] extraItem;
   private final long[] bloom;
   private final long[] prefilter;
+  private final int runLength;
   private final int[] benchmarkNgrams;
 
   /** Collects items before the index is packed. */
@@ -51,11 +51,10 @@ public final class NgramIndex {
     private final boolean unicode;
     private final TextNormalizer normalizer;
     private final NgramHasher hasher;
-    private final Minimizers minimizers;
+    private final int runLength;
     private final Tokens tokens = new Tokens();
-    private long[] mins = new long[1 << 12];
-    private int[] minima = new int[16];
-    private int minCount;
+    private long[] runKeys = new long[1 << 12];
+    private int runCount;
     private byte[] bytes = new byte[1 << 16];
     private int byteCount;
     private int[] starts = new int[1 << 12];
@@ -78,9 +77,7 @@ public final class NgramIndex {
       this.unicode = unicode;
       this.normalizer = TextNormalizer.create(unicode);
       this.hasher = NgramHasher.create(n);
-      // The scan's own kernel (not the scalar oracle), so that the JIT compiles one class for
-      // both, instead of recompiling when the scan first calls another.
-      this.minimizers = n >= MIN_PREFILTER_N ? Minimizers.create(n) : null;
+      this.runLength = n >= MIN_PREFILTER_N ? RunKeys.runLength(n) : 0;
     }
 
     /**
@@ -112,16 +109,10 @@ public final class NgramIndex {
         for (int g = 0; g < count; g++) {
           appendGram(gh[g], first + g);
         }
-        if (minimizers != null && count > 0) {
-          // Neighbouring n-grams mostly share their minimizer: each run of one is kept once.
-          if (minima.length < count) {
-            minima = new int[Math.max(count, minima.length * 2)];
-          }
-          minimizers.hash(wh, tokens.wordCount, minima);
-          for (int g = 0; g < count; g++) {
-            if (g == 0 || minima[g] != minima[g - 1]) {
-              appendMinimizer(Minimizers.key(minima[g]));
-            }
+        if (runLength > 0 && count > 0) {
+          // Every run of every n-gram: a scan probes the runs at its sampling stride.
+          for (int j = 0; j + runLength <= tokens.wordCount; j++) {
+            appendRunKey(RunKeys.key(wh, j, runLength));
           }
         }
       }
@@ -140,11 +131,11 @@ public final class NgramIndex {
       words++;
     }
 
-    private void appendMinimizer(long hash) {
-      if (minCount == mins.length) {
-        mins = Arrays.copyOf(mins, minCount * 2);
+    private void appendRunKey(long key) {
+      if (runCount == runKeys.length) {
+        runKeys = Arrays.copyOf(runKeys, runCount * 2);
       }
-      mins[minCount++] = hash;
+      runKeys[runCount++] = key;
     }
 
     private void appendGram(long hash, int word) {
@@ -236,21 +227,24 @@ public final class NgramIndex {
     countPerBenchmark();
     // 16 bits per distinct n-gram, one 64-bit word per key: a single cache access per probe.
     this.bloom = withBloom ? blockedFilter(b.hashes, b.grams, (out + 3) / 4) : new long[0];
-    // The minimizer filter: the same layout and bits per key. For 2.1 million 13-grams it is
-    // 904 KB, a few times smaller than the n-gram filter, so that its probes (one per segment of
-    // n-grams with the same minimizer) mostly hit a core's L2 or L3 cache; 0.8% of the segments
-    // of unrelated text pass it (then meet the n-gram filter). At 8 bits per key it was half as
-    // large, but 3.6% passed, and hashing and probing their n-grams cost more than the smaller
-    // filter saved; at 24 bits its own misses cost more. A minimizer repeated in other items is
-    // counted again, which oversizes it a little.
+    // The run filter: every run of k words of every n-gram, in the same layout. A scan probes it
+    // once every n - k + 1 words, before it has hashed the words between the sampled runs. For
+    // 2.1 million 13-grams it holds 2.4 million runs in 4.8 MB; 0.8% of the sampled runs of
+    // unrelated text pass it. At 8 or 12 bits per key more pass, and hashing and probing their
+    // n-grams costs more than the smaller filter saves. A run repeated in other items is counted
+    // again, which oversizes it a little.
+    this.runLength = withBloom ? b.runLength : 0;
     this.prefilter =
-        withBloom && b.minimizers != null
-            ? blockedFilter(b.mins, b.minCount, (b.minCount + 3) / 4)
+        runLength > 0
+            ? blockedFilter(b.runKeys, b.runCount, (b.runCount * RUN_FILTER_BITS + 63) / 64)
             : new long[0];
   }
 
-  /** N-grams shorter than this get no minimizer prefilter: their runs would be single words. */
+  /** N-grams shorter than this get no run prefilter: their runs would be single words. */
   static final int MIN_PREFILTER_N = 6;
+
+  /** Bits per key in the run filter, as in the n-gram filter. */
+  static final int RUN_FILTER_BITS = 16;
 
   private void countPerBenchmark() {
     for (int e = 0; e < postings.length; e++) {
@@ -306,13 +300,11 @@ public final class NgramIndex {
   public final class Prober {
     private final BloomProbe probe = BloomProbe.create();
     private final NgramHasher hasher = NgramHasher.create(n);
-    private final Minimizers minimizers = prefilter.length > 0 ? Minimizers.create(n) : null;
     private long[] words = new long[1024];
-    private int[] minima = new int[1024];
-    private int[] segments = new int[1025];
     private long[] keys = new long[1024];
     private long[] selected = new long[1024];
     private int[] passed = new int[1024];
+    private int[] positions = new int[1024];
 
     private Prober() {}
 
@@ -320,11 +312,10 @@ public final class NgramIndex {
       if (words.length < count) {
         int size = Math.max(count, words.length * 2);
         words = new long[size];
-        minima = new int[size];
-        segments = new int[size + 1];
         keys = new long[size];
         selected = new long[size];
         passed = new int[size];
+        positions = new int[size];
       }
     }
   }
@@ -339,25 +330,30 @@ public final class NgramIndex {
   }
 
   /**
-   * Finds the n-grams of a text that may be in the index: those whose minimizer passes the
-   * minimizer filter and whose hash then passes the Bloom filter, or all of them without filters.
-   * Each filter is probed for a whole batch at once (see {@link BloomProbe}).
+   * Finds the n-grams of a text that may be in the index: those around a sampled run that passes
+   * the run filter whose hash then passes the Bloom filter, or all of them without filters. Each
+   * filter is probed for a whole batch at once (see {@link BloomProbe}).
    *
-   * <p>With the minimizer filter, only the n-grams that pass it are hashed: the others never need
-   * their hash.
+   * <p>With the run filter, {@code t} may hold only the hashes of the sampled runs' words ({@link
+   * TextNormalizer#hashSampledWords} with {@link #sampleRunLength()} and {@link #sampleStride()}):
+   * the words of the n-grams around a run that passes are hashed here, with {@code norm}, and the
+   * others never need their hash.
    *
    * @param p the calling thread's prober
-   * @param wordHashes the text's word hashes
-   * @param wordCount how many words
+   * @param norm the normalizer that hashed {@code t}'s words
+   * @param t the text's words, from {@code norm}
    * @param grams receives the hash of each n-gram whose position is written to {@code out} (other
-   *     entries are left as they were); at least {@code wordCount} long
-   * @param out receives the positions that may be present, in order; at least {@code wordCount}
+   *     entries are left as they were); at least {@code t.wordCount} long
+   * @param out receives the positions that may be present, in order; at least {@code t.wordCount}
    *     long
    * @return how many positions were written
    */
-  public int mayContain(Prober p, long[] wordHashes, int wordCount, long[] grams, int[] out) {
+  public int mayContain(Prober p, TextNormalizer norm, Tokens t, long[] grams, int[] out) {
+    long[] wordHashes = t.wordHash;
+    int wordCount = t.wordCount;
     int count = Math.max(0, wordCount - n + 1);
     if (bloom.length == 0) {
+      norm.fillWords(t, 0, wordCount);
       p.hasher.hash(wordHashes, wordCount, grams);
       for (int i = 0; i < count; i++) {
         out[i] = i;
@@ -366,48 +362,57 @@ public final class NgramIndex {
     }
     p.ensure(count);
     if (prefilter.length == 0 || count == 0) {
+      norm.fillWords(t, 0, wordCount);
       p.hasher.hash(wordHashes, wordCount, grams);
       return p.probe.mayContain(bloom, grams, count, p.words, out);
     }
-    // Neighbouring n-grams mostly share their minimizer: the filter is probed once for each run
-    // of n-grams with the same one (a segment), and the n-grams of the segments that pass go on.
-    int[] min = p.minima;
-    int[] seg = p.segments;
-    p.minimizers.hash(wordHashes, wordCount, min);
-    seg[0] = 0;
-    int segs = 1;
-    for (int i = 1; i < count; i++) {
-      seg[segs] = i;
-      segs += min[i] != min[i - 1] ? 1 : 0;
+    // The runs at the sampling stride, whose words norm.hashSampledWords hashed.
+    int k = runLength;
+    int stride = n - k + 1;
+    int samples = 0;
+    for (int j = 0; j + k <= wordCount; j += stride) {
+      p.keys[samples++] = RunKeys.key(wordHashes, j, k);
     }
-    seg[segs] = count;
-    for (int s = 0; s < segs; s++) {
-      p.keys[s] = Minimizers.key(min[seg[s]]);
-    }
-    int open = p.probe.mayContain(prefilter, p.keys, segs, p.words, p.passed);
+    int open = p.probe.mayContain(prefilter, p.keys, samples, p.words, p.passed);
+    // Around each run that passes, the n-grams that hold it; their other words are hashed now.
     int pass = 0;
     for (int x = 0; x < open; x++) {
-      int s = p.passed[x];
-      pass += seg[s + 1] - seg[s];
-    }
-    // The positions of the open segments' n-grams go into the same array as the segment indices,
-    // backwards, so that they never overtake the indices still to be read.
-    int at = pass;
-    for (int x = open - 1; x >= 0; x--) {
-      int s = p.passed[x];
-      for (int i = seg[s + 1] - 1; i >= seg[s]; i--) {
-        at--;
+      int j = p.passed[x] * stride;
+      int lo = Math.max(0, j - stride + 1);
+      int hi = Math.min(j, count - 1);
+      norm.fillWords(t, lo, hi + n);
+      for (int i = lo; i <= hi; i++) {
         long h = p.hasher.at(wordHashes, i);
         grams[i] = h;
-        p.passed[at] = i;
-        p.selected[at] = h;
+        p.positions[pass] = i;
+        p.selected[pass] = h;
+        pass++;
       }
     }
     int live = p.probe.mayContain(bloom, p.selected, pass, p.words, out);
     for (int x = 0; x < live; x++) {
-      out[x] = p.passed[out[x]];
+      out[x] = p.positions[out[x]];
     }
     return live;
+  }
+
+  /**
+   * Returns the words per sampled run of the prefilter, 0 when there is none: a scan passes it to
+   * {@link TextNormalizer#hashSampledWords} with {@link #sampleStride()}.
+   *
+   * @return words per run, or 0
+   */
+  public int sampleRunLength() {
+    return prefilter.length > 0 ? runLength : 0;
+  }
+
+  /**
+   * Returns the stride of the sampled runs, {@code n - sampleRunLength() + 1}.
+   *
+   * @return the stride
+   */
+  public int sampleStride() {
+    return n - runLength + 1;
   }
 
   /**

@@ -37,6 +37,34 @@ public abstract class TextNormalizer {
   }
 
   /**
+   * Hashes the words of the runs a sampled scan probes first (see {@link RunKeys}): of every {@code
+   * stride} words from the first, the first {@code k}. {@code out}'s word count is that of {@link
+   * #hashWords}; the other words' hashes are 0 until {@link #fillWords} hashes them.
+   *
+   * <p>This default hashes every word; the janitor vector kernel hashes only the sampled ones.
+   *
+   * @param a the bytes
+   * @param off first byte of the text
+   * @param len length of the text in bytes
+   * @param out receives the word count and hashes
+   * @param k words hashed at each multiple of {@code stride}, at least 1
+   * @param stride the sampling stride, at least {@code k}
+   */
+  public void hashSampledWords(byte[] a, int off, int len, Tokens out, int k, int stride) {
+    hashWords(a, off, len, out);
+  }
+
+  /**
+   * Hashes the words of {@code [from, to)} that {@link #hashSampledWords}, called last on this
+   * normalizer with {@code out}, left at 0.
+   *
+   * @param out the words of the last text given to {@link #hashSampledWords}
+   * @param from first word
+   * @param to end word, at most the word count
+   */
+  public void fillWords(Tokens out, int from, int to) {}
+
+  /**
    * Returns the normalized UTF-8 bytes of one word, for verifying hash hits.
    *
    * @param a the bytes the tokens were made from

@@ -27,12 +27,18 @@ final class VectorTokenizer extends JanitorTokenizer {
 
   private final int bits;
   private final long[] acc = new long[3];
+  private final byte[] tail = new byte[64];
   private byte[] low = new byte[4096 + 72];
   private long[] spaceMask = new long[66];
   private long[] punctMask = new long[66];
   private byte[] scratch = new byte[256];
   private long[] contMask = new long[66];
   private long[] joinStart = new long[66];
+  // The last sampled text's words (hashSampledWords): their first bytes, the kept bits of each
+  // block, and whether any word has punctuation inside.
+  private int[] wordAt = new int[256];
+  private long[] keptMask = new long[66];
+  private boolean joinedWords;
 
   VectorTokenizer(int bits) {
     if (bits != 64 && bits != 128 && bits != 256 && bits != 512) {
@@ -137,33 +143,28 @@ final class VectorTokenizer extends JanitorTokenizer {
     }
   }
 
-  /** Scalar tail: the last partial block; bits past the end count as whitespace. */
+  /**
+   * The last partial block, copied into a block padded with spaces, so that it takes the vector
+   * path too (a scalar loop over it cost 5% of a scan of 2 KB documents): bits past the end count
+   * as whitespace.
+   */
   private void classifyTail(byte[] a, int off, int len, int b) {
     int base = b << 6;
     spaceMask[b + 1] = 0;
-    long space = 0;
-    long punct = 0;
-    long high = 0;
-    for (int k = 0; k < 64; k++) {
-      int p = base + k;
-      if (p >= len) {
-        space |= 1L << k;
-        continue;
-      }
-      int c = a[off + p] & 0xFF;
-      if (c >= 0x80) {
-        high |= 1L << k;
-      } else if (Chars.isAsciiSpace(c)) {
-        space |= 1L << k;
-      } else if (Chars.isAsciiPunct(c)) {
-        punct |= 1L << k;
-      } else if (c >= 'A' && c <= 'Z') {
-        c += 32;
-      }
-      low[p] = (byte) c;
+    System.arraycopy(a, off + base, tail, 0, len - base);
+    Arrays.fill(tail, len - base, 64, (byte) ' ');
+    acc[0] = 0;
+    acc[1] = 0;
+    acc[2] = 0;
+    switch (bits) {
+      case 512 -> classify(S512, tail, 0, base, acc);
+      case 256 -> classify(S256, tail, 0, base, acc);
+      case 128 -> classify(S128, tail, 0, base, acc);
+      default -> classify(S64, tail, 0, base, acc);
     }
-    spaceMask[b] |= space;
-    punctMask[b] = punct;
+    spaceMask[b] |= acc[0];
+    punctMask[b] = acc[1];
+    long high = acc[2];
     if (high != 0) {
       lastNonAscii = true;
       markSpaceSequences(a, off, len, base, high);
@@ -253,16 +254,8 @@ final class VectorTokenizer extends JanitorTokenizer {
    */
   @Override
   public void hashWords(byte[] a, int off, int len, Tokens out) {
-    out.clear();
-    lastNonAscii = false;
     int blocks = (len + 63) >>> 6;
-    ensure(len, blocks);
-    classify(a, off, len, blocks);
-    // Past the end is whitespace: no run goes on into it.
-    spaceMask[blocks] = -1L;
-    punctMask[blocks] = 0;
-    out.ensureWords((len + 1) >>> 1); // a word takes a byte and a separator
-    boolean joined = markJoined(blocks);
+    boolean joined = prepare(a, off, len, blocks, out);
     long[] hashes = out.wordHash;
     byte[] lo = low;
     int words = 0;
@@ -287,22 +280,118 @@ final class VectorTokenizer extends JanitorTokenizer {
         // bytes either way, and the slow path measures it).
         int length = Long.numberOfTrailingZeros(~((kept >>> bit) | (nextUp << (63 - bit))));
         int s = base + bit;
-        if (length > 16 | ((slow >>> bit) & 1) != 0) {
-          hashes[words++] = slowWord(s);
-          continue;
-        }
-        // Words of 1 to 16 bytes: two 8-byte chunks, masked to the word, hashed as WordHash.of,
-        // the second step kept only for words over 8 bytes (a select, not a branch).
-        int k2 = Math.max(length - 8, 0);
-        long c1 = (long) LONG_LE.get(lo, s) & (-1L >>> (64 - 8 * (length - k2)));
-        long c2 = (long) LONG_LE.get(lo, s + 8) & (-1L >>> (64 - 8 * k2)) & (-(long) k2 >> 63);
-        long h1 = WordHash.step(WordHash.start(length), c1);
-        long h2 = WordHash.step(h1, c2);
-        hashes[words++] = WordHash.finish(h1 ^ ((h1 ^ h2) & ((long) (8 - length) >> 63)));
+        hashes[words++] =
+            length > 16 | ((slow >>> bit) & 1) != 0 ? slowWord(s) : shortWord(lo, s, length);
       }
       kept = next;
     }
     out.wordCount = words;
+  }
+
+  /**
+   * Finds every word's first byte from the masks of whole blocks, then hashes only the sampled
+   * words; {@link #fillWords} hashes others later from the same masks.
+   */
+  @Override
+  public void hashSampledWords(byte[] a, int off, int len, Tokens out, int k, int stride) {
+    int blocks = (len + 63) >>> 6;
+    boolean joined = prepare(a, off, len, blocks, out);
+    joinedWords = joined;
+    if (wordAt.length < out.wordHash.length) {
+      wordAt = new int[out.wordHash.length];
+    }
+    if (keptMask.length < spaceMask.length) {
+      keptMask = new long[spaceMask.length];
+    }
+    int[] at = wordAt;
+    long[] km = keptMask;
+    long[] hashes = out.wordHash;
+    byte[] lo = low;
+    int words = 0;
+    int phase = 0; // the word's index modulo the stride
+    long keptBefore = 0; // 1 when the byte before the block is kept
+    long kept = ~(spaceMask[0] | punctMask[0]);
+    for (int b = 0; b < blocks; b++) {
+      long next = ~(spaceMask[b + 1] | punctMask[b + 1]);
+      km[b] = kept;
+      long starts = kept & ~((kept << 1) | keptBefore);
+      long slow = 0;
+      if (joined) {
+        starts &= ~contMask[b];
+        slow = joinStart[b];
+      }
+      keptBefore = kept >>> 63;
+      int base = b << 6;
+      long nextUp = next << 1;
+      while (starts != 0) {
+        int bit = Long.numberOfTrailingZeros(starts);
+        starts &= starts - 1;
+        int s = base + bit;
+        at[words] = s;
+        long h = 0;
+        if (phase < k) {
+          // As in hashWords.
+          int length = Long.numberOfTrailingZeros(~((kept >>> bit) | (nextUp << (63 - bit))));
+          h = length > 16 | ((slow >>> bit) & 1) != 0 ? slowWord(s) : shortWord(lo, s, length);
+        }
+        hashes[words++] = h;
+        phase = phase + 1 == stride ? 0 : phase + 1;
+      }
+      kept = next;
+    }
+    km[blocks] = 0;
+    out.wordCount = words;
+  }
+
+  @Override
+  public void fillWords(Tokens out, int from, int to) {
+    long[] hashes = out.wordHash;
+    for (int i = from; i < to; i++) {
+      if (hashes[i] == 0) {
+        hashes[i] = hashAt(wordAt[i]);
+      }
+    }
+  }
+
+  /** The hash of the word that starts at {@code s} in the last sampled text. */
+  private long hashAt(int s) {
+    int b = s >>> 6;
+    int bit = s & 63;
+    // As in hashWords: the run's length from the kept bits of this block and the next.
+    long nextUp = keptMask[b + 1] << 1;
+    int length = Long.numberOfTrailingZeros(~((keptMask[b] >>> bit) | (nextUp << (63 - bit))));
+    return length > 16 || (joinedWords && ((joinStart[b] >>> bit) & 1) != 0)
+        ? slowWord(s)
+        : shortWord(low, s, length);
+  }
+
+  /**
+   * {@link WordHash#of} of a word of 1 to 16 bytes at {@code lo[s]}: two 8-byte chunks, masked to
+   * the word, the second step kept only for words over 8 bytes (a select, not a branch).
+   */
+  private static long shortWord(byte[] lo, int s, int length) {
+    int k2 = Math.max(length - 8, 0);
+    long c1 = (long) LONG_LE.get(lo, s) & (-1L >>> (64 - 8 * (length - k2)));
+    long c2 = (long) LONG_LE.get(lo, s + 8) & (-1L >>> (64 - 8 * k2)) & (-(long) k2 >> 63);
+    long h1 = WordHash.step(WordHash.start(length), c1);
+    long h2 = WordHash.step(h1, c2);
+    return WordHash.finish(h1 ^ ((h1 ^ h2) & ((long) (8 - length) >> 63)));
+  }
+
+  /**
+   * Classifies a text's blocks and marks its joined words, for {@link #hashWords} and {@link
+   * #hashSampledWords}; returns whether any word has punctuation inside.
+   */
+  private boolean prepare(byte[] a, int off, int len, int blocks, Tokens out) {
+    out.clear();
+    lastNonAscii = false;
+    ensure(len, blocks);
+    classify(a, off, len, blocks);
+    // Past the end is whitespace: no run goes on into it.
+    spaceMask[blocks] = -1L;
+    punctMask[blocks] = 0;
+    out.ensureWords((len + 1) >>> 1); // a word takes a byte and a separator
+    return markJoined(blocks);
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * SIMD kernels over UTF-8 bytes and word-hash arrays, shared by decontamination, dedup and the
- * repetition raters: word tokenization with normalization, word hashing, n-gram hashing, n-gram
- * minimizers, MinHash signatures, Bloom filter probes, JSON string unescaping and newline search.
+ * repetition raters: word tokenization with normalization, word hashing (of all words or of sampled
+ * runs), run keys, n-gram hashing, MinHash signatures, Bloom filter probes, JSON string unescaping
+ * and newline search.
  *
  * <p>Every kernel has a scalar reference that is both the fallback and the test oracle. The system
  * property {@code midtrain.data.vectorBits} (0 = scalar; 64, 128, 256 or 512) selects the default

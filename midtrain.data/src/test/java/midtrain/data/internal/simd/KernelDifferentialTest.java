@@ -104,6 +104,7 @@ class KernelDifferentialTest {
     for (boolean unicode : new boolean[] {false, true}) {
       Tokens want = new Tokens();
       TextNormalizer.create(unicode, 0).tokenize(bytes, off, len, want);
+      checkSampled(want, TextNormalizer.create(unicode, 0), bytes, off, len, where);
       for (int w : WIDTHS) {
         Tokens got = new Tokens();
         TextNormalizer.create(unicode, w).tokenize(bytes, off, len, got);
@@ -117,7 +118,40 @@ class KernelDifferentialTest {
             Arrays.copyOf(want.wordHash, want.wordCount),
             Arrays.copyOf(hashes.wordHash, hashes.wordCount),
             where + " hashWords width " + w + " unicode " + unicode);
+        checkSampled(want, TextNormalizer.create(unicode, w), bytes, off, len, where);
       }
+    }
+  }
+
+  /**
+   * The sampled path: the words of each sampled run hashed as by tokenize, the others 0 (or hashed,
+   * by a normalizer that hashes all), and all of them once filled, a range at a time.
+   */
+  static void checkSampled(
+      Tokens want, TextNormalizer norm, byte[] b, int off, int len, String at) {
+    int[][] samplings = {{5, 9}, {1, 2}, {3, 3}, {2, 7}};
+    for (int[] ks : samplings) {
+      int k = ks[0];
+      int stride = ks[1];
+      String where = at + " sampled " + k + "/" + stride + " width " + norm.vectorBits();
+      Tokens got = new Tokens();
+      norm.tokenize("dirty Words, here".getBytes(StandardCharsets.UTF_8), 0, 17, got);
+      norm.hashSampledWords(b, off, len, got, k, stride);
+      assertEquals(want.wordCount, got.wordCount, where);
+      for (int i = 0; i < want.wordCount; i++) {
+        long h = got.wordHash[i];
+        if (i % stride < k || h != 0) {
+          assertEquals(want.wordHash[i], h, where + " word " + i);
+        }
+      }
+      // Filled in two overlapping ranges, as around two runs that pass.
+      int mid = want.wordCount / 2;
+      norm.fillWords(got, Math.max(0, mid - 3), want.wordCount);
+      norm.fillWords(got, 0, Math.min(want.wordCount, mid + 2));
+      assertArrayEquals(
+          Arrays.copyOf(want.wordHash, want.wordCount),
+          Arrays.copyOf(got.wordHash, got.wordCount),
+          where + " filled");
     }
   }
 
@@ -226,73 +260,26 @@ class KernelDifferentialTest {
     }
   }
 
-  /** The definition: the least run hash among the n-gram's runs of k words. */
-  static int minimizer(long[] w, int i, int n) {
-    int k = Minimizers.runLength(n);
-    int min = Integer.MAX_VALUE;
-    for (int j = i; j + k <= i + n; j++) {
-      long g = 0;
-      // XOR_t rotl(w[j + t], k - 1 - t), in Horner's form (see Minimizers on JDK 25's C2).
-      for (int t = 0; t < k; t++) {
-        g = Long.rotateLeft(g, 1) ^ w[j + t];
-      }
-      min = Math.min(min, (int) ((g * Minimizers.RUN_MUL) >>> 32));
-    }
-    return min;
-  }
-
   @Test
-  void minimizersAgreeAtEveryWidthAndFollowTheDefinition() {
-    SplittableRandom r = new SplittableRandom(5);
-    for (int n : new int[] {2, 6, 8, 13, 20}) {
-      for (int count : new int[] {0, 1, n - 1, n, n + 1, 37, 1000}) {
-        long[] w = new long[count];
-        for (int i = 0; i < count; i++) {
-          // Few distinct words, so that runs and minima repeat as in text.
-          w[i] = r.nextInt(4) == 0 ? r.nextLong() : 0x1234L * (1 + r.nextInt(5));
-        }
-        int[] want = new int[Math.max(1, count)];
-        int wc = Minimizers.create(n, 0).hash(w, count, want);
-        assertEquals(Math.max(0, count - n + 1), wc);
-        for (int width : WIDTHS) {
-          int[] got = new int[Math.max(1, count)];
-          Minimizers v = Minimizers.create(n, width);
-          assertEquals(wc, v.hash(w, count, got));
-          assertArrayEquals(
-              Arrays.copyOf(want, wc), Arrays.copyOf(got, wc), "n " + n + " width " + width);
-        }
-        for (int i = 0; i < wc; i++) {
-          assertEquals(minimizer(w, i, n), want[i], "n " + n + " gram " + i);
-        }
-      }
-    }
-  }
-
-  @Test
-  void minimizersStayExactOnceCompiled() {
-    // Enough calls for the JIT's optimizing compiler, whose code the short tests above do not
-    // reach:
-    // the kernels and the definition must still agree once compiled. (JDK 25.0.3's C2 gave wrong,
-    // varying results for an earlier form of the run hash, an XOR of words rotated by their index.)
+  void runKeysFollowTheDefinitionOnceCompiled() {
+    // Enough calls for the JIT's optimizing compiler, whose code short tests do not reach: JDK
+    // 25.0.3's C2 gave wrong, varying results for an earlier form of the run hash.
     SplittableRandom r = new SplittableRandom(11);
-    Minimizers scalar = Minimizers.create(13, 0);
-    Minimizers vector =
-        Minimizers.create(13, Kernels.defaultBits() == 0 ? 256 : Kernels.defaultBits());
-    long[] w = new long[300];
-    int[] a = new int[300];
-    int[] b = new int[300];
+    long[] w = new long[64];
     for (int call = 0; call < 20_000; call++) {
       for (int i = 0; i < w.length; i++) {
         w[i] = r.nextLong();
       }
-      int count = scalar.hash(w, w.length, a);
-      vector.hash(w, w.length, b);
-      if (call % 1000 == 999) {
-        for (int i = 0; i < count; i++) {
-          assertEquals(minimizer(w, i, 13), a[i], "call " + call + " gram " + i);
-        }
+      int k = 1 + r.nextInt(8);
+      int j = r.nextInt(w.length - k + 1);
+      long want = 0;
+      for (int t = 0; t < k; t++) {
+        want ^= Long.rotateLeft(w[j + t], k - 1 - t);
       }
-      assertArrayEquals(Arrays.copyOf(a, count), Arrays.copyOf(b, count), "call " + call);
+      assertEquals(want, RunKeys.runHash(w, j, k), "call " + call);
+      long[] copy = new long[k + 3];
+      System.arraycopy(w, j, copy, 3, k);
+      assertEquals(RunKeys.key(w, j, k), RunKeys.key(copy, 3, k), "a run's key is its words'");
     }
   }
 
