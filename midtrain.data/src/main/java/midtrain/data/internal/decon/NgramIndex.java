@@ -236,7 +236,8 @@ public final class NgramIndex {
     this.runLength = withBloom ? b.runLength : 0;
     this.prefilter =
         runLength > 0
-            ? blockedFilter(b.runKeys, b.runCount, (b.runCount * RUN_FILTER_BITS + 63) / 64)
+            ? blockedFilter(
+                b.runKeys, b.runCount, (int) ((b.runCount * (long) RUN_FILTER_BITS + 63) / 64))
             : new long[0];
   }
 
@@ -353,7 +354,7 @@ public final class NgramIndex {
     int wordCount = t.wordCount;
     int count = Math.max(0, wordCount - n + 1);
     if (bloom.length == 0) {
-      norm.fillWords(t, 0, wordCount);
+      norm.fillWords(t, 0, wordCount); // a no-op after hashWords
       p.hasher.hash(wordHashes, wordCount, grams);
       for (int i = 0; i < count; i++) {
         out[i] = i;

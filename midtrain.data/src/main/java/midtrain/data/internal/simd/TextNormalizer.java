@@ -55,8 +55,8 @@ public abstract class TextNormalizer {
   }
 
   /**
-   * Hashes the words of {@code [from, to)} that {@link #hashSampledWords}, called last on this
-   * normalizer with {@code out}, left at 0.
+   * Hashes the words of {@code [from, to)} that {@link #hashSampledWords} left at 0. It reads the
+   * scratch that call left, so no other call on this normalizer may come in between.
    *
    * @param out the words of the last text given to {@link #hashSampledWords}
    * @param from first word
