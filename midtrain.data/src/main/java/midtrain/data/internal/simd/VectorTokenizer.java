@@ -309,6 +309,7 @@ final class VectorTokenizer extends JanitorTokenizer {
     byte[] lo = low;
     int words = 0;
     int phase = 0; // the word's index modulo the stride
+    boolean later = false;
     long keptBefore = 0; // 1 when the byte before the block is kept
     long kept = ~(spaceMask[0] | punctMask[0]);
     for (int b = 0; b < blocks; b++) {
@@ -332,7 +333,12 @@ final class VectorTokenizer extends JanitorTokenizer {
         if (phase < k) {
           // As in hashWords.
           int length = Long.numberOfTrailingZeros(~((kept >>> bit) | (nextUp << (63 - bit))));
-          h = length > 16 | ((slow >>> bit) & 1) != 0 ? slowWord(s) : shortWord(lo, s, length);
+          // Joined words and words over 16 bytes are left at 0 and hashed after the loop: a
+          // call to slowWord in it made C2 keep the loop's values on the stack, not in registers.
+          boolean other = length > 16 | ((slow >>> bit) & 1) != 0;
+          h = shortWord(lo, s, Math.min(length, 16));
+          h = other ? 0 : h;
+          later |= other;
         }
         hashes[words++] = h;
         phase = phase + 1 == stride ? 0 : phase + 1;
@@ -341,6 +347,17 @@ final class VectorTokenizer extends JanitorTokenizer {
     }
     km[blocks] = 0;
     out.wordCount = words;
+    if (later) {
+      // A sampled word's hash is never 0 (WordHash), so 0 marks those left for here.
+      for (int j = 0; j < words; j += stride) {
+        int e = Math.min(j + k, words);
+        for (int i = j; i < e; i++) {
+          if (hashes[i] == 0) {
+            hashes[i] = slowWord(at[i]);
+          }
+        }
+      }
+    }
   }
 
   @Override
