@@ -19,9 +19,9 @@ import midtrain.data.internal.simd.WordHash;
  * 32-bit fingerprint (the low hash bits) and a 32-bit posting, the position of its first word in
  * the kept benchmark words. A bucket holds two to four entries on average, so the bucket offsets
  * cost one to two bytes per n-gram: about 10 bytes per distinct n-gram in all, plus two for the
- * Bloom filter (one 64-bit word per probe, four bits set per n-gram) and two for the filter of word
- * runs in front of it (see {@link RunKeys}). The normalized benchmark words are kept so that every
- * fingerprint match is verified word by word: a hash collision never counts as a hit.
+ * Bloom filter (one 64-bit word per probe, four bits set per n-gram) and about 2.3 for the filter
+ * of word runs in front of it (see {@link RunKeys}). The normalized benchmark words are kept so
+ * that every fingerprint match is verified word by word: a hash collision never counts as a hit.
  */
 public final class NgramIndex {
   private final int n;
