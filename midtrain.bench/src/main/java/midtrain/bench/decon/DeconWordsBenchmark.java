@@ -18,12 +18,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The word loop of a scan alone, on the documents of {@link DeconScanBenchmark}: the janitor kernel
- * hashing every word ({@code all}, as dedup does) or only the words of the runs a 13-gram scan
- * samples, 5 of every 9 ({@code sampled}); both include classifying the bytes. The score is
- * documents per second; the scan's own figure, filters and n-grams included, is {@link
- * DeconScanBenchmark}'s. It calls the kernels of an unexported package, which the class path
- * allows.
+ * The word loop of a scan alone, on documents generated as {@link DeconScanBenchmark}'s are (the
+ * same generator and lengths, without the benchmark copies): the janitor kernel hashing every word
+ * ({@code all}, as dedup does) or only the words of the runs a 13-gram scan samples, 5 of every 9
+ * ({@code sampled}); both include classifying the bytes. The score is documents per second; the
+ * scan's own figure, filters and n-grams included, is {@link DeconScanBenchmark}'s. It calls the
+ * kernels of an unexported package, which the class path allows.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -42,7 +42,7 @@ public class DeconWordsBenchmark {
   private byte[][] docs;
   private int next;
 
-  /** Generates the documents of {@link DeconScanBenchmark} (without the benchmark items). */
+  /** Generates documents as {@link DeconScanBenchmark} does (without the benchmark copies). */
   @Setup(Level.Trial)
   public void setup() {
     DeconCorpus g = new DeconCorpus(20240501L, 30_000);

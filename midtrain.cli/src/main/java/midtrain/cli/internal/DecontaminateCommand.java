@@ -132,8 +132,9 @@ public final class DecontaminateCommand implements Callable<Integer> {
       defaultValue = "true",
       fallbackValue = "true",
       description =
-          "Put two Bloom filters (of word runs, then of n-grams: 4.3 bytes per n-gram)"
-              + " in front of the index; --no-bloom leaves them out (default: ${DEFAULT-VALUE}).")
+          "Put Bloom filters in front of the index: of n-grams (2 bytes per n-gram) and, for --n 6"
+              + " or more, of sampled word runs (2 bytes per run; about 4.3 bytes per 13-gram in"
+              + " all); --no-bloom leaves them out (default: ${DEFAULT-VALUE}).")
   boolean bloom;
 
   @Option(

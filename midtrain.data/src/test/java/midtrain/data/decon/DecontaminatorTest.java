@@ -77,9 +77,8 @@ class DecontaminatorTest {
   @Test
   void theRunFilterHidesNoCopyAtAnyOffset() {
     // The scan hashes and probes only the word runs at multiples of its stride (9 words for
-    // 13-grams)
-    // before the rest: a copy must be found wherever it starts, and whatever its words look like
-    // (punctuation inside a word, words over 16 bytes), exactly as without the filters.
+    // 13-grams) before the rest: a copy must be found wherever it starts, and whatever its words
+    // look like (punctuation inside a word, words over 16 bytes), exactly as without the filters.
     String item =
         "Don't the quick-witted brown fox's internationalization counterrevolutionaries jumped"
             + " over thirty-three lazy dogs while the farmer's daughter (aged nine) counted them"

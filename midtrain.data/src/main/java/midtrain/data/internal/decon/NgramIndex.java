@@ -19,9 +19,11 @@ import midtrain.data.internal.simd.WordHash;
  * 32-bit fingerprint (the low hash bits) and a 32-bit posting, the position of its first word in
  * the kept benchmark words. A bucket holds two to four entries on average, so the bucket offsets
  * cost one to two bytes per n-gram: about 10 bytes per distinct n-gram in all, plus two for the
- * Bloom filter (one 64-bit word per probe, four bits set per n-gram) and about 2.3 for the filter
- * of word runs in front of it (see {@link RunKeys}). The normalized benchmark words are kept so
- * that every fingerprint match is verified word by word: a hash collision never counts as a hit.
+ * Bloom filter (one 64-bit word per probe, four bits set per n-gram) and, in front of it, the
+ * filter of word runs (see {@link RunKeys}), two bytes per run: about 2.3 per n-gram for 13-grams
+ * of GSM8K-like items, more for items barely longer than n words. The normalized benchmark words
+ * are kept so that every fingerprint match is verified word by word: a hash collision never counts
+ * as a hit.
  */
 public final class NgramIndex {
   private final int n;
@@ -335,16 +337,17 @@ public final class NgramIndex {
    * the run filter whose hash then passes the Bloom filter, or all of them without filters. Each
    * filter is probed for a whole batch at once (see {@link BloomProbe}).
    *
-   * <p>With the run filter, {@code t} may hold only the hashes of the sampled runs' words ({@link
-   * TextNormalizer#hashSampledWords} with {@link #sampleRunLength()} and {@link #sampleStride()}):
-   * the words of the n-grams around a run that passes are hashed here, with {@code norm}, and the
-   * others never need their hash.
+   * <p>With the run filter ({@link #sampleRunLength()} above 0), {@code t} holds only the hashes of
+   * the sampled runs' words ({@link TextNormalizer#hashSampledWords} with {@link
+   * #sampleRunLength()} and {@link #sampleStride()}): the words of the n-grams around a run that
+   * passes are hashed here, with {@code norm}, and the others never need their hash. Without it,
+   * {@code t} holds every word's hash ({@link TextNormalizer#hashWords}).
    *
    * @param p the calling thread's prober
    * @param norm the normalizer that hashed {@code t}'s words
    * @param t the text's words, from {@code norm}
-   * @param grams receives the hash of each n-gram whose position is written to {@code out} (other
-   *     entries are left as they were); at least {@code t.wordCount} long
+   * @param grams receives the hashes of the n-grams whose positions are written to {@code out} (and
+   *     of some others); at least {@code t.wordCount} long
    * @param out receives the positions that may be present, in order; at least {@code t.wordCount}
    *     long
    * @return how many positions were written
@@ -354,7 +357,6 @@ public final class NgramIndex {
     int wordCount = t.wordCount;
     int count = Math.max(0, wordCount - n + 1);
     if (bloom.length == 0) {
-      norm.fillWords(t, 0, wordCount); // a no-op after hashWords
       p.hasher.hash(wordHashes, wordCount, grams);
       for (int i = 0; i < count; i++) {
         out[i] = i;
@@ -363,7 +365,6 @@ public final class NgramIndex {
     }
     p.ensure(count);
     if (prefilter.length == 0 || count == 0) {
-      norm.fillWords(t, 0, wordCount);
       p.hasher.hash(wordHashes, wordCount, grams);
       return p.probe.mayContain(bloom, grams, count, p.words, out);
     }
@@ -675,7 +676,7 @@ public final class NgramIndex {
 
   /**
    * Returns the bytes of the lookup structures: bucket offsets, fingerprints, postings, the items
-   * of shared n-grams and the Bloom filter.
+   * of shared n-grams and the Bloom filters.
    *
    * @return bytes
    */
