@@ -34,10 +34,9 @@ final class VectorTokenizer extends JanitorTokenizer {
   private byte[] scratch = new byte[256];
   private long[] contMask = new long[66];
   private long[] joinStart = new long[66];
-  // The last sampled text's words (hashSampledWords): their first bytes, the kept bits of each
-  // block, and whether any word has punctuation inside.
+  // The last sampled text's words (hashSampledWords): their first bytes, and whether any word has
+  // punctuation inside.
   private int[] wordAt = new int[256];
-  private long[] keptMask = new long[66];
   private boolean joinedWords;
 
   VectorTokenizer(int bits) {
@@ -80,34 +79,43 @@ final class VectorTokenizer extends JanitorTokenizer {
   private void classify(byte[] a, int off, int len, int blocks) {
     int full = len >>> 6;
     for (int b = 0; b < full; b++) {
-      long space = 0;
-      long punct = 0;
-      long high = 0;
-      int base = b << 6;
-      spaceMask[b + 1] = 0;
-      acc[0] = 0;
-      acc[1] = 0;
-      acc[2] = 0;
-      // A switch over constant species: the Vector API compiles to SIMD only when the species is
-      // a constant where the vector operations are inlined.
-      switch (bits) {
-        case 512 -> classify(S512, a, off + base, base, acc);
-        case 256 -> classify(S256, a, off + base, base, acc);
-        case 128 -> classify(S128, a, off + base, base, acc);
-        default -> classify(S64, a, off + base, base, acc);
-      }
-      space = acc[0];
-      punct = acc[1];
-      high = acc[2];
-      spaceMask[b] |= space;
-      punctMask[b] = punct;
-      if (high != 0) {
-        lastNonAscii = true;
-        markSpaceSequences(a, off, len, base, high);
-      }
+      classifyBlock(a, off + (b << 6), a, off, len, b);
     }
     if (full < blocks) {
-      classifyTail(a, off, len, full);
+      // The last partial block, copied into a block padded with spaces, so that it takes the
+      // vector path too (a scalar loop over it cost 5% of a scan of 2 KB documents): bits past
+      // the end count as whitespace.
+      int base = full << 6;
+      System.arraycopy(a, off + base, tail, 0, len - base);
+      Arrays.fill(tail, len - base, 64, (byte) ' ');
+      classifyBlock(tail, 0, a, off, len, full);
+    }
+  }
+
+  /**
+   * Classifies block {@code b} of the text {@code a[off, off + len)}, whose 64 bytes are read from
+   * {@code src[from]} (the text itself, or a padded copy of its last partial block).
+   */
+  private void classifyBlock(byte[] src, int from, byte[] a, int off, int len, int b) {
+    int base = b << 6;
+    spaceMask[b + 1] = 0;
+    acc[0] = 0;
+    acc[1] = 0;
+    acc[2] = 0;
+    // A switch over constant species: the Vector API compiles to SIMD only when the species is
+    // a constant where the vector operations are inlined.
+    switch (bits) {
+      case 512 -> classify(S512, src, from, base, acc);
+      case 256 -> classify(S256, src, from, base, acc);
+      case 128 -> classify(S128, src, from, base, acc);
+      default -> classify(S64, src, from, base, acc);
+    }
+    spaceMask[b] |= acc[0];
+    punctMask[b] = acc[1];
+    long high = acc[2];
+    if (high != 0) {
+      lastNonAscii = true;
+      markSpaceSequences(a, off, len, base, high);
     }
   }
 
@@ -140,34 +148,6 @@ final class VectorTokenizer extends JanitorTokenizer {
       acc[0] |= Masks.byteBits(species, sp) << k;
       acc[1] |= Masks.byteBits(species, pu) << k;
       acc[2] |= Masks.byteBits(species, hi) << k;
-    }
-  }
-
-  /**
-   * The last partial block, copied into a block padded with spaces, so that it takes the vector
-   * path too (a scalar loop over it cost 5% of a scan of 2 KB documents): bits past the end count
-   * as whitespace.
-   */
-  private void classifyTail(byte[] a, int off, int len, int b) {
-    int base = b << 6;
-    spaceMask[b + 1] = 0;
-    System.arraycopy(a, off + base, tail, 0, len - base);
-    Arrays.fill(tail, len - base, 64, (byte) ' ');
-    acc[0] = 0;
-    acc[1] = 0;
-    acc[2] = 0;
-    switch (bits) {
-      case 512 -> classify(S512, tail, 0, base, acc);
-      case 256 -> classify(S256, tail, 0, base, acc);
-      case 128 -> classify(S128, tail, 0, base, acc);
-      default -> classify(S64, tail, 0, base, acc);
-    }
-    spaceMask[b] |= acc[0];
-    punctMask[b] = acc[1];
-    long high = acc[2];
-    if (high != 0) {
-      lastNonAscii = true;
-      markSpaceSequences(a, off, len, base, high);
     }
   }
 
@@ -271,14 +251,11 @@ final class VectorTokenizer extends JanitorTokenizer {
       }
       keptBefore = kept >>> 63;
       int base = b << 6;
-      long nextUp = next << 1; // shifted so that a shift by 63 - bit is never a shift by 64
+      long nextUp = next << 1; // see runLength
       while (starts != 0) {
         int bit = Long.numberOfTrailingZeros(starts);
         starts &= starts - 1;
-        // The kept bits from the word's first byte on, over this block and the next: their
-        // trailing ones are the run's length (at most 64: a run that fills the window is over 16
-        // bytes either way, and the slow path measures it).
-        int length = Long.numberOfTrailingZeros(~((kept >>> bit) | (nextUp << (63 - bit))));
+        int length = runLength(kept, nextUp, bit);
         int s = base + bit;
         hashes[words++] =
             length > 16 | ((slow >>> bit) & 1) != 0 ? slowWord(s) : shortWord(lo, s, length);
@@ -300,11 +277,7 @@ final class VectorTokenizer extends JanitorTokenizer {
     if (wordAt.length < out.wordHash.length) {
       wordAt = new int[out.wordHash.length];
     }
-    if (keptMask.length < spaceMask.length) {
-      keptMask = new long[spaceMask.length];
-    }
     int[] at = wordAt;
-    long[] km = keptMask;
     long[] hashes = out.wordHash;
     byte[] lo = low;
     int words = 0;
@@ -314,7 +287,6 @@ final class VectorTokenizer extends JanitorTokenizer {
     long kept = ~(spaceMask[0] | punctMask[0]);
     for (int b = 0; b < blocks; b++) {
       long next = ~(spaceMask[b + 1] | punctMask[b + 1]);
-      km[b] = kept;
       long starts = kept & ~((kept << 1) | keptBefore);
       long slow = 0;
       if (joined) {
@@ -332,7 +304,7 @@ final class VectorTokenizer extends JanitorTokenizer {
         long h = 0;
         if (phase < k) {
           // As in hashWords.
-          int length = Long.numberOfTrailingZeros(~((kept >>> bit) | (nextUp << (63 - bit))));
+          int length = runLength(kept, nextUp, bit);
           // Joined words and words over 16 bytes are left at 0 and hashed after the loop: a
           // call to slowWord in it made C2 keep the loop's values on the stack, not in registers.
           boolean other = length > 16 | ((slow >>> bit) & 1) != 0;
@@ -345,7 +317,6 @@ final class VectorTokenizer extends JanitorTokenizer {
       }
       kept = next;
     }
-    km[blocks] = 0;
     out.wordCount = words;
     if (later) {
       // A sampled word's hash is never 0 (WordHash), so 0 marks those left for here.
@@ -374,12 +345,24 @@ final class VectorTokenizer extends JanitorTokenizer {
   private long hashAt(int s) {
     int b = s >>> 6;
     int bit = s & 63;
-    // As in hashWords: the run's length from the kept bits of this block and the next.
-    long nextUp = keptMask[b + 1] << 1;
-    int length = Long.numberOfTrailingZeros(~((keptMask[b] >>> bit) | (nextUp << (63 - bit))));
+    // As in hashWords: the run's length from the kept bits of this block and the next (the masks
+    // of the last text stay until the next call).
+    long nextUp = ~(spaceMask[b + 1] | punctMask[b + 1]) << 1;
+    long kept = ~(spaceMask[b] | punctMask[b]);
+    int length = runLength(kept, nextUp, bit);
     return length > 16 || (joinedWords && ((joinStart[b] >>> bit) & 1) != 0)
         ? slowWord(s)
         : shortWord(low, s, length);
+  }
+
+  /**
+   * The length of the run of kept bytes from bit {@code bit} of a block: the trailing ones of the
+   * kept bits from there on, over this block and the next ({@code nextUp} is the next block's kept
+   * bits shifted up by one, so that a shift by {@code 63 - bit} is never a shift by 64). At most
+   * 64: a run that fills the window is over 16 bytes either way, and the slow path measures it.
+   */
+  private static int runLength(long kept, long nextUp, int bit) {
+    return Long.numberOfTrailingZeros(~((kept >>> bit) | (nextUp << (63 - bit))));
   }
 
   /**
