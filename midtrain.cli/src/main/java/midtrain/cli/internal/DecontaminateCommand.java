@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
     description = {
       "Finds benchmark test items in training documents by n-gram overlap (13-grams as"
           + " lm-evaluation-harness, 8-grams as Llama), writes report.json and, in flag, drop,"
-          + " janitor and hybrid modes, the decontaminated JSONL."
+          + " janitor and hybrid modes, the decontaminated documents."
     })
 public final class DecontaminateCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -51,8 +51,11 @@ public final class DecontaminateCommand implements Callable<Integer> {
       required = true,
       split = ",",
       paramLabel = "FILES",
-      description = "Training JSONL files (one object per line; .gz allowed).")
-  List<Path> inputs = new ArrayList<>();
+      description =
+          "Training documents: JSONL (.jsonl, .jsonl.gz, .jsonl.zst; other unknown names are read"
+              + " as JSONL) or any format midtrain reads (.arrow, .warc.gz, .txt, .parquet with"
+              + " midtrain.data.parquet); a folder gives its files, a glob its matches.")
+  List<String> inputs = new ArrayList<>();
 
   @Option(
       names = "--text-field",
@@ -146,7 +149,10 @@ public final class DecontaminateCommand implements Callable<Integer> {
   @Option(
       names = "--output",
       paramLabel = "FILE",
-      description = "Decontaminated JSONL (.gz compresses); flag, drop, janitor, hybrid modes.")
+      description =
+          "The decontaminated documents, in the format of the name (.jsonl, .jsonl.gz, .arrow,"
+              + " ...); flag, drop, janitor, hybrid modes. JSONL in and out keeps each line as it"
+              + " was.")
   Path output;
 
   @Option(
@@ -180,7 +186,7 @@ public final class DecontaminateCommand implements Callable<Integer> {
     DeconRun.Builder run =
         DeconRun.builder()
             .decontaminator(d)
-            .inputs(inputs)
+            .inputs(Inputs.files(inputs))
             .textField(textField)
             .idField(idField)
             .report(report)

@@ -168,8 +168,11 @@ public final class Inputs {
         } catch (java.io.IOException e) {
           throw new UserInputException("--input " + a + ": cannot list it: " + e.getMessage());
         }
-      } else {
+      } else if (a.contains("*") || a.contains("?") || a.contains("[") || a.contains("{")) {
         out.addAll(midtrain.data.pipeline.PipelineConfig.inputs(List.of(a), cwd));
+      } else {
+        // As given, so that messages and document ids name the file as the user did.
+        out.add(p);
       }
     }
     return out;

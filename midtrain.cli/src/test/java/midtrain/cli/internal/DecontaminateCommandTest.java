@@ -131,6 +131,32 @@ class DecontaminateCommandTest {
   }
 
   @Test
+  void aFolderOfTextFilesIsReadThroughItsFormat(@TempDir Path dir) throws IOException {
+    files(dir);
+    Path books = Files.createDirectory(dir.resolve("books"));
+    Files.writeString(books.resolve("a.txt"), FILL.repeat(4));
+    Files.writeString(books.resolve("b.txt"), FILL.repeat(4) + "\n" + Q + ".\n" + FILL);
+    Path out = dir.resolve("kept.jsonl");
+    Run r =
+        run(
+            "--benchmarks", dir.resolve("gsm8k.jsonl").toString(),
+            "--input", books.toString(),
+            "--mode", "drop",
+            "--output", out.toString(),
+            "--report", dir.resolve("r.json").toString());
+    assertEquals(0, r.code(), r.err());
+    JsonNode docs = M.readTree(dir.resolve("r.json").toFile()).get("documents");
+    assertEquals(2, docs.size(), docs.toString());
+    assertEquals("a.txt", docs.get(0).get("id").asText());
+    assertEquals(false, docs.get(0).get("contaminated").asBoolean());
+    assertEquals("b.txt", docs.get(1).get("id").asText());
+    assertEquals(9, docs.get(1).get("total_overlaps").asInt());
+    List<String> kept = Files.readAllLines(out);
+    assertEquals(1, kept.size());
+    assertEquals("a.txt", M.readTree(kept.get(0)).get("id").asText());
+  }
+
+  @Test
   void badInputIsAnInputError(@TempDir Path dir) throws IOException {
     Path in = files(dir);
     Run missing =

@@ -24,24 +24,41 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.zip.GZIPOutputStream;
 import midtrain.data.DataException;
-import midtrain.data.internal.decon.BenchmarkReader;
+import midtrain.data.DocumentBatch;
+import midtrain.data.internal.io.Compression;
+import midtrain.data.internal.io.RowBytes;
 import midtrain.data.internal.simd.ByteScan;
 import midtrain.data.internal.simd.JsonString;
+import midtrain.data.io.DocumentReader;
+import midtrain.data.io.DocumentWriter;
+import midtrain.data.io.Formats;
+import midtrain.data.io.ReaderOptions;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
- * Decontaminates JSONL files (one object per line, optionally gzip-compressed) standalone: reads
- * them in chunks scanned by a pool of threads, writes {@code report.json} ({@code {"documents":
- * [...], "benchmarks": [...], "summary": {...}}}, documents in input order) and, for the modes that
- * change the data, the output JSONL. Malformed lines are rejected with file, line and reason and
- * the scan goes on.
+ * Decontaminates files standalone: writes {@code report.json} ({@code {"documents": [...],
+ * "benchmarks": [...], "summary": {...}}}, documents in input order) and, for the modes that change
+ * the data, the output file. Records that cannot be read are rejected with file, line and reason
+ * and the scan goes on.
+ *
+ * <p>JSON Lines in and out (names of the {@code jsonl} format, with gzip or zstd, or names no
+ * format claims) take the fast path: the files are read in chunks of whole lines scanned by a pool
+ * of threads, and each kept line is written as it was. Any other input format that {@link Formats}
+ * reads (Arrow IPC, WARC, plain text, Parquet with its module), or an output in another format,
+ * goes through the readers and writers a batch at a time, as {@link DocumentBatch} rows: ids are
+ * then strings ({@code <file name>:<line>} where a record has none) and outputs have the batch's
+ * columns.
  */
 public final class DeconRun {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -106,7 +123,8 @@ public final class DeconRun {
     /**
      * Adds input files.
      *
-     * @param files JSONL files, optionally {@code .gz}
+     * @param files JSONL files (optionally {@code .gz} or {@code .zst}) or files of any format
+     *     {@link Formats} reads
      * @return this builder
      */
     public Builder inputs(List<Path> files) {
@@ -137,7 +155,8 @@ public final class DeconRun {
     }
 
     /**
-     * Sets the output JSONL file ({@code .gz} compresses); not allowed in report mode.
+     * Sets the output file, its format from its name ({@code .jsonl}, {@code .jsonl.gz}, {@code
+     * .arrow}, ...); not allowed in report mode.
      *
      * @param file the file
      * @return this builder
@@ -223,14 +242,54 @@ public final class DeconRun {
     DeconReport rep = new DeconReport(decon);
     ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads) : null;
     try (OutputStream reportOut = new BufferedOutputStream(Files.newOutputStream(report), 1 << 16);
-        JsonGenerator g = JSON.createGenerator(reportOut);
-        OutputStream dataOut = output.isPresent() ? openOutput(output.get()) : null) {
+        JsonGenerator g = JSON.createGenerator(reportOut)) {
       g.writeStartObject();
       g.writeArrayFieldStart("documents");
+      if (inputs.stream().allMatch(DeconRun::isJsonl)
+          && output.map(DeconRun::isJsonl).orElse(true)) {
+        scanLines(rep, g, pool);
+      } else {
+        scanBatches(rep, g, pool);
+      }
+      g.writeRaw('\n');
+      g.writeEndArray();
+      rep.writeTail(g);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+    }
+    return rep;
+  }
+
+  /**
+   * Whether a file is read (or written) as JSON Lines: its name is one of the JSONL format's, or
+   * one no format knows (the command's default format, so that {@code data.json} keeps working),
+   * except a Parquet name, which needs its module rather than a JSON parser.
+   */
+  static boolean isJsonl(Path file) {
+    try {
+      return Formats.forPath(file).id().equals("jsonl");
+    } catch (DataException e) {
+      if (String.valueOf(file.getFileName()).toLowerCase(Locale.ROOT).contains(".parquet")) {
+        throw new DataException(
+            e.getMessage() + "; Parquet needs the midtrain.data.parquet module", e);
+      }
+      return true;
+    }
+  }
+
+  /** JSON Lines in and out: each line is parsed in place and kept as it is (see {@link #parse}). */
+  private void scanLines(DeconReport rep, JsonGenerator g, ExecutorService pool)
+      throws IOException {
+    try (OutputStream dataOut = output.isPresent() ? openOutput(output.get()) : null) {
       ArrayDeque<Future<Scanned>> inFlight = new ArrayDeque<>();
       ArrayDeque<byte[]> free = new ArrayDeque<>();
       for (Path file : inputs) {
-        try (InputStream in = BenchmarkReader.open(file)) {
+        try (InputStream in = Compression.of(file).decode(Files.newInputStream(file))) {
           byte[] carry = new byte[0];
           long line = 1;
           boolean eof = false;
@@ -275,26 +334,106 @@ public final class DeconRun {
           free.add(drain(get(inFlight.poll()), rep, g, dataOut));
         }
       }
-      g.writeRaw('\n');
-      g.writeEndArray();
-      rep.writeTail(g);
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      if (pool != null) {
-        pool.shutdownNow();
+    }
+  }
+
+  /** Rows per batch read in the other formats. */
+  private static final int BATCH_ROWS = 4096;
+
+  /**
+   * Any other format, or an output that is not JSONL: documents go through the readers and writers
+   * of {@link Formats} a batch at a time, the rows of a batch shared among the threads.
+   */
+  private void scanBatches(DeconReport rep, JsonGenerator g, ExecutorService pool)
+      throws IOException {
+    ReaderOptions options = ReaderOptions.builder().textField(textField).idField(idField).build();
+    try (BufferAllocator allocator = new RootAllocator()) {
+      DocumentWriter writer = output.map(Formats::openWriter).orElse(null);
+      try {
+        for (Path file : inputs) {
+          if (!Files.exists(file)) {
+            throw new DataException("input file not found: " + file);
+          }
+          try (DocumentReader reader = Formats.openReader(file, options);
+              VectorSchemaRoot batch =
+                  VectorSchemaRoot.create(DocumentBatch.schema(reader.scoreColumns()), allocator)) {
+            while (true) {
+              batch.clear();
+              int rows =
+                  reader.read(
+                      batch,
+                      BATCH_ROWS,
+                      x ->
+                          rep.reject(
+                              x.file() + ":" + x.line(),
+                              x.detail().isEmpty() ? x.reason() : x.reason() + ": " + x.detail()));
+              if (rows == 0) {
+                break;
+              }
+              DocumentResult[] results = scanRows(batch, pool);
+              VarCharVector ids = DocumentBatch.utf8(batch, DocumentBatch.ID);
+              for (int r = 0; r < rows; r++) {
+                String id = new String(ids.get(r), StandardCharsets.UTF_8);
+                rep.record(id, false, results[r]);
+                g.writeRaw('\n');
+                DeconReport.writeDocument(g, id, false, results[r], decon);
+              }
+              if (writer != null) {
+                try (VectorSchemaRoot out = decon.output(batch, allocator, results)) {
+                  writer.write(out);
+                }
+              }
+            }
+          }
+        }
+      } catch (RuntimeException | IOException e) {
+        if (writer != null) {
+          writer.abort();
+        }
+        throw e;
+      }
+      if (writer != null) {
+        writer.close();
       }
     }
-    return rep;
+  }
+
+  /** Scans the rows of a batch, split among the pool's threads when there is one. */
+  private DocumentResult[] scanRows(VectorSchemaRoot batch, ExecutorService pool) {
+    int rows = batch.getRowCount();
+    VarCharVector text = DocumentBatch.utf8(batch, DocumentBatch.TEXT);
+    DocumentResult[] results = new DocumentResult[rows];
+    if (pool == null) {
+      scanRows(text, 0, rows, results);
+      return results;
+    }
+    int per = (rows + threads - 1) / threads;
+    List<Future<?>> parts = new ArrayList<>();
+    for (int from = 0; from < rows; from += per) {
+      int lo = from;
+      int hi = Math.min(rows, from + per);
+      parts.add(pool.submit(() -> scanRows(text, lo, hi, results)));
+    }
+    for (Future<?> f : parts) {
+      get(f);
+    }
+    return results;
+  }
+
+  private void scanRows(VarCharVector text, int from, int to, DocumentResult[] results) {
+    RowBytes row = new RowBytes();
+    for (int r = from; r < to; r++) {
+      row.load(text, r);
+      results[r] = decon.scan(row.bytes, 0, row.length);
+    }
   }
 
   private static OutputStream openOutput(Path file) throws IOException {
-    OutputStream o = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
-    return file.getFileName().toString().endsWith(".gz") ? new GZIPOutputStream(o, 1 << 16) : o;
+    return Compression.of(file)
+        .encode(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
   }
 
-  private static Scanned get(Future<Scanned> f) {
+  private static <T> T get(Future<T> f) {
     try {
       return f.get();
     } catch (InterruptedException e) {

@@ -230,6 +230,20 @@ public final class Decontaminator {
       results[r] = scan(row.bytes, 0, row.length);
       report.record(new String(ids.get(r), StandardCharsets.UTF_8), false, results[r]);
     }
+    return output(batch, allocator, results);
+  }
+
+  /**
+   * Applies the mode to a batch already scanned: the rows {@link #apply} returns.
+   *
+   * @param batch the batch; the caller keeps it and still closes it
+   * @param allocator the allocator for the new vectors
+   * @param results one per row of the batch
+   * @return a new root that the caller owns and must close
+   */
+  VectorSchemaRoot output(
+      VectorSchemaRoot batch, BufferAllocator allocator, DocumentResult[] results) {
+    int rows = results.length;
     return switch (mode) {
       case REPORT -> batch.slice(0, rows);
       case FLAG -> flagged(batch, allocator, results);

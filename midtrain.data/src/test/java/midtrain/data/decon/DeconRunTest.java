@@ -4,12 +4,15 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.luben.zstd.ZstdOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +22,15 @@ import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.zip.GZIPOutputStream;
 import midtrain.data.DataException;
+import midtrain.data.Document;
+import midtrain.data.DocumentBatch;
+import midtrain.data.io.DocumentReader;
+import midtrain.data.io.DocumentWriter;
+import midtrain.data.io.Formats;
+import midtrain.data.io.ReaderOptions;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -249,5 +261,120 @@ class DeconRunTest {
                 .report(dir.resolve("r"))
                 .output(dir.resolve("o"))
                 .build());
+  }
+
+  /** Runs a scan and returns its report's JSON. */
+  static JsonNode run(Decontaminator d, List<Path> in, Path rep, Path out, int threads) {
+    DeconRun.Builder b =
+        DeconRun.builder().decontaminator(d).inputs(in).report(rep).threads(threads);
+    if (out != null) {
+      b.output(out);
+    }
+    b.build().run();
+    try {
+      return M.readTree(rep.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The documents of a file, read back through its format. */
+  static List<Document> readBack(Path file) {
+    List<Document> docs = new ArrayList<>();
+    try (BufferAllocator a = new RootAllocator();
+        VectorSchemaRoot root = DocumentBatch.create(a);
+        DocumentReader r = Formats.openReader(file, ReaderOptions.defaults())) {
+      while (r.read(root, 100, x -> fail(x.toString())) > 0) {
+        for (int i = 0; i < root.getRowCount(); i++) {
+          docs.add(DocumentBatch.get(root, i));
+        }
+        root.clear();
+      }
+    }
+    return docs;
+  }
+
+  @Test
+  void otherFormatsGoThroughTheReadersWithTheSameResults(@TempDir Path dir) throws IOException {
+    List<String> lines = corpus(300);
+    Path jsonl = dir.resolve("in.jsonl");
+    Files.write(jsonl, lines);
+    // The same documents as an Arrow IPC file (the two broken lines cannot be written there).
+    Path arrow = dir.resolve("in.arrow");
+    try (BufferAllocator a = new RootAllocator();
+        VectorSchemaRoot root = DocumentBatch.create(a);
+        DocumentWriter w = Formats.openWriter(arrow)) {
+      for (String line : lines) {
+        if (!line.endsWith("}")) {
+          continue; // the broken line
+        }
+        JsonNode doc = M.readTree(line);
+        if (doc.has("text") && doc.get("text").isTextual()) {
+          DocumentBatch.append(root, doc.get("id").asText(), doc.get("text").asText());
+        }
+      }
+      w.write(root);
+    }
+    for (DeconMode mode : List.of(DeconMode.DROP, DeconMode.JANITOR, DeconMode.FLAG)) {
+      Decontaminator d =
+          Decontaminator.builder(DecontaminatorTest.index())
+              .mode(mode)
+              .window(20)
+              .minSlice(20)
+              .build();
+      JsonNode want = run(d, List.of(jsonl), dir.resolve("want.json"), dir.resolve("w.jsonl"), 1);
+      for (int threads : new int[] {1, 3}) {
+        String where = mode + ", " + threads + " thread(s)";
+        Path out = dir.resolve("out" + threads + ".arrow");
+        JsonNode got = run(d, List.of(arrow), dir.resolve("got.json"), out, threads);
+        assertEquals(want.get("documents"), got.get("documents"), where);
+        assertEquals(want.get("benchmarks"), got.get("benchmarks"), where);
+        assertEquals(0, got.get("summary").get("rejected").asInt(), where);
+        // The kept documents, as the JSONL path wrote them.
+        List<Document> kept = readBack(out);
+        List<String> wanted = Files.readAllLines(dir.resolve("w.jsonl"));
+        assertEquals(wanted.size(), kept.size(), where);
+        for (int i = 0; i < kept.size(); i++) {
+          JsonNode line = M.readTree(wanted.get(i));
+          assertEquals(line.get("id").asText(), kept.get(i).id(), where + " row " + i);
+          assertEquals(line.get("text").asText(), kept.get(i).text(), where + " row " + i);
+        }
+      }
+    }
+  }
+
+  @Test
+  void jsonlToAnotherFormatRejectsWhatTheReaderCannotRead(@TempDir Path dir) throws IOException {
+    Path in = dir.resolve("in.jsonl.zst");
+    try (OutputStream o = new ZstdOutputStream(Files.newOutputStream(in))) {
+      o.write((String.join("\n", corpus(300)) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    Decontaminator d =
+        Decontaminator.builder(DecontaminatorTest.index()).mode(DeconMode.DROP).build();
+    // zstd through the line path, and through the readers when the output is Arrow.
+    JsonNode lines = run(d, List.of(in), dir.resolve("a.json"), dir.resolve("a.jsonl"), 2);
+    JsonNode batches = run(d, List.of(in), dir.resolve("b.json"), dir.resolve("b.arrow"), 2);
+    for (JsonNode rep : List.of(lines, batches)) {
+      JsonNode sum = rep.get("summary");
+      assertEquals(300, rep.get("documents").size(), rep.toString());
+      assertEquals(2, sum.get("rejected").asInt(), sum.toString());
+      assertTrue(
+          sum.get("rejections").get(0).get("where").asText().endsWith("in.jsonl.zst:7"),
+          sum.toString());
+      assertEquals(43, rep.get("benchmarks").get(0).get("documents_affected").asInt());
+    }
+    assertEquals(lines.get("documents"), batches.get("documents"));
+    assertEquals(257, Files.readAllLines(dir.resolve("a.jsonl")).size());
+    assertEquals(257, readBack(dir.resolve("b.arrow")).size());
+  }
+
+  @Test
+  void aParquetNameWithoutItsModuleIsRefused(@TempDir Path dir) {
+    Decontaminator d = Decontaminator.builder(DecontaminatorTest.index()).build();
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () -> run(d, List.of(dir.resolve("x.parquet")), dir.resolve("r.json"), null, 1));
+    assertTrue(e.getMessage().contains("midtrain.data.parquet"), e.getMessage());
   }
 }
