@@ -7,6 +7,8 @@
 #
 #   midtrain.bench/scripts/decon_bench.sh [DIR] [CORPUS_MB]
 #
+# LONG_COPIES=K adds runs that read the corpus K times in one JVM (1 and 2 threads).
+#
 # DIR (default /tmp/midtrain-decon) receives the generated corpus (once, kept) and the reports.
 # Needs midtrain.bench/target/benchmarks.jar (./mvnw -pl midtrain.bench -am package -DskipTests)
 # and, for the JDK 25 runs, a JDK 25 under /usr/lib/jvm (or MIDTRAIN_JDK25).
@@ -48,6 +50,15 @@ for threads in 1 2; do
     -v bytes="$(stat -c %s "$dir/corpus.jsonl")" \
     'BEGIN { printf "second copy (warm JVM): %.2f s = %.1f MB/s\n", b - a, bytes / 1e6 / (b - a) }'
 done
+if [ "${LONG_COPIES:-0}" -gt 0 ]; then
+  # A long run: the corpus LONG_COPIES times in one JVM, so that JIT warm-up is a small part of
+  # it, as in a scan of hundreds of gigabytes.
+  for threads in 1 2; do
+    echo "== midtrain, $LONG_COPIES copies of the corpus in one run, $threads thread(s)"
+    run "$j25" "${opts[@]}" -cp "$jar" midtrain.bench.decon.DeconEndToEnd "$dir" "$threads" \
+      --copies "$LONG_COPIES"
+  done
+fi
 echo "== midtrain, 1 thread, no Bloom filter"
 run "$j25" "${opts[@]}" -DnoBloom=true -cp "$jar" midtrain.bench.decon.DeconEndToEnd "$dir" 1
 echo "== midtrain, 1 thread, scalar kernels"

@@ -54,7 +54,8 @@ public final class DecontaminateCommand implements Callable<Integer> {
       description =
           "Training documents: JSONL (.jsonl, .jsonl.gz, .jsonl.zst; other unknown names are read"
               + " as JSONL) or any format midtrain reads (.arrow, .warc.gz, .txt, .parquet with"
-              + " midtrain.data.parquet); a folder gives its files, a glob its matches.")
+              + " midtrain.data.parquet); a folder gives its files of known formats, a glob its"
+              + " matches.")
   List<String> inputs = new ArrayList<>();
 
   @Option(
@@ -150,9 +151,9 @@ public final class DecontaminateCommand implements Callable<Integer> {
       names = "--output",
       paramLabel = "FILE",
       description =
-          "The decontaminated documents, in the format of the name (.jsonl, .jsonl.gz, .arrow,"
-              + " ...); flag, drop, janitor, hybrid modes. JSONL in and out keeps each line as it"
-              + " was.")
+          "The decontaminated documents, in the format of the name (.jsonl, .jsonl.gz,"
+              + " .jsonl.zst, .arrow; .txt and .warc are read only); flag, drop, janitor, hybrid"
+              + " modes. JSONL in and out keeps each line as it was.")
   Path output;
 
   @Option(

@@ -20,13 +20,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,6 +44,7 @@ import midtrain.data.io.DocumentReader;
 import midtrain.data.io.DocumentWriter;
 import midtrain.data.io.Formats;
 import midtrain.data.io.ReaderOptions;
+import midtrain.data.spi.FormatProvider;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VarCharVector;
@@ -211,6 +215,17 @@ public final class DeconRun {
       if (output.isPresent() && decon != null && decon.mode() == DeconMode.REPORT) {
         throw new DataException("--output needs --mode flag, drop, janitor or hybrid");
       }
+      for (Path in : inputs) {
+        formatOf(in);
+      }
+      if (output.isPresent() && !formatOf(output.get()).canWrite()) {
+        FormatProvider f = formatOf(output.get());
+        throw new DataException(
+            output.get()
+                + ": format '"
+                + f.id()
+                + "' cannot be written; name the output .jsonl, .jsonl.gz, .jsonl.zst or .arrow");
+      }
       return new DeconRun(this);
     }
   }
@@ -241,44 +256,57 @@ public final class DeconRun {
   public DeconReport run() {
     DeconReport rep = new DeconReport(decon);
     ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads) : null;
-    try (OutputStream reportOut = new BufferedOutputStream(Files.newOutputStream(report), 1 << 16);
-        JsonGenerator g = JSON.createGenerator(reportOut)) {
-      g.writeStartObject();
-      g.writeArrayFieldStart("documents");
-      if (inputs.stream().allMatch(DeconRun::isJsonl)
-          && output.map(DeconRun::isJsonl).orElse(true)) {
-        scanLines(rep, g, pool);
-      } else {
-        scanBatches(rep, g, pool);
+    // The report goes to a temporary name first, so that a failed run leaves no report that looks
+    // complete (nor an earlier run's report overwritten by half of this one).
+    Path tmp = report.resolveSibling(report.getFileName() + ".tmp");
+    try {
+      try (OutputStream reportOut = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+          JsonGenerator g = JSON.createGenerator(reportOut)) {
+        g.writeStartObject();
+        g.writeArrayFieldStart("documents");
+        boolean lines =
+            inputs.stream().allMatch(f -> formatOf(f).id().equals("jsonl"))
+                && output.map(f -> formatOf(f).id().equals("jsonl")).orElse(true);
+        if (lines) {
+          scanLines(rep, g, pool);
+        } else {
+          scanBatches(rep, g, pool);
+        }
+        g.writeRaw('\n');
+        g.writeEndArray();
+        rep.writeTail(g);
+        g.writeEndObject();
       }
-      g.writeRaw('\n');
-      g.writeEndArray();
-      rep.writeTail(g);
-      g.writeEndObject();
+      Files.move(tmp, report, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
       if (pool != null) {
         pool.shutdownNow();
       }
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException e) {
+        // Best effort: the run's own outcome is what the caller needs to see.
+      }
     }
     return rep;
   }
 
   /**
-   * Whether a file is read (or written) as JSON Lines: its name is one of the JSONL format's, or
-   * one no format knows (the command's default format, so that {@code data.json} keeps working),
-   * except a Parquet name, which needs its module rather than a JSON parser.
+   * The format a file is read (or written) in: the one its name claims, else JSON Lines (the
+   * command's default format, so that {@code data.json} keeps working), except for a Parquet name,
+   * which needs its module rather than a JSON parser.
    */
-  static boolean isJsonl(Path file) {
+  static FormatProvider formatOf(Path file) {
     try {
-      return Formats.forPath(file).id().equals("jsonl");
+      return Formats.forPath(file);
     } catch (DataException e) {
       if (String.valueOf(file.getFileName()).toLowerCase(Locale.ROOT).contains(".parquet")) {
         throw new DataException(
             e.getMessage() + "; Parquet needs the midtrain.data.parquet module", e);
       }
-      return true;
+      return Formats.get("jsonl");
     }
   }
 
@@ -347,16 +375,26 @@ public final class DeconRun {
   private void scanBatches(DeconReport rep, JsonGenerator g, ExecutorService pool)
       throws IOException {
     ReaderOptions options = ReaderOptions.builder().textField(textField).idField(idField).build();
-    try (BufferAllocator allocator = new RootAllocator()) {
-      DocumentWriter writer = output.map(Formats::openWriter).orElse(null);
+    for (Path file : inputs) {
+      if (!Files.exists(file)) {
+        throw new DataException("input file not found: " + file);
+      }
+    }
+    // One schema for every batch: the score columns any input carries (Arrow and Parquet files
+    // written by a rating step), so that one output file can take the rows of all of them.
+    Set<String> scores = new LinkedHashSet<>();
+    for (Path file : inputs) {
+      try (DocumentReader reader = formatOf(file).openReader(file, options)) {
+        scores.addAll(reader.scoreColumns());
+      }
+    }
+    try (BufferAllocator allocator = new RootAllocator();
+        VectorSchemaRoot batch =
+            VectorSchemaRoot.create(DocumentBatch.schema(List.copyOf(scores)), allocator)) {
+      DocumentWriter writer = output.map(f -> formatOf(f).openWriter(f)).orElse(null);
       try {
         for (Path file : inputs) {
-          if (!Files.exists(file)) {
-            throw new DataException("input file not found: " + file);
-          }
-          try (DocumentReader reader = Formats.openReader(file, options);
-              VectorSchemaRoot batch =
-                  VectorSchemaRoot.create(DocumentBatch.schema(reader.scoreColumns()), allocator)) {
+          try (DocumentReader reader = formatOf(file).openReader(file, options)) {
             while (true) {
               batch.clear();
               int rows =
@@ -386,9 +424,13 @@ public final class DeconRun {
             }
           }
         }
-      } catch (RuntimeException | IOException e) {
+      } catch (Throwable e) {
         if (writer != null) {
-          writer.abort();
+          try {
+            writer.abort();
+          } catch (RuntimeException suppressed) {
+            e.addSuppressed(suppressed);
+          }
         }
         throw e;
       }
@@ -414,8 +456,22 @@ public final class DeconRun {
       int hi = Math.min(rows, from + per);
       parts.add(pool.submit(() -> scanRows(text, lo, hi, results)));
     }
+    // Every part is waited for before an error is thrown: the caller closes the batch, which the
+    // other parts may still be reading.
+    RuntimeException failed = null;
     for (Future<?> f : parts) {
-      get(f);
+      try {
+        get(f);
+      } catch (RuntimeException e) {
+        if (failed == null) {
+          failed = e;
+        } else {
+          failed.addSuppressed(e);
+        }
+      }
+    }
+    if (failed != null) {
+      throw failed;
     }
     return results;
   }

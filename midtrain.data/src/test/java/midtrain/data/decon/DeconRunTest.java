@@ -2,6 +2,7 @@ package midtrain.data.decon;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -294,13 +295,8 @@ class DeconRunTest {
     return docs;
   }
 
-  @Test
-  void otherFormatsGoThroughTheReadersWithTheSameResults(@TempDir Path dir) throws IOException {
-    List<String> lines = corpus(300);
-    Path jsonl = dir.resolve("in.jsonl");
-    Files.write(jsonl, lines);
-    // The same documents as an Arrow IPC file (the two broken lines cannot be written there).
-    Path arrow = dir.resolve("in.arrow");
+  /** Writes the documents of JSONL lines (the readable ones) as an Arrow IPC file. */
+  static void toArrow(List<String> lines, Path arrow) throws IOException {
     try (BufferAllocator a = new RootAllocator();
         VectorSchemaRoot root = DocumentBatch.create(a);
         DocumentWriter w = Formats.openWriter(arrow)) {
@@ -315,6 +311,19 @@ class DeconRunTest {
       }
       w.write(root);
     }
+  }
+
+  @Test
+  void otherFormatsGoThroughTheReadersWithTheSameResults(@TempDir Path dir) throws IOException {
+    // Two files, the first over one batch of rows (4,096), as JSONL and as Arrow IPC.
+    List<Path> jsonl = List.of(dir.resolve("a.jsonl"), dir.resolve("b.jsonl"));
+    List<Path> arrow = List.of(dir.resolve("a.arrow"), dir.resolve("b.arrow"));
+    int[] docs = {4500, 300};
+    for (int f = 0; f < 2; f++) {
+      List<String> lines = corpus(docs[f]);
+      Files.write(jsonl.get(f), lines);
+      toArrow(lines, arrow.get(f));
+    }
     for (DeconMode mode : List.of(DeconMode.DROP, DeconMode.JANITOR, DeconMode.FLAG)) {
       Decontaminator d =
           Decontaminator.builder(DecontaminatorTest.index())
@@ -322,17 +331,18 @@ class DeconRunTest {
               .window(20)
               .minSlice(20)
               .build();
-      JsonNode want = run(d, List.of(jsonl), dir.resolve("want.json"), dir.resolve("w.jsonl"), 1);
+      JsonNode want = run(d, jsonl, dir.resolve("want.json"), dir.resolve("w.jsonl"), 1);
+      List<String> wanted = Files.readAllLines(dir.resolve("w.jsonl"));
       for (int threads : new int[] {1, 3}) {
         String where = mode + ", " + threads + " thread(s)";
         Path out = dir.resolve("out" + threads + ".arrow");
-        JsonNode got = run(d, List.of(arrow), dir.resolve("got.json"), out, threads);
+        JsonNode got = run(d, arrow, dir.resolve("got.json"), out, threads);
+        assertEquals(4800, got.get("documents").size(), where);
         assertEquals(want.get("documents"), got.get("documents"), where);
         assertEquals(want.get("benchmarks"), got.get("benchmarks"), where);
         assertEquals(0, got.get("summary").get("rejected").asInt(), where);
         // The kept documents, as the JSONL path wrote them.
         List<Document> kept = readBack(out);
-        List<String> wanted = Files.readAllLines(dir.resolve("w.jsonl"));
         assertEquals(wanted.size(), kept.size(), where);
         for (int i = 0; i < kept.size(); i++) {
           JsonNode line = M.readTree(wanted.get(i));
@@ -340,7 +350,82 @@ class DeconRunTest {
           assertEquals(line.get("text").asText(), kept.get(i).text(), where + " row " + i);
         }
       }
+      if (mode == DeconMode.FLAG) {
+        // The flags, which the line path nests under "decon" and the batch path writes as the
+        // batch's columns.
+        run(d, arrow, dir.resolve("got.json"), dir.resolve("flat.jsonl"), 2);
+        List<String> flat = Files.readAllLines(dir.resolve("flat.jsonl"));
+        assertEquals(wanted.size(), flat.size());
+        int hits = 0;
+        for (int i = 0; i < flat.size(); i++) {
+          JsonNode nested = M.readTree(wanted.get(i)).get("decon");
+          JsonNode row = M.readTree(flat.get(i));
+          assertEquals(
+              nested.get("contaminated").asBoolean(),
+              row.get(Decontaminator.COL_CONTAMINATED).asBoolean(),
+              "row " + i);
+          assertEquals(nested.get("ngrams").asInt(), row.get(Decontaminator.COL_NGRAMS).asInt());
+          assertEquals(
+              nested.get("benchmark_hits").toString(),
+              row.get(Decontaminator.COL_HITS).asText(),
+              "row " + i);
+          assertEquals(
+              nested.get("overlap_fraction").asDouble(),
+              row.get(Decontaminator.COL_FRACTION).asDouble(),
+              1e-6);
+          hits += nested.get("contaminated").asBoolean() ? 1 : 0;
+        }
+        assertEquals(686, hits);
+        // An input that carries a score column (the flag output) beside one that does not: the
+        // batches take the union of the inputs' score columns, so one Arrow output takes both.
+        Path flagged = dir.resolve("flagged.arrow");
+        run(d, List.of(arrow.get(1)), dir.resolve("got.json"), flagged, 1);
+        Path plain = dir.resolve("plain.txt");
+        Files.writeString(plain, "a plain text document about " + DecontaminatorTest.ITEM);
+        Decontaminator drop =
+            Decontaminator.builder(DecontaminatorTest.index()).mode(DeconMode.DROP).build();
+        JsonNode mixed =
+            run(drop, List.of(flagged, plain), dir.resolve("m.json"), dir.resolve("m.arrow"), 2);
+        assertEquals(301, mixed.get("documents").size());
+        assertEquals(300 - 43, readBack(dir.resolve("m.arrow")).size());
+      }
     }
+  }
+
+  @Test
+  void anOutputFormatThatCannotBeWrittenIsRefusedBeforeTheScan(@TempDir Path dir) {
+    Decontaminator d =
+        Decontaminator.builder(DecontaminatorTest.index()).mode(DeconMode.DROP).build();
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () ->
+                DeconRun.builder()
+                    .decontaminator(d)
+                    .inputs(List.of(dir.resolve("in.jsonl")))
+                    .report(dir.resolve("r.json"))
+                    .output(dir.resolve("out.txt"))
+                    .build());
+    assertTrue(e.getMessage().contains("out.txt: format 'text' cannot be written"), e.getMessage());
+  }
+
+  @Test
+  void anUnknownNameIsReadAsJsonlOnBothPaths(@TempDir Path dir) throws IOException {
+    Path in = dir.resolve("data.json");
+    Files.write(in, corpus(50));
+    Decontaminator d =
+        Decontaminator.builder(DecontaminatorTest.index()).mode(DeconMode.DROP).build();
+    JsonNode lines = run(d, List.of(in), dir.resolve("a.json"), dir.resolve("a.jsonl"), 1);
+    JsonNode batches = run(d, List.of(in), dir.resolve("b.json"), dir.resolve("b.arrow"), 1);
+    assertEquals(50, lines.get("documents").size());
+    assertEquals(lines.get("documents"), batches.get("documents"));
+    // A failed run leaves no report behind (it is written under a temporary name first).
+    Path rep = dir.resolve("c.json");
+    assertThrows(
+        DataException.class,
+        () -> run(d, List.of(in, dir.resolve("gone.jsonl")), rep, dir.resolve("c.arrow"), 1));
+    assertFalse(Files.exists(rep));
+    assertFalse(Files.exists(dir.resolve("c.json.tmp")));
   }
 
   @Test
