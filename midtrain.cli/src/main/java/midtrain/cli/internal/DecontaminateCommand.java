@@ -2,10 +2,14 @@ package midtrain.cli.internal;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import midtrain.data.decon.Benchmark;
 import midtrain.data.decon.BenchmarkIndex;
 import midtrain.data.decon.DeconMode;
@@ -148,6 +152,12 @@ public final class DecontaminateCommand implements Callable<Integer> {
   int threads = Runtime.getRuntime().availableProcessors();
 
   @Option(
+      names = "--progress",
+      negatable = true,
+      description = "Show a progress bar on stderr (default: only on a terminal).")
+  Boolean progress;
+
+  @Option(
       names = "--output",
       paramLabel = "FILE",
       description =
@@ -195,7 +205,30 @@ public final class DecontaminateCommand implements Callable<Integer> {
     if (output != null) {
       run.output(output);
     }
-    DeconReport rep = run.build().run();
+    DeconReport rep;
+    if (progress != null ? progress : System.console() != null) {
+      try (ProgressBar pb =
+          new ProgressBarBuilder()
+              .setTaskName("decontaminate")
+              .setStyle(ProgressBarStyle.ASCII)
+              .setUnit(" MB", 1 << 20)
+              .showSpeed(new DecimalFormat("0.0"))
+              .setInitialMax(1)
+              .build()) {
+        long start = System.nanoTime();
+        run.listener(
+            (records, bytes, total) -> {
+              pb.maxHint(total);
+              pb.stepTo(bytes);
+              double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+              pb.setExtraMessage(
+                  String.format(Locale.ROOT, " | %,d docs, %,.0f docs/s", records, records / secs));
+            });
+        rep = run.build().run();
+      }
+    } else {
+      rep = run.build().run();
+    }
     PrintWriter out = spec.commandLine().getOut();
     out.print(rep.summaryText());
     out.printf(

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -79,6 +80,7 @@ public final class DeconRun {
   private final Path report;
   private final int threads;
   private final int chunkBytes;
+  private final Listener listener;
 
   private DeconRun(Builder b) {
     this.decon = Objects.requireNonNull(b.decon, "decontaminator");
@@ -89,6 +91,7 @@ public final class DeconRun {
     this.report = Objects.requireNonNull(b.report, "report");
     this.threads = b.threads;
     this.chunkBytes = b.chunkBytes;
+    this.listener = b.listener;
   }
 
   /**
@@ -110,6 +113,7 @@ public final class DeconRun {
     private Path report;
     private int threads = Runtime.getRuntime().availableProcessors();
     private int chunkBytes = 4 << 20;
+    private Listener listener = (records, bytes, total) -> {};
 
     private Builder() {}
 
@@ -195,6 +199,17 @@ public final class DeconRun {
       return this;
     }
 
+    /**
+     * Sets what receives progress, on the thread that writes the report.
+     *
+     * @param l the listener
+     * @return this builder
+     */
+    public Builder listener(Listener l) {
+      this.listener = Objects.requireNonNull(l, "listener");
+      return this;
+    }
+
     Builder chunkBytes(int bytes) {
       this.chunkBytes = bytes;
       return this;
@@ -228,6 +243,62 @@ public final class DeconRun {
       }
       return new DeconRun(this);
     }
+  }
+
+  /** Receives a run's progress, for a progress bar. */
+  @FunctionalInterface
+  public interface Listener {
+    /**
+     * Reports progress after each chunk of lines or batch of documents.
+     *
+     * @param records input records so far: documents scanned plus records rejected
+     * @param bytes input bytes consumed so far (compressed size for compressed inputs)
+     * @param totalBytes the size of all inputs
+     */
+    void progress(long records, long bytes, long totalBytes);
+  }
+
+  /** Counts the bytes read from a file, before any decompression. */
+  private static final class Counting extends FilterInputStream {
+    long count;
+
+    Counting(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      count += b < 0 ? 0 : 1;
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int r = super.read(b, off, len);
+      count += Math.max(r, 0);
+      return r;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long r = super.skip(n);
+      count += r;
+      return r;
+    }
+  }
+
+  /** The size of all inputs, for progress. */
+  private long totalBytes() {
+    long total = 0;
+    for (Path file : inputs) {
+      try {
+        total += Files.size(file);
+      } catch (IOException e) {
+        // A missing input fails when it is opened, with a message naming it.
+      }
+    }
+    return total;
   }
 
   /** One block of whole lines of one file. */
@@ -316,8 +387,11 @@ public final class DeconRun {
     try (OutputStream dataOut = output.isPresent() ? openOutput(output.get()) : null) {
       ArrayDeque<Future<Scanned>> inFlight = new ArrayDeque<>();
       ArrayDeque<byte[]> free = new ArrayDeque<>();
+      long total = totalBytes();
+      long done = 0;
       for (Path file : inputs) {
-        try (InputStream in = Compression.of(file).decode(Files.newInputStream(file))) {
+        try (Counting raw = new Counting(Files.newInputStream(file));
+            InputStream in = Compression.of(file).decode(raw)) {
           byte[] carry = new byte[0];
           long line = 1;
           boolean eof = false;
@@ -348,11 +422,13 @@ public final class DeconRun {
             line += countLines(buf, cut);
             if (pool == null) {
               free.add(drain(scan(c), rep, g, dataOut));
+              listener.progress(rep.documents() + rep.rejected(), done + raw.count, total);
             } else {
               inFlight.add(pool.submit(() -> scan(c)));
               while (inFlight.size() > threads * 2) {
                 free.add(drain(get(inFlight.poll()), rep, g, dataOut));
               }
+              listener.progress(rep.documents() + rep.rejected(), done + raw.count, total);
             }
           }
         } catch (NoSuchFileException e) {
@@ -361,6 +437,9 @@ public final class DeconRun {
         while (!inFlight.isEmpty()) {
           free.add(drain(get(inFlight.poll()), rep, g, dataOut));
         }
+        // The whole file is read: its size, whatever the decoder left unread past its end.
+        done += Files.size(file);
+        listener.progress(rep.documents() + rep.rejected(), done, total);
       }
     }
   }
@@ -374,7 +453,14 @@ public final class DeconRun {
    */
   private void scanBatches(DeconReport rep, JsonGenerator g, ExecutorService pool)
       throws IOException {
-    ReaderOptions options = ReaderOptions.builder().textField(textField).idField(idField).build();
+    // Without an output, the fields that have no column are never written: the readers need not
+    // gather them into meta (7% of a scan of an Arrow file with extra columns).
+    ReaderOptions options =
+        ReaderOptions.builder()
+            .textField(textField)
+            .idField(idField)
+            .keepMeta(output.isPresent())
+            .build();
     for (Path file : inputs) {
       if (!Files.exists(file)) {
         throw new DataException("input file not found: " + file);
@@ -392,6 +478,8 @@ public final class DeconRun {
         VectorSchemaRoot batch =
             VectorSchemaRoot.create(DocumentBatch.schema(List.copyOf(scores)), allocator)) {
       DocumentWriter writer = output.map(f -> formatOf(f).openWriter(f)).orElse(null);
+      long total = totalBytes();
+      long done = 0;
       try {
         for (Path file : inputs) {
           try (DocumentReader reader = formatOf(file).openReader(file, options)) {
@@ -421,7 +509,11 @@ public final class DeconRun {
                   writer.write(out);
                 }
               }
+              listener.progress(rep.documents() + rep.rejected(), done + reader.bytesRead(), total);
             }
+            // The whole file is read: its size, whatever the decoder left unread past its end.
+            done += Files.size(file);
+            listener.progress(rep.documents() + rep.rejected(), done, total);
           }
         }
       } catch (Throwable e) {

@@ -462,4 +462,47 @@ class DeconRunTest {
             () -> run(d, List.of(dir.resolve("x.parquet")), dir.resolve("r.json"), null, 1));
     assertTrue(e.getMessage().contains("midtrain.data.parquet"), e.getMessage());
   }
+
+  @Test
+  void progressReachesEveryRecordAndEveryByte(@TempDir Path dir) throws IOException {
+    Path gz = dir.resolve("in.jsonl.gz");
+    try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      o.write((String.join("\n", corpus(300)) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    Path arrow = dir.resolve("in.arrow");
+    toArrow(corpus(300), arrow);
+    Decontaminator d =
+        Decontaminator.builder(DecontaminatorTest.index()).mode(DeconMode.DROP).build();
+    // The line path (JSONL only) and the batch path (an Arrow input), on 1 and 2 threads.
+    for (List<Path> in : List.of(List.of(gz, gz), List.of(gz, gz, arrow))) {
+      long total = 0;
+      for (Path f : in) {
+        total += Files.size(f);
+      }
+      for (int threads : new int[] {1, 2}) {
+        List<long[]> calls = new ArrayList<>();
+        DeconReport r =
+            DeconRun.builder()
+                .decontaminator(d)
+                .inputs(in)
+                .report(dir.resolve("r.json"))
+                .output(dir.resolve("o.jsonl"))
+                .threads(threads)
+                .chunkBytes(8192)
+                .listener((records, bytes, all) -> calls.add(new long[] {records, bytes, all}))
+                .build()
+                .run();
+        String where = in.size() + " inputs, " + threads + " thread(s)";
+        assertTrue(calls.size() > 3, where + ": " + calls.size() + " calls");
+        for (int i = 1; i < calls.size(); i++) {
+          assertTrue(calls.get(i)[0] >= calls.get(i - 1)[0], where);
+          assertTrue(calls.get(i)[1] >= calls.get(i - 1)[1], where);
+        }
+        long[] last = calls.get(calls.size() - 1);
+        assertEquals(r.documents() + r.rejected(), last[0], where);
+        assertEquals(total, last[1], where);
+        assertEquals(total, last[2], where);
+      }
+    }
+  }
 }
