@@ -154,7 +154,9 @@ public final class DecontaminateCommand implements Callable<Integer> {
   @Option(
       names = "--progress",
       negatable = true,
-      description = "Show a progress bar on stderr (default: only on a terminal).")
+      description =
+          "Show a progress bar on stderr: MB (10^6 bytes) of input read, records (documents and"
+              + " rejects) and their rates (default: when run from a terminal).")
   Boolean progress;
 
   @Option(
@@ -162,8 +164,9 @@ public final class DecontaminateCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "The decontaminated documents, in the format of the name (.jsonl, .jsonl.gz,"
-              + " .jsonl.zst, .arrow; .txt and .warc are read only); flag, drop, janitor, hybrid"
-              + " modes. JSONL in and out keeps each line as it was.")
+              + " .jsonl.zst, .arrow, .parquet with midtrain.data.parquet; .txt and .warc are read"
+              + " only); flag, drop, janitor, hybrid modes. JSONL in and out keeps each line as it"
+              + " was.")
   Path output;
 
   @Option(
@@ -211,7 +214,7 @@ public final class DecontaminateCommand implements Callable<Integer> {
           new ProgressBarBuilder()
               .setTaskName("decontaminate")
               .setStyle(ProgressBarStyle.ASCII)
-              .setUnit(" MB", 1 << 20)
+              .setUnit(" MB", 1_000_000)
               .showSpeed(new DecimalFormat("0.0"))
               .setInitialMax(1)
               .build()) {
@@ -222,7 +225,7 @@ public final class DecontaminateCommand implements Callable<Integer> {
               pb.stepTo(bytes);
               double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
               pb.setExtraMessage(
-                  String.format(Locale.ROOT, " | %,d docs, %,.0f docs/s", records, records / secs));
+                  String.format(Locale.ROOT, " | %,d records, %,.0f/s", records, records / secs));
             });
         rep = run.build().run();
       }

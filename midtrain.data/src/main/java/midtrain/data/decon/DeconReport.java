@@ -76,6 +76,9 @@ public final class DeconReport {
     } else if (!r.dropped()) {
       outputDocuments++;
     }
+    if (r.hits().isEmpty()) {
+      return; // most documents: nothing per benchmark to count
+    }
     boolean[] seen = new boolean[docsAffected.length];
     for (Hit h : r.hits()) {
       if (!seen[h.benchmarkIndex()]) {

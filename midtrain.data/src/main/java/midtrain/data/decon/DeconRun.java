@@ -292,13 +292,20 @@ public final class DeconRun {
   private long totalBytes() {
     long total = 0;
     for (Path file : inputs) {
-      try {
-        total += Files.size(file);
-      } catch (IOException e) {
-        // A missing input fails when it is opened, with a message naming it.
-      }
+      total += sizeOf(file);
     }
     return total;
+  }
+
+  /**
+   * A regular file's size; 0 for a pipe or a device ({@code /dev/stdin}), whose size is unknown.
+   */
+  private static long sizeOf(Path file) {
+    try {
+      return Files.isRegularFile(file) ? Files.size(file) : 0;
+    } catch (IOException e) {
+      return 0; // unreadable: opening the file fails with a message naming it
+    }
   }
 
   /** One block of whole lines of one file. */
@@ -325,6 +332,13 @@ public final class DeconRun {
    * @return the report (also written to the report file)
    */
   public DeconReport run() {
+    // Every input is checked before the scan, so that a missing one does not fail a long run at
+    // its end (after a progress bar that reached 100% without it).
+    for (Path file : inputs) {
+      if (!Files.exists(file)) {
+        throw new DataException("input file not found: " + file);
+      }
+    }
     DeconReport rep = new DeconReport(decon);
     ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads) : null;
     // The report goes to a temporary name first, so that a failed run leaves no report that looks
@@ -390,6 +404,7 @@ public final class DeconRun {
       long total = totalBytes();
       long done = 0;
       for (Path file : inputs) {
+        long counted = 0;
         try (Counting raw = new Counting(Files.newInputStream(file));
             InputStream in = Compression.of(file).decode(raw)) {
           byte[] carry = new byte[0];
@@ -431,14 +446,16 @@ public final class DeconRun {
               listener.progress(rep.documents() + rep.rejected(), done + raw.count, total);
             }
           }
+          counted = raw.count;
         } catch (NoSuchFileException e) {
           throw new DataException("input file not found: " + file, e);
         }
         while (!inFlight.isEmpty()) {
           free.add(drain(get(inFlight.poll()), rep, g, dataOut));
         }
-        // The whole file is read: its size, whatever the decoder left unread past its end.
-        done += Files.size(file);
+        // The whole file is read: its size, whatever the decoder left unread past its end (and
+        // what was read, for a pipe, which has none).
+        done += Math.max(sizeOf(file), counted);
         listener.progress(rep.documents() + rep.rejected(), done, total);
       }
     }
@@ -461,11 +478,6 @@ public final class DeconRun {
             .idField(idField)
             .keepMeta(output.isPresent())
             .build();
-    for (Path file : inputs) {
-      if (!Files.exists(file)) {
-        throw new DataException("input file not found: " + file);
-      }
-    }
     // One schema for every batch: the score columns any input carries (Arrow and Parquet files
     // written by a rating step), so that one output file can take the rows of all of them.
     Set<String> scores = new LinkedHashSet<>();
@@ -511,8 +523,8 @@ public final class DeconRun {
               }
               listener.progress(rep.documents() + rep.rejected(), done + reader.bytesRead(), total);
             }
-            // The whole file is read: its size, whatever the decoder left unread past its end.
-            done += Files.size(file);
+            // As on the line path: the file's size, or what was read from a pipe.
+            done += Math.max(sizeOf(file), reader.bytesRead());
             listener.progress(rep.documents() + rep.rejected(), done, total);
           }
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -469,12 +470,14 @@ class DeconRunTest {
     try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(gz))) {
       o.write((String.join("\n", corpus(300)) + "\n").getBytes(StandardCharsets.UTF_8));
     }
+    Path plain = dir.resolve("in.jsonl");
+    Files.write(plain, corpus(300));
     Path arrow = dir.resolve("in.arrow");
     toArrow(corpus(300), arrow);
     Decontaminator d =
         Decontaminator.builder(DecontaminatorTest.index()).mode(DeconMode.DROP).build();
     // The line path (JSONL only) and the batch path (an Arrow input), on 1 and 2 threads.
-    for (List<Path> in : List.of(List.of(gz, gz), List.of(gz, gz, arrow))) {
+    for (List<Path> in : List.of(List.of(plain, gz), List.of(plain, gz, arrow))) {
       long total = 0;
       for (Path f : in) {
         total += Files.size(f);
@@ -494,6 +497,13 @@ class DeconRunTest {
                 .run();
         String where = in.size() + " inputs, " + threads + " thread(s)";
         assertTrue(calls.size() > 3, where + ": " + calls.size() + " calls");
+        if (in.size() == 2) {
+          // The line path reports within a file, a chunk at a time, not only at its end.
+          long first = Files.size(plain);
+          assertTrue(
+              calls.stream().anyMatch(c -> c[1] > 0 && c[1] < first),
+              where + ": no progress within the first file");
+        }
         for (int i = 1; i < calls.size(); i++) {
           assertTrue(calls.get(i)[0] >= calls.get(i - 1)[0], where);
           assertTrue(calls.get(i)[1] >= calls.get(i - 1)[1], where);
@@ -504,5 +514,62 @@ class DeconRunTest {
         assertEquals(total, last[2], where);
       }
     }
+    // A missing input fails before the scan starts, not after a bar that reached 100%.
+    List<long[]> calls = new ArrayList<>();
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () ->
+                DeconRun.builder()
+                    .decontaminator(d)
+                    .inputs(List.of(gz, dir.resolve("gone.jsonl")))
+                    .report(dir.resolve("r.json"))
+                    .listener((records, bytes, all) -> calls.add(new long[] {records}))
+                    .build()
+                    .run());
+    assertTrue(e.getMessage().contains("gone.jsonl"), e.getMessage());
+    assertEquals(0, calls.size());
+  }
+
+  @Test
+  void aPipeIsReadWithProgressInBytesRead(@TempDir Path dir) throws Exception {
+    Path fifo = dir.resolve("corpus.pipe");
+    boolean made;
+    try {
+      made = new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0;
+    } catch (IOException e) {
+      made = false;
+    }
+    assumeTrue(made, "mkfifo is not available here");
+    byte[] text = (String.join("\n", corpus(200)) + "\n").getBytes(StandardCharsets.UTF_8);
+    Thread writer =
+        new Thread(
+            () -> {
+              try (OutputStream o = Files.newOutputStream(fifo)) {
+                o.write(text);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    writer.start();
+    List<long[]> calls = new ArrayList<>();
+    DeconReport r =
+        DeconRun.builder()
+            .decontaminator(Decontaminator.builder(DecontaminatorTest.index()).build())
+            .inputs(List.of(fifo))
+            .report(dir.resolve("r.json"))
+            .threads(1)
+            .chunkBytes(4096)
+            .listener((records, bytes, all) -> calls.add(new long[] {records, bytes, all}))
+            .build()
+            .run();
+    writer.join();
+    assertEquals(200, r.documents());
+    for (int i = 1; i < calls.size(); i++) {
+      assertTrue(calls.get(i)[1] >= calls.get(i - 1)[1], "progress went back at call " + i);
+    }
+    long[] last = calls.get(calls.size() - 1);
+    assertEquals(text.length, last[1]);
+    assertEquals(0, last[2]); // a pipe has no size to announce
   }
 }
