@@ -38,7 +38,7 @@ public final class DecontaminateCommand implements Callable<Integer> {
       required = true,
       split = ",",
       paramLabel = "FILE",
-      description = "Benchmark JSONL files (or .txt, one item per line; .gz allowed).")
+      description = "Benchmark JSONL files (or .txt, one item per line; .gz, .zst allowed).")
   List<Path> benchmarks = new ArrayList<>();
 
   @Option(

@@ -15,7 +15,7 @@ import midtrain.data.internal.decon.BenchmarkReader;
  * (GSM8K {@code question}, {@code answer}; MATH {@code problem}, {@code solution}), code (HumanEval
  * {@code prompt}, {@code canonical_solution}; MBPP {@code text}, {@code code}) and plain {@code
  * text}; every string under the chosen fields counts, each as its own text. A {@code .txt} file
- * holds one item per line. Files may be gzip-compressed ({@code .gz}).
+ * holds one item per line. Files may be compressed with gzip ({@code .gz}) or zstd ({@code .zst}).
  */
 public final class Benchmark {
   private final String name;
@@ -53,7 +53,7 @@ public final class Benchmark {
   /**
    * Loads a benchmark file, named after the file without its extensions.
    *
-   * @param file a JSONL (or {@code .txt}) file, optionally {@code .gz}
+   * @param file a JSONL (or {@code .txt}) file, optionally {@code .gz} or {@code .zst}
    * @param fields the fields that count (dotted paths such as {@code question.stem}); empty for the
    *     known fields of the usual shapes
    * @return the benchmark

@@ -1,13 +1,17 @@
 package midtrain.data.decon;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.luben.zstd.ZstdOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.zip.GZIPOutputStream;
 import midtrain.data.DataException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +62,36 @@ class BenchmarkTest {
     assertEquals(List.of("Deep"), nested.items().get(0).texts());
     Benchmark txt = load(dir, "plain.txt", List.of(), "first line", "", "third line");
     assertEquals("2", txt.items().get(1).id());
+  }
+
+  @Test
+  void compressedFilesAreRead(@TempDir Path dir) throws IOException {
+    byte[] jsonl = "{\"question\": \"What is 2+2?\"}\n{\"question\": \"Why?\"}\n".getBytes(UTF_8);
+    Path gz = dir.resolve("gsm8k.jsonl.gz");
+    try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      o.write(jsonl);
+    }
+    Path zst = dir.resolve("gsm8k.jsonl.zst");
+    try (OutputStream o = new ZstdOutputStream(Files.newOutputStream(zst))) {
+      o.write(jsonl);
+    }
+    Path txt = dir.resolve("lines.txt.zst");
+    try (OutputStream o = new ZstdOutputStream(Files.newOutputStream(txt))) {
+      o.write("first line\nsecond line\n".getBytes(UTF_8));
+    }
+    Benchmark a = Benchmark.load(gz, List.of());
+    Benchmark b = Benchmark.load(zst, List.of());
+    assertEquals("gsm8k", b.name());
+    assertEquals(a.items(), b.items());
+    assertEquals(List.of("Why?"), b.items().get(1).texts());
+    Benchmark lines = Benchmark.load(txt, List.of());
+    assertEquals("lines", lines.name());
+    assertEquals(List.of("second line"), lines.items().get(1).texts());
+    // Not zstd under a zstd name: an error naming the file, not a crash.
+    Path bad = dir.resolve("bad.jsonl.zst");
+    Files.write(bad, jsonl);
+    RuntimeException e = assertThrows(RuntimeException.class, () -> Benchmark.load(bad, List.of()));
+    assertTrue(String.valueOf(e.getMessage()).contains("bad.jsonl.zst"), e.toString());
   }
 
   @Test

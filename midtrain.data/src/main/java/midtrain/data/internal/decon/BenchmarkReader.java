@@ -15,9 +15,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import midtrain.data.DataException;
 import midtrain.data.decon.BenchmarkItem;
+import midtrain.data.internal.io.Compression;
 
 /** Reads benchmark items from JSONL (or plain-text) files. */
 public final class BenchmarkReader {
@@ -55,15 +55,15 @@ public final class BenchmarkReader {
   private BenchmarkReader() {}
 
   /**
-   * Returns the benchmark name of a file: its name without {@code .gz}, {@code .jsonl}, {@code
-   * .json} or {@code .txt}.
+   * Returns the benchmark name of a file: its name without {@code .gz}, {@code .zst}, {@code
+   * .zstd}, {@code .jsonl}, {@code .json} or {@code .txt}.
    *
    * @param file the file
    * @return the name
    */
   public static String nameOf(Path file) {
     String name = file.getFileName().toString();
-    for (String ext : new String[] {".gz", ".jsonl", ".json", ".txt"}) {
+    for (String ext : new String[] {".gz", ".zst", ".zstd", ".jsonl", ".json", ".txt"}) {
       if (name.endsWith(ext) && name.length() > ext.length()) {
         name = name.substring(0, name.length() - ext.length());
       }
@@ -72,7 +72,7 @@ public final class BenchmarkReader {
   }
 
   /**
-   * Opens a file, decompressing {@code .gz}.
+   * Opens a file, decompressing {@code .gz}, {@code .zst} and {@code .zstd}.
    *
    * @param file the file
    * @return the stream
@@ -80,7 +80,12 @@ public final class BenchmarkReader {
    */
   public static InputStream open(Path file) throws IOException {
     InputStream in = Files.newInputStream(file);
-    return file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
+    try {
+      return Compression.of(file).decode(in);
+    } catch (IOException | RuntimeException e) {
+      in.close(); // a bad header: the file stream would otherwise stay open
+      throw e;
+    }
   }
 
   /**
@@ -92,9 +97,7 @@ public final class BenchmarkReader {
    */
   public static List<BenchmarkItem> read(Path file, List<String> fields) {
     String fileName = file.getFileName().toString();
-    boolean plain =
-        (fileName.endsWith(".gz") ? fileName.substring(0, fileName.length() - 3) : fileName)
-            .endsWith(".txt");
+    boolean plain = stripCompression(fileName).endsWith(".txt");
     List<BenchmarkItem> items = new ArrayList<>();
     try (BufferedReader r =
         new BufferedReader(new InputStreamReader(open(file), StandardCharsets.UTF_8))) {
@@ -120,6 +123,15 @@ public final class BenchmarkReader {
       throw new DataException(file + ": benchmark file has no items");
     }
     return items;
+  }
+
+  private static String stripCompression(String name) {
+    for (String ext : new String[] {".gz", ".zst", ".zstd"}) {
+      if (name.endsWith(ext)) {
+        return name.substring(0, name.length() - ext.length());
+      }
+    }
+    return name;
   }
 
   private static BenchmarkItem item(Path file, int index, String line, List<String> fields) {
