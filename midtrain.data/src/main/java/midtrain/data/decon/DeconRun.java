@@ -482,6 +482,9 @@ public final class DeconRun {
     // written by a rating step), so that one output file can take the rows of all of them.
     Set<String> scores = new LinkedHashSet<>();
     for (Path file : inputs) {
+      if (!Files.isRegularFile(file)) {
+        continue; // a pipe cannot be opened twice (and carries no columns but JSON's)
+      }
       try (DocumentReader reader = formatOf(file).openReader(file, options)) {
         scores.addAll(reader.scoreColumns());
       }

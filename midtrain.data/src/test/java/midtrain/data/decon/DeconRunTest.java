@@ -542,34 +542,43 @@ class DeconRunTest {
     }
     assumeTrue(made, "mkfifo is not available here");
     byte[] text = (String.join("\n", corpus(200)) + "\n").getBytes(StandardCharsets.UTF_8);
-    Thread writer =
-        new Thread(
-            () -> {
-              try (OutputStream o = Files.newOutputStream(fifo)) {
-                o.write(text);
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-            });
-    writer.start();
-    List<long[]> calls = new ArrayList<>();
-    DeconReport r =
-        DeconRun.builder()
-            .decontaminator(Decontaminator.builder(DecontaminatorTest.index()).build())
-            .inputs(List.of(fifo))
-            .report(dir.resolve("r.json"))
-            .threads(1)
-            .chunkBytes(4096)
-            .listener((records, bytes, all) -> calls.add(new long[] {records, bytes, all}))
-            .build()
-            .run();
-    writer.join();
-    assertEquals(200, r.documents());
-    for (int i = 1; i < calls.size(); i++) {
-      assertTrue(calls.get(i)[1] >= calls.get(i - 1)[1], "progress went back at call " + i);
+    // The line path (no output), then the batch path (an Arrow output in drop mode).
+    for (String out : new String[] {"", "o.arrow"}) {
+      Thread writer =
+          new Thread(
+              () -> {
+                try (OutputStream o = Files.newOutputStream(fifo)) {
+                  o.write(text);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+      writer.start();
+      List<long[]> calls = new ArrayList<>();
+      DeconRun.Builder b =
+          DeconRun.builder()
+              .decontaminator(
+                  Decontaminator.builder(DecontaminatorTest.index())
+                      .mode(out.isEmpty() ? DeconMode.REPORT : DeconMode.DROP)
+                      .build())
+              .inputs(List.of(fifo))
+              .report(dir.resolve("r.json"))
+              .threads(1)
+              .chunkBytes(4096)
+              .listener((records, bytes, all) -> calls.add(new long[] {records, bytes, all}));
+      if (!out.isEmpty()) {
+        b.output(dir.resolve(out));
+      }
+      DeconReport r = b.build().run();
+      writer.join();
+      String where = out.isEmpty() ? "line path" : "batch path";
+      assertEquals(200, r.documents(), where);
+      for (int i = 1; i < calls.size(); i++) {
+        assertTrue(calls.get(i)[1] >= calls.get(i - 1)[1], where + ": went back at call " + i);
+      }
+      long[] last = calls.get(calls.size() - 1);
+      assertEquals(text.length, last[1], where);
+      assertEquals(0, last[2], where); // a pipe has no size to announce
     }
-    long[] last = calls.get(calls.size() - 1);
-    assertEquals(text.length, last[1]);
-    assertEquals(0, last[2]); // a pipe has no size to announce
   }
 }
