@@ -1,5 +1,8 @@
 package midtrain.data.internal.simd;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
@@ -14,9 +17,44 @@ import java.util.Locale;
  * Python's {@code string.punctuation}, and split again on whitespace (compatibility forms may
  * contain spaces). On ASCII text it equals the janitor normalization, so ASCII texts take the
  * janitor kernel and only texts with other bytes take the scalar path.
+ *
+ * <p>In a text with other bytes, the ASCII tokens keep the janitor kernel's words, and the others
+ * are looked up in a memo of the tokens normalized lately, by their bytes. Why: normalizing a token
+ * means strings, two NFKC passes and two case mappings, about a microsecond, and the tokens of a
+ * language repeat (Zipf), so that most are found in the memo and normalized once per thread.
  */
 final class UnicodeTokenizer extends TextNormalizer {
+  private static final VarHandle LONG_LE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /** The memo's sets: 8,192 of 4 tokens, 2 MB per normalizer (that is, per thread). */
+  private static final int SET_BITS = 13;
+
+  /** Tokens a set holds: a direct-mapped memo lost a tenth of its lookups to collisions. */
+  private static final int WAYS = 4;
+
+  /** Longs a set takes: the 4 keys, then per token its length and words, bytes and hashes. */
+  private static final int SET_LONGS = WAYS + WAYS * 7;
+
+  /** Tokens up to this many bytes are kept; longer ones rarely repeat and are normalized anew. */
+  private static final int MEMO_BYTES = 32;
+
   private final JanitorTokenizer janitor;
+
+  /**
+   * A memo of 4-way sets. A set holds the keys of its 4 tokens together (the {@link WordHash} of
+   * their bytes; 0 for an empty place), so that one cache line tells whether a token is there; then
+   * for each token 7 longs: its length and number of words ({@code length | words << 32}), its
+   * bytes as 4 little-endian longs padded with zeros, and the hashes of its 0 to 2 words. A token
+   * counts as found only if its bytes are equal, so a collision costs a normalization, never a
+   * wrong word. A new token takes an empty place, else the places of a set in turn.
+   */
+  private final long[] memo = new long[SET_LONGS << SET_BITS];
+
+  private final byte[] turn = new byte[1 << SET_BITS];
+
+  private long[] janitorHash = new long[256];
+  private int[] janitorToken = new int[256];
 
   UnicodeTokenizer(JanitorTokenizer janitor) {
     this.janitor = janitor;
@@ -33,11 +71,122 @@ final class UnicodeTokenizer extends TextNormalizer {
     if (!janitor.lastNonAscii) {
       return;
     }
+    // The janitor's words, in token order, at most one a token: an ASCII token keeps its word.
+    int found = out.wordCount;
+    if (janitorHash.length < found) {
+      janitorHash = new long[Math.max(found, janitorHash.length * 2)];
+      janitorToken = new int[janitorHash.length];
+    }
+    System.arraycopy(out.wordHash, 0, janitorHash, 0, found);
+    System.arraycopy(out.wordToken, 0, janitorToken, 0, found);
     out.wordCount = 0;
+    int j = 0;
     for (int t = 0; t < out.tokenCount; t++) {
-      List<byte[]> words = tokenWords(a, off + out.tokenStart[t], off + out.tokenEnd[t]);
-      for (byte[] w : words) {
-        out.addWord(WordHash.of(w, 0, w.length), t);
+      boolean janitorWord = j < found && janitorToken[j] == t;
+      int s = off + out.tokenStart[t];
+      int e = off + out.tokenEnd[t];
+      int n = e - s;
+      if (n <= MEMO_BYTES) {
+        long c0 = chunk(a, s, e, 0);
+        long c1 = chunk(a, s, e, 8);
+        long c2 = chunk(a, s, e, 16);
+        long c3 = chunk(a, s, e, 24);
+        if (((c0 | c1 | c2 | c3) & 0x8080808080808080L) == 0) {
+          if (janitorWord) {
+            out.addWord(janitorHash[j], t);
+          }
+        } else {
+          memoWords(a, s, e, c0, c1, c2, c3, out, t);
+        }
+      } else if (isAscii(a, s, e)) {
+        if (janitorWord) {
+          out.addWord(janitorHash[j], t);
+        }
+      } else {
+        for (byte[] w : tokenWords(a, s, e)) {
+          out.addWord(WordHash.of(w, 0, w.length), t);
+        }
+      }
+      j += janitorWord ? 1 : 0;
+    }
+  }
+
+  /** The bytes {@code [s + k, s + k + 8)} of the token {@code a[s, e)}, zero past its end. */
+  private static long chunk(byte[] a, int s, int e, int k) {
+    int p = s + k;
+    if (p + 8 <= e) {
+      return (long) LONG_LE.get(a, p);
+    }
+    long c = 0;
+    for (int i = p; i < e; i++) {
+      c |= (a[i] & 0xFFL) << (8 * (i - p));
+    }
+    return c;
+  }
+
+  private static boolean isAscii(byte[] a, int s, int e) {
+    for (int i = s; i < e; i++) {
+      if (a[i] < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Adds the words of the token {@code a[s, e)} of at most {@link #MEMO_BYTES} bytes, given as
+   * chunks, from the memo, normalizing and keeping it there if it is not.
+   */
+  private void memoWords(
+      byte[] a, int s, int e, long c0, long c1, long c2, long c3, Tokens out, int t) {
+    int n = e - s;
+    // WordHash.of the bytes, a step per 8 bytes, from the chunks already loaded.
+    long h = WordHash.step(WordHash.start(n), c0);
+    h = n > 8 ? WordHash.step(h, c1) : h;
+    h = n > 16 ? WordHash.step(h, c2) : h;
+    h = n > 24 ? WordHash.step(h, c3) : h;
+    long key = WordHash.finish(h);
+    int set = (int) (key >>> (64 - SET_BITS));
+    int base = set * SET_LONGS;
+    long[] m = memo;
+    for (int w = 0; w < WAYS; w++) {
+      int at = base + WAYS + w * 7;
+      if (m[base + w] == key
+          && (int) m[at] == n
+          && m[at + 1] == c0
+          && m[at + 2] == c1
+          && m[at + 3] == c2
+          && m[at + 4] == c3) {
+        int words = (int) (m[at] >>> 32);
+        for (int k = 0; k < words; k++) {
+          out.addWord(m[at + 5 + k], t);
+        }
+        return;
+      }
+    }
+    List<byte[]> words = tokenWords(a, s, e);
+    for (byte[] word : words) {
+      out.addWord(WordHash.of(word, 0, word.length), t);
+    }
+    if (words.size() <= 2) {
+      int w = 0;
+      while (w < WAYS && m[base + w] != 0) {
+        w++;
+      }
+      if (w == WAYS) {
+        w = turn[set];
+        turn[set] = (byte) ((w + 1) % WAYS);
+      }
+      int at = base + WAYS + w * 7;
+      m[base + w] = key;
+      m[at] = n | (long) words.size() << 32;
+      m[at + 1] = c0;
+      m[at + 2] = c1;
+      m[at + 3] = c2;
+      m[at + 4] = c3;
+      // The hashes just added are the last words of out.
+      for (int k = 0; k < words.size(); k++) {
+        m[at + 5 + k] = out.wordHash[out.wordCount - words.size() + k];
       }
     }
   }

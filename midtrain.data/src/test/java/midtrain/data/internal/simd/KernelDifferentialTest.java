@@ -224,6 +224,46 @@ class KernelDifferentialTest {
   }
 
   @Test
+  void theUnicodeMemoGivesTheWordsOfTheDefinition() {
+    // Texts drawn from a small vocabulary of non-ASCII and ASCII tokens, so that tokens repeat and
+    // are found in the memo; one long token is never kept; a vocabulary larger than the memo makes
+    // tokens overwrite each other's slots.
+    SplittableRandom r = new SplittableRandom(17);
+    for (int vocabulary : new int[] {50, 100_000}) {
+      List<String> tokens = new ArrayList<>();
+      for (int v = 0; v < vocabulary; v++) {
+        tokens.add(randomText(r, 1 + r.nextInt(8)).replace(" ", "").trim());
+      }
+      tokens.add("Ｌｏｎｇ".repeat(10) + "é"); // over 64 bytes
+      tokens.add("Straße,");
+      tokens.add("plain");
+      for (int w : new int[] {0, 64, 128, 256, 512}) {
+        TextNormalizer reused = TextNormalizer.create(true, w);
+        for (int doc = 0; doc < 200; doc++) {
+          StringBuilder sb = new StringBuilder();
+          for (int k = 0; k < 60; k++) {
+            sb.append(tokens.get(r.nextInt(tokens.size()))).append(k % 9 == 8 ? "\u00A0" : " ");
+          }
+          byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);
+          // The definition, token by token, with no memo.
+          Tokens want = new Tokens();
+          TextNormalizer.create(false, 0).tokenize(b, 0, b.length, want);
+          want.wordCount = 0;
+          for (int t = 0; t < want.tokenCount; t++) {
+            for (byte[] word :
+                UnicodeTokenizer.tokenWords(b, want.tokenStart[t], want.tokenEnd[t])) {
+              want.addWord(WordHash.of(word, 0, word.length), t);
+            }
+          }
+          Tokens got = new Tokens();
+          reused.tokenize(b, 0, b.length, got);
+          assertSame(want, got, "vocabulary " + vocabulary + " width " + w + " doc " + doc);
+        }
+      }
+    }
+  }
+
+  @Test
   void ngramHashersAgreeAtEveryWidth() {
     SplittableRandom r = new SplittableRandom(3);
     for (int n : new int[] {1, 2, 8, 13, 20}) {
