@@ -27,7 +27,7 @@ final class UnicodeTokenizer extends TextNormalizer {
   private static final VarHandle LONG_LE =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-  /** The memo's sets: 8,192 of 4 tokens, 2 MB per normalizer (that is, per thread). */
+  /** The memo's sets: 8,192 of 4 tokens, 2 MB per normalizer (one a scanning thread). */
   private static final int SET_BITS = 13;
 
   /** Tokens a set holds: a direct-mapped memo lost a tenth of its lookups to collisions. */
@@ -49,9 +49,9 @@ final class UnicodeTokenizer extends TextNormalizer {
    * counts as found only if its bytes are equal, so a collision costs a normalization, never a
    * wrong word. A new token takes an empty place, else the places of a set in turn.
    */
-  private final long[] memo = new long[SET_LONGS << SET_BITS];
+  private long[] memo; // made at the first non-ASCII token: ASCII texts never need it
 
-  private final byte[] turn = new byte[1 << SET_BITS];
+  private byte[] turn;
 
   private long[] janitorHash = new long[256];
   private int[] janitorToken = new int[256];
@@ -114,7 +114,7 @@ final class UnicodeTokenizer extends TextNormalizer {
   /** The bytes {@code [s + k, s + k + 8)} of the token {@code a[s, e)}, zero past its end. */
   private static long chunk(byte[] a, int s, int e, int k) {
     int p = s + k;
-    if (p + 8 <= e) {
+    if (k + 8 <= e - s) { // not p + 8 <= e, which overflows near the end of a 2 GiB array
       return (long) LONG_LE.get(a, p);
     }
     long c = 0;
@@ -148,6 +148,10 @@ final class UnicodeTokenizer extends TextNormalizer {
     long key = WordHash.finish(h);
     int set = (int) (key >>> (64 - SET_BITS));
     int base = set * SET_LONGS;
+    if (memo == null) {
+      memo = new long[SET_LONGS << SET_BITS];
+      turn = new byte[1 << SET_BITS];
+    }
     long[] m = memo;
     for (int w = 0; w < WAYS; w++) {
       int at = base + WAYS + w * 7;
