@@ -5,9 +5,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import midtrain.data.pipeline.Pipeline;
 import midtrain.data.pipeline.PipelineConfig;
 import midtrain.data.pipeline.PipelineResult;
@@ -66,23 +63,8 @@ public final class CurateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PipelineResult r;
     if (bar) {
-      try (ProgressBar pb =
-          new ProgressBarBuilder()
-              .setTaskName("curate")
-              .setStyle(ProgressBarStyle.ASCII)
-              .setUnit(" MB", 1 << 20)
-              .showSpeed(new java.text.DecimalFormat("0.0"))
-              .setInitialMax(1)
-              .build()) {
-        long start = System.nanoTime();
-        b.listener(
-            (docs, bytes, total) -> {
-              pb.maxHint(total);
-              pb.stepTo(bytes);
-              double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-              pb.setExtraMessage(
-                  String.format(Locale.ROOT, " | %,d docs, %,.0f docs/s", docs, docs / secs));
-            });
+      try (InputProgress p = new InputProgress("curate", "docs")) {
+        b.listener(p::update);
         r = b.build().run();
       }
     } else {

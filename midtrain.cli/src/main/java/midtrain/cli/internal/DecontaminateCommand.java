@@ -2,14 +2,10 @@ package midtrain.cli.internal;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.text.DecimalFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import midtrain.data.decon.Benchmark;
 import midtrain.data.decon.BenchmarkIndex;
 import midtrain.data.decon.DeconMode;
@@ -210,23 +206,8 @@ public final class DecontaminateCommand implements Callable<Integer> {
     }
     DeconReport rep;
     if (progress != null ? progress : System.console() != null) {
-      try (ProgressBar pb =
-          new ProgressBarBuilder()
-              .setTaskName("decontaminate")
-              .setStyle(ProgressBarStyle.ASCII)
-              .setUnit(" MB", 1_000_000)
-              .showSpeed(new DecimalFormat("0.0"))
-              .setInitialMax(1)
-              .build()) {
-        long start = System.nanoTime();
-        run.listener(
-            (records, bytes, total) -> {
-              pb.maxHint(total);
-              pb.stepTo(bytes);
-              double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-              pb.setExtraMessage(
-                  String.format(Locale.ROOT, " | %,d records, %,.0f/s", records, records / secs));
-            });
+      try (InputProgress p = new InputProgress("decontaminate", "records")) {
+        run.listener(p::update);
         rep = run.build().run();
       }
     } else {

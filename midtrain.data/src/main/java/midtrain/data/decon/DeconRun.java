@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,7 +18,6 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
@@ -38,6 +36,7 @@ import java.util.concurrent.Future;
 import midtrain.data.DataException;
 import midtrain.data.DocumentBatch;
 import midtrain.data.internal.io.Compression;
+import midtrain.data.internal.io.DecodedInput;
 import midtrain.data.internal.io.RowBytes;
 import midtrain.data.internal.simd.ByteScan;
 import midtrain.data.internal.simd.JsonString;
@@ -258,36 +257,6 @@ public final class DeconRun {
     void progress(long records, long bytes, long totalBytes);
   }
 
-  /** Counts the bytes read from a file, before any decompression. */
-  private static final class Counting extends FilterInputStream {
-    long count;
-
-    Counting(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      count += b < 0 ? 0 : 1;
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int r = super.read(b, off, len);
-      count += Math.max(r, 0);
-      return r;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      long r = super.skip(n);
-      count += r;
-      return r;
-    }
-  }
-
   /** The size of all inputs, for progress. */
   private long totalBytes() {
     long total = 0;
@@ -405,8 +374,10 @@ public final class DeconRun {
       long done = 0;
       for (Path file : inputs) {
         long counted = 0;
-        try (Counting raw = new Counting(Files.newInputStream(file));
-            InputStream in = Compression.of(file).decode(raw)) {
+        // The readers' decoding, which counts the bytes read from disk; without their caps, which
+        // reject a record, where this path has no record to reject.
+        try (DecodedInput raw = DecodedInput.open(file, UNCAPPED)) {
+          InputStream in = raw.stream();
           byte[] carry = new byte[0];
           long line = 1;
           boolean eof = false;
@@ -437,18 +408,15 @@ public final class DeconRun {
             line += countLines(buf, cut);
             if (pool == null) {
               free.add(drain(scan(c), rep, g, dataOut));
-              listener.progress(rep.documents() + rep.rejected(), done + raw.count, total);
             } else {
               inFlight.add(pool.submit(() -> scan(c)));
               while (inFlight.size() > threads * 2) {
                 free.add(drain(get(inFlight.poll()), rep, g, dataOut));
               }
-              listener.progress(rep.documents() + rep.rejected(), done + raw.count, total);
             }
+            listener.progress(rep.documents() + rep.rejected(), done + raw.bytesRead(), total);
           }
-          counted = raw.count;
-        } catch (NoSuchFileException e) {
-          throw new DataException("input file not found: " + file, e);
+          counted = raw.bytesRead();
         }
         while (!inFlight.isEmpty()) {
           free.add(drain(get(inFlight.poll()), rep, g, dataOut));
@@ -460,6 +428,13 @@ public final class DeconRun {
       }
     }
   }
+
+  /** Decoding options of the line path: no cap on inflated bytes or on the ratio. */
+  private static final ReaderOptions UNCAPPED =
+      ReaderOptions.builder()
+          .maxDecompressedBytes(Long.MAX_VALUE / 2) // not MAX_VALUE: the cap adds 1 to what is left
+          .maxCompressionRatio(Integer.MAX_VALUE)
+          .build();
 
   /** Rows per batch read in the other formats. */
   private static final int BATCH_ROWS = 4096;

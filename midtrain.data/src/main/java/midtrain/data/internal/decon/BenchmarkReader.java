@@ -62,8 +62,8 @@ public final class BenchmarkReader {
    * @return the name
    */
   public static String nameOf(Path file) {
-    String name = file.getFileName().toString();
-    for (String ext : new String[] {".gz", ".zst", ".zstd", ".jsonl", ".json", ".txt"}) {
+    String name = stripCompression(file.getFileName().toString());
+    for (String ext : new String[] {".jsonl", ".json", ".txt"}) {
       if (name.endsWith(ext) && name.length() > ext.length()) {
         name = name.substring(0, name.length() - ext.length());
       }
@@ -127,7 +127,7 @@ public final class BenchmarkReader {
 
   private static String stripCompression(String name) {
     for (String ext : new String[] {".gz", ".zst", ".zstd"}) {
-      if (name.endsWith(ext)) {
+      if (name.endsWith(ext) && name.length() > ext.length()) {
         return name.substring(0, name.length() - ext.length());
       }
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import midtrain.data.internal.io.Utf8;
 
 /**
  * The Unicode normalization: each whitespace-separated token is put in NFKC, case-folded (upper
@@ -98,7 +99,7 @@ final class UnicodeTokenizer extends TextNormalizer {
         } else {
           memoWords(a, s, e, c0, c1, c2, c3, out, t);
         }
-      } else if (isAscii(a, s, e)) {
+      } else if (Utf8.isAscii(a, s, n)) {
         if (janitorWord) {
           out.addWord(janitorHash[j], t);
         }
@@ -122,15 +123,6 @@ final class UnicodeTokenizer extends TextNormalizer {
       c |= (a[i] & 0xFFL) << (8 * (i - p));
     }
     return c;
-  }
-
-  private static boolean isAscii(byte[] a, int s, int e) {
-    for (int i = s; i < e; i++) {
-      if (a[i] < 0) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**
