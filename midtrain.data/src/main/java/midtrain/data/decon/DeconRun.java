@@ -89,7 +89,11 @@ public final class DeconRun {
     this.output = b.output;
     this.report = Objects.requireNonNull(b.report, "report");
     this.threads = b.threads;
-    this.chunkBytes = b.chunkBytes;
+    // One thread reads, scans and drains each chunk in turn, so a chunk that fits in a core's L2
+    // cache is still there when it is scanned: 256 KB chunks scanned 7-9% faster than 4 MB ones on
+    // one thread (2.8 GB, four runs of each). Scanning threads get chunks from another core, where
+    // the larger chunk means fewer hand-offs and measured best.
+    this.chunkBytes = b.chunkBytes > 0 ? b.chunkBytes : b.threads == 1 ? 256 << 10 : 4 << 20;
     this.listener = b.listener;
   }
 
@@ -111,7 +115,7 @@ public final class DeconRun {
     private Optional<Path> output = Optional.empty();
     private Path report;
     private int threads = Runtime.getRuntime().availableProcessors();
-    private int chunkBytes = 4 << 20;
+    private int chunkBytes; // 0: by thread count (see DeconRun's constructor)
     private Listener listener = (records, bytes, total) -> {};
 
     private Builder() {}
