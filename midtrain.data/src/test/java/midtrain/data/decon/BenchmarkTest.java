@@ -10,7 +10,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.zip.GZIPOutputStream;
 import midtrain.data.DataException;
 import org.junit.jupiter.api.Test;
@@ -126,5 +130,42 @@ class BenchmarkTest {
     assertEquals(2, r.hits().size());
     assertEquals("a", r.hits().get(0).benchmark());
     assertEquals("b", r.hits().get(1).benchmark());
+  }
+
+  /**
+   * Distinct n-grams per benchmark against a count with sets, over items that share many n-grams
+   * within and across benchmarks (a vocabulary of six words), and items with too few words.
+   */
+  @Test
+  void distinctNgramsPerBenchmarkMatchACountWithSets() {
+    SplittableRandom r = new SplittableRandom(7);
+    String[] vocabulary = {"red", "green", "blue", "cyan", "teal", "gold"};
+    int n = 4;
+    BenchmarkIndex.Builder b = BenchmarkIndex.builder().n(n);
+    List<Set<List<String>>> want = new ArrayList<>();
+    Set<List<String>> all = new HashSet<>();
+    for (int bench = 0; bench < 3; bench++) {
+      List<String> items = new ArrayList<>();
+      Set<List<String>> grams = new HashSet<>();
+      for (int i = 0; i < 300; i++) {
+        List<String> words = new ArrayList<>();
+        int len = r.nextInt(0, 12);
+        for (int w = 0; w < len; w++) {
+          words.add(vocabulary[r.nextInt(bench == 2 ? 3 : vocabulary.length)]);
+        }
+        for (int g = 0; g + n <= words.size(); g++) {
+          grams.add(List.copyOf(words.subList(g, g + n)));
+        }
+        items.add(String.join(" ", words));
+      }
+      b.add(Benchmark.of("b" + bench, items));
+      want.add(grams);
+      all.addAll(grams);
+    }
+    BenchmarkIndex index = b.build();
+    assertEquals(all.size(), index.distinctNgrams());
+    for (int bench = 0; bench < 3; bench++) {
+      assertEquals(want.get(bench).size(), index.distinctNgrams(bench), "benchmark " + bench);
+    }
   }
 }
