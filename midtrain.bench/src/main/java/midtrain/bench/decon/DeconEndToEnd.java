@@ -3,6 +3,7 @@ package midtrain.bench.decon;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -21,8 +22,13 @@ import midtrain.data.decon.Decontaminator;
  * one run (as K input files), so that two runs give the rate of a warm JVM: the time of the second
  * copy is that of the run with two less that of the run with one.
  *
+ * <p>{@code --chunks A,B[,...] ROUNDS} compares chunk sizes ({@link DeconRun.Builder#chunkBytes})
+ * in one JVM: after one run to warm it up, each round scans the corpus once with each size in turn,
+ * so that the machine's slow and fast minutes fall on all of them alike; it prints every run and
+ * each size's median rate.
+ *
  * <p>Usage: {@code java --add-modules jdk.incubator.vector -cp benchmarks.jar
- * midtrain.bench.decon.DeconEndToEnd DIR THREADS [--bandwidth | --copies K]}
+ * midtrain.bench.decon.DeconEndToEnd DIR THREADS [--bandwidth | --copies K | --chunks A,B ROUNDS]}
  */
 public final class DeconEndToEnd {
   private DeconEndToEnd() {}
@@ -38,6 +44,10 @@ public final class DeconEndToEnd {
     int threads = Integer.parseInt(args[1]);
     if (args.length > 2 && args[2].equals("--bandwidth")) {
       bandwidth();
+      return;
+    }
+    if (args.length > 4 && args[2].equals("--chunks")) {
+      compareChunks(dir, threads, args[3], Integer.parseInt(args[4]));
       return;
     }
     int copies = args.length > 3 && args[2].equals("--copies") ? Integer.parseInt(args[3]) : 1;
@@ -81,6 +91,53 @@ public final class DeconEndToEnd {
         bytes / 1e6 / scan,
         threads);
     System.out.println("peak RSS: " + peakRss());
+  }
+
+  private static void compareChunks(Path dir, int threads, String sizes, int rounds)
+      throws IOException {
+    BenchmarkIndex index =
+        BenchmarkIndex.builder()
+            .n(13)
+            .add(Benchmark.load(dir.resolve("bench.jsonl"), List.of()))
+            .build();
+    Decontaminator d = Decontaminator.builder(index).mode(DeconMode.REPORT).build();
+    Path corpus = dir.resolve("corpus.jsonl");
+    double mb = Files.size(corpus) / 1e6;
+    int[] chunks = Arrays.stream(sizes.split(",")).mapToInt(Integer::parseInt).toArray();
+    double[][] rates = new double[chunks.length][rounds];
+    for (int round = -1; round < rounds; round++) {
+      for (int c = 0; c < chunks.length; c++) {
+        long t = System.nanoTime();
+        DeconRun.builder()
+            .decontaminator(d)
+            .inputs(List.of(corpus))
+            .report(dir.resolve("report-chunks.json"))
+            .threads(threads)
+            .chunkBytes(chunks[c])
+            .build()
+            .run();
+        double rate = mb / ((System.nanoTime() - t) / 1e9);
+        if (round < 0) {
+          System.out.printf(Locale.ROOT, "warm-up, %d-byte chunks: %.1f MB/s%n", chunks[c], rate);
+        } else {
+          rates[c][round] = rate;
+          System.out.printf(
+              Locale.ROOT, "round %d, %d-byte chunks: %.1f MB/s%n", round, chunks[c], rate);
+        }
+      }
+    }
+    for (int c = 0; c < chunks.length; c++) {
+      double[] r = rates[c].clone();
+      Arrays.sort(r);
+      System.out.printf(
+          Locale.ROOT,
+          "%d-byte chunks, %d thread(s): median %.1f MB/s (%.1f to %.1f)%n",
+          chunks[c],
+          threads,
+          r[r.length / 2],
+          r[0],
+          r[r.length - 1]);
+    }
   }
 
   static String peakRss() throws IOException {

@@ -62,45 +62,48 @@ class DeconRunTest {
   @Test
   void threadsAndChunksDoNotChangeTheReport(@TempDir Path dir) throws IOException {
     Path in = dir.resolve("in.jsonl.gz");
+    byte[] lines = (String.join("\n", corpus(300)) + "\n").getBytes(StandardCharsets.UTF_8);
     try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(in))) {
-      o.write((String.join("\n", corpus(300)) + "\n").getBytes(StandardCharsets.UTF_8));
+      o.write(lines);
     }
+    // More than one chunk of the default size on one thread.
+    assertTrue(lines.length > 256 << 10, "bytes: " + lines.length);
     Decontaminator d =
         Decontaminator.builder(DecontaminatorTest.index()).mode(DeconMode.DROP).build();
     String first = null;
-    for (int threads : new int[] {1, 3}) {
-      Path rep = dir.resolve("r" + threads + ".json");
-      Path out = dir.resolve("o" + threads + ".jsonl");
-      DeconReport report =
-          DeconRun.builder()
-              .decontaminator(d)
-              .inputs(List.of(in))
-              .report(rep)
-              .output(out)
-              .threads(threads)
-              .chunkBytes(4096)
-              .build()
-              .run();
-      assertEquals(300, report.documents());
-      assertEquals(2, report.rejected());
-      assertEquals(43, report.contaminated());
-      JsonNode json = M.readTree(rep.toFile());
-      assertEquals(300, json.get("documents").size());
-      assertEquals("d0", json.get("documents").get(0).get("id").asText());
-      assertEquals("d299", json.get("documents").get(299).get("id").asText());
-      assertEquals(1, json.get("benchmarks").get(0).get("items_contaminated").asInt());
-      assertEquals(43, json.get("benchmarks").get(0).get("documents_affected").asInt());
-      JsonNode rej = json.get("summary").get("rejections");
-      assertTrue(rej.get(0).get("where").asText().endsWith("in.jsonl.gz:7"), rej.toString());
-      assertTrue(rej.get(1).get("reason").asText().contains("no 'text' field"), rej.toString());
-      assertEquals(257, Files.readAllLines(out).size());
-      String docs = json.get("documents").toString();
-      if (first == null) {
-        first = docs;
-      } else {
-        assertEquals(first, docs);
+    // 4 KB chunks, and the defaults (256 KB on one thread, 4 MB on more).
+    for (int chunk : new int[] {4096, 0}) {
+      for (int threads : new int[] {1, 3}) {
+        Path rep = dir.resolve("r" + threads + "-" + chunk + ".json");
+        Path out = dir.resolve("o" + threads + "-" + chunk + ".jsonl");
+        DeconRun.Builder b =
+            DeconRun.builder().decontaminator(d).inputs(List.of(in)).report(rep).output(out);
+        if (chunk > 0) {
+          b.chunkBytes(chunk);
+        }
+        DeconReport report = b.threads(threads).build().run();
+        assertEquals(300, report.documents());
+        assertEquals(2, report.rejected());
+        assertEquals(43, report.contaminated());
+        JsonNode json = M.readTree(rep.toFile());
+        assertEquals(300, json.get("documents").size());
+        assertEquals("d0", json.get("documents").get(0).get("id").asText());
+        assertEquals("d299", json.get("documents").get(299).get("id").asText());
+        assertEquals(1, json.get("benchmarks").get(0).get("items_contaminated").asInt());
+        assertEquals(43, json.get("benchmarks").get(0).get("documents_affected").asInt());
+        JsonNode rej = json.get("summary").get("rejections");
+        assertTrue(rej.get(0).get("where").asText().endsWith("in.jsonl.gz:7"), rej.toString());
+        assertTrue(rej.get(1).get("reason").asText().contains("no 'text' field"), rej.toString());
+        assertEquals(257, Files.readAllLines(out).size());
+        String docs = json.get("documents").toString();
+        if (first == null) {
+          first = docs;
+        } else {
+          assertEquals(first, docs);
+        }
       }
     }
+    assertThrows(DataException.class, () -> DeconRun.builder().chunkBytes(0));
   }
 
   @Test
