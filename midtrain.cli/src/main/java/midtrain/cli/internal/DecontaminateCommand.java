@@ -184,6 +184,16 @@ public final class DecontaminateCommand implements Callable<Integer> {
       ib.add(Benchmark.load(b, benchmarkFields));
     }
     BenchmarkIndex index = ib.build();
+    if (index.distinctNgrams() == 0) {
+      // Not an error (the report is still complete), but almost surely not what was meant.
+      PrintWriter err = spec.commandLine().getErr();
+      err.printf(
+          Locale.ROOT,
+          "warning: no benchmark item has %d words, so the index is empty and no document can be"
+              + " contaminated; a smaller --n matches shorter items%n",
+          n);
+      err.flush();
+    }
     Decontaminator d =
         Decontaminator.builder(index)
             .mode(m)

@@ -1,6 +1,8 @@
 package midtrain.cli.internal;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -174,5 +176,36 @@ class DecontaminateCommandTest {
             "--report", dir.resolve("r.json").toString());
     assertEquals(2, mode.code());
     assertTrue(mode.err().contains("scrub"), mode.err());
+    // The input named as the output: refused before anything is written, the input intact.
+    byte[] before = Files.readAllBytes(in);
+    Run same =
+        run(
+            "--benchmarks", dir.resolve("gsm8k.jsonl").toString(),
+            "--input", in.toString(),
+            "--mode", "drop",
+            "--output", in.toString(),
+            "--report", dir.resolve("r.json").toString());
+    assertEquals(2, same.code(), same.err());
+    assertTrue(same.err().contains("also an input"), same.err());
+    assertEquals(new String(before, UTF_8), Files.readString(in));
+  }
+
+  @Test
+  void anEmptyIndexIsWarnedOf(@TempDir Path dir) throws IOException {
+    Path in = files(dir);
+    Run r =
+        run(
+            "--benchmarks", dir.resolve("gsm8k.jsonl").toString(),
+            "--input", in.toString(),
+            "--n", "50",
+            "--report", dir.resolve("r.json").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("no benchmark item has 50 words"), r.err());
+    Run ok =
+        run(
+            "--benchmarks", dir.resolve("gsm8k.jsonl").toString(),
+            "--input", in.toString(),
+            "--report", dir.resolve("r2.json").toString());
+    assertFalse(ok.err().contains("warning"), ok.err());
   }
 }

@@ -38,6 +38,7 @@ import midtrain.data.DocumentBatch;
 import midtrain.data.internal.io.Compression;
 import midtrain.data.internal.io.DecodedInput;
 import midtrain.data.internal.io.RowBytes;
+import midtrain.data.internal.io.Utf8;
 import midtrain.data.internal.simd.ByteScan;
 import midtrain.data.internal.simd.JsonString;
 import midtrain.data.io.DocumentReader;
@@ -75,6 +76,9 @@ public final class DeconRun {
   private final List<Path> inputs;
   private final String textField;
   private final String idField;
+  // The fields' paths: one name, or a top-level name and the names below it.
+  private final String[] textPath;
+  private final String[] idPath;
   private final Optional<Path> output;
   private final Path report;
   private final int threads;
@@ -86,6 +90,8 @@ public final class DeconRun {
     this.inputs = List.copyOf(b.inputs);
     this.textField = b.textField;
     this.idField = b.idField;
+    this.textPath = textField.split("\\.", -1);
+    this.idPath = idField.split("\\.", -1);
     this.output = b.output;
     this.report = Objects.requireNonNull(b.report, "report");
     this.threads = b.threads;
@@ -146,22 +152,25 @@ public final class DeconRun {
     /**
      * Sets the field holding the text.
      *
-     * @param field a top-level field name
+     * @param field a field name, or a dot-separated path into nested objects ({@code doc.body})
      * @return this builder
      */
     public Builder textField(String field) {
-      this.textField = Objects.requireNonNull(field);
+      // The readers' rules for paths, since other formats go through them.
+      ReaderOptions.builder().textField(field);
+      this.textField = field;
       return this;
     }
 
     /**
      * Sets the field holding the document id; documents without it are named {@code file:line}.
      *
-     * @param field a top-level field name
+     * @param field a field name, or a dot-separated path into nested objects
      * @return this builder
      */
     public Builder idField(String field) {
-      this.idField = Objects.requireNonNull(field);
+      ReaderOptions.builder().idField(field);
+      this.idField = field;
       return this;
     }
 
@@ -248,6 +257,22 @@ public final class DeconRun {
       for (Path in : inputs) {
         formatOf(in);
       }
+      writable("--report", report);
+      output.ifPresent(o -> writable("--output", o));
+      // Both are written before the inputs are read to the end: an input named as either would
+      // be emptied, and its records lost.
+      for (Path in : inputs) {
+        if (sameFile(in, report)) {
+          throw new DataException("--report " + report + " is also an input; name another file");
+        }
+        if (output.isPresent() && sameFile(in, output.get())) {
+          throw new DataException(
+              "--output " + output.get() + " is also an input; name another file");
+        }
+      }
+      if (output.isPresent() && sameFile(output.get(), report)) {
+        throw new DataException("--output and --report are the same file: " + report);
+      }
       if (output.isPresent() && !formatOf(output.get()).canWrite()) {
         FormatProvider f = formatOf(output.get());
         throw new DataException(
@@ -280,6 +305,29 @@ public final class DeconRun {
       total += sizeOf(file);
     }
     return total;
+  }
+
+  /** Refuses a path that names a folder, or whose folder does not exist. */
+  private static void writable(String option, Path file) {
+    if (Files.isDirectory(file)) {
+      throw new DataException(option + " " + file + " is a folder; name a file");
+    }
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      throw new DataException(option + " " + file + ": its folder " + parent + " does not exist");
+    }
+  }
+
+  /** Whether two paths name one file: the same file where both exist, else the same path. */
+  private static boolean sameFile(Path a, Path b) {
+    try {
+      if (Files.exists(a) && Files.exists(b)) {
+        return Files.isSameFile(a, b);
+      }
+    } catch (IOException e) {
+      // Compared by name below.
+    }
+    return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
   }
 
   /**
@@ -390,13 +438,23 @@ public final class DeconRun {
       long done = 0;
       for (Path file : inputs) {
         long counted = 0;
+        // Why the input ended early (a truncated or corrupt compressed stream), as the readers
+        // report it: the lines read whole are scanned, and the one it cut is a reject.
+        String failure = null;
+        long failedLine = 1;
         // The readers' decoding, which counts the bytes read from disk; without their caps, which
         // reject a record, where this path has no record to reject.
         try (DecodedInput raw = DecodedInput.open(file, UNCAPPED)) {
-          InputStream in = raw.stream();
+          InputStream in;
+          try {
+            in = raw.stream(); // a decoder reads its header here ("Not in GZIP format")
+          } catch (IOException ex) {
+            failure = describe(ex);
+            in = InputStream.nullInputStream();
+          }
           byte[] carry = new byte[0];
           long line = 1;
-          boolean eof = false;
+          boolean eof = failure != null;
           while (!eof) {
             // Chunk buffers are reused once drained: 4 MB arrays are costly to zero and to collect.
             byte[] buf = free.poll();
@@ -405,13 +463,19 @@ public final class DeconRun {
             }
             System.arraycopy(carry, 0, buf, 0, carry.length);
             int len = carry.length;
-            int r;
-            while (len < buf.length && (r = in.read(buf, len, buf.length - len)) > 0) {
-              len += r;
+            try {
+              int r;
+              while (len < buf.length && (r = in.read(buf, len, buf.length - len)) > 0) {
+                len += r;
+              }
+            } catch (IOException ex) {
+              failure = describe(ex);
             }
-            eof = len < buf.length;
+            eof = failure != null || len < buf.length;
             int cut = len;
-            if (!eof) {
+            if (failure != null) {
+              cut = lastNewline(buf, len) + 1;
+            } else if (!eof) {
               cut = lastNewline(buf, len) + 1;
               if (cut == 0) {
                 // One line longer than the buffer: keep reading it.
@@ -422,6 +486,7 @@ public final class DeconRun {
             carry = Arrays.copyOfRange(buf, cut, len);
             Chunk c = new Chunk(file, line, buf, cut);
             line += countLines(buf, cut);
+            failedLine = line;
             if (pool == null) {
               free.add(drain(scan(c), rep, g, dataOut));
             } else {
@@ -436,6 +501,9 @@ public final class DeconRun {
         }
         while (!inFlight.isEmpty()) {
           free.add(drain(get(inFlight.poll()), rep, g, dataOut));
+        }
+        if (failure != null) {
+          rep.reject(file + ":" + failedLine, "truncated-stream: " + failure + "; input ends here");
         }
         // The whole file is read: its size, whatever the decoder left unread past its end (and
         // what was read, for a pipe, which has none).
@@ -621,6 +689,11 @@ public final class DeconRun {
     return s.data;
   }
 
+  private static String describe(IOException e) {
+    String m = e.getMessage();
+    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+  }
+
   private static int lastNewline(byte[] b, int len) {
     for (int i = len - 1; i >= 0; i--) {
       if (b[i] == '\n') {
@@ -660,6 +733,37 @@ public final class DeconRun {
     boolean numeric;
     String problem;
     boolean resumed;
+    // The bytes of the line the kernel copied (and so checked as strict UTF-8), or -1.
+    int copiedFrom = -1;
+    int copiedTo = -1;
+  }
+
+  /**
+   * Parses one line's object, copying the text value into {@code text}, and checks that the line is
+   * strict UTF-8 (as the readers do: Jackson's decoding accepts overlong forms and other bytes that
+   * are not, and a kept line is written out as it is).
+   */
+  private Parsed parse(byte[] a, int s, int e, Lines l, boolean resume) throws IOException {
+    Parsed r = parseObject(a, s, e, l, resume);
+    int bad;
+    if (r.copiedFrom < 0) {
+      bad = Utf8.invalidAt(a, s, e - s);
+    } else {
+      // The kernel checked the text value; a sequence cannot cross its quotes.
+      bad = Utf8.invalidAt(a, s, r.copiedFrom - s);
+      if (bad < 0) {
+        bad = Utf8.invalidAt(a, r.copiedTo, e - r.copiedTo);
+      }
+    }
+    if (bad >= 0) {
+      r.problem =
+          String.format(
+              Locale.ROOT,
+              "invalid UTF-8: byte 0x%02X at byte %d of the line",
+              a[bad] & 0xFF,
+              bad - s + 1);
+    }
+    return r;
   }
 
   /**
@@ -672,8 +776,11 @@ public final class DeconRun {
    * the state it was in after the text value. Without {@code resume}, Jackson parses and decodes
    * the whole line itself, for the reason of a line rejected after its text value (Jackson's
    * messages can name a column, which in the copy is not the line's).
+   *
+   * <p>A dotted field name is a path into nested objects, as for the readers ({@link
+   * ReaderOptions}): its top-level value is read as a tree, and the text copied from it.
    */
-  private Parsed parse(byte[] a, int s, int e, Lines l, boolean resume) throws IOException {
+  private Parsed parseObject(byte[] a, int s, int e, Lines l, boolean resume) throws IOException {
     Parsed r = new Parsed();
     boolean hasText = false;
     JsonParser p = l.json.createParser(a, s, e - s);
@@ -686,7 +793,26 @@ public final class DeconRun {
       while ((tok = p.nextToken()) == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         JsonToken v = p.nextToken();
-        if (name.equals(textField)) {
+        boolean nestedText = textPath.length > 1 && name.equals(textPath[0]);
+        boolean nestedId = idPath.length > 1 && name.equals(idPath[0]);
+        if (nestedText || nestedId) {
+          JsonNode tree = MAPPER.readTree(p);
+          if (nestedText) {
+            JsonNode leaf = leaf(tree, textPath);
+            if (leaf != null && !leaf.isTextual()) {
+              r.problem = "field '" + textField + "' is not a string";
+            } else if (leaf != null) {
+              hasText = true;
+              setText(leaf.asText(), l, r);
+            }
+          }
+          if (nestedId) {
+            JsonNode leaf = leaf(tree, idPath);
+            if (leaf != null) {
+              setId(leaf, r);
+            }
+          }
+        } else if (textPath.length == 1 && name.equals(textField)) {
           if (v == JsonToken.VALUE_STRING) {
             // The kernel copies the value's bytes from where Jackson found it.
             long at = p.currentTokenLocation().getByteOffset();
@@ -697,26 +823,37 @@ public final class DeconRun {
                 !resume || r.resumed || at < 0 || e - s - at > MAX_STRING_BYTES
                     ? -1
                     : l.text.decode(a, s + (int) at + 1, e);
-            if (end < 0) {
+            hasText = true;
+            if (end < 0 || l.text.loneSurrogate) {
               // Not a string the kernel copies as is: Jackson decodes it or reports the error.
-              l.text.set(p.getText().getBytes(StandardCharsets.UTF_8));
-            } else if (closesObject(a, end, e)) {
-              // The value ends the line's object (the usual place of the text): nothing is left
-              // for Jackson to check.
-              return r;
+              setText(p.getText(), l, r);
             } else {
+              r.copiedFrom = s + (int) at;
+              r.copiedTo = end;
+              if (closesObject(a, end, e)) {
+                // The value ends the line's object (the usual place of the text): nothing is
+                // left for Jackson to check.
+                return r;
+              }
               p.close();
               p = l.restOfObject(a, end, e);
               r.resumed = true;
             }
-            hasText = true;
           } else {
             r.problem = "field '" + textField + "' is not a string";
             p.skipChildren();
           }
-        } else if (name.equals(idField) && v.isScalarValue() && v != JsonToken.VALUE_NULL) {
-          r.id = p.getText();
-          r.numeric = v == JsonToken.VALUE_NUMBER_INT;
+        } else if (idPath.length == 1 && name.equals(idField)) {
+          if (v.isScalarValue()) {
+            if (v != JsonToken.VALUE_NULL) {
+              // The number as written (1e5 stays 1e5).
+              r.id = p.getText();
+              r.numeric = v.isNumeric();
+            }
+          } else {
+            r.problem = "field '" + idField + "' is an object or an array, not an id";
+            p.skipChildren();
+          }
         } else {
           p.skipChildren();
         }
@@ -732,6 +869,50 @@ public final class DeconRun {
       p.close();
     }
     return r;
+  }
+
+  /** The text, unless it has an unpaired surrogate (from a JSON escape), which has no UTF-8. */
+  private void setText(String text, Lines l, Parsed r) {
+    int lone = Utf8.unpairedSurrogate(text);
+    if (lone >= 0) {
+      r.problem =
+          "field '"
+              + textField
+              + "' has an unpaired surrogate (a \\u escape) at character "
+              + (lone + 1)
+              + ": it has no UTF-8 encoding";
+    } else {
+      l.text.set(text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** An id from a nested scalar (a number stays a number in the report). */
+  private void setId(JsonNode value, Parsed r) {
+    if (value.isContainerNode()) {
+      r.problem = "field '" + idField + "' is an object or an array, not an id";
+      return;
+    }
+    r.id = value.asText();
+    r.numeric = value.isNumber();
+  }
+
+  /** Sets the value at a path, making the objects on the way that are missing (or not objects). */
+  private static void put(ObjectNode root, String[] path, String value) {
+    ObjectNode n = root;
+    for (int i = 0; i < path.length - 1; i++) {
+      JsonNode next = n.get(path[i]);
+      n = next instanceof ObjectNode o ? o : n.putObject(path[i]);
+    }
+    n.put(path[path.length - 1], value);
+  }
+
+  /** The value at a dotted path under its top-level value, or null where there is none. */
+  private static JsonNode leaf(JsonNode tree, String[] path) {
+    JsonNode n = tree;
+    for (int i = 1; i < path.length && n != null; i++) {
+      n = n.isObject() ? n.get(path[i]) : null;
+    }
+    return n == null || n.isNull() ? null : n;
   }
 
   /**
@@ -869,8 +1050,8 @@ public final class DeconRun {
           JsonNode node = MAPPER.readTree(a, s, e - s);
           for (int k = 0; k < r.cleanChunks().size(); k++) {
             ObjectNode piece = ((ObjectNode) node).deepCopy();
-            piece.put(textField, r.cleanChunks().get(k));
-            piece.put(idField, id + "#" + k);
+            put(piece, textPath, r.cleanChunks().get(k));
+            put(piece, idPath, id + "#" + k);
             MAPPER.writeValue(o, piece);
             o.write('\n');
           }

@@ -295,8 +295,9 @@ final class Scanner {
     int splice = 0;
     int end = -1;
     for (int p = 0; p < parts; p++) {
-      int start = Math.max(0, spans[2 * p] - window);
-      end = Math.min(total, spans[2 * p + 1] + window);
+      // In longs: a window near Integer.MAX_VALUE would overflow.
+      int start = (int) Math.max(0L, (long) spans[2 * p] - window);
+      end = (int) Math.min(total, (long) spans[2 * p + 1] + window);
       if (start - splice > minSlice) {
         keep.add(new int[] {splice, start});
       }

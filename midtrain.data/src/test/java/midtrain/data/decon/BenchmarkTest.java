@@ -168,4 +168,17 @@ class BenchmarkTest {
       assertEquals(want.get(bench).size(), index.distinctNgrams(bench), "benchmark " + bench);
     }
   }
+
+  /** A byte-order mark before the first item, as some editors write, is not part of it. */
+  @Test
+  void aByteOrderMarkIsSkipped(@TempDir Path dir) throws IOException {
+    Path f = dir.resolve("bom.jsonl");
+    Files.write(
+        f,
+        ("\uFEFF{\"id\": \"q1\", \"question\": \"one two three\"}\n{\"question\": \"four\"}\n")
+            .getBytes(UTF_8));
+    Benchmark b = Benchmark.load(f, List.of());
+    assertEquals(2, b.items().size());
+    assertEquals("q1", b.items().get(0).id());
+  }
 }

@@ -208,4 +208,21 @@ class DecontaminatorTest {
     assertTrue(json.contains("in.jsonl:3"), json);
     assertTrue(rep.summaryText().contains("qa: 1 of 2 items (50.00%)"), rep.summaryText());
   }
+
+  /** A window as wide as an int can be cuts the whole document: no overflow past its ends. */
+  @Test
+  void janitorWindowsAsWideAsAnIntCutEverything() {
+    String pad = "lorem ipsum dolor sit amet ".repeat(20);
+    String text = pad + ITEM + " " + pad;
+    for (int window : new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE - 1, 1 << 30}) {
+      DocumentResult r =
+          Decontaminator.builder(index()).mode(DeconMode.JANITOR).window(window).build().scan(text);
+      assertTrue(r.dirtyNgrams() > 0, "window " + window);
+      assertTrue(r.cleanChunks().isEmpty(), "window " + window);
+      assertTrue(r.dropped(), "window " + window);
+    }
+    DocumentResult narrow =
+        Decontaminator.builder(index()).mode(DeconMode.JANITOR).build().scan(text);
+    assertEquals(2, narrow.cleanChunks().size());
+  }
 }

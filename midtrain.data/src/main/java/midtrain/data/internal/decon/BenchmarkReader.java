@@ -105,6 +105,9 @@ public final class BenchmarkReader {
       int lineNo = 0;
       while ((line = r.readLine()) != null) {
         int index = lineNo++;
+        if (index == 0 && line.startsWith("\uFEFF")) {
+          line = line.substring(1); // a byte-order mark, as training inputs may start with
+        }
         if (line.isBlank()) {
           continue;
         }

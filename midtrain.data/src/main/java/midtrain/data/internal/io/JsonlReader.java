@@ -244,7 +244,7 @@ final class JsonlReader implements DocumentReader {
           continue;
         }
         String text = values[TEXT];
-        int lone = loneSurrogate(text);
+        int lone = Utf8.unpairedSurrogate(text);
         if (lone >= 0) {
           rows.clearScores();
           rejects.reject(
@@ -418,23 +418,6 @@ final class JsonlReader implements DocumentReader {
   }
 
   private String textProblem;
-
-  /** Index of the first unpaired UTF-16 surrogate (only JSON escapes can make one), or -1. */
-  static int loneSurrogate(String s) {
-    for (int i = 0, n = s.length(); i < n; i++) {
-      char c = s.charAt(i);
-      if (Character.isHighSurrogate(c)) {
-        if (i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-          i++;
-        } else {
-          return i;
-        }
-      } else if (Character.isLowSurrogate(c)) {
-        return i;
-      }
-    }
-    return -1;
-  }
 
   private JsonGenerator meta() throws IOException {
     if (metaGen == null) {

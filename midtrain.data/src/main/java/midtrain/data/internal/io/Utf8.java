@@ -18,6 +18,29 @@ public final class Utf8 {
   private Utf8() {}
 
   /**
+   * Returns the index of the first unpaired UTF-16 surrogate of a string (only JSON escapes make
+   * one in text read from UTF-8), which has no UTF-8 encoding.
+   *
+   * @param s the string
+   * @return the char index, or -1 when every surrogate is paired
+   */
+  public static int unpairedSurrogate(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else {
+          return i;
+        }
+      } else if (Character.isLowSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
    * Returns the offset of the first byte that is not valid UTF-8, or -1 when all are valid.
    *
    * @param a the bytes

@@ -22,6 +22,13 @@ public abstract class JsonString {
   /** Number of decoded bytes. */
   public int length;
 
+  /**
+   * Whether the last body decoded had a JSON escape of an unpaired surrogate (written as {@code ?},
+   * as {@code String.getBytes(UTF_8)} writes it): text that has no UTF-8 encoding, which a caller
+   * may reject.
+   */
+  public boolean loneSurrogate;
+
   JsonString() {}
 
   /**
@@ -56,6 +63,7 @@ public abstract class JsonString {
    */
   public final int decode(byte[] a, int from, int end) {
     length = 0;
+    loneSurrogate = false;
     ensure(end - from);
     return body(a, from, end);
   }
@@ -114,7 +122,9 @@ public abstract class JsonString {
           }
         }
         // A lone surrogate becomes '?', as String.getBytes(UTF_8) encodes it.
-        putCodePoint(u >= 0xD800 && u <= 0xDFFF ? '?' : u);
+        boolean lone = u >= 0xD800 && u <= 0xDFFF;
+        loneSurrogate |= lone;
+        putCodePoint(lone ? '?' : u);
       }
       default -> {
         return -1;

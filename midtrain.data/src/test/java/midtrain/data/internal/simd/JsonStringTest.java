@@ -84,6 +84,25 @@ class JsonStringTest {
     }
   }
 
+  /** Escapes of unpaired surrogates are flagged (their text has no UTF-8), pairs are not. */
+  @Test
+  void flagsUnpairedSurrogates() {
+    String[][] cases = {
+      {"\"x \\ud800 y\"", "true"},
+      {"\"x \\udc00\"", "true"},
+      {"\"\\ud83d\\ude00 pair\"", "false"},
+      {"\"plain\"", "false"},
+    };
+    for (int bits : ALL_WIDTHS) {
+      JsonString js = JsonString.create(bits);
+      for (String[] c : cases) {
+        byte[] line = c[0].getBytes(StandardCharsets.UTF_8);
+        assertEquals(line.length, js.decode(line, 1, line.length), c[0]);
+        assertEquals(Boolean.parseBoolean(c[1]), js.loneSurrogate, c[0] + " width " + bits);
+      }
+    }
+  }
+
   @Test
   void stopsAtWhatItDoesNotHandle() {
     String[] bad = {
