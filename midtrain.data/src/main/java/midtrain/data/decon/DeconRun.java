@@ -5,9 +5,12 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -17,9 +20,11 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,6 +38,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import midtrain.data.DataException;
 import midtrain.data.DocumentBatch;
 import midtrain.data.internal.io.Compression;
@@ -67,6 +73,12 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  */
 public final class DeconRun {
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  // Nested fields are read as trees; numbers keep their digits (1.50, 1e400) as ids.
+  private static final ObjectMapper TREES =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+          .build();
   private static final JsonFactory JSON = MAPPER.getFactory();
 
   /** Bodies longer than this in bytes may exceed Jackson's limit in chars (never shorter ones). */
@@ -83,6 +95,7 @@ public final class DeconRun {
   private final Path report;
   private final int threads;
   private final int chunkBytes;
+  private final long maxLineBytes;
   private final Listener listener;
 
   private DeconRun(Builder b) {
@@ -101,6 +114,7 @@ public final class DeconRun {
     // the larger chunk means fewer hand-offs and measured best.
     this.chunkBytes = b.chunkBytes > 0 ? b.chunkBytes : b.threads == 1 ? 256 << 10 : 4 << 20;
     this.listener = b.listener;
+    this.maxLineBytes = b.maxLineBytes;
   }
 
   /**
@@ -122,6 +136,7 @@ public final class DeconRun {
     private Path report;
     private int threads = Runtime.getRuntime().availableProcessors();
     private int chunkBytes; // 0: by thread count (see DeconRun's constructor)
+    private long maxLineBytes = MAX_LINE_BYTES;
     private Listener listener = (records, bytes, total) -> {};
 
     private Builder() {}
@@ -239,6 +254,12 @@ public final class DeconRun {
       return this;
     }
 
+    /** For tests: a smaller line limit than the readers' 65 MiB. */
+    Builder maxLineBytes(long bytes) {
+      this.maxLineBytes = bytes;
+      return this;
+    }
+
     /**
      * Builds the run.
      *
@@ -256,6 +277,16 @@ public final class DeconRun {
       }
       for (Path in : inputs) {
         formatOf(in);
+      }
+      if (textField.equals(idField)
+          || textField.startsWith(idField + ".")
+          || idField.startsWith(textField + ".")) {
+        throw new DataException(
+            "--text-field "
+                + textField
+                + " and --id-field "
+                + idField
+                + " overlap; name two fields");
       }
       writable("--report", report);
       output.ifPresent(o -> writable("--output", o));
@@ -307,6 +338,28 @@ public final class DeconRun {
     return total;
   }
 
+  /**
+   * Creates the report's temporary file beside it, under a name no other file has: a fixed name
+   * could be an input, the output or a file of the user's, which the run would empty and delete.
+   */
+  private Path temporaryReport() {
+    Path abs = report.toAbsolutePath();
+    for (int attempt = 0; ; attempt++) {
+      String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+      Path tmp = abs.resolveSibling(abs.getFileName() + "." + suffix + ".tmp");
+      try {
+        Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+        return tmp;
+      } catch (FileAlreadyExistsException e) {
+        if (attempt == 100) {
+          throw new DataException("cannot create a temporary file beside --report " + report, e);
+        }
+      } catch (IOException e) {
+        throw new DataException("cannot write --report " + report + ": " + describe(e), e);
+      }
+    }
+  }
+
   /** Refuses a path that names a folder, or whose folder does not exist. */
   private static void writable(String option, Path file) {
     if (Files.isDirectory(file)) {
@@ -318,16 +371,37 @@ public final class DeconRun {
     }
   }
 
-  /** Whether two paths name one file: the same file where both exist, else the same path. */
+  /**
+   * Whether two paths name one regular file: the same file where both exist, else the same path
+   * once links are resolved. Devices and pipes are left alone (an input on /dev/stdin and an output
+   * on /dev/stdout may be one terminal).
+   */
   private static boolean sameFile(Path a, Path b) {
     try {
       if (Files.exists(a) && Files.exists(b)) {
-        return Files.isSameFile(a, b);
+        return Files.isRegularFile(a) && Files.isSameFile(a, b);
       }
     } catch (IOException e) {
       // Compared by name below.
     }
-    return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    return canonical(a).equals(canonical(b));
+  }
+
+  /** A path with its links resolved, as far as it exists (a file not written yet: its folder). */
+  private static Path canonical(Path p) {
+    Path abs = p.toAbsolutePath().normalize();
+    try {
+      if (Files.exists(abs)) {
+        return abs.toRealPath();
+      }
+      Path parent = abs.getParent();
+      if (parent != null && Files.exists(parent)) {
+        return parent.toRealPath().resolve(abs.getFileName());
+      }
+    } catch (IOException e) {
+      // The path as given.
+    }
+    return abs;
   }
 
   /**
@@ -376,7 +450,7 @@ public final class DeconRun {
     ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads) : null;
     // The report goes to a temporary name first, so that a failed run leaves no report that looks
     // complete (nor an earlier run's report overwritten by half of this one).
-    Path tmp = report.resolveSibling(report.getFileName() + ".tmp");
+    Path tmp = temporaryReport();
     try {
       try (OutputStream reportOut = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
           JsonGenerator g = JSON.createGenerator(reportOut)) {
@@ -442,6 +516,7 @@ public final class DeconRun {
         // report it: the lines read whole are scanned, and the one it cut is a reject.
         String failure = null;
         long failedLine = 1;
+        long oversizedTail = 0;
         // The readers' decoding, which counts the bytes read from disk; without their caps, which
         // reject a record, where this path has no record to reject.
         try (DecodedInput raw = DecodedInput.open(file, UNCAPPED)) {
@@ -475,8 +550,46 @@ public final class DeconRun {
             int cut = len;
             if (failure != null) {
               cut = lastNewline(buf, len) + 1;
+            } else if (eof && len - (lastNewline(buf, len) + 1) >= maxLineBytes) {
+              // The last line, without a newline, over the limit: rejected after the others.
+              cut = lastNewline(buf, len) + 1;
+              oversizedTail = len - cut;
             } else if (!eof) {
               cut = lastNewline(buf, len) + 1;
+              if (cut == 0 && len >= maxLineBytes) {
+                // A line over the readers' limit: rejected as they reject it (whole documents
+                // that size are over their text limit too), and skipped without holding it.
+                long size = len;
+                byte[] rest = null;
+                try {
+                  while (rest == null) {
+                    int n = in.read(buf, 0, buf.length);
+                    if (n <= 0) {
+                      rest = new byte[0];
+                      eof = true;
+                    } else {
+                      int nl = ByteScan.indexOf(buf, 0, n, (byte) '\n');
+                      size += nl < 0 ? n : nl;
+                      rest = nl < 0 ? null : Arrays.copyOfRange(buf, nl + 1, n);
+                    }
+                  }
+                } catch (IOException ex) {
+                  failure = describe(ex); // the line cut is the truncated-stream reject
+                  eof = true;
+                  rest = new byte[0];
+                }
+                free.add(buf);
+                while (!inFlight.isEmpty()) {
+                  free.add(drain(get(inFlight.poll()), rep, g, dataOut));
+                }
+                if (failure == null) {
+                  rep.reject(file + ":" + line, oversized(size));
+                  line++;
+                }
+                failedLine = line;
+                carry = rest;
+                continue;
+              }
               if (cut == 0) {
                 // One line longer than the buffer: keep reading it.
                 carry = Arrays.copyOf(buf, len);
@@ -502,6 +615,9 @@ public final class DeconRun {
         while (!inFlight.isEmpty()) {
           free.add(drain(get(inFlight.poll()), rep, g, dataOut));
         }
+        if (oversizedTail > 0) {
+          rep.reject(file + ":" + failedLine, oversized(oversizedTail));
+        }
         if (failure != null) {
           rep.reject(file + ":" + failedLine, "truncated-stream: " + failure + "; input ends here");
         }
@@ -512,6 +628,9 @@ public final class DeconRun {
       }
     }
   }
+
+  /** The longest line the line path holds: the JSONL reader's default line limit. */
+  static final long MAX_LINE_BYTES = 4L * ReaderOptions.defaults().maxDocumentBytes() + (1 << 20);
 
   /** Decoding options of the line path: no cap on inflated bytes or on the ratio. */
   private static final ReaderOptions UNCAPPED =
@@ -651,8 +770,13 @@ public final class DeconRun {
   }
 
   private static OutputStream openOutput(Path file) throws IOException {
-    return Compression.of(file)
-        .encode(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
+    OutputStream out;
+    try {
+      out = Files.newOutputStream(file);
+    } catch (IOException e) {
+      throw new DataException("cannot write --output " + file + ": " + describe(e), e);
+    }
+    return Compression.of(file).encode(new BufferedOutputStream(out, 1 << 16));
   }
 
   private static <T> T get(Future<T> f) {
@@ -687,6 +811,14 @@ public final class DeconRun {
       s.out.writeTo(dataOut);
     }
     return s.data;
+  }
+
+  private String oversized(long size) {
+    return "oversized: a line of "
+        + size
+        + " bytes is over the line limit of "
+        + maxLineBytes
+        + " bytes (4 x maxDocumentBytes + 1 MiB, as the readers')";
   }
 
   private static String describe(IOException e) {
@@ -796,7 +928,7 @@ public final class DeconRun {
         boolean nestedText = textPath.length > 1 && name.equals(textPath[0]);
         boolean nestedId = idPath.length > 1 && name.equals(idPath[0]);
         if (nestedText || nestedId) {
-          JsonNode tree = MAPPER.readTree(p);
+          JsonNode tree = TREES.readTree(p);
           if (nestedText) {
             JsonNode leaf = leaf(tree, textPath);
             if (leaf != null && !leaf.isTextual()) {
@@ -845,9 +977,10 @@ public final class DeconRun {
           }
         } else if (idPath.length == 1 && name.equals(idField)) {
           if (v.isScalarValue()) {
-            if (v != JsonToken.VALUE_NULL) {
-              // The number as written (1e5 stays 1e5).
-              r.id = p.getText();
+            String id = v == JsonToken.VALUE_NULL ? "" : p.getText();
+            if (!id.isEmpty()) {
+              // The number as written (1e5 stays 1e5); an empty id is no id, as for the readers.
+              r.id = id;
               r.numeric = v.isNumeric();
             }
           } else {
@@ -892,16 +1025,25 @@ public final class DeconRun {
       r.problem = "field '" + idField + "' is an object or an array, not an id";
       return;
     }
-    r.id = value.asText();
-    r.numeric = value.isNumber();
+    String id = value.asText();
+    if (!id.isEmpty()) {
+      r.id = id;
+      r.numeric = value.isNumber();
+    }
   }
 
-  /** Sets the value at a path, making the objects on the way that are missing (or not objects). */
+  /** Sets the value at a path, making the objects on the way that are missing. */
   private static void put(ObjectNode root, String[] path, String value) {
     ObjectNode n = root;
     for (int i = 0; i < path.length - 1; i++) {
       JsonNode next = n.get(path[i]);
-      n = next instanceof ObjectNode o ? o : n.putObject(path[i]);
+      if (next == null || next.isNull()) {
+        n = n.putObject(path[i]);
+      } else if (next instanceof ObjectNode o) {
+        n = o;
+      } else {
+        return; // a value of the record's own on the way, which is kept as it is
+      }
     }
     n.put(path[path.length - 1], value);
   }
@@ -979,7 +1121,7 @@ public final class DeconRun {
       throws IOException {
     boolean blank = true;
     for (int i = s; i < e && blank; i++) {
-      blank = a[i] == ' ' || a[i] == '\t';
+      blank = a[i] == ' ' || a[i] == '\t' || a[i] == '\r'; // as the readers' blank lines
     }
     if (blank) {
       return;

@@ -277,4 +277,166 @@ class DeconRunInputsTest {
       assertFalse(p.has("doc.body"));
     }
   }
+
+  /**
+   * The report's temporary file has a name of its own: an input or an output named like a fixed
+   * temporary name is neither emptied nor replaced, and nothing is left behind.
+   */
+  @Test
+  void theTemporaryReportIsNeverAnotherFile(@TempDir Path dir) throws IOException {
+    Path in = dir.resolve("r.json.tmp");
+    byte[] data = lines(DeconRunTest.corpus(20));
+    Files.write(in, data);
+    Path mine = dir.resolve("s.json.tmp");
+    Files.writeString(mine, "the user's");
+    Decontaminator d = drop();
+    JsonNode r = DeconRunTest.run(d, List.of(in), dir.resolve("r.json"), null, 1);
+    assertEquals(20, r.get("documents").size());
+    assertArrayEquals(data, Files.readAllBytes(in));
+    JsonNode s = DeconRunTest.run(d, List.of(in), dir.resolve("s.json"), dir.resolve("o.jsonl"), 2);
+    assertEquals(20, s.get("documents").size());
+    assertEquals("the user's", Files.readString(mine));
+    try (var files = Files.list(dir)) {
+      assertEquals(
+          List.of("o.jsonl", "r.json", "r.json.tmp", "s.json", "s.json.tmp"),
+          files.map(f -> f.getFileName().toString()).sorted().toList());
+    }
+  }
+
+  /** A folder reached through a link is the same folder: two names of one file are refused. */
+  @Test
+  void linksDoNotHideASharedFile(@TempDir Path dir) throws IOException {
+    Path in = dir.resolve("in.jsonl");
+    Files.write(in, lines(DeconRunTest.corpus(5)));
+    Path real = Files.createDirectory(dir.resolve("real"));
+    Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+    Decontaminator d = drop();
+    assertThrows(
+        DataException.class,
+        () ->
+            DeconRunTest.run(d, List.of(in), real.resolve("o.jsonl"), link.resolve("o.jsonl"), 1));
+    Path linkedIn = dir.resolve("in-link.jsonl");
+    Files.createSymbolicLink(linkedIn, in);
+    assertThrows(
+        DataException.class,
+        () -> DeconRunTest.run(d, List.of(linkedIn), dir.resolve("r.json"), in, 1));
+    assertEquals(5, Files.readAllLines(in).size());
+  }
+
+  /** Ids under a dotted path keep their digits; overlapping text and id fields are refused. */
+  @Test
+  void nestedIdsAndOverlappingFields(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("in.jsonl");
+    Files.write(
+        file,
+        lines(
+            List.of(
+                "{\"doc\":{\"id\":1.50,\"body\":\"a b c\"}}",
+                "{\"doc\":{\"id\":1e400,\"body\":\"a b c\"}}",
+                "{\"doc\":{\"id\":\"\",\"body\":\"a b c\"}}",
+                "{\"id\":\"\",\"doc\":{\"body\":\"a b c\"}}",
+                "\r\r",
+                "{\"doc\":{\"id\":7,\"body\":\"a b c\"}}")));
+    Path rep = dir.resolve("r.json");
+    DeconRun.builder()
+        .decontaminator(drop())
+        .inputs(List.of(file))
+        .textField("doc.body")
+        .idField("doc.id")
+        .report(rep)
+        .build()
+        .run();
+    String json = Files.readString(rep);
+    JsonNode docs = M.readTree(json).get("documents");
+    assertEquals(5, docs.size(), json);
+    assertTrue(json.contains("\"id\":1.50,"), json);
+    assertTrue(docs.get(1).get("id").isNumber(), json);
+    assertEquals(file + ":3", docs.get(2).get("id").asText());
+    assertEquals(7, docs.get(4).get("id").asInt());
+    // A top-level empty id is no id either, and a line of carriage returns is blank.
+    JsonNode top = DeconRunTest.run(drop(), List.of(file), dir.resolve("t.json"), null, 1);
+    assertEquals(0, top.get("summary").get("rejected").asInt() - 5, top.toString());
+    for (String[] f : new String[][] {{"text", "text"}, {"doc", "doc.id"}, {"doc.body", "doc"}}) {
+      assertThrows(
+          DataException.class,
+          () ->
+              DeconRun.builder()
+                  .decontaminator(drop())
+                  .inputs(List.of(file))
+                  .textField(f[0])
+                  .idField(f[1])
+                  .report(dir.resolve("x.json"))
+                  .build(),
+          f[0] + " " + f[1]);
+    }
+  }
+
+  /** Janitor pieces leave a value of the record's own on the id's path as it is. */
+  @Test
+  void janitorPiecesKeepWhatIsOnTheIdPath(@TempDir Path dir) throws IOException {
+    String pad = "lorem ipsum dolor sit amet ".repeat(20);
+    Path file = dir.resolve("in.jsonl");
+    Files.write(
+        file,
+        lines(
+            List.of(
+                "{\"meta\":\"source-A\",\"text\":\""
+                    + pad
+                    + DecontaminatorTest.ITEM
+                    + " "
+                    + pad
+                    + "\"}")));
+    Path out = dir.resolve("o.jsonl");
+    DeconRun.builder()
+        .decontaminator(
+            Decontaminator.builder(DecontaminatorTest.index()).mode(DeconMode.JANITOR).build())
+        .inputs(List.of(file))
+        .idField("meta.id")
+        .report(dir.resolve("r.json"))
+        .output(out)
+        .build()
+        .run();
+    List<String> pieces = Files.readAllLines(out);
+    assertEquals(2, pieces.size());
+    for (String p : pieces) {
+      assertEquals("source-A", M.readTree(p).get("meta").asText(), p);
+    }
+  }
+
+  /**
+   * A line over the line limit is rejected as the readers reject it, without holding it whole, and
+   * the lines after it are scanned; also as the last line, without a newline.
+   */
+  @Test
+  void aLineOverTheLimitIsRejectedAndSkipped(@TempDir Path dir) throws IOException {
+    String big = "{\"id\":\"big\",\"text\":\"" + "word ".repeat(2000) + "\"}";
+    List<String> in = new ArrayList<>(DeconRunTest.corpus(30));
+    in.add(12, big);
+    Path file = dir.resolve("in.jsonl");
+    Files.write(file, lines(in));
+    Path last = dir.resolve("last.jsonl");
+    Files.writeString(last, "{\"id\":\"x\",\"text\":\"a b\"}\n" + big);
+    for (int threads : new int[] {1, 3}) {
+      Path rep = dir.resolve("r" + threads + ".json");
+      DeconRun.builder()
+          .decontaminator(drop())
+          .inputs(List.of(file, last))
+          .report(rep)
+          .threads(threads)
+          .chunkBytes(512)
+          .maxLineBytes(4096)
+          .build()
+          .run();
+      JsonNode r = M.readTree(rep.toFile());
+      List<String> ids = ids(r);
+      assertEquals(31, ids.size(), ids.toString());
+      assertFalse(ids.contains("big"));
+      assertEquals("x", ids.get(30));
+      List<String> where = new ArrayList<>();
+      r.get("summary").get("rejections").forEach(x -> where.add(x.get("where").asText()));
+      assertTrue(where.contains(file + ":13"), where.toString());
+      assertTrue(where.contains(last + ":2"), where.toString());
+      assertTrue(reasons(r).stream().filter(x -> x.startsWith("oversized")).count() == 2);
+    }
+  }
 }
