@@ -289,6 +289,10 @@ public final class DeconRun {
                 + " overlap; name two fields");
       }
       writable("--report", report);
+      if (Files.exists(report) && !Files.isRegularFile(report)) {
+        // The finished report is moved onto it, which would replace a device or a pipe.
+        throw new DataException("--report " + report + " is not a regular file; name a file");
+      }
       output.ifPresent(o -> writable("--output", o));
       // Both are written before the inputs are read to the end: an input named as either would
       // be emptied, and its records lost.
@@ -349,6 +353,8 @@ public final class DeconRun {
       Path tmp = abs.resolveSibling(abs.getFileName() + "." + suffix + ".tmp");
       try {
         Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+        // An interrupted run (Ctrl-C runs the shutdown hooks) leaves no temporary file either.
+        tmp.toFile().deleteOnExit();
         return tmp;
       } catch (FileAlreadyExistsException e) {
         if (attempt == 100) {
@@ -389,7 +395,8 @@ public final class DeconRun {
 
   /** A path with its links resolved, as far as it exists (a file not written yet: its folder). */
   private static Path canonical(Path p) {
-    Path abs = p.toAbsolutePath().normalize();
+    // Not normalized first: "link/.." is the link target's parent, as the system reads it.
+    Path abs = p.toAbsolutePath();
     try {
       if (Files.exists(abs)) {
         return abs.toRealPath();
@@ -401,7 +408,7 @@ public final class DeconRun {
     } catch (IOException e) {
       // The path as given.
     }
-    return abs;
+    return abs.normalize();
   }
 
   /**
@@ -447,10 +454,10 @@ public final class DeconRun {
       }
     }
     DeconReport rep = new DeconReport(decon);
-    ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads) : null;
     // The report goes to a temporary name first, so that a failed run leaves no report that looks
     // complete (nor an earlier run's report overwritten by half of this one).
     Path tmp = temporaryReport();
+    ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads) : null;
     try {
       try (OutputStream reportOut = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
           JsonGenerator g = JSON.createGenerator(reportOut)) {
@@ -516,7 +523,6 @@ public final class DeconRun {
         // report it: the lines read whole are scanned, and the one it cut is a reject.
         String failure = null;
         long failedLine = 1;
-        long oversizedTail = 0;
         // The readers' decoding, which counts the bytes read from disk; without their caps, which
         // reject a record, where this path has no record to reject.
         try (DecodedInput raw = DecodedInput.open(file, UNCAPPED)) {
@@ -533,8 +539,11 @@ public final class DeconRun {
           while (!eof) {
             // Chunk buffers are reused once drained: 4 MB arrays are costly to zero and to collect.
             byte[] buf = free.poll();
-            if (buf == null || buf.length < carry.length * 2) {
-              buf = new byte[Math.max(chunkBytes, carry.length * 2)];
+            // A line is never held past the limit: the buffer grows to at most limit + 2 (its
+            // bytes, a '\r' and the '\n'), where a line without its newline is over the limit.
+            int want = (int) Math.min(carry.length * 2L, maxLineBytes + 2);
+            if (buf == null || buf.length < want) {
+              buf = new byte[Math.max(chunkBytes, want)];
             }
             System.arraycopy(carry, 0, buf, 0, carry.length);
             int len = carry.length;
@@ -550,13 +559,9 @@ public final class DeconRun {
             int cut = len;
             if (failure != null) {
               cut = lastNewline(buf, len) + 1;
-            } else if (eof && len - (lastNewline(buf, len) + 1) >= maxLineBytes) {
-              // The last line, without a newline, over the limit: rejected after the others.
-              cut = lastNewline(buf, len) + 1;
-              oversizedTail = len - cut;
             } else if (!eof) {
               cut = lastNewline(buf, len) + 1;
-              if (cut == 0 && len >= maxLineBytes) {
+              if (cut == 0 && len > maxLineBytes + 1) {
                 // A line over the readers' limit: rejected as they reject it (whole documents
                 // that size are over their text limit too), and skipped without holding it.
                 long size = len;
@@ -614,9 +619,6 @@ public final class DeconRun {
         }
         while (!inFlight.isEmpty()) {
           free.add(drain(get(inFlight.poll()), rep, g, dataOut));
-        }
-        if (oversizedTail > 0) {
-          rep.reject(file + ":" + failedLine, oversized(oversizedTail));
         }
         if (failure != null) {
           rep.reject(file + ":" + failedLine, "truncated-stream: " + failure + "; input ends here");
@@ -852,7 +854,12 @@ public final class DeconRun {
         e = c.length();
       }
       int end = e > p && a[e - 1] == '\r' ? e - 1 : e;
-      scanLine(a, p, end, fileName, line, lines, s);
+      if (end - p > maxLineBytes) {
+        s.order.add(~s.rejects.size());
+        s.rejects.add(new String[] {fileName + ":" + line, oversized(end - p)});
+      } else {
+        scanLine(a, p, end, fileName, line, lines, s);
+      }
       p = e + 1;
       line++;
     }

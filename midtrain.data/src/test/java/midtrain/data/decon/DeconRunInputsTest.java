@@ -94,6 +94,21 @@ class DeconRunInputsTest {
             DataException.class,
             () -> DeconRunTest.run(d, List.of(in), dir.resolve("nodir/r.json"), null, 1));
     assertTrue(missing.getMessage().contains("nodir/r.json"), missing.getMessage());
+    // The report is moved into place at the end, which would replace a device or a pipe (tested
+    // with a pipe of its own: a failing test must not replace a device of the machine).
+    Path fifo = dir.resolve("fifo");
+    boolean made;
+    try {
+      made = new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0;
+    } catch (IOException | InterruptedException e) {
+      made = false;
+    }
+    if (made) {
+      DataException pipe =
+          assertThrows(DataException.class, () -> DeconRunTest.run(d, List.of(in), fifo, null, 1));
+      assertTrue(pipe.getMessage().contains("not a regular file"), pipe.getMessage());
+      assertFalse(Files.isRegularFile(fifo));
+    }
     assertFalse(missing.getMessage().contains(".tmp"), missing.getMessage());
   }
 
@@ -315,6 +330,16 @@ class DeconRunInputsTest {
         DataException.class,
         () ->
             DeconRunTest.run(d, List.of(in), real.resolve("o.jsonl"), link.resolve("o.jsonl"), 1));
+    // "link/.." is the parent of the link's target, as the system reads it, not the link's folder.
+    Path target = Files.createDirectories(dir.resolve("a/b"));
+    Path w = Files.createDirectory(dir.resolve("w"));
+    Files.createSymbolicLink(w.resolve("link"), target);
+    Path viaLink = w.resolve("link/../x.jsonl");
+    assertThrows(
+        DataException.class,
+        () -> DeconRunTest.run(d, List.of(in), dir.resolve("a/x.jsonl"), viaLink, 1));
+    DeconRunTest.run(d, List.of(in), w.resolve("x.jsonl"), viaLink, 1);
+    assertTrue(Files.exists(dir.resolve("a/x.jsonl")) && Files.exists(w.resolve("x.jsonl")));
     Path linkedIn = dir.resolve("in-link.jsonl");
     Files.createSymbolicLink(linkedIn, in);
     assertThrows(
@@ -437,6 +462,69 @@ class DeconRunInputsTest {
       assertTrue(where.contains(file + ":13"), where.toString());
       assertTrue(where.contains(last + ":2"), where.toString());
       assertTrue(reasons(r).stream().filter(x -> x.startsWith("oversized")).count() == 2);
+    }
+  }
+
+  /** A record of exactly {@code n} bytes, without its line end. */
+  private static String record(String id, int n) {
+    String head = "{\"id\":\"" + id + "\",\"text\":\"";
+    StringBuilder sb = new StringBuilder(head);
+    for (int i = head.length(); i < n - 2; i++) {
+      sb.append(i % 5 == 4 ? ' ' : 'a');
+    }
+    return sb.append("\"}").toString();
+  }
+
+  /**
+   * The limit is the readers': a line longer than it, its carriage return not counted, is rejected;
+   * one of exactly the limit is kept. The same on any chunk size and thread count, with lines that
+   * fit in a chunk, span several, come in a row, or end the file without a newline.
+   */
+  @Test
+  void theLineLimitIsTheSameOnAnyChunkAndThreadCount(@TempDir Path dir) throws IOException {
+    int limit = 4096;
+    StringBuilder in = new StringBuilder();
+    List<String> kept = new ArrayList<>();
+    List<Integer> rejectedLines = new ArrayList<>();
+    int[] sizes = {40, limit, limit + 1, 6000, 40, 9000, 9001, limit - 1, limit, 12000, 40, limit};
+    for (int i = 0; i < sizes.length; i++) {
+      String id = "l" + (i + 1);
+      boolean crlf = i % 3 == 1;
+      in.append(record(id, sizes[i])).append(crlf ? "\r\n" : "\n");
+      if (sizes[i] > limit) {
+        rejectedLines.add(i + 1);
+      } else {
+        kept.add(id);
+      }
+    }
+    in.append(record("tail-ok", limit)).append("\n").append(record("tail-big", limit + 7));
+    kept.add("tail-ok");
+    rejectedLines.add(sizes.length + 2);
+    Path file = dir.resolve("in.jsonl");
+    Files.writeString(file, in);
+    for (int chunk : new int[] {64, 512, 4096, 5000, 65536}) {
+      for (int threads : new int[] {1, 3}) {
+        Path rep = dir.resolve("r-" + chunk + "-" + threads + ".json");
+        DeconRun.builder()
+            .decontaminator(drop())
+            .inputs(List.of(file))
+            .report(rep)
+            .threads(threads)
+            .chunkBytes(chunk)
+            .maxLineBytes(limit)
+            .build()
+            .run();
+        JsonNode r = M.readTree(rep.toFile());
+        String where = "chunk " + chunk + ", threads " + threads;
+        assertEquals(kept, ids(r), where);
+        List<Integer> lines = new ArrayList<>();
+        for (JsonNode x : r.get("summary").get("rejections")) {
+          String w = x.get("where").asText();
+          lines.add(Integer.parseInt(w.substring(w.lastIndexOf(':') + 1)));
+          assertTrue(x.get("reason").asText().startsWith("oversized"), where + " " + x);
+        }
+        assertEquals(rejectedLines, lines, where);
+      }
     }
   }
 }
