@@ -254,20 +254,22 @@ class DeconRunInputsTest {
     assertThrows(DataException.class, () -> DeconRun.builder().idField(".id"));
   }
 
+  /** The item between two runs of filler, each long enough to be kept as a janitor piece. */
+  private static String dirtyText() {
+    String pad = "lorem ipsum dolor sit amet ".repeat(20);
+    return pad + DecontaminatorTest.ITEM + " " + pad;
+  }
+
   /** Janitor pieces of a nested text keep it where it was, with ids at the id's path. */
   @Test
   void janitorPiecesOfANestedText(@TempDir Path dir) throws IOException {
-    String pad = "lorem ipsum dolor sit amet ".repeat(20);
     Path file = dir.resolve("in.jsonl");
     Files.write(
         file,
         lines(
             List.of(
                 "{\"doc\":{\"body\":\""
-                    + pad
-                    + DecontaminatorTest.ITEM
-                    + " "
-                    + pad
+                    + dirtyText()
                     + "\",\"lang\":\"en\"},\"meta\":{\"uid\":\"u1\"}}")));
     Decontaminator d =
         Decontaminator.builder(DecontaminatorTest.index()).mode(DeconMode.JANITOR).build();
@@ -399,18 +401,8 @@ class DeconRunInputsTest {
   /** Janitor pieces leave a value of the record's own on the id's path as it is. */
   @Test
   void janitorPiecesKeepWhatIsOnTheIdPath(@TempDir Path dir) throws IOException {
-    String pad = "lorem ipsum dolor sit amet ".repeat(20);
     Path file = dir.resolve("in.jsonl");
-    Files.write(
-        file,
-        lines(
-            List.of(
-                "{\"meta\":\"source-A\",\"text\":\""
-                    + pad
-                    + DecontaminatorTest.ITEM
-                    + " "
-                    + pad
-                    + "\"}")));
+    Files.write(file, lines(List.of("{\"meta\":\"source-A\",\"text\":\"" + dirtyText() + "\"}")));
     Path out = dir.resolve("o.jsonl");
     DeconRun.builder()
         .decontaminator(
