@@ -1,10 +1,13 @@
 package midtrain.cli.internal;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import midtrain.data.decon.Benchmark;
 import midtrain.data.decon.BenchmarkIndex;
@@ -172,6 +175,32 @@ public final class DecontaminateCommand implements Callable<Integer> {
       description = "The JSON report: documents, benchmarks, summary.")
   Path report;
 
+  /**
+   * Warns of a file given more than once (a folder and a file in it, or two names of one file): it
+   * is scanned each time, so its documents appear twice in the report.
+   */
+  private void warnOfRepeatedInputs(List<Path> files) {
+    Map<Path, Path> seen = new HashMap<>();
+    PrintWriter err = spec.commandLine().getErr();
+    for (Path f : files) {
+      Path key;
+      try {
+        key = f.toRealPath();
+      } catch (IOException e) {
+        continue; // a missing input is reported by the run
+      }
+      Path first = seen.putIfAbsent(key, f);
+      if (first != null) {
+        err.printf(
+            Locale.ROOT,
+            "warning: input %s is the same file as %s; it is scanned each time it is given%n",
+            f,
+            first);
+      }
+    }
+    err.flush();
+  }
+
   @Override
   public Integer call() {
     DeconMode m = DeconMode.parse(mode.toLowerCase(Locale.ROOT));
@@ -203,10 +232,12 @@ public final class DecontaminateCommand implements Callable<Integer> {
             .dropThreshold(dropThreshold)
             .lcsThreshold(lcsThreshold)
             .build();
+    List<Path> files = Inputs.files(inputs);
+    warnOfRepeatedInputs(files);
     DeconRun.Builder run =
         DeconRun.builder()
             .decontaminator(d)
-            .inputs(Inputs.files(inputs))
+            .inputs(files)
             .textField(textField)
             .idField(idField)
             .report(report)

@@ -207,5 +207,15 @@ class DecontaminateCommandTest {
             "--input", in.toString(),
             "--report", dir.resolve("r2.json").toString());
     assertFalse(ok.err().contains("warning"), ok.err());
+    // A file given twice (here as a file and through its folder) is scanned twice, with a warning.
+    Run twice =
+        run(
+            "--benchmarks", dir.resolve("gsm8k.jsonl").toString(),
+            "--input", in.toString(),
+            "--input", dir.toString(),
+            "--report", dir.resolve("r3.json").toString());
+    assertEquals(0, twice.code(), twice.err());
+    assertTrue(twice.err().contains("same file as " + in), twice.err());
+    assertEquals(6, M.readTree(dir.resolve("r3.json").toFile()).get("documents").size());
   }
 }

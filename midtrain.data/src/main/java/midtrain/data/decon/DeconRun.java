@@ -476,7 +476,11 @@ public final class DeconRun {
         rep.writeTail(g);
         g.writeEndObject();
       }
-      Files.move(tmp, report, StandardCopyOption.REPLACE_EXISTING);
+      try {
+        Files.move(tmp, report, StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        throw new DataException("cannot write --report " + report + ": " + describe(e), e);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
