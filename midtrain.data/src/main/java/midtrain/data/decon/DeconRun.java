@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -47,6 +46,7 @@ import midtrain.data.internal.io.RowBytes;
 import midtrain.data.internal.io.Utf8;
 import midtrain.data.internal.simd.ByteScan;
 import midtrain.data.internal.simd.JsonString;
+import midtrain.data.internal.token.Files2;
 import midtrain.data.io.DocumentReader;
 import midtrain.data.io.DocumentWriter;
 import midtrain.data.io.Formats;
@@ -308,8 +308,8 @@ public final class DeconRun {
       if (output.isPresent() && sameFile(output.get(), report)) {
         throw new DataException("--output and --report are the same file: " + report);
       }
-      if (output.isPresent() && !formatOf(output.get()).canWrite()) {
-        FormatProvider f = formatOf(output.get());
+      FormatProvider f = output.map(DeconRun::formatOf).orElse(null);
+      if (f != null && !f.canWrite()) {
         throw new DataException(
             output.get()
                 + ": format '"
@@ -361,7 +361,8 @@ public final class DeconRun {
           throw new DataException("cannot create a temporary file beside --report " + report, e);
         }
       } catch (IOException e) {
-        throw new DataException("cannot write --report " + report + ": " + describe(e), e);
+        throw new DataException(
+            "cannot write --report " + report + ": " + DecodedInput.describe(e), e);
       }
     }
   }
@@ -476,11 +477,7 @@ public final class DeconRun {
         rep.writeTail(g);
         g.writeEndObject();
       }
-      try {
-        Files.move(tmp, report, StandardCopyOption.REPLACE_EXISTING);
-      } catch (IOException e) {
-        throw new DataException("cannot write --report " + report + ": " + describe(e), e);
-      }
+      Files2.moveIntoPlace(tmp, report);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -534,7 +531,7 @@ public final class DeconRun {
           try {
             in = raw.stream(); // a decoder reads its header here ("Not in GZIP format")
           } catch (IOException ex) {
-            failure = describe(ex);
+            failure = DecodedInput.describe(ex);
             in = InputStream.nullInputStream();
           }
           byte[] carry = new byte[0];
@@ -557,53 +554,35 @@ public final class DeconRun {
                 len += r;
               }
             } catch (IOException ex) {
-              failure = describe(ex);
+              failure = DecodedInput.describe(ex);
             }
             eof = failure != null || len < buf.length;
-            int cut = len;
-            if (failure != null) {
-              cut = lastNewline(buf, len) + 1;
-            } else if (!eof) {
-              cut = lastNewline(buf, len) + 1;
-              if (cut == 0 && len > maxLineBytes + 1) {
-                // A line over the readers' limit: rejected as they reject it (whole documents
-                // that size are over their text limit too), and skipped without holding it.
-                long size = len;
-                byte[] rest = null;
-                try {
-                  while (rest == null) {
-                    int n = in.read(buf, 0, buf.length);
-                    if (n <= 0) {
-                      rest = new byte[0];
-                      eof = true;
-                    } else {
-                      int nl = ByteScan.indexOf(buf, 0, n, (byte) '\n');
-                      size += nl < 0 ? n : nl;
-                      rest = nl < 0 ? null : Arrays.copyOfRange(buf, nl + 1, n);
-                    }
-                  }
-                } catch (IOException ex) {
-                  failure = describe(ex); // the line cut is the truncated-stream reject
-                  eof = true;
-                  rest = new byte[0];
-                }
-                free.add(buf);
-                while (!inFlight.isEmpty()) {
-                  free.add(drain(get(inFlight.poll()), rep, g, dataOut));
-                }
-                if (failure == null) {
-                  rep.reject(file + ":" + line, oversized(size));
-                  line++;
-                }
-                failedLine = line;
-                carry = rest;
-                continue;
-              }
-              if (cut == 0) {
+            // At the end of a whole input the last line needs no newline; a failure cuts it.
+            int cut = eof && failure == null ? len : lastNewline(buf, len) + 1;
+            if (cut == 0 && !eof) {
+              if (len <= maxLineBytes + 1) {
                 // One line longer than the buffer: keep reading it.
                 carry = Arrays.copyOf(buf, len);
                 continue;
               }
+              // A line over the readers' limit: rejected as they reject it (whole documents that
+              // size are over their text limit too), and skipped without holding it.
+              Skipped skipped = null;
+              try {
+                skipped = skipLine(in, buf, len);
+              } catch (IOException ex) {
+                failure = DecodedInput.describe(ex); // the line cut is the truncated-stream reject
+              }
+              free.add(buf);
+              drainAll(inFlight, free, rep, g, dataOut);
+              if (skipped != null) {
+                rep.reject(file + ":" + line, oversized(skipped.size()));
+                line++;
+              }
+              failedLine = line;
+              eof = skipped == null || skipped.rest() == null;
+              carry = eof ? new byte[0] : skipped.rest();
+              continue;
             }
             carry = Arrays.copyOfRange(buf, cut, len);
             Chunk c = new Chunk(file, line, buf, cut);
@@ -621,9 +600,7 @@ public final class DeconRun {
           }
           counted = raw.bytesRead();
         }
-        while (!inFlight.isEmpty()) {
-          free.add(drain(get(inFlight.poll()), rep, g, dataOut));
-        }
+        drainAll(inFlight, free, rep, g, dataOut);
         if (failure != null) {
           rep.reject(file + ":" + failedLine, "truncated-stream: " + failure + "; input ends here");
         }
@@ -780,7 +757,7 @@ public final class DeconRun {
     try {
       out = Files.newOutputStream(file);
     } catch (IOException e) {
-      throw new DataException("cannot write --output " + file + ": " + describe(e), e);
+      throw new DataException("cannot write --output " + file + ": " + DecodedInput.describe(e), e);
     }
     return Compression.of(file).encode(new BufferedOutputStream(out, 1 << 16));
   }
@@ -797,6 +774,41 @@ public final class DeconRun {
       }
       throw new IllegalStateException(e.getCause());
     }
+  }
+
+  /** Writes the results of every chunk in flight, in order, and keeps their buffers. */
+  private void drainAll(
+      ArrayDeque<Future<Scanned>> inFlight,
+      ArrayDeque<byte[]> free,
+      DeconReport rep,
+      JsonGenerator g,
+      OutputStream dataOut)
+      throws IOException {
+    while (!inFlight.isEmpty()) {
+      free.add(drain(get(inFlight.poll()), rep, g, dataOut));
+    }
+  }
+
+  /**
+   * A line skipped to its end: its length, and the bytes read after its newline (null when the
+   * input ended first).
+   */
+  private record Skipped(long size, byte[] rest) {}
+
+  /**
+   * Reads past the end of a line of which {@code size} bytes were read, through {@code buf}.
+   *
+   * @return its length and what follows it
+   */
+  private static Skipped skipLine(InputStream in, byte[] buf, long size) throws IOException {
+    for (int n; (n = in.read(buf, 0, buf.length)) > 0; ) {
+      int nl = ByteScan.indexOf(buf, 0, n, (byte) '\n');
+      if (nl >= 0) {
+        return new Skipped(size + nl, Arrays.copyOfRange(buf, nl + 1, n));
+      }
+      size += n;
+    }
+    return new Skipped(size, null);
   }
 
   /** Writes one chunk's results; returns its buffer for reuse. */
@@ -825,11 +837,6 @@ public final class DeconRun {
         + " bytes is over the line limit of "
         + maxLineBytes
         + " bytes (4 x maxDocumentBytes + 1 MiB, as the readers')";
-  }
-
-  private static String describe(IOException e) {
-    String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
   }
 
   private static int lastNewline(byte[] b, int len) {

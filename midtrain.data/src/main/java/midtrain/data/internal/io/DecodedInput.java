@@ -71,6 +71,17 @@ public final class DecodedInput implements AutoCloseable {
     return stream;
   }
 
+  /**
+   * Describes a failure to read an input, for a reject: the exception's kind and message.
+   *
+   * @param e the failure
+   * @return for example {@code EOFException: Unexpected end of ZLIB input stream}
+   */
+  public static String describe(IOException e) {
+    String m = e.getMessage();
+    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+  }
+
   /** Returns the bytes read from the file so far. */
   public long bytesRead() {
     return raw.count;

@@ -195,7 +195,7 @@ final class JsonlReader implements DocumentReader {
           streamFailed(rejects, "decompression-cap", e.getMessage());
           break;
         } catch (IOException e) {
-          streamFailed(rejects, "truncated-stream", describe(e));
+          streamFailed(rejects, "truncated-stream", DecodedInput.describe(e));
           break;
         }
         if (kind == LineReader.Kind.END) {
@@ -310,11 +310,6 @@ final class JsonlReader implements DocumentReader {
     done = true;
     long line = lines == null ? 1 : lines.lineNumber();
     rejects.reject(new Reject(name, Math.max(1, line), reason, detail + "; input ends here"));
-  }
-
-  private static String describe(IOException e) {
-    String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
   }
 
   private static byte[] bytes(String s) {

@@ -50,7 +50,11 @@ public final class Files2 {
 
   /** Renames the temporary sibling onto {@code target}, atomically where the file system can. */
   public static void moveIntoPlace(Path target) {
-    Path tmp = temporary(target);
+    moveIntoPlace(temporary(target), target);
+  }
+
+  /** Renames {@code tmp} onto {@code target}, atomically where the file system can. */
+  public static void moveIntoPlace(Path tmp, Path target) {
     try {
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
