@@ -132,12 +132,10 @@ final class UnicodeTokenizer extends TextNormalizer {
   private void memoWords(
       byte[] a, int s, int e, long c0, long c1, long c2, long c3, Tokens out, int t) {
     int n = e - s;
-    // WordHash.of the bytes, a step per 8 bytes, from the chunks already loaded.
-    long h = WordHash.step(WordHash.start(n), c0);
-    h = n > 8 ? WordHash.step(h, c1) : h;
-    h = n > 16 ? WordHash.step(h, c2) : h;
-    h = n > 24 ? WordHash.step(h, c3) : h;
-    long key = WordHash.finish(h);
+    // WordHash.of the bytes, a block per 16 bytes, from the chunks already loaded.
+    long h = WordHash.block(c0, c1);
+    h = n > 16 ? WordHash.chain(h, WordHash.block(c2, c3)) : h;
+    long key = WordHash.finish(h, n);
     int set = (int) (key >>> (64 - SET_BITS));
     int base = set * SET_LONGS;
     if (memo == null) {

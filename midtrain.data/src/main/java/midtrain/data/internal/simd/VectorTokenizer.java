@@ -1,6 +1,8 @@
 package midtrain.data.internal.simd;
 
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -20,12 +22,18 @@ final class VectorTokenizer extends JanitorTokenizer {
   private static final VarHandle LONG_LE =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+  // Long.expand (JDK 19 and later), looked up since the code is compiled for JDK 17: a constant
+  // method handle that C2 inlines down to the intrinsic (a BMI2 PDEP instruction). Null on JDK 17
+  // or with -Dmidtrain.data.expand=false (for CPUs whose PDEP is microcoded, such as AMD Zen 2).
+  private static final MethodHandle EXPAND = findExpand();
+
   private static final VectorSpecies<Byte> S64 = ByteVector.SPECIES_64;
   private static final VectorSpecies<Byte> S128 = ByteVector.SPECIES_128;
   private static final VectorSpecies<Byte> S256 = ByteVector.SPECIES_256;
   private static final VectorSpecies<Byte> S512 = ByteVector.SPECIES_512;
 
   private final int bits;
+  private final boolean expand;
   private final long[] acc = new long[3];
   private final byte[] tail = new byte[64];
   private byte[] low = new byte[4096 + 72];
@@ -38,12 +46,44 @@ final class VectorTokenizer extends JanitorTokenizer {
   // punctuation inside.
   private int[] wordAt = new int[256];
   private boolean joinedWords;
+  private int sampledK;
+  private int sampledStride = 1;
+  // Its blocks: the index of each one's first word, and its word starts.
+  private int[] blockWord = new int[66];
+  private long[] blockStarts = new long[66];
+  // The patterns of sampled words by phase, and the phase after c words (see patterns).
+  private long[] patterns = new long[0];
+  private byte[] phaseAfter = new byte[0];
+  private int patternK = -1;
+  private int patternStride = -1;
+
+  private static MethodHandle findExpand() {
+    if (!Boolean.parseBoolean(System.getProperty("midtrain.data.expand", "true"))) {
+      return null;
+    }
+    try {
+      return MethodHandles.lookup()
+          .findStatic(
+              Long.class, "expand", MethodType.methodType(long.class, long.class, long.class));
+    } catch (ReflectiveOperationException e) {
+      return null;
+    }
+  }
 
   VectorTokenizer(int bits) {
+    this(bits, EXPAND != null);
+  }
+
+  /** A tokenizer that picks sampled words with {@code Long.expand} or not (for tests). */
+  VectorTokenizer(int bits, boolean expand) {
     if (bits != 64 && bits != 128 && bits != 256 && bits != 512) {
       throw new IllegalArgumentException("vector width must be 64, 128, 256 or 512: " + bits);
     }
+    if (expand && EXPAND == null) {
+      throw new IllegalArgumentException("Long.expand needs JDK 19 or later");
+    }
     this.bits = bits;
+    this.expand = expand;
   }
 
   @Override
@@ -268,16 +308,119 @@ final class VectorTokenizer extends JanitorTokenizer {
   /**
    * Finds every word's first byte from the masks of whole blocks, then hashes only the sampled
    * words; {@link #fillWords} hashes others later from the same masks.
+   *
+   * <p>Where {@code Long.expand} is compiled to one instruction (JDK 19 and later, on BMI2 CPUs),
+   * the sampled words of a block are picked from its word starts all at once: the block's pattern
+   * of sampled word indices (by the phase its first word has) is deposited onto its start bits, and
+   * only the words that remain are visited. The other words then cost nothing: visiting every word
+   * took 0.3 ns a byte of the word loop's 0.9 (see docs/decontamination.md).
    */
   @Override
   public void hashSampledWords(byte[] a, int off, int len, Tokens out, int k, int stride) {
     int blocks = (len + 63) >>> 6;
     boolean joined = prepare(a, off, len, blocks, out);
     joinedWords = joined;
+    sampledK = k;
+    sampledStride = stride;
     if (wordAt.length < out.wordHash.length) {
       wordAt = new int[out.wordHash.length];
     }
+    if (blockWord.length < blocks + 1) {
+      blockWord = new int[spaceMask.length];
+      blockStarts = new long[spaceMask.length];
+    }
+    boolean later =
+        expand && stride <= 64
+            ? sampledByExpand(joined, blocks, out, k, stride)
+            : sampledByVisit(joined, blocks, out, k, stride);
+    if (later) {
+      // A sampled word's hash is never 0 (WordHash), so 0 marks those left for here.
+      long[] hashes = out.wordHash;
+      int words = out.wordCount;
+      for (int j = 0; j < words; j += stride) {
+        int e = Math.min(j + k, words);
+        for (int i = j; i < e; i++) {
+          if (hashes[i] == 0) {
+            hashes[i] = slowWord(wordAt[i]);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The sampled words of each block, picked from its word starts with {@code Long.expand}; returns
+   * whether some were left at 0 for the slow path.
+   */
+  private boolean sampledByExpand(boolean joined, int blocks, Tokens out, int k, int stride) {
+    if (k != patternK || stride != patternStride) {
+      patterns(k, stride);
+    }
+    MethodHandle pdep = EXPAND;
+    long[] pattern = patterns;
+    byte[] after = phaseAfter;
     int[] at = wordAt;
+    int[] first = blockWord;
+    long[] startBits = blockStarts;
+    long[] hashes = out.wordHash;
+    byte[] lo = low;
+    int words = 0;
+    int phase = 0; // the index modulo the stride of the block's first word
+    boolean later = false;
+    long keptBefore = 0;
+    long kept = ~(spaceMask[0] | punctMask[0]);
+    for (int b = 0; b < blocks; b++) {
+      long next = ~(spaceMask[b + 1] | punctMask[b + 1]);
+      long starts = kept & ~((kept << 1) | keptBefore);
+      long slow = 0;
+      if (joined) {
+        starts &= ~contMask[b];
+        slow = joinStart[b];
+      }
+      keptBefore = kept >>> 63;
+      first[b] = words;
+      startBits[b] = starts;
+      long sampled;
+      try {
+        sampled = (long) pdep.invokeExact(pattern[phase], starts);
+      } catch (Throwable e) {
+        throw new IllegalStateException(e);
+      }
+      int count = Long.bitCount(starts);
+      phase = after[phase * 65 + count];
+      int base = b << 6;
+      long nextUp = next << 1;
+      while (sampled != 0) {
+        int bit = Long.numberOfTrailingZeros(sampled);
+        sampled &= sampled - 1;
+        // The word's index: the words before the block and the block's starts below this one.
+        int w = words + Long.bitCount(starts & ((1L << bit) - 1));
+        int s = base + bit;
+        at[w] = s;
+        // As in hashWords; joined words and words over 16 bytes are left at 0 for after the loop
+        // (a call to slowWord in it made C2 keep the loop's values on the stack).
+        int length = runLength(kept, nextUp, bit);
+        boolean other = length > 16 | ((slow >>> bit) & 1) != 0;
+        long h = shortWord(lo, s, Math.min(length, 16));
+        hashes[w] = other ? 0 : h;
+        later |= other;
+      }
+      words += count;
+      kept = next;
+    }
+    first[blocks] = words;
+    out.wordCount = words;
+    return later;
+  }
+
+  /**
+   * The sampled words found by visiting every word start (where {@code Long.expand} is missing);
+   * returns whether some were left at 0 for the slow path.
+   */
+  private boolean sampledByVisit(boolean joined, int blocks, Tokens out, int k, int stride) {
+    int[] at = wordAt;
+    int[] first = blockWord;
+    long[] startBits = blockStarts;
     long[] hashes = out.wordHash;
     byte[] lo = low;
     int words = 0;
@@ -294,6 +437,8 @@ final class VectorTokenizer extends JanitorTokenizer {
         slow = joinStart[b];
       }
       keptBefore = kept >>> 63;
+      first[b] = words;
+      startBits[b] = starts;
       int base = b << 6;
       long nextUp = next << 1;
       while (starts != 0) {
@@ -303,10 +448,7 @@ final class VectorTokenizer extends JanitorTokenizer {
         at[words] = s;
         long h = 0;
         if (phase < k) {
-          // As in hashWords.
           int length = runLength(kept, nextUp, bit);
-          // Joined words and words over 16 bytes are left at 0 and hashed after the loop: a
-          // call to slowWord in it made C2 keep the loop's values on the stack, not in registers.
           boolean other = length > 16 | ((slow >>> bit) & 1) != 0;
           h = shortWord(lo, s, Math.min(length, 16));
           h = other ? 0 : h;
@@ -317,27 +459,49 @@ final class VectorTokenizer extends JanitorTokenizer {
       }
       kept = next;
     }
+    first[blocks] = words;
     out.wordCount = words;
-    if (later) {
-      // A sampled word's hash is never 0 (WordHash), so 0 marks those left for here.
-      for (int j = 0; j < words; j += stride) {
-        int e = Math.min(j + k, words);
-        for (int i = j; i < e; i++) {
-          if (hashes[i] == 0) {
-            hashes[i] = slowWord(at[i]);
-          }
-        }
+    return later;
+  }
+
+  /**
+   * Makes the patterns of sampled word indices: for each phase {@code p}, bit {@code i} is set when
+   * the word {@code i} places after one of phase {@code p} is sampled; and the phase after {@code
+   * c} words.
+   */
+  private void patterns(int k, int stride) {
+    patterns = new long[stride];
+    phaseAfter = new byte[stride * 65];
+    for (int p = 0; p < stride; p++) {
+      long m = 0;
+      for (int i = 0; i < 64; i++) {
+        m |= (p + i) % stride < k ? 1L << i : 0;
+      }
+      patterns[p] = m;
+      for (int c = 0; c <= 64; c++) {
+        phaseAfter[p * 65 + c] = (byte) ((p + c) % stride);
       }
     }
+    patternK = k;
+    patternStride = stride;
   }
 
   @Override
   public void fillWords(Tokens out, int from, int to) {
     long[] hashes = out.wordHash;
+    int b = 0;
     for (int i = from; i < to; i++) {
-      if (hashes[i] == 0) {
-        hashes[i] = hashAt(wordAt[i]);
+      if (i % sampledStride < sampledK) {
+        continue; // hashed by hashSampledWords
       }
+      while (blockWord[b + 1] <= i) {
+        b++;
+      }
+      long starts = blockStarts[b];
+      for (int r = i - blockWord[b]; r > 0; r--) {
+        starts &= starts - 1;
+      }
+      hashes[i] = hashAt((b << 6) + Long.numberOfTrailingZeros(starts));
     }
   }
 
@@ -366,16 +530,14 @@ final class VectorTokenizer extends JanitorTokenizer {
   }
 
   /**
-   * {@link WordHash#of} of a word of 1 to 16 bytes at {@code lo[s]}: two 8-byte chunks, masked to
-   * the word, the second step kept only for words over 8 bytes (a select, not a branch).
+   * {@link WordHash#of} of a word of 1 to 16 bytes at {@code lo[s]}: one block from two 8-byte
+   * loads masked to the word, the second half zero for words of up to 8 bytes.
    */
   private static long shortWord(byte[] lo, int s, int length) {
     int k2 = Math.max(length - 8, 0);
     long c1 = (long) LONG_LE.get(lo, s) & (-1L >>> (64 - 8 * (length - k2)));
     long c2 = (long) LONG_LE.get(lo, s + 8) & (-1L >>> (64 - 8 * k2)) & (-(long) k2 >> 63);
-    long h1 = WordHash.step(WordHash.start(length), c1);
-    long h2 = WordHash.step(h1, c2);
-    return WordHash.finish(h1 ^ ((h1 ^ h2) & ((long) (8 - length) >> 63)));
+    return WordHash.finish(WordHash.block(c1, c2), length);
   }
 
   /**
@@ -501,17 +663,22 @@ final class VectorTokenizer extends JanitorTokenizer {
     return k > 0 ? WordHash.of(scratch, 0, k) : 0;
   }
 
-  /** {@link WordHash#of} of {@code low[s, s + n)}, 8 bytes per step; {@code n >= 1}. */
+  /** {@link WordHash#of} of {@code low[s, s + n)}, a block per 16 bytes; {@code n >= 1}. */
   private long hashLow(int s, int n) {
-    long h = WordHash.start(n);
-    int p = s;
-    while (n > 8) {
-      h = WordHash.step(h, (long) LONG_LE.get(low, p));
-      p += 8;
-      n -= 8;
+    long h = 0;
+    for (int r = 0; r < n; r += 16) {
+      // The last block's halves masked to the word (low has room for 16 bytes past the text).
+      int left = n - r;
+      long c1 = (long) LONG_LE.get(low, s + r);
+      long c2 = (long) LONG_LE.get(low, s + r + 8);
+      if (left < 16) {
+        c2 = left > 8 ? c2 & (-1L >>> (64 - 8 * (left - 8))) : 0;
+        c1 = left < 8 ? c1 & (-1L >>> (64 - 8 * left)) : c1;
+      }
+      long x = WordHash.block(c1, c2);
+      h = r == 0 ? x : WordHash.chain(h, x);
     }
-    h = WordHash.step(h, (long) LONG_LE.get(low, p) & (-1L >>> (64 - 8 * n)));
-    return WordHash.finish(h);
+    return WordHash.finish(h, n);
   }
 
   /** The punctuation bits of {@code [s, s + n)}, {@code 1 <= n <= 64}, bit 0 for byte {@code s}. */

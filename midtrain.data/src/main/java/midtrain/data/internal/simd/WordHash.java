@@ -1,27 +1,45 @@
 package midtrain.data.internal.simd;
 
 /**
- * The hash of a normalized word: its UTF-8 bytes read as little-endian 8-byte chunks (the last one
- * zero-padded), folded into a 64-bit state seeded with the length. Zero is never returned, so
- * callers may use it as "no word".
+ * The hash of a normalized word: its UTF-8 bytes read as little-endian 16-byte blocks (the last one
+ * zero-padded), each block's two 8-byte halves multiplied into 128 bits and folded, the blocks
+ * chained, the length mixed in last. Zero is never returned, so callers may use it as "no word".
+ *
+ * <p>Why this shape: most words fit one block, which then costs one full multiply with no chain of
+ * dependent multiplies, about half the time of a step per 8 bytes in the scan's word loop. Both
+ * operands of a product are kept non-zero, since a zero one would erase the other half: each salt's
+ * low byte is 0xFF, which neither a UTF-8 byte nor the zero padding ever is. The product is not
+ * linear in the bytes, so words that differ in two places do not cancel out (see {@code
+ * WordHashTest}): exact deduplication keys documents by their word hashes.
  */
 public final class WordHash {
-  static final long SEED = 0x9E3779B97F4A7C15L;
-  static final long K1 = 0xC2B2AE3D27D4EB4FL;
-  static final long K2 = 0x165667B19E3779F9L;
+  static final long S1 = 0xA0761D6478BD64FFL;
+  static final long S2 = 0xE7037ED1A0B428FFL;
+  static final long K = 0x9E3779B97F4A7C15L;
+
+  // The step of ofChars (the rule raters' hash, a definition of its own).
+  private static final long SEED = 0x9E3779B97F4A7C15L;
+  private static final long K1 = 0xC2B2AE3D27D4EB4FL;
+  private static final long K2 = 0x165667B19E3779F9L;
 
   private WordHash() {}
 
-  static long start(int length) {
-    return SEED + length;
+  /** The value of one 16-byte block, given as its two little-endian halves. */
+  static long block(long lo, long hi) {
+    long a = lo ^ S1;
+    long b = hi ^ S2;
+    return (a * b) ^ Math.multiplyHigh(a, b);
   }
 
-  static long step(long h, long chunk) {
-    return Long.rotateLeft(h + chunk * K1, 27) * K2;
+  /** The hash of the blocks so far, {@code h}, followed by a block of value {@code block}. */
+  static long chain(long h, long block) {
+    return block ^ (Long.rotateLeft(h, 29) * K);
   }
 
-  static long finish(long h) {
-    return h == 0 ? 1 : h;
+  /** The hash of a word of {@code length} bytes whose blocks gave {@code h}. */
+  static long finish(long h, int length) {
+    long x = h ^ length;
+    return x == 0 ? 1 : x;
   }
 
   /**
@@ -33,25 +51,29 @@ public final class WordHash {
    * @return the hash, never 0
    */
   public static long of(byte[] b, int off, int len) {
-    long h = start(len);
-    int p = off;
+    long h = 0;
     int end = off + len;
-    while (p < end) {
-      long c = 0;
-      int k = Math.min(8, end - p);
-      for (int i = 0; i < k; i++) {
-        c |= (b[p + i] & 0xFFL) << (8 * i);
-      }
-      h = step(h, c);
-      p += 8;
+    for (int p = off; p < end; p += 16) {
+      long x = block(chunk(b, p, end), chunk(b, p + 8, end));
+      h = p == off ? x : chain(h, x);
     }
-    return finish(h);
+    return finish(h, len);
+  }
+
+  /** The bytes {@code [p, p + 8)} as a little-endian long, zero at and past {@code end}. */
+  private static long chunk(byte[] b, int p, int end) {
+    long c = 0;
+    for (int i = 0; i < 8 && p + i < end; i++) {
+      c |= (b[p + i] & 0xFFL) << (8 * i);
+    }
+    return c;
   }
 
   /**
    * Hashes a run of UTF-16 chars: four chars per 64-bit chunk (the last one zero-padded), folded
-   * like {@link #of}. Used by the rule raters, which work on the decoded text; it is not equal to
-   * {@link #of} on the UTF-8 bytes of the same word.
+   * into a state seeded with the length by a multiply, a rotation and a multiply per chunk. Used by
+   * the rule raters, which work on the decoded text; it is not equal to {@link #of} on the UTF-8
+   * bytes of the same word.
    *
    * @param c the chars
    * @param off first char
@@ -59,7 +81,7 @@ public final class WordHash {
    * @return the hash, never 0
    */
   public static long ofChars(char[] c, int off, int len) {
-    long h = start(len);
+    long h = SEED + len;
     int p = off;
     int end = off + len;
     for (; p + 4 <= end; p += 4) {
@@ -72,6 +94,10 @@ public final class WordHash {
       }
       h = step(h, k);
     }
-    return finish(h);
+    return h == 0 ? 1 : h;
+  }
+
+  private static long step(long h, long chunk) {
+    return Long.rotateLeft(h + chunk * K1, 27) * K2;
   }
 }

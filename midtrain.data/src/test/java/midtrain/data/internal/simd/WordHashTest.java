@@ -1,6 +1,7 @@
 package midtrain.data.internal.simd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
@@ -17,7 +18,17 @@ class WordHashTest {
    */
   @Test
   void wordsThatDifferInTwoChunksDoNotCollide() {
-    for (String shape : new String[] {"abcdefg?abcdefg?", "internaXionalizY", "?bcdefgh?bcdefgh"}) {
+    String[] shapes = {
+      "abcdefg?abcdefg?",
+      "internaXionalizY",
+      "?bcdefgh?bcdefgh",
+      "?bc?",
+      "abcdefg??",
+      // Two blocks: the blocks' values are chained, not added.
+      "abcdefghijklmno?abcdefghijklmno?",
+      "?bcdefghijklmnopqrstuvwxyz?"
+    };
+    for (String shape : shapes) {
       Set<Long> hashes = new HashSet<>();
       int words = 0;
       for (char x = 'a'; x <= 'z'; x++) {
@@ -34,5 +45,24 @@ class WordHashTest {
       }
       assertEquals(words, hashes.size(), shape);
     }
+  }
+
+  /**
+   * Words whose zero-padded blocks are the same but whose lengths differ ("ab" and "ab" with a NUL
+   * byte after it) get distinct hashes, and so do words that only swap their blocks.
+   */
+  @Test
+  void lengthAndBlockOrderCount() {
+    Set<Long> hashes = new HashSet<>();
+    byte[] b = new byte[40];
+    b[0] = 'a';
+    b[1] = 'b';
+    for (int len = 2; len <= 40; len++) {
+      hashes.add(WordHash.of(b, 0, len));
+    }
+    assertEquals(39, hashes.size());
+    byte[] ab = "abcdefghijklmnopqrstuvwxyz012345".getBytes(StandardCharsets.UTF_8);
+    byte[] ba = "qrstuvwxyz012345abcdefghijklmnop".getBytes(StandardCharsets.UTF_8);
+    assertNotEquals(WordHash.of(ab, 0, 32), WordHash.of(ba, 0, 32));
   }
 }
