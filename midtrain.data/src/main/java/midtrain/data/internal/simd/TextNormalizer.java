@@ -39,7 +39,8 @@ public abstract class TextNormalizer {
   /**
    * Hashes the words of the runs a sampled scan probes first (see {@link RunKeys}): of every {@code
    * stride} words from the first, the first {@code k}. {@code out}'s word count is that of {@link
-   * #hashWords}; the other words' hashes are 0 until {@link #fillWords} hashes them.
+   * #hashWords}; the other words' hashes are left as they were (stale) until {@link #fillWords}
+   * hashes them.
    *
    * <p>This default hashes every word; the janitor vector kernel hashes only the sampled ones.
    *
@@ -55,8 +56,8 @@ public abstract class TextNormalizer {
   }
 
   /**
-   * Hashes the words of {@code [from, to)} that {@link #hashSampledWords} left at 0. It reads the
-   * scratch that call left, so no other call on this normalizer may come in between.
+   * Hashes the words of {@code [from, to)} that {@link #hashSampledWords} left unhashed. It reads
+   * the scratch that call left, so no other call on this normalizer may come in between.
    *
    * @param out the words of the last text given to {@link #hashSampledWords}
    * @param from first word

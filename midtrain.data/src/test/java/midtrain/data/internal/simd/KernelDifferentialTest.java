@@ -173,6 +173,11 @@ class KernelDifferentialTest {
       System.arraycopy(b, 0, framed, 7, b.length);
       checkAllWidths(framed, 7, b.length, "random #" + i);
     }
+    // Long texts: hundreds of blocks, so that the block of a word is searched for.
+    for (int i = 0; i < 3; i++) {
+      byte[] b = randomText(r, r.nextInt(5_000, 30_000)).getBytes(StandardCharsets.UTF_8);
+      checkAllWidths(b, 0, b.length, "long random #" + i);
+    }
   }
 
   @Test
