@@ -553,8 +553,18 @@ final class VectorTokenizer extends JanitorTokenizer {
   /** The first byte of word {@code i} of the last sampled text, which is in block {@code b}. */
   private int wordStart(int b, int i) {
     long starts = blockStarts[b];
-    for (int r = i - blockWord[b]; r > 0; r--) {
-      starts &= starts - 1;
+    int r = i - blockWord[b];
+    if (expand) {
+      // The r-th start bit, at once: bit r deposited onto the start bits.
+      try {
+        starts = (long) EXPAND.invokeExact(1L << r, starts);
+      } catch (Throwable e) {
+        throw new IllegalStateException(e);
+      }
+    } else {
+      for (; r > 0; r--) {
+        starts &= starts - 1;
+      }
     }
     return (b << 6) + Long.numberOfTrailingZeros(starts);
   }
