@@ -67,7 +67,6 @@ final class VectorTokenizer extends JanitorTokenizer {
 
   private final int bits;
   private final boolean expand;
-  private final long[] acc = new long[3];
   private final byte[] tail = new byte[64];
   private byte[] low = new byte[4096 + 72];
   private long[] spaceMask = new long[66];
@@ -151,69 +150,74 @@ final class VectorTokenizer extends JanitorTokenizer {
 
   /** Pass 1: whitespace and punctuation masks, and the lower-cased copy in {@code low}. */
   private void classify(byte[] a, int off, int len, int blocks) {
-    int full = len >>> 6;
-    for (int b = 0; b < full; b++) {
-      classifyBlock(a, off + (b << 6), a, off, len, b);
-    }
-    if (full < blocks) {
-      // The last partial block, copied into a block padded with spaces, so that it takes the
-      // vector path too (a scalar loop over it cost 5% of a scan of 2 KB documents): bits past
-      // the end count as whitespace.
-      int base = full << 6;
-      System.arraycopy(a, off + base, tail, 0, len - base);
-      Arrays.fill(tail, len - base, 64, (byte) ' ');
-      classifyBlock(tail, 0, a, off, len, full);
+    // A switch over constant species, once per text: the Vector API compiles to SIMD only when
+    // the species is a constant where the vector operations are inlined.
+    switch (bits) {
+      case 512 -> classify(S512, a, off, len, blocks);
+      case 256 -> classify(S256, a, off, len, blocks);
+      case 128 -> classify(S128, a, off, len, blocks);
+      default -> classify(S64, a, off, len, blocks);
     }
   }
 
   /**
-   * Classifies block {@code b} of the text {@code a[off, off + len)}, whose 64 bytes are read from
-   * {@code src[from]} (the text itself, or a padded copy of its last partial block).
+   * Classifies every block of the text {@code a[off, off + len)} with vectors of one species.
+   *
+   * <p>The vector code appears once in this loop, for the partial last block too (which is read
+   * from a padded copy): the Vector API's inlined methods make many compiler nodes, and a second
+   * copy of them (a separate call for the last block, as before) made C2 stop inlining at its node
+   * limit ({@code NodeCountInliningCutoff}), leaving the mask conversions or the word loop's
+   * helpers as calls, 1.4x slower, depending on the order in which methods were compiled.
    */
-  private void classifyBlock(byte[] src, int from, byte[] a, int off, int len, int b) {
-    int base = b << 6;
-    spaceMask[b + 1] = 0;
-    acc[0] = 0;
-    acc[1] = 0;
-    acc[2] = 0;
-    // A switch over constant species: the Vector API compiles to SIMD only when the species is
-    // a constant where the vector operations are inlined.
-    switch (bits) {
-      case 512 -> classify(S512, src, from, base, acc);
-      case 256 -> classify(S256, src, from, base, acc);
-      case 128 -> classify(S128, src, from, base, acc);
-      default -> classify(S64, src, from, base, acc);
-    }
-    spaceMask[b] |= acc[0];
-    punctMask[b] = acc[1];
-    long high = acc[2];
-    if (high != 0) {
-      lastNonAscii = true;
-      markSpaceSequences(a, off, len, base, high);
-    }
-  }
-
-  /** Classifies one 64-byte block with vectors of one species, lower-casing into {@code low}. */
-  private void classify(VectorSpecies<Byte> species, byte[] a, int from, int to, long[] acc) {
-    for (int k = 0; k < 64; k += species.length()) {
-      ByteVector v = ByteVector.fromArray(species, a, from + k);
-      // Each range test is an add and one signed compare (see ADD_TAB).
-      VectorMask<Byte> sp =
-          v.add(ADD_TAB)
-              .compare(VectorOperators.LT, BELOW_TAB)
-              .or(v.add(ADD_FS).compare(VectorOperators.LT, BELOW_FS));
-      VectorMask<Byte> pu =
-          v.add(ADD_P1)
-              .compare(VectorOperators.LT, BELOW_P1)
-              .or(v.add(ADD_P2).compare(VectorOperators.LT, BELOW_P2))
-              .or(v.add(ADD_P3).compare(VectorOperators.LT, BELOW_P3))
-              .or(v.add(ADD_P4).compare(VectorOperators.LT, BELOW_P4));
-      VectorMask<Byte> up = v.add(ADD_UP).compare(VectorOperators.LT, BELOW_UP);
-      VectorMask<Byte> hi = v.compare(VectorOperators.LT, (byte) 0);
-      v.add((byte) 32, up).intoArray(low, to + k);
-      acc[0] |= Masks.byteBits(species, sp) << k;
-      acc[1] |= Masks.byteBits(species, pu) << k;
-      acc[2] |= Masks.byteBits(species, hi) << k;
+  private void classify(VectorSpecies<Byte> species, byte[] a, int off, int len, int blocks) {
+    int full = len >>> 6;
+    long[] space = spaceMask;
+    long[] punct = punctMask;
+    for (int b = 0; b < blocks; b++) {
+      int base = b << 6;
+      byte[] src = a;
+      int from = off + base;
+      if (b == full) {
+        // The last partial block, copied into a block padded with spaces, so that it takes the
+        // vector path too (a scalar loop over it cost 5% of a scan of 2 KB documents): bits past
+        // the end count as whitespace.
+        System.arraycopy(a, from, tail, 0, len - base);
+        Arrays.fill(tail, len - base, 64, (byte) ' ');
+        src = tail;
+        from = 0;
+      }
+      long sp = 0;
+      long pu = 0;
+      long hi = 0;
+      for (int k = 0; k < 64; k += species.length()) {
+        ByteVector v = ByteVector.fromArray(species, src, from + k);
+        // Each range test is an add and one signed compare (see ADD_TAB).
+        VectorMask<Byte> isSpace =
+            v.add(ADD_TAB)
+                .compare(VectorOperators.LT, BELOW_TAB)
+                .or(v.add(ADD_FS).compare(VectorOperators.LT, BELOW_FS));
+        VectorMask<Byte> isPunct =
+            v.add(ADD_P1)
+                .compare(VectorOperators.LT, BELOW_P1)
+                .or(v.add(ADD_P2).compare(VectorOperators.LT, BELOW_P2))
+                .or(v.add(ADD_P3).compare(VectorOperators.LT, BELOW_P3))
+                .or(v.add(ADD_P4).compare(VectorOperators.LT, BELOW_P4));
+        VectorMask<Byte> isUpper = v.add(ADD_UP).compare(VectorOperators.LT, BELOW_UP);
+        VectorMask<Byte> isHigh = v.compare(VectorOperators.LT, (byte) 0);
+        v.add((byte) 32, isUpper).intoArray(low, base + k);
+        sp |= Masks.byteBits(species, isSpace) << k;
+        pu |= Masks.byteBits(species, isPunct) << k;
+        hi |= Masks.byteBits(species, isHigh) << k;
+      }
+      // Multi-byte spaces may set bits of the next block before it is classified: each block
+      // clears the next one's bits before marking them.
+      space[b + 1] = 0;
+      space[b] |= sp;
+      punct[b] = pu;
+      if (hi != 0) {
+        lastNonAscii = true;
+        markSpaceSequences(a, off, len, base, hi);
+      }
     }
   }
 
