@@ -48,8 +48,11 @@ public abstract class TextNormalizer {
    * @param off first byte of the text
    * @param len length of the text in bytes
    * @param out receives the word count and hashes
-   * @param k words hashed at each multiple of {@code stride}, at least 1
-   * @param stride the sampling stride, at least {@code k}
+   * @param k words hashed at each multiple of {@code stride}, at least 1 (more than {@code stride}
+   *     hashes every word from the first)
+   * @param stride the sampling stride, at least 1
+   * @throws IllegalArgumentException when {@code k} or {@code stride} is below 1 (janitor vector
+   *     kernel; the others hash every word)
    */
   public void hashSampledWords(byte[] a, int off, int len, Tokens out, int k, int stride) {
     hashWords(a, off, len, out);

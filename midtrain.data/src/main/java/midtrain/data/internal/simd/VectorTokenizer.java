@@ -357,6 +357,11 @@ final class VectorTokenizer extends JanitorTokenizer {
    */
   @Override
   public void hashSampledWords(byte[] a, int off, int len, Tokens out, int k, int stride) {
+    if (k < 1 || stride < 1) {
+      // A stride of 0 would never leave the sampling loop.
+      throw new IllegalArgumentException(
+          "sampled words need k >= 1 and stride >= 1: k = " + k + ", stride = " + stride);
+    }
     int blocks = (len + 63) >>> 6;
     boolean joined = prepare(a, off, len, blocks, out);
     joinedWords = joined;

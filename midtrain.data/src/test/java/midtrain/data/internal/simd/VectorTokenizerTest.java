@@ -2,12 +2,36 @@ package midtrain.data.internal.simd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class VectorTokenizerTest {
+  /** A stride or run length below 1 is refused rather than looping or indexing out of range. */
+  @Test
+  void samplingBelowOneIsRefused() {
+    byte[] b = "one two three".getBytes(StandardCharsets.US_ASCII);
+    for (int w : KernelDifferentialTest.WIDTHS) {
+      // Both ways of picking the sampled words: visiting, and the default (Long.expand on JDK 19+).
+      for (VectorTokenizer t :
+          new VectorTokenizer[] {new VectorTokenizer(w, false), new VectorTokenizer(w)}) {
+        Tokens out = new Tokens();
+        IllegalArgumentException e =
+            assertThrows(
+                IllegalArgumentException.class,
+                () -> t.hashSampledWords(b, 0, b.length, out, 5, 0));
+        assertTrue(e.getMessage().contains("stride = 0"), e.getMessage());
+        assertThrows(
+            IllegalArgumentException.class, () -> t.hashSampledWords(b, 0, b.length, out, 0, 9));
+        t.hashSampledWords(b, 0, b.length, out, 1, 1);
+        assertEquals(3, out.wordCount);
+      }
+    }
+  }
+
   /** The shifted range test of pass 1 agrees with two compares for every byte and every range. */
   @Test
   void rangeTestMatchesTwoCompares() {
