@@ -270,28 +270,57 @@ public abstract class JsonString {
     }
 
     /**
-     * Copies whole vectors of plain ASCII: no quote, backslash, control byte or byte above 0x7F.
+     * Copies whole vectors up to the first quote, backslash or control byte. Each vector is stored
+     * before it is looked at; where it holds bytes above 0x7F, their UTF-8 sequences are checked
+     * one at a time (see {@link #sequence}) from the vector's bit mask, and the bytes are already
+     * in place.
      *
-     * @return the position of the first vector that holds one (or of the tail)
+     * <p>Why not stop at every byte above 0x7F, as before: in text with an accented letter every
+     * few words, each one cost a wasted vector, a byte-at-a-time copy up to it and a copy call, and
+     * this kernel took 43% of a scan.
+     *
+     * @return the position of the first byte it did not copy: a quote, backslash or control byte,
+     *     the first byte of a sequence that is not strictly valid or that runs past the vector, or
+     *     the tail shorter than a vector
      */
     private int run(VectorSpecies<Byte> species, byte[] a, int p, int end) {
       int step = species.length();
       while (p + step <= end) {
         ByteVector v = ByteVector.fromArray(species, a, p);
-        var special =
+        var stop =
             v.compare(VectorOperators.EQ, (byte) '"')
                 .or(v.compare(VectorOperators.EQ, (byte) '\\'))
-                // Bytes above 0x7F: their sequences are checked one at a time (see sequence).
-                .or(v.compare(VectorOperators.LT, (byte) 0))
                 // Control bytes (below 0x20) have their top three bits clear. The unsigned
                 // comparison is spelled differently in JDK 17 and 25's incubator module.
                 .or(v.and((byte) 0xE0).compare(VectorOperators.EQ, (byte) 0));
-        if (special.anyTrue()) {
+        var high = v.compare(VectorOperators.LT, (byte) 0);
+        // The decoded bytes never outrun the raw ones, so a whole vector fits (see ensure).
+        v.intoArray(bytes, length);
+        if (!stop.or(high).anyTrue()) {
+          length += step;
+          p += step;
+          continue;
+        }
+        long stops = Masks.byteBits(species, stop);
+        int plain = stops == 0 ? step : Long.numberOfTrailingZeros(stops);
+        // The sequences that start before the first stop (no sequence holds one: their other
+        // bytes are above 0x7F too).
+        long highs = Masks.byteBits(species, high) & (plain == 64 ? -1L : (1L << plain) - 1);
+        while (highs != 0) {
+          int at = Long.numberOfTrailingZeros(highs);
+          int n = Chars.utf8SequenceLength(a, p + at, end);
+          if (n < 0 || at + n > step) {
+            // Not strictly valid, or not all in this vector: the caller takes it byte by byte.
+            length += at;
+            return p + at;
+          }
+          highs &= at + n == 64 ? 0 : -1L << (at + n);
+        }
+        length += plain;
+        p += plain;
+        if (plain < step) {
           return p;
         }
-        v.intoArray(bytes, length);
-        length += step;
-        p += step;
       }
       return p;
     }

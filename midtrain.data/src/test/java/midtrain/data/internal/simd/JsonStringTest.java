@@ -103,6 +103,63 @@ class JsonStringTest {
     }
   }
 
+  /**
+   * Multi-byte sequences at every position around the vectors' edges, dense and sparse, between
+   * escapes and before the closing quote: the same bytes as the scalar kernel at every width.
+   */
+  @Test
+  void sequencesAtEveryPositionOfAVector() throws IOException {
+    String[] seqs = {"\u00e9", "\u00a0", "\u4e2d", "\u2028", "\ud83d\ude00"};
+    for (String seq : seqs) {
+      for (int at = 0; at < 140; at++) {
+        for (String filler : new String[] {"a", "a\u00e9", "ab\\n"}) {
+          StringBuilder sb = new StringBuilder("\"");
+          while (sb.length() < at) {
+            sb.append(filler);
+          }
+          sb.append(seq).append("xyz").append(seq).append(seq);
+          for (int i = 0; i < 70; i++) {
+            sb.append(i % 7 == 0 ? seq : "q");
+          }
+          sb.append('"');
+          byte[] line = sb.toString().getBytes(StandardCharsets.UTF_8);
+          checkAllWidths(line, jackson(line), seq + " at " + at + " after " + filler);
+        }
+      }
+    }
+  }
+
+  /** A sequence that is not strictly valid is refused wherever it falls in a vector. */
+  @Test
+  void invalidSequencesAtEveryPositionOfAVector() {
+    int[][] invalid = {
+      {0xC0, 0x80}, {0xED, 0xA0, 0x80}, {0x80}, {0xC3, 0x41}, {0xF4, 0x90, 0x80, 0x80}
+    };
+    for (int[] seq : invalid) {
+      for (int at = 1; at < 140; at++) {
+        byte[] line = new byte[at + seq.length + 80];
+        Arrays.fill(line, (byte) 'a');
+        line[0] = '"';
+        for (int k = 1; k < at; k += 5) {
+          line[k] = (byte) 0xC3; // valid sequences before it: \u00e9
+          if (k + 1 < at) {
+            line[k + 1] = (byte) 0xA9;
+          } else {
+            line[k] = 'b';
+          }
+        }
+        for (int k = 0; k < seq.length; k++) {
+          line[at + k] = (byte) seq[k];
+        }
+        line[line.length - 1] = '"';
+        for (int bits : ALL_WIDTHS) {
+          assertEquals(
+              -1, JsonString.create(bits).decode(line, 1, line.length), bits + " at " + at);
+        }
+      }
+    }
+  }
+
   @Test
   void stopsAtWhatItDoesNotHandle() {
     String[] bad = {
