@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 
 /**
  * Generates a decontamination benchmark: an English-like corpus (Zipf-distributed pseudo-words,
@@ -99,13 +100,21 @@ public final class DeconCorpus {
   /**
    * Writes the corpus and the benchmark.
    *
-   * @param args directory, corpus megabytes, benchmark items
+   * <p>With {@code --accented} every {@code e} of the text and the benchmark is written {@code é}
+   * and every {@code o} {@code ö}: the same documents, with a two-byte UTF-8 letter every few
+   * bytes, to measure text that is not plain ASCII.
+   *
+   * @param args directory, corpus megabytes (of characters), benchmark items, optional {@code
+   *     --accented}
    * @throws IOException when writing fails
    */
   public static void main(String[] args) throws IOException {
     Path dir = Path.of(args.length > 0 ? args[0] : "/tmp/decon-bench");
     long corpusBytes = (args.length > 1 ? Long.parseLong(args[1]) : 220) << 20;
     int items = args.length > 2 ? Integer.parseInt(args[2]) : 40_000;
+    boolean accented = args.length > 3 && args[3].equals("--accented");
+    UnaryOperator<String> letters =
+        accented ? t -> t.replace('e', '\u00e9').replace('o', '\u00f6') : UnaryOperator.identity();
     Files.createDirectories(dir);
     DeconCorpus g = new DeconCorpus(20240501L, 30_000);
     JsonFactory json = new JsonFactory();
@@ -118,7 +127,7 @@ public final class DeconCorpus {
         g.sentences(q, 330);
         questions.add(q.toString());
         gen.writeStartObject();
-        gen.writeStringField("question", q.toString());
+        gen.writeStringField("question", letters.apply(q.toString()));
         gen.writeStringField("answer", "The answer is " + i);
         gen.writeEndObject();
         gen.writeRaw('\n');
@@ -137,7 +146,7 @@ public final class DeconCorpus {
         }
         gen.writeStartObject();
         gen.writeStringField("id", "doc" + docs);
-        gen.writeStringField("text", t.toString());
+        gen.writeStringField("text", letters.apply(t.toString()));
         gen.writeEndObject();
         gen.writeRaw('\n');
         written += t.length() + 30;
