@@ -191,7 +191,7 @@ final class VectorTokenizer extends JanitorTokenizer {
       }
       long sp = 0;
       long pu = 0;
-      long hi = 0;
+      boolean high = false;
       for (int k = 0; k < 64; k += species.length()) {
         ByteVector v = ByteVector.fromArray(species, src, from + k);
         // Each range test is an add and one signed compare (see ADD_TAB).
@@ -210,20 +210,16 @@ final class VectorTokenizer extends JanitorTokenizer {
         v.add((byte) 32, isUpper).intoArray(low, base + k);
         sp |= Masks.byteBits(species, isSpace) << k;
         pu |= Masks.byteBits(species, isPunct) << k;
-        // On JDK 17 the third mask conversion is a fold of vector operations, and C2 stopped
-        // inlining it at its node limit: a call per vector. Taken only where the vector has a
-        // byte over 0x7F, the fold is an uncommon trap in ASCII text, and the word loop ran 1.3x
-        // faster there. Where toLong() is compiled (JDK 18+) the test only cost time.
-        if (Masks.NATIVE_TO_LONG || isHigh.anyTrue()) {
-          hi |= Masks.byteBits(species, isHigh) << k;
-        }
+        // Only whether there is a byte over 0x7F: no third mask conversion, which on JDK 17 is a
+        // fold of vector operations that C2 stopped inlining at its node limit (a call a vector).
+        high |= isHigh.anyTrue();
       }
       // Multi-byte spaces may set bits of the next block before it is classified: each block
       // clears the next one's bits before marking them.
       space[b + 1] = 0;
       space[b] |= sp;
       punct[b] = pu;
-      if (hi != 0) {
+      if (high) {
         lastNonAscii = true;
         // Only the bytes that can start a multi-byte space (0xC2, 0xE1 to 0xE3), found with a
         // second look at the block: visiting every byte over 0x7F took 10% of a scan of
@@ -263,10 +259,10 @@ final class VectorTokenizer extends JanitorTokenizer {
   }
 
   /** Marks the bytes of multi-byte spaces that start at the given bytes of one block. */
-  private void markSpaceSequences(byte[] a, int off, int len, int base, long high) {
-    while (high != 0) {
-      int k = Long.numberOfTrailingZeros(high);
-      high &= high - 1;
+  private void markSpaceSequences(byte[] a, int off, int len, int base, long leads) {
+    while (leads != 0) {
+      int k = Long.numberOfTrailingZeros(leads);
+      leads &= leads - 1;
       int p = base + k;
       int w = Chars.spaceSequence(a, off + p, off + len);
       for (int i = 0; i < w; i++) {
