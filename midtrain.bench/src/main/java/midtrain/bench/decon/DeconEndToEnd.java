@@ -13,6 +13,7 @@ import midtrain.data.decon.DeconMode;
 import midtrain.data.decon.DeconReport;
 import midtrain.data.decon.DeconRun;
 import midtrain.data.decon.Decontaminator;
+import midtrain.data.decon.Normalization;
 
 /**
  * End-to-end decontamination timing, reading included: the same path as {@code midtrain
@@ -26,6 +27,9 @@ import midtrain.data.decon.Decontaminator;
  * in one JVM: after one run to warm it up, each round scans the corpus once with each size in turn,
  * so that the machine's slow and fast minutes fall on all of them alike; it prints every run and
  * each size's median rate.
+ *
+ * <p>{@code -Dnormalize=unicode} scans with the Unicode normalization, {@code -DnoBloom=true}
+ * without the Bloom filters.
  *
  * <p>Usage: {@code java --add-modules jdk.incubator.vector -cp benchmarks.jar
  * midtrain.bench.decon.DeconEndToEnd DIR THREADS [--bandwidth | --copies K | --chunks A,B ROUNDS]}
@@ -55,6 +59,7 @@ public final class DeconEndToEnd {
     BenchmarkIndex index =
         BenchmarkIndex.builder()
             .n(13)
+            .normalization(normalization())
             .bloomFilter(!Boolean.getBoolean("noBloom"))
             .add(Benchmark.load(dir.resolve("bench.jsonl"), List.of()))
             .build();
@@ -138,6 +143,12 @@ public final class DeconEndToEnd {
           r[0],
           r[r.length - 1]);
     }
+  }
+
+  /** The normalization named by {@code -Dnormalize=janitor|unicode} (janitor by default). */
+  private static Normalization normalization() {
+    return Normalization.valueOf(
+        System.getProperty("normalize", "janitor").toUpperCase(Locale.ROOT));
   }
 
   static String peakRss() throws IOException {

@@ -24,6 +24,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@code sampled}); both include classifying the bytes. The score is documents per second; the
  * scan's own figure, filters and n-grams included, is {@link DeconScanBenchmark}'s. It calls the
  * kernels of an unexported package, which the class path allows.
+ *
+ * <p>{@code -p normalize=unicode} measures the Unicode normalization, and {@code -p text=accented}
+ * documents with every {@code e} written {@code é} and every {@code o} {@code ö} (as {@code
+ * DeconCorpus --accented}), where that normalization leaves the janitor kernel's words.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -37,7 +41,13 @@ public class DeconWordsBenchmark {
   @Param({"all", "sampled"})
   String words;
 
-  private final TextNormalizer norm = TextNormalizer.create(false);
+  @Param({"janitor"})
+  String normalize;
+
+  @Param({"plain"})
+  String text;
+
+  private TextNormalizer norm;
   private final Tokens tokens = new Tokens();
   private byte[][] docs;
   private int next;
@@ -45,13 +55,19 @@ public class DeconWordsBenchmark {
   /** Generates documents as {@link DeconScanBenchmark} does (without the benchmark copies). */
   @Setup(Level.Trial)
   public void setup() {
+    norm = TextNormalizer.create(normalize.equals("unicode"));
+    boolean accented = text.equals("accented");
     DeconCorpus g = new DeconCorpus(20240501L, 30_000);
     docs = new byte[4096][];
     long total = 0;
     for (int i = 0; i < docs.length; i++) {
       StringBuilder t = new StringBuilder();
       g.sentences(t, 600 + (i * 7919) % 2800);
-      docs[i] = t.toString().getBytes(StandardCharsets.UTF_8);
+      String doc = t.toString();
+      if (accented) {
+        doc = doc.replace('e', '\u00e9').replace('o', '\u00f6');
+      }
+      docs[i] = doc.getBytes(StandardCharsets.UTF_8);
       total += docs[i].length;
     }
     System.out.printf("%navgDocBytes %d%n", total / docs.length);
