@@ -57,8 +57,50 @@ final class UnicodeTokenizer extends TextNormalizer {
   private long[] janitorHash = new long[256];
   private int[] janitorToken = new int[256];
 
+  /** A token's word from the table ({@link SimpleFold}), zero-padded for hashing. */
+  private byte[] folded = new byte[256];
+
+  /** Whether the last text's words came from the janitor kernel (see hashFoldedWords). */
+  private boolean kernelWords;
+
   UnicodeTokenizer(JanitorTokenizer janitor) {
     this.janitor = janitor;
+  }
+
+  /**
+   * Hashes the words of one text: in the janitor kernel, with its characters above 0x7F folded in
+   * place, when all of them are simple ({@link SimpleFold}); else token by token ({@link
+   * #tokenize}).
+   */
+  @Override
+  public void hashWords(byte[] a, int off, int len, Tokens out) {
+    kernelWords = janitor.hashFoldedWords(a, off, len, out, 0, 1);
+    if (!kernelWords) {
+      tokenize(a, off, len, out);
+    }
+  }
+
+  /**
+   * Hashes the sampled words of one text in the janitor kernel, as {@link #hashWords}; where that
+   * kernel cannot take the text, every word.
+   */
+  @Override
+  public void hashSampledWords(byte[] a, int off, int len, Tokens out, int k, int stride) {
+    if (k < 1 || stride < 1) {
+      throw new IllegalArgumentException(
+          "sampled words need k >= 1 and stride >= 1: k = " + k + ", stride = " + stride);
+    }
+    kernelWords = janitor.hashFoldedWords(a, off, len, out, k, stride);
+    if (!kernelWords) {
+      tokenize(a, off, len, out);
+    }
+  }
+
+  @Override
+  public void fillWords(Tokens out, int from, int to) {
+    if (kernelWords) {
+      janitor.fillWords(out, from, to);
+    }
   }
 
   @Override
@@ -87,29 +129,57 @@ final class UnicodeTokenizer extends TextNormalizer {
       int s = off + out.tokenStart[t];
       int e = off + out.tokenEnd[t];
       int n = e - s;
-      if (n <= MEMO_BYTES) {
-        long c0 = chunk(a, s, e, 0);
-        long c1 = chunk(a, s, e, 8);
-        long c2 = chunk(a, s, e, 16);
-        long c3 = chunk(a, s, e, 24);
-        if (((c0 | c1 | c2 | c3) & 0x8080808080808080L) == 0) {
-          if (janitorWord) {
-            out.addWord(janitorHash[j], t);
-          }
-        } else {
-          memoWords(a, s, e, c0, c1, c2, c3, out, t);
-        }
-      } else if (Utf8.isAscii(a, s, n)) {
+      if (isAscii(a, s, n)) {
         if (janitorWord) {
           out.addWord(janitorHash[j], t);
         }
       } else {
-        for (byte[] w : tokenWords(a, s, e)) {
-          out.addWord(WordHash.of(w, 0, w.length), t);
+        // Most tokens are letters that normalize one by one: those take the table; the memo
+        // keeps the others (marks, compatibility characters), short ones at least.
+        if (folded.length < 2 * n + 16) { // a word of up to 1.5 n bytes, 16 of padding
+          folded = new byte[Math.max(2 * n + 16, folded.length * 2)];
+        }
+        int m = SimpleFold.fold(a, s, e, folded);
+        if (m > 0) {
+          // Zero to the end of the word's last 16-byte block, for the hash's 8-byte loads.
+          LONG_LE.set(folded, m, 0L);
+          LONG_LE.set(folded, m + 8, 0L);
+          out.addWord(WordHash.ofPadded(folded, m), t);
+        } else if (m < 0 && n <= MEMO_BYTES) {
+          memoWords(
+              a,
+              s,
+              e,
+              chunk(a, s, e, 0),
+              chunk(a, s, e, 8),
+              chunk(a, s, e, 16),
+              chunk(a, s, e, 24),
+              out,
+              t);
+        } else if (m < 0) {
+          for (byte[] w : definitionWords(a, s, e)) {
+            out.addWord(WordHash.of(w, 0, w.length), t);
+          }
         }
       }
       j += janitorWord ? 1 : 0;
     }
+  }
+
+  /**
+   * Whether the token {@code a[s, s + n)} is ASCII: a short one from two 8-byte loads masked to it,
+   * where the array has the room (the scan's text buffer does), with no loop.
+   */
+  static boolean isAscii(byte[] a, int s, int n) {
+    if (n > 16 || s + 16 > a.length) {
+      return Utf8.isAscii(a, s, n);
+    }
+    long lo = (long) LONG_LE.get(a, s);
+    long hi = (long) LONG_LE.get(a, s + 8);
+    // The masks of the token's bytes in each half: a shift by 64 would be no shift at all.
+    long loMask = n >= 8 ? -1L : (1L << (8 * n)) - 1;
+    long hiMask = n <= 8 ? 0 : n == 16 ? -1L : (1L << (8 * (n - 8))) - 1;
+    return ((lo & loMask | hi & hiMask) & 0x8080808080808080L) == 0;
   }
 
   /** The bytes {@code [s + k, s + k + 8)} of the token {@code a[s, e)}, zero past its end. */
@@ -158,7 +228,7 @@ final class UnicodeTokenizer extends TextNormalizer {
         return;
       }
     }
-    List<byte[]> words = tokenWords(a, s, e);
+    List<byte[]> words = definitionWords(a, s, e);
     for (byte[] word : words) {
       out.addWord(WordHash.of(word, 0, word.length), t);
     }
@@ -195,8 +265,21 @@ final class UnicodeTokenizer extends TextNormalizer {
     return tokenWords(a, off + t.tokenStart[tok], off + t.tokenEnd[tok]).get(word - first);
   }
 
-  /** The normalized words of one token. */
+  /** The normalized words of one token: from the table where it can, else by the definition. */
   static List<byte[]> tokenWords(byte[] a, int s, int e) {
+    byte[] out = new byte[2 * (e - s)];
+    int n = SimpleFold.fold(a, s, e, out);
+    if (n < 0) {
+      return definitionWords(a, s, e);
+    }
+    return n == 0 ? List.of() : List.of(Arrays.copyOf(out, n));
+  }
+
+  /**
+   * The normalized words of one token by the definition (strings, NFKC, case mappings): the
+   * fallback of the table and memo, and the tests' oracle.
+   */
+  static List<byte[]> definitionWords(byte[] a, int s, int e) {
     boolean ascii = true;
     for (int i = s; i < e && ascii; i++) {
       ascii = a[i] >= 0;

@@ -54,6 +54,8 @@ final class VectorTokenizer extends JanitorTokenizer {
   private static final byte ADD_UP = rangeAdd('A');
   private static final byte BELOW_UP = rangeBelow('A', 'Z');
   // The same test for 0xE1 to 0xE3 (the byte arithmetic wraps the same way above 0x7F).
+  private static final byte ADD_LEAD = rangeAdd(0xC0);
+  private static final byte BELOW_LEAD = rangeBelow(0xC0, 0xFF);
   private static final byte ADD_E1 = rangeAdd(0xE1);
   private static final byte BELOW_E1 = rangeBelow(0xE1, 0xE3);
 
@@ -92,6 +94,10 @@ final class VectorTokenizer extends JanitorTokenizer {
   private byte[] phaseAfter = new byte[0];
   private int patternK = -1;
   private int patternStride = -1;
+  // For the Unicode normalization (see hashFoldedWords): whether this call folds the text's
+  // characters in low, and whether the last such text had one that is not simple.
+  private boolean foldText;
+  private boolean foldFailed;
 
   private static MethodHandle findExpand() {
     if (!Boolean.parseBoolean(System.getProperty("midtrain.data.expand", "true"))) {
@@ -343,6 +349,9 @@ final class VectorTokenizer extends JanitorTokenizer {
   public void hashWords(byte[] a, int off, int len, Tokens out) {
     int blocks = (len + 63) >>> 6;
     boolean joined = prepare(a, off, len, blocks, out);
+    if (foldFailed) {
+      return; // the caller takes its own path (see hashFoldedWords)
+    }
     long[] hashes = out.wordHash;
     byte[] lo = low;
     int words = 0;
@@ -391,6 +400,9 @@ final class VectorTokenizer extends JanitorTokenizer {
     }
     int blocks = (len + 63) >>> 6;
     boolean joined = prepare(a, off, len, blocks, out);
+    if (foldFailed) {
+      return; // the caller takes its own path (see hashFoldedWords)
+    }
     joinedWords = joined;
     sampledK = k;
     sampledStride = stride;
@@ -641,6 +653,111 @@ final class VectorTokenizer extends JanitorTokenizer {
     return WordHash.finish(WordHash.block(c1, c2), length);
   }
 
+  @Override
+  boolean hashFoldedWords(byte[] a, int off, int len, Tokens out, int k, int stride) {
+    foldText = true;
+    try {
+      if (k == 0) {
+        hashWords(a, off, len, out);
+      } else {
+        hashSampledWords(a, off, len, out, k, stride);
+      }
+      return !foldFailed;
+    } finally {
+      foldText = false;
+      foldFailed = false;
+    }
+  }
+
+  /**
+   * Puts the Unicode normalization of each character above 0x7F in {@code low}, where it is simple
+   * ({@link SimpleFold}) and its folded form as long: the folded bytes in its place, or its bits
+   * set in the punctuation mask where it is deleted. The word loops then give the Unicode words.
+   * Returns false at the first character that is not (or at bytes that are not UTF-8), and the
+   * caller normalizes the text token by token.
+   */
+  private boolean foldSimple(byte[] a, int off, int len, int blocks) {
+    return switch (bits) {
+      case 512 -> foldSimple(S512, a, off, len, blocks);
+      case 256 -> foldSimple(S256, a, off, len, blocks);
+      case 128 -> foldSimple(S128, a, off, len, blocks);
+      default -> foldSimple(S64, a, off, len, blocks);
+    };
+  }
+
+  private boolean foldSimple(VectorSpecies<Byte> species, byte[] a, int off, int len, int blocks) {
+    int full = len >>> 6;
+    int high = 0; // bytes above 0x7F
+    int folded = 0; // the bytes of the sequences folded (or found to be whitespace)
+    for (int b = 0; b < blocks; b++) {
+      int base = b << 6;
+      long leads = 0; // bytes 0xC0 and above: the first of a sequence
+      if (b < full) {
+        for (int k = 0; k < 64; k += species.length()) {
+          ByteVector v = ByteVector.fromArray(species, a, off + base + k);
+          leads |=
+              Masks.byteBits(species, v.add(ADD_LEAD).compare(VectorOperators.LT, BELOW_LEAD)) << k;
+          high += Long.bitCount(Masks.byteBits(species, v.compare(VectorOperators.LT, (byte) 0)));
+        }
+      } else {
+        for (int i = base; i < len; i++) {
+          int c = a[off + i];
+          leads |= c < -64 ? 0 : c < 0 ? 1L << (i - base) : 0;
+          high += c < 0 ? 1 : 0;
+        }
+      }
+      while (leads != 0) {
+        int bit = Long.numberOfTrailingZeros(leads);
+        leads &= leads - 1;
+        int n = foldAt(a, off, len, base + bit, ((spaceMask[b] >>> bit) & 1) != 0);
+        if (n < 0) {
+          return false;
+        }
+        folded += n;
+      }
+    }
+    // A byte above 0x7F in no sequence is a stray continuation byte: not UTF-8.
+    return folded == high;
+  }
+
+  /**
+   * Folds the character at byte {@code p} of the text (see {@link #foldSimple}); returns its length
+   * in bytes, or -1 where it is not simple or not UTF-8.
+   */
+  private int foldAt(byte[] a, int off, int len, int p, boolean space) {
+    int i = off + p;
+    int n = Chars.utf8SequenceLength(a, i, off + len);
+    if (n < 0 || n == 4) {
+      return -1; // not UTF-8, or a supplementary character (not in the table)
+    }
+    if (space) {
+      return n; // marked whitespace by classify
+    }
+    int cp =
+        n == 2
+            ? (a[i] & 0x1F) << 6 | (a[i + 1] & 0x3F)
+            : (a[i] & 0x0F) << 12 | (a[i + 1] & 0x3F) << 6 | (a[i + 2] & 0x3F);
+    int f = SimpleFold.entry(cp);
+    if (f == SimpleFold.DELETED) {
+      for (int q = p; q < p + n; q++) {
+        punctMask[q >>> 6] |= 1L << q;
+      }
+      return n;
+    }
+    if (f == SimpleFold.NOT_SIMPLE || (f < 0x800 ? 2 : 3) != n) {
+      return -1; // the folded form is longer or shorter: the word loops need it in place
+    }
+    if (n == 2) {
+      low[p] = (byte) (0xC0 | f >>> 6);
+      low[p + 1] = (byte) (0x80 | f & 0x3F);
+    } else {
+      low[p] = (byte) (0xE0 | f >>> 12);
+      low[p + 1] = (byte) (0x80 | f >>> 6 & 0x3F);
+      low[p + 2] = (byte) (0x80 | f & 0x3F);
+    }
+    return n;
+  }
+
   /**
    * Classifies a text's blocks and marks its joined words, for {@link #hashWords} and {@link
    * #hashSampledWords}; returns whether any word has punctuation inside.
@@ -650,6 +767,12 @@ final class VectorTokenizer extends JanitorTokenizer {
     lastNonAscii = false;
     ensure(len, blocks);
     classify(a, off, len, blocks);
+    if (foldText) {
+      foldFailed = lastNonAscii && !foldSimple(a, off, len, blocks);
+      if (foldFailed) {
+        return false;
+      }
+    }
     // Past the end is whitespace: no run goes on into it.
     spaceMask[blocks] = -1L;
     punctMask[blocks] = 0;

@@ -1,5 +1,9 @@
 package midtrain.data.internal.simd;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * The hash of a normalized word: its UTF-8 bytes read as little-endian 16-byte blocks (the last one
  * zero-padded), each block's two 8-byte halves multiplied into 128 bits and folded, the blocks
@@ -21,6 +25,9 @@ public final class WordHash {
   private static final long SEED = 0x9E3779B97F4A7C15L;
   private static final long K1 = 0xC2B2AE3D27D4EB4FL;
   private static final long K2 = 0x165667B19E3779F9L;
+
+  private static final VarHandle LONG_LE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private WordHash() {}
 
@@ -56,6 +63,22 @@ public final class WordHash {
     for (int p = off; p < end; p += 16) {
       long x = block(chunk(b, p, end), chunk(b, p + 8, end));
       h = p == off ? x : chain(h, x);
+    }
+    return finish(h, len);
+  }
+
+  /**
+   * {@link #of} of the bytes {@code b[0, len)} where {@code b} is zero from {@code len} to the end
+   * of its last 16-byte block, read 8 bytes at a time.
+   *
+   * @param b the bytes, zero-padded
+   * @param len number of bytes, at least 1
+   * @return the hash, never 0
+   */
+  static long ofPadded(byte[] b, int len) {
+    long h = block((long) LONG_LE.get(b, 0), (long) LONG_LE.get(b, 8));
+    for (int p = 16; p < len; p += 16) {
+      h = chain(h, block((long) LONG_LE.get(b, p), (long) LONG_LE.get(b, p + 8)));
     }
     return finish(h, len);
   }

@@ -263,7 +263,7 @@ class KernelDifferentialTest {
           want.wordCount = 0;
           for (int t = 0; t < want.tokenCount; t++) {
             for (byte[] word :
-                UnicodeTokenizer.tokenWords(b, want.tokenStart[t], want.tokenEnd[t])) {
+                UnicodeTokenizer.definitionWords(b, want.tokenStart[t], want.tokenEnd[t])) {
               want.addWord(WordHash.of(word, 0, word.length), t);
             }
           }

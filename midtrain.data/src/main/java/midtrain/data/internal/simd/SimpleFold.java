@@ -1,0 +1,237 @@
+package midtrain.data.internal.simd;
+
+import java.text.Normalizer;
+
+/**
+ * The Unicode normalization of a token whose characters each normalize on their own, character by
+ * character from a table, with no strings.
+ *
+ * <p>Why: {@link UnicodeTokenizer#normalize} costs about a microsecond a token (two NFKC passes and
+ * two case mappings on strings), and the tokens of a language do not all repeat often enough for a
+ * memo (in a scan of accented text, 6% of the lookups missed and took most of the time). Most
+ * letters of the alphabets written with spaces (Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic
+ * without vowel marks) and the CJK ideographs are <em>simple</em>: NFKC leaves them as they are,
+ * they fold to one character that NFKC also leaves, and they neither combine with the character
+ * before them nor start with one that does. For a token of simple characters and ASCII, NFKC
+ * changes nothing, so that its normalization is the concatenation of each character's: folded, or
+ * deleted when the folded character is punctuation.
+ *
+ * <p>The table is made from the running JDK's own normalizer and case mappings (so it follows its
+ * Unicode version, as the definition does), for the characters of the Basic Multilingual Plane;
+ * what is not simple (combining marks, Hangul jamo, compatibility characters, characters that fold
+ * to several, supplementary characters, invalid UTF-8) takes the definition instead. Tests compare
+ * both on every character of the table.
+ */
+final class SimpleFold {
+  /** A character that is not simple: the token takes the definition. */
+  static final char NOT_SIMPLE = 0;
+
+  /** A simple character that the normalization deletes (its folded form is punctuation). */
+  static final char DELETED = 1;
+
+  /** In {@link #ASCII}: the byte is kept. */
+  private static final int KEEP = 1 << 8;
+
+  /** In {@link #ASCII}: the byte is whitespace. */
+  private static final int SPACE = 1 << 9;
+
+  /**
+   * Per ASCII byte: its lower-case form, {@link #KEEP} unless it is punctuation, {@link #SPACE}.
+   */
+  private static final int[] ASCII = new int[128];
+
+  static {
+    for (int b = 0; b < 128; b++) {
+      ASCII[b] =
+          (b >= 'A' && b <= 'Z' ? b + 32 : b)
+              | (Chars.isAsciiPunct(b) ? 0 : KEEP)
+              | (Chars.isAsciiSpace(b) ? SPACE : 0);
+    }
+  }
+
+  private SimpleFold() {}
+
+  /** Made at the first non-ASCII token (about 0.2 s): ASCII texts never need it. */
+  private static final class Table {
+    static final char[] FOLD = build();
+  }
+
+  /**
+   * Writes the normalized word of the token {@code a[s, e)} to {@code out}, if all of its
+   * characters are ASCII or simple.
+   *
+   * @param a the bytes
+   * @param s the token's first byte
+   * @param e one past its last byte
+   * @param out receives the word's bytes; at least {@code 2 * (e - s)} long (a two-byte letter may
+   *     fold to a three-byte one)
+   * @return the word's length (0 when every character is deleted), or -1 when a character is not
+   *     simple or the bytes are not valid UTF-8
+   */
+  static int fold(byte[] a, int s, int e, byte[] out) {
+    char[] table = Table.FOLD;
+    int n = 0;
+    int space = 0; // the SPACE bit of every ASCII byte
+    int i = s;
+    while (i < e) {
+      int b = a[i];
+      int cp;
+      if (b >= 0) {
+        // No branch on the byte's class: letters and digits are written (lower-cased) and kept,
+        // punctuation written over by the next byte.
+        int v = ASCII[b];
+        out[n] = (byte) v;
+        n += v >>> 8 & 1;
+        space |= v;
+        i++;
+        continue;
+      } else if ((b & 0xE0) == 0xC0) {
+        if (i + 1 >= e || (b & 0xFF) < 0xC2 || (a[i + 1] & 0xC0) != 0x80) {
+          return -1;
+        }
+        cp = (b & 0x1F) << 6 | (a[i + 1] & 0x3F);
+        i += 2;
+      } else if ((b & 0xF0) == 0xE0) {
+        if (i + 2 >= e || (a[i + 1] & 0xC0) != 0x80 || (a[i + 2] & 0xC0) != 0x80) {
+          return -1;
+        }
+        cp = (b & 0x0F) << 12 | (a[i + 1] & 0x3F) << 6 | (a[i + 2] & 0x3F);
+        if (cp < 0x800) {
+          return -1; // overlong; surrogates are not simple in the table
+        }
+        i += 3;
+      } else {
+        return -1; // a supplementary character, or not UTF-8
+      }
+      char f = table[cp];
+      if (f == NOT_SIMPLE) {
+        return -1;
+      }
+      if (f != DELETED) {
+        n = put(out, n, f);
+      }
+    }
+    // Whitespace is not a token's byte: the definition splits there.
+    return (space & SPACE) != 0 ? -1 : n;
+  }
+
+  /**
+   * Returns the table's entry for a character of the Basic Multilingual Plane above 0x7F: its
+   * folded form, {@link #DELETED} or {@link #NOT_SIMPLE}.
+   *
+   * @param cp the character (0x80 to 0xFFFF)
+   * @return the entry
+   */
+  static char entry(int cp) {
+    return Table.FOLD[cp];
+  }
+
+  /** Writes the UTF-8 bytes of a character of the Basic Multilingual Plane (not a surrogate). */
+  private static int put(byte[] out, int n, char c) {
+    if (c < 0x80) {
+      out[n] = (byte) c;
+      return n + 1;
+    }
+    if (c < 0x800) {
+      out[n] = (byte) (0xC0 | c >>> 6);
+      out[n + 1] = (byte) (0x80 | c & 0x3F);
+      return n + 2;
+    }
+    out[n] = (byte) (0xE0 | c >>> 12);
+    out[n + 1] = (byte) (0x80 | c >>> 6 & 0x3F);
+    out[n + 2] = (byte) (0x80 | c & 0x3F);
+    return n + 3;
+  }
+
+  /**
+   * Returns whether a character of the Basic Multilingual Plane is simple, for tests.
+   *
+   * @param c the character
+   * @return whether tokens with it take the table
+   */
+  static boolean isSimple(char c) {
+    return c < 0x80 || Table.FOLD[c] != NOT_SIMPLE;
+  }
+
+  /**
+   * Builds the table: for each simple character its folded form, or {@link #DELETED}; {@link
+   * #NOT_SIMPLE} for the others.
+   */
+  private static char[] build() {
+    boolean[] second = secondOfPairs();
+    char[] table = new char[0x10000];
+    for (int c = 0x80; c < 0x10000; c++) {
+      if (!inert(c, second)) {
+        continue;
+      }
+      String s = String.valueOf((char) c);
+      if (!Normalizer.isNormalized(s, Normalizer.Form.NFKC)) {
+        continue;
+      }
+      String folded = UnicodeTokenizer.normalize(s);
+      if (folded.length() != 1) {
+        continue; // several characters, or one outside the Basic Multilingual Plane
+      }
+      char f = folded.charAt(0);
+      if (f != c && (f < 0x80 ? Chars.isAsciiSpace(f) || f <= DELETED : !inert(f, second))) {
+        continue;
+      }
+      table[c] = UnicodeTokenizer.isPunct(f) ? DELETED : f;
+    }
+    return table;
+  }
+
+  /**
+   * Whether a character can neither combine with the one before it nor be moved by canonical
+   * reordering, in NFKC: it is assigned, not a surrogate, not whitespace, not a mark, never the
+   * second character of a canonical decomposition (so never the second of a composed pair: Hangul
+   * vowel and final jamo are letters, but are such seconds), and its compatibility decomposition
+   * does not start with such a character either.
+   */
+  private static boolean inert(int c, boolean[] second) {
+    if (!Character.isDefined(c)
+        || Character.isSurrogate((char) c)
+        || Chars.isSpace(c)
+        || isMark(c)
+        || second[c]) {
+      return false;
+    }
+    String d = Normalizer.normalize(Character.toString(c), Normalizer.Form.NFKD);
+    int first = d.codePointAt(0);
+    return !isMark(first) && (first >= second.length || !second[first]);
+  }
+
+  private static boolean isMark(int c) {
+    int type = Character.getType(c);
+    return type == Character.NON_SPACING_MARK
+        || type == Character.COMBINING_SPACING_MARK
+        || type == Character.ENCLOSING_MARK;
+  }
+
+  /**
+   * The characters of the Basic Multilingual Plane that follow the first character in the canonical
+   * decomposition of some character (of any plane): the only ones canonical composition can join to
+   * what comes before them.
+   */
+  private static boolean[] secondOfPairs() {
+    boolean[] second = new boolean[0x10000];
+    for (int c = 0x80; c <= Character.MAX_CODE_POINT; c++) {
+      if (!Character.isDefined(c) || c >= 0xD800 && c <= 0xDFFF) {
+        continue;
+      }
+      String s = Character.toString(c);
+      if (Normalizer.isNormalized(s, Normalizer.Form.NFD)) {
+        continue;
+      }
+      String d = Normalizer.normalize(s, Normalizer.Form.NFD);
+      for (int i = Character.charCount(d.codePointAt(0)); i < d.length(); ) {
+        int t = d.codePointAt(i);
+        if (t < second.length) {
+          second[t] = true;
+        }
+        i += Character.charCount(t);
+      }
+    }
+    return second;
+  }
+}
