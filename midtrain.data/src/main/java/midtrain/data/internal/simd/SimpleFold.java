@@ -17,10 +17,12 @@ import java.text.Normalizer;
  * deleted when the folded character is punctuation.
  *
  * <p>The table is made from the running JDK's own normalizer and case mappings (so it follows its
- * Unicode version, as the definition does), for the characters of the Basic Multilingual Plane;
- * what is not simple (combining marks, Hangul jamo, compatibility characters, characters that fold
- * to several, supplementary characters, invalid UTF-8) takes the definition instead. Tests compare
- * both on every character of the table.
+ * Unicode version, as the definition does): for the Basic Multilingual Plane at once, for planes 1
+ * and 2 (emoji, historic scripts, rarer ideographs) a character at a time when a text first has it.
+ * What is not simple (combining marks, Hangul jamo, compatibility characters such as the
+ * mathematical letters, characters that fold to several, planes 3 and up, invalid UTF-8) takes the
+ * definition instead. Tests compare both on every character of the Basic Multilingual Plane and of
+ * planes 1 and 2.
  */
 final class SimpleFold {
   /** A character that is not simple: the token takes the definition. */
@@ -51,9 +53,21 @@ final class SimpleFold {
 
   private SimpleFold() {}
 
+  /**
+   * Planes 0 to 2: the Basic Multilingual Plane, the Supplementary Multilingual and Ideographic.
+   */
+  private static final int PLANES_END = 0x30000;
+
   /** Made at the first non-ASCII token (about 0.2 s): ASCII texts never need it. */
   private static final class Table {
-    static final char[] FOLD = build();
+    static final boolean[] SECOND = secondOfPairs();
+    static final char[] FOLD = build(SECOND);
+
+    /**
+     * The entries of planes 1 and 2, each made when a text first has the character: 0 for not yet,
+     * -1 for not simple. Threads may make the same entry at once; they make the same value.
+     */
+    static final int[] SUPPLEMENTARY = new int[PLANES_END - 0x10000];
   }
 
   /**
@@ -100,10 +114,23 @@ final class SimpleFold {
           return -1; // overlong; surrogates are not simple in the table
         }
         i += 3;
+      } else if ((b & 0xF8) == 0xF0) {
+        if (i + 3 >= e
+            || (a[i + 1] & 0xC0) != 0x80
+            || (a[i + 2] & 0xC0) != 0x80
+            || (a[i + 3] & 0xC0) != 0x80) {
+          return -1;
+        }
+        cp =
+            (b & 0x07) << 18 | (a[i + 1] & 0x3F) << 12 | (a[i + 2] & 0x3F) << 6 | (a[i + 3] & 0x3F);
+        if (cp < 0x10000) {
+          return -1; // overlong
+        }
+        i += 4;
       } else {
-        return -1; // a supplementary character, or not UTF-8
+        return -1; // not UTF-8
       }
-      char f = table[cp];
+      int f = cp < 0x10000 ? table[cp] : supplementary(cp);
       if (f == NOT_SIMPLE) {
         return -1;
       }
@@ -116,18 +143,32 @@ final class SimpleFold {
   }
 
   /**
-   * Returns the table's entry for a character of the Basic Multilingual Plane above 0x7F: its
-   * folded form, {@link #DELETED} or {@link #NOT_SIMPLE}.
+   * Returns the table's entry for a character above 0x7F: its folded form, {@link #DELETED} or
+   * {@link #NOT_SIMPLE}.
    *
-   * @param cp the character (0x80 to 0xFFFF)
+   * @param cp the character (not a surrogate)
    * @return the entry
    */
-  static char entry(int cp) {
-    return Table.FOLD[cp];
+  static int entry(int cp) {
+    return cp < 0x10000 ? Table.FOLD[cp] : supplementary(cp);
   }
 
-  /** Writes the UTF-8 bytes of a character of the Basic Multilingual Plane (not a surrogate). */
-  private static int put(byte[] out, int n, char c) {
+  /** The entry of a character of plane 1 or above, made the first time it is asked for. */
+  private static int supplementary(int cp) {
+    if (cp >= PLANES_END) {
+      return NOT_SIMPLE; // planes 3 to 16: rare, and left to the definition
+    }
+    int[] made = Table.SUPPLEMENTARY;
+    int v = made[cp - 0x10000];
+    if (v == 0) {
+      v = simpleEntry(cp, Table.SECOND);
+      made[cp - 0x10000] = v == NOT_SIMPLE ? -1 : v;
+    }
+    return v < 0 ? NOT_SIMPLE : v;
+  }
+
+  /** Writes the UTF-8 bytes of a character (not a surrogate). */
+  private static int put(byte[] out, int n, int c) {
     if (c < 0x80) {
       out[n] = (byte) c;
       return n + 1;
@@ -137,48 +178,63 @@ final class SimpleFold {
       out[n + 1] = (byte) (0x80 | c & 0x3F);
       return n + 2;
     }
-    out[n] = (byte) (0xE0 | c >>> 12);
-    out[n + 1] = (byte) (0x80 | c >>> 6 & 0x3F);
-    out[n + 2] = (byte) (0x80 | c & 0x3F);
-    return n + 3;
+    if (c < 0x10000) {
+      out[n] = (byte) (0xE0 | c >>> 12);
+      out[n + 1] = (byte) (0x80 | c >>> 6 & 0x3F);
+      out[n + 2] = (byte) (0x80 | c & 0x3F);
+      return n + 3;
+    }
+    out[n] = (byte) (0xF0 | c >>> 18);
+    out[n + 1] = (byte) (0x80 | c >>> 12 & 0x3F);
+    out[n + 2] = (byte) (0x80 | c >>> 6 & 0x3F);
+    out[n + 3] = (byte) (0x80 | c & 0x3F);
+    return n + 4;
   }
 
   /**
-   * Returns whether a character of the Basic Multilingual Plane is simple, for tests.
+   * Returns whether a character is simple, for tests.
    *
    * @param c the character
    * @return whether tokens with it take the table
    */
-  static boolean isSimple(char c) {
-    return c < 0x80 || Table.FOLD[c] != NOT_SIMPLE;
+  static boolean isSimple(int c) {
+    return c < 0x80 || entry(c) != NOT_SIMPLE;
   }
 
   /**
-   * Builds the table: for each simple character its folded form, or {@link #DELETED}; {@link
-   * #NOT_SIMPLE} for the others.
+   * Builds the table of the Basic Multilingual Plane: for each simple character its folded form
+   * (where that is in the plane too), or {@link #DELETED}; {@link #NOT_SIMPLE} for the others.
    */
-  private static char[] build() {
-    boolean[] second = secondOfPairs();
+  private static char[] build(boolean[] second) {
     char[] table = new char[0x10000];
     for (int c = 0x80; c < 0x10000; c++) {
-      if (!inert(c, second)) {
-        continue;
-      }
-      String s = String.valueOf((char) c);
-      if (!Normalizer.isNormalized(s, Normalizer.Form.NFKC)) {
-        continue;
-      }
-      String folded = UnicodeTokenizer.normalize(s);
-      if (folded.length() != 1) {
-        continue; // several characters, or one outside the Basic Multilingual Plane
-      }
-      char f = folded.charAt(0);
-      if (f != c && (f < 0x80 ? Chars.isAsciiSpace(f) || f <= DELETED : !inert(f, second))) {
-        continue;
-      }
-      table[c] = UnicodeTokenizer.isPunct(f) ? DELETED : f;
+      int v = simpleEntry(c, second);
+      table[c] = v < 0x10000 ? (char) v : NOT_SIMPLE;
     }
     return table;
+  }
+
+  /**
+   * The entry of one character above 0x7F: its folded form, {@link #DELETED} or {@link
+   * #NOT_SIMPLE}.
+   */
+  private static int simpleEntry(int c, boolean[] second) {
+    if (!inert(c, second)) {
+      return NOT_SIMPLE;
+    }
+    String s = Character.toString(c);
+    if (!Normalizer.isNormalized(s, Normalizer.Form.NFKC)) {
+      return NOT_SIMPLE;
+    }
+    String folded = UnicodeTokenizer.normalize(s);
+    if (folded.codePointCount(0, folded.length()) != 1) {
+      return NOT_SIMPLE;
+    }
+    int f = folded.codePointAt(0);
+    if (f != c && (f < 0x80 ? Chars.isAsciiSpace(f) || f <= DELETED : !inert(f, second))) {
+      return NOT_SIMPLE;
+    }
+    return UnicodeTokenizer.isPunct(f) ? DELETED : f;
   }
 
   /**
@@ -189,8 +245,9 @@ final class SimpleFold {
    * does not start with such a character either.
    */
   private static boolean inert(int c, boolean[] second) {
-    if (!Character.isDefined(c)
-        || Character.isSurrogate((char) c)
+    if (c >= PLANES_END
+        || !Character.isDefined(c)
+        || c >= 0xD800 && c <= 0xDFFF
         || Chars.isSpace(c)
         || isMark(c)
         || second[c]) {
@@ -198,7 +255,7 @@ final class SimpleFold {
     }
     String d = Normalizer.normalize(Character.toString(c), Normalizer.Form.NFKD);
     int first = d.codePointAt(0);
-    return !isMark(first) && (first >= second.length || !second[first]);
+    return !isMark(first) && first < PLANES_END && !second[first];
   }
 
   private static boolean isMark(int c) {
@@ -209,12 +266,12 @@ final class SimpleFold {
   }
 
   /**
-   * The characters of the Basic Multilingual Plane that follow the first character in the canonical
-   * decomposition of some character (of any plane): the only ones canonical composition can join to
-   * what comes before them.
+   * The characters of planes 0 to 2 that follow the first character in the canonical decomposition
+   * of some character (of any plane): the only ones canonical composition can join to what comes
+   * before them.
    */
   private static boolean[] secondOfPairs() {
-    boolean[] second = new boolean[0x10000];
+    boolean[] second = new boolean[PLANES_END];
     for (int c = 0x80; c <= Character.MAX_CODE_POINT; c++) {
       if (!Character.isDefined(c) || c >= 0xD800 && c <= 0xDFFF) {
         continue;

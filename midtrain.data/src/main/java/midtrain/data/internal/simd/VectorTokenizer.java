@@ -727,8 +727,8 @@ final class VectorTokenizer extends JanitorTokenizer {
   private int foldAt(byte[] a, int off, int len, int p, boolean space) {
     int i = off + p;
     int n = Chars.utf8SequenceLength(a, i, off + len);
-    if (n < 0 || n == 4) {
-      return -1; // not UTF-8, or a supplementary character (not in the table)
+    if (n < 0) {
+      return -1; // not UTF-8
     }
     if (space) {
       return n; // marked whitespace by classify
@@ -736,7 +736,12 @@ final class VectorTokenizer extends JanitorTokenizer {
     int cp =
         n == 2
             ? (a[i] & 0x1F) << 6 | (a[i + 1] & 0x3F)
-            : (a[i] & 0x0F) << 12 | (a[i + 1] & 0x3F) << 6 | (a[i + 2] & 0x3F);
+            : n == 3
+                ? (a[i] & 0x0F) << 12 | (a[i + 1] & 0x3F) << 6 | (a[i + 2] & 0x3F)
+                : (a[i] & 0x07) << 18
+                    | (a[i + 1] & 0x3F) << 12
+                    | (a[i + 2] & 0x3F) << 6
+                    | (a[i + 3] & 0x3F);
     int f = SimpleFold.entry(cp);
     if (f == SimpleFold.DELETED) {
       for (int q = p; q < p + n; q++) {
@@ -744,16 +749,21 @@ final class VectorTokenizer extends JanitorTokenizer {
       }
       return n;
     }
-    if (f == SimpleFold.NOT_SIMPLE || (f < 0x800 ? 2 : 3) != n) {
+    if (f == SimpleFold.NOT_SIMPLE || (f < 0x80 ? 1 : f < 0x800 ? 2 : f < 0x10000 ? 3 : 4) != n) {
       return -1; // the folded form is longer or shorter: the word loops need it in place
     }
     if (n == 2) {
       low[p] = (byte) (0xC0 | f >>> 6);
       low[p + 1] = (byte) (0x80 | f & 0x3F);
-    } else {
+    } else if (n == 3) {
       low[p] = (byte) (0xE0 | f >>> 12);
       low[p + 1] = (byte) (0x80 | f >>> 6 & 0x3F);
       low[p + 2] = (byte) (0x80 | f & 0x3F);
+    } else {
+      low[p] = (byte) (0xF0 | f >>> 18);
+      low[p + 1] = (byte) (0x80 | f >>> 12 & 0x3F);
+      low[p + 2] = (byte) (0x80 | f >>> 6 & 0x3F);
+      low[p + 3] = (byte) (0x80 | f & 0x3F);
     }
     return n;
   }

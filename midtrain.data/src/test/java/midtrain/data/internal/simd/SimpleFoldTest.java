@@ -42,7 +42,7 @@ class SimpleFoldTest {
   void everyCharacterOfTheTableNormalizesAsTheDefinitionSaysAloneAndBetweenOthers() {
     int simple = 0;
     for (int c = 0x80; c < 0x10000; c++) {
-      if (Character.isSurrogate((char) c) || !SimpleFold.isSimple((char) c)) {
+      if (Character.isSurrogate((char) c) || !SimpleFold.isSimple(c)) {
         continue;
       }
       simple++;
@@ -65,6 +65,20 @@ class SimpleFoldTest {
     }
     // Most assigned letters of the plane: far more than the Latin, Greek and Cyrillic alphabets.
     assertTrue(simple > 30_000, "simple characters: " + simple);
+    // Planes 1 and 2, whose entries are made a character at a time: alone and in two contexts.
+    int supplementary = 0;
+    for (int c = 0x10000; c < 0x30000; c++) {
+      if (!SimpleFold.isSimple(c)) {
+        continue;
+      }
+      supplementary++;
+      String s = Character.toString(c);
+      for (String t : new String[] {s, "A" + s + "\u00e9", s + s + "\u03a3"}) {
+        assertEquals(definition(t), fold(t), () -> "in " + codePoints(t));
+      }
+    }
+    assertTrue(supplementary > 50_000, "simple supplementary characters: " + supplementary);
+    assertEquals(null, fold(Character.toString(0x30000))); // plane 3: left to the definition
   }
 
   @Test
@@ -100,7 +114,8 @@ class SimpleFoldTest {
     assertEquals("\u2c65", fold("\u023a")); // two bytes fold to three
     assertEquals("", fold("\u00ab\u2014\u00bb"));
     assertEquals(null, fold("cafe\u0301"));
-    assertEquals(null, fold("\ud83d\ude00")); // supplementary: the definition
+    assertEquals("\ud83d\ude00", fold("\ud83d\ude00")); // an emoji, four bytes
+    assertEquals(null, fold("\ud835\udc00")); // mathematical bold A: NFKC makes it "A"
   }
 
   @Test
@@ -113,7 +128,9 @@ class SimpleFoldTest {
       {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, // a surrogate
       {(byte) 0x80}, // a continuation byte alone
       {(byte) 0xE4, (byte) 0xB8}, // cut
-      {(byte) 0xF0, (byte) 0x9F, (byte) 0x98, (byte) 0x80},
+      {(byte) 0xF0, (byte) 0x80, (byte) 0x80, (byte) 0x80}, // overlong
+      {(byte) 0xF0, (byte) 0x9F, (byte) 0x98}, // cut
+      {(byte) 0xF0, (byte) 0x9F, 'a', (byte) 0x80},
       {'a', ' ', 'b'} // whitespace is never inside a token
     };
     for (byte[] b : bad) {
@@ -187,15 +204,46 @@ class SimpleFoldTest {
   @Test
   void theWordLoopsFoldTextsOfSimpleCharactersAsTheDefinitionSays() {
     // Simple letters of two and three bytes (some fold to another), deleted punctuation of two
-    // and three bytes, ASCII, multi-byte spaces; then the same texts with one character that is
-    // not simple (the kernel gives way to the token path) or a stray continuation byte.
+    // and three bytes, emoji, ASCII, multi-byte spaces; then the same texts with one character the
+    // kernel cannot fold in place (it gives way to the token path) or a stray continuation byte.
     String[] pool = {
-      "\u00e9", "\u00c9", "\u00f6", "\u00d6", "\u03a3", "\u03c2", "\u03ac", "\u0416", "\u0436",
-      "\u05d0", "\u0628", "\u4e2d", "\uac00", "\u00ab", "\u00bb", "\u2014", "\u2019", "a", "B", "7",
-      "'", "-", ".", ",", "(", " ", " ", " ", "\u00a0", "\u3000", "\u2028"
+      "\u00e9",
+      "\u00c9",
+      "\u00f6",
+      "\u00d6",
+      "\u03a3",
+      "\u03c2",
+      "\u03ac",
+      "\u0416",
+      "\u0436",
+      "\u05d0",
+      "\u0628",
+      "\u4e2d",
+      "\uac00",
+      "\u00ab",
+      "\u00bb",
+      "\u2014",
+      "\u2019",
+      "a",
+      "B",
+      "7",
+      "'",
+      "-",
+      ".",
+      ",",
+      "(",
+      " ",
+      " ",
+      " ",
+      "\u00a0",
+      "\u3000",
+      "\u2028",
+      "\ud83d\ude00",
+      "\ud801\udc00" // Deseret capital long I, which folds to its small letter, four bytes too
     };
+    // Not simple, or simple but folded to another length (U+023A, two bytes to three).
     String[] notSimple = {
-      "\u00df", "\u0301", "\ufb01", "\uff21", "\ud83d\ude00", "\u023a", "\u1161"
+      "\u00df", "\u0301", "\ufb01", "\uff21", "\ud835\udc00", "\u023a", "\u1161", "\ud880\udc00"
     };
     SplittableRandom r = new SplittableRandom(23);
     for (int i = 0; i < 400; i++) {
