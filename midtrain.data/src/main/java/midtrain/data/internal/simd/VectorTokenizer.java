@@ -726,22 +726,31 @@ final class VectorTokenizer extends JanitorTokenizer {
    */
   private int foldAt(byte[] a, int off, int len, int p, boolean space) {
     int i = off + p;
-    int n = Chars.utf8SequenceLength(a, i, off + len);
-    if (n < 0) {
-      return -1; // not UTF-8
+    int b0 = a[i];
+    int n;
+    int cp;
+    if (b0 >= (byte) 0xC2 && b0 <= (byte) 0xDF && i + 1 < off + len && (a[i + 1] & 0xC0) == 0x80) {
+      // Two bytes, the common case (Latin, Greek, Cyrillic, Hebrew, Arabic): no call.
+      n = 2;
+      cp = (b0 & 0x1F) << 6 | (a[i + 1] & 0x3F);
+    } else {
+      n = Chars.utf8SequenceLength(a, i, off + len);
+      if (n < 0) {
+        return -1; // not UTF-8
+      }
+      cp =
+          n == 2
+              ? (a[i] & 0x1F) << 6 | (a[i + 1] & 0x3F)
+              : n == 3
+                  ? (a[i] & 0x0F) << 12 | (a[i + 1] & 0x3F) << 6 | (a[i + 2] & 0x3F)
+                  : (a[i] & 0x07) << 18
+                      | (a[i + 1] & 0x3F) << 12
+                      | (a[i + 2] & 0x3F) << 6
+                      | (a[i + 3] & 0x3F);
     }
     if (space) {
       return n; // marked whitespace by classify
     }
-    int cp =
-        n == 2
-            ? (a[i] & 0x1F) << 6 | (a[i + 1] & 0x3F)
-            : n == 3
-                ? (a[i] & 0x0F) << 12 | (a[i + 1] & 0x3F) << 6 | (a[i + 2] & 0x3F)
-                : (a[i] & 0x07) << 18
-                    | (a[i + 1] & 0x3F) << 12
-                    | (a[i + 2] & 0x3F) << 6
-                    | (a[i + 3] & 0x3F);
     int f = SimpleFold.entry(cp);
     if (f == SimpleFold.DELETED) {
       for (int q = p; q < p + n; q++) {
@@ -751,6 +760,9 @@ final class VectorTokenizer extends JanitorTokenizer {
     }
     if (f == SimpleFold.NOT_SIMPLE || (f < 0x80 ? 1 : f < 0x800 ? 2 : f < 0x10000 ? 3 : 4) != n) {
       return -1; // the folded form is longer or shorter: the word loops need it in place
+    }
+    if (f == cp) {
+      return n; // already in place (most letters are lower case)
     }
     if (n == 2) {
       low[p] = (byte) (0xC0 | f >>> 6);
