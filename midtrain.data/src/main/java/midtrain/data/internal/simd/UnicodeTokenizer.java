@@ -37,6 +37,12 @@ final class UnicodeTokenizer extends TextNormalizer {
   /** Longs a set takes: the 4 keys, then per token its length and words, bytes and hashes. */
   private static final int SET_LONGS = WAYS + WAYS * 7;
 
+  /**
+   * Tokens up to this many bytes take the table ({@link SimpleFold}), whose output buffer is twice
+   * a token's length; longer ones (which no text of the readers' limits has) the definition.
+   */
+  private static final int MAX_FOLD_BYTES = 1 << 28;
+
   /** Tokens up to this many bytes are kept; longer ones rarely repeat and are normalized anew. */
   private static final int MEMO_BYTES = 32;
 
@@ -133,6 +139,10 @@ final class UnicodeTokenizer extends TextNormalizer {
         if (janitorWord) {
           out.addWord(janitorHash[j], t);
         }
+      } else if (n > MAX_FOLD_BYTES) {
+        for (byte[] w : definitionWords(a, s, e)) {
+          out.addWord(WordHash.of(w, 0, w.length), t);
+        }
       } else {
         // Most tokens are letters that normalize one by one: those take the table; the memo
         // keeps the others (marks, compatibility characters), short ones at least.
@@ -171,7 +181,7 @@ final class UnicodeTokenizer extends TextNormalizer {
    * where the array has the room (the scan's text buffer does), with no loop.
    */
   static boolean isAscii(byte[] a, int s, int n) {
-    if (n > 16 || s + 16 > a.length) {
+    if (n > 16 || a.length - s < 16) { // not s + 16 > a.length, which overflows near 2 GiB
       return Utf8.isAscii(a, s, n);
     }
     long lo = (long) LONG_LE.get(a, s);
@@ -267,6 +277,9 @@ final class UnicodeTokenizer extends TextNormalizer {
 
   /** The normalized words of one token: from the table where it can, else by the definition. */
   static List<byte[]> tokenWords(byte[] a, int s, int e) {
+    if (e - s > MAX_FOLD_BYTES) {
+      return definitionWords(a, s, e);
+    }
     byte[] out = new byte[2 * (e - s)];
     int n = SimpleFold.fold(a, s, e, out);
     if (n < 0) {
