@@ -1,6 +1,9 @@
 package midtrain.data.internal.simd;
 
+import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The Unicode normalization of a token whose characters each normalize on their own, character by
@@ -30,6 +33,13 @@ final class SimpleFold {
 
   /** A simple character that the normalization deletes (its folded form is punctuation). */
   static final char DELETED = 1;
+
+  /**
+   * In the table of the Basic Multilingual Plane, entries from here to {@code 0xDFFF} (where no
+   * character folds to, as they are surrogates) stand for a piece of several characters: {@code
+   * EXPANSIONS[entry - EXPANDS]}.
+   */
+  private static final char EXPANDS = 0xD800;
 
   /** In {@link #ASCII}: the byte is kept. */
   private static final int KEEP = 1 << 8;
@@ -61,7 +71,11 @@ final class SimpleFold {
   /** Made at the first non-ASCII token (about 0.2 s): ASCII texts never need it. */
   private static final class Table {
     static final boolean[] SECOND = secondOfPairs();
-    static final char[] FOLD = build(SECOND);
+    static final List<byte[]> MADE = new ArrayList<>();
+    static final char[] FOLD = build(SECOND, MADE);
+
+    /** The word pieces of the characters that normalize to several (see {@link #EXPANDS}). */
+    static final byte[][] EXPANSIONS = MADE.toArray(new byte[0][]);
 
     /**
      * The entries of planes 1 and 2, each made when a text first has the character: 0 for not yet,
@@ -134,7 +148,11 @@ final class SimpleFold {
       if (f == NOT_SIMPLE) {
         return -1;
       }
-      if (f != DELETED) {
+      if (f >= EXPANDS && f <= 0xDFFF) {
+        byte[] piece = Table.EXPANSIONS[f - EXPANDS];
+        System.arraycopy(piece, 0, out, n, piece.length);
+        n += piece.length;
+      } else if (f != DELETED) {
         n = put(out, n, f);
       }
     }
@@ -143,14 +161,28 @@ final class SimpleFold {
   }
 
   /**
-   * Returns the table's entry for a character above 0x7F: its folded form, {@link #DELETED} or
-   * {@link #NOT_SIMPLE}.
+   * Returns the table's entry for a character above 0x7F: its folded form (one character), {@link
+   * #DELETED}, {@link #NOT_SIMPLE}, or below 0 where it normalizes to several ({@link #piece}).
    *
    * @param cp the character (not a surrogate)
    * @return the entry
    */
   static int entry(int cp) {
-    return cp < 0x10000 ? Table.FOLD[cp] : supplementary(cp);
+    if (cp >= 0x10000) {
+      return supplementary(cp);
+    }
+    int v = Table.FOLD[cp];
+    return v >= EXPANDS && v <= 0xDFFF ? -1 - (v - EXPANDS) : v;
+  }
+
+  /**
+   * Returns the UTF-8 bytes of the word piece of an entry below 0 ({@link #entry}).
+   *
+   * @param entry the entry
+   * @return the bytes, not empty and at most twice the character's
+   */
+  static byte[] piece(int entry) {
+    return Table.EXPANSIONS[-1 - entry];
   }
 
   /** The entry of a character of plane 1 or above, made the first time it is asked for. */
@@ -202,59 +234,100 @@ final class SimpleFold {
   }
 
   /**
-   * Builds the table of the Basic Multilingual Plane: for each simple character its folded form
-   * (where that is in the plane too), or {@link #DELETED}; {@link #NOT_SIMPLE} for the others.
+   * Builds the table of the Basic Multilingual Plane: for each simple character its word piece: one
+   * character (where it is in the plane too), {@link #DELETED}, or an index into {@code made} from
+   * {@link #EXPANDS}; {@link #NOT_SIMPLE} for the others.
    */
-  private static char[] build(boolean[] second) {
+  private static char[] build(boolean[] second, List<byte[]> made) {
     char[] table = new char[0x10000];
     for (int c = 0x80; c < 0x10000; c++) {
-      int v = simpleEntry(c, second);
-      table[c] = v < 0x10000 ? (char) v : NOT_SIMPLE;
+      String w = wordPiece(c, second);
+      if (w == null) {
+        continue;
+      }
+      int count = w.codePointCount(0, w.length());
+      if (count == 0) {
+        table[c] = DELETED;
+      } else if (count == 1 && w.codePointAt(0) < 0x10000 && w.codePointAt(0) > DELETED) {
+        table[c] = w.charAt(0);
+      } else if (count > 1 && made.size() <= 0xDFFF - EXPANDS) {
+        byte[] piece = w.getBytes(StandardCharsets.UTF_8);
+        // At most twice the character's bytes, so that a token's word fits twice its length.
+        if (piece.length <= 2 * Character.toString(c).getBytes(StandardCharsets.UTF_8).length) {
+          table[c] = (char) (EXPANDS + made.size());
+          made.add(piece);
+        }
+      }
     }
     return table;
   }
 
   /**
-   * The entry of one character above 0x7F: its folded form, {@link #DELETED} or {@link
-   * #NOT_SIMPLE}.
+   * The entry of a character of planes 1 and 2: one character, {@link #DELETED} or {@link
+   * #NOT_SIMPLE} (their few pieces of several characters are left to the definition).
    */
   private static int simpleEntry(int c, boolean[] second) {
-    if (!inert(c, second)) {
+    String w = wordPiece(c, second);
+    if (w == null) {
       return NOT_SIMPLE;
     }
-    String s = Character.toString(c);
-    if (!Normalizer.isNormalized(s, Normalizer.Form.NFKC)) {
-      return NOT_SIMPLE;
+    if (w.isEmpty()) {
+      return DELETED;
     }
-    String folded = UnicodeTokenizer.normalize(s);
-    if (folded.codePointCount(0, folded.length()) != 1) {
-      return NOT_SIMPLE;
-    }
-    int f = folded.codePointAt(0);
-    if (f != c && (f < 0x80 ? Chars.isAsciiSpace(f) || f <= DELETED : !inert(f, second))) {
-      return NOT_SIMPLE;
-    }
-    return UnicodeTokenizer.isPunct(f) ? DELETED : f;
+    return w.codePointCount(0, w.length()) == 1 && w.codePointAt(0) > DELETED
+        ? w.codePointAt(0)
+        : NOT_SIMPLE;
   }
 
   /**
-   * Whether a character can neither combine with the one before it nor be moved by canonical
-   * reordering, in NFKC: it is assigned, not a surrogate, not whitespace, not a mark, never the
-   * second character of a canonical decomposition (so never the second of a composed pair: Hangul
-   * vowel and final jamo are letters, but are such seconds), and its compatibility decomposition
-   * does not start with such a character either.
+   * The word piece of one character above 0x7F, or null where it is not simple: its normalization
+   * alone with the punctuation deleted, where that is its part of the normalization of any token of
+   * simple characters and ASCII.
+   *
+   * <p>Why that holds: the NFKC of a text is the NFKC of each of its characters, one after the
+   * other, where the decomposition of each starts with a character that neither is a mark (which
+   * canonical reordering could move) nor is the second of a composed pair (which composition could
+   * join to what comes before): each character's decomposition is then composed on its own. So the
+   * character's own decomposition, and that of its case-folded NFKC (case mappings go character by
+   * character but for the final sigma, which the folding makes sigma anyway), are checked. The
+   * piece must hold no whitespace, where the definition would split the token.
    */
-  private static boolean inert(int c, boolean[] second) {
+  private static String wordPiece(int c, boolean[] second) {
     if (c >= PLANES_END
         || !Character.isDefined(c)
         || c >= 0xD800 && c <= 0xDFFF
-        || Chars.isSpace(c)
-        || isMark(c)
-        || second[c]) {
+        || Chars.isSpace(c)) {
+      return null;
+    }
+    String s = Character.toString(c);
+    String folded = UnicodeTokenizer.foldCase(Normalizer.normalize(s, Normalizer.Form.NFKC));
+    if (!startsWithStarter(s, second) || !startsWithStarter(folded, second)) {
+      return null;
+    }
+    String r = Normalizer.normalize(folded, Normalizer.Form.NFKC);
+    StringBuilder w = new StringBuilder();
+    for (int i = 0; i < r.length(); ) {
+      int cp = r.codePointAt(i);
+      i += Character.charCount(cp);
+      if (Chars.isSpace(cp)) {
+        return null;
+      }
+      if (!UnicodeTokenizer.isPunct(cp)) {
+        w.appendCodePoint(cp);
+      }
+    }
+    return w.toString();
+  }
+
+  /**
+   * Whether the compatibility decomposition of a text starts with a character that is neither a
+   * mark nor the second of a composed pair (see {@link #wordPiece}).
+   */
+  private static boolean startsWithStarter(String s, boolean[] second) {
+    if (s.isEmpty()) {
       return false;
     }
-    String d = Normalizer.normalize(Character.toString(c), Normalizer.Form.NFKD);
-    int first = d.codePointAt(0);
+    int first = Normalizer.normalize(s, Normalizer.Form.NFKD).codePointAt(0);
     return !isMark(first) && first < PLANES_END && !second[first];
   }
 

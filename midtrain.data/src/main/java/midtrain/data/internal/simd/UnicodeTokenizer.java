@@ -328,11 +328,15 @@ final class UnicodeTokenizer extends TextNormalizer {
    * @return its normalized form, punctuation still in
    */
   static String normalize(String s) {
-    String n = Normalizer.normalize(s, Normalizer.Form.NFKC);
+    return Normalizer.normalize(
+        foldCase(Normalizer.normalize(s, Normalizer.Form.NFKC)), Normalizer.Form.NFKC);
+  }
+
+  /** The case folding between the two NFKC passes of {@link #normalize}. */
+  static String foldCase(String s) {
     // Upper then lower case folds ß to ss; the lower-casing context rule makes a word-final sigma
     // ς again, which case folding (CaseFolding.txt) maps to σ.
-    String folded = n.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT).replace('\u03C2', '\u03C3');
-    return Normalizer.normalize(folded, Normalizer.Form.NFKC);
+    return s.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT).replace('\u03C2', '\u03C3');
   }
 
   /**

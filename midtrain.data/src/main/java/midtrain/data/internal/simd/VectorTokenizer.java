@@ -758,6 +758,15 @@ final class VectorTokenizer extends JanitorTokenizer {
       }
       return n;
     }
+    if (f < 0) {
+      // Several characters (ß to ss): in place where they take as many bytes.
+      byte[] piece = SimpleFold.piece(f);
+      if (piece.length != n) {
+        return -1;
+      }
+      System.arraycopy(piece, 0, low, p, n);
+      return n;
+    }
     if (f == SimpleFold.NOT_SIMPLE || (f < 0x80 ? 1 : f < 0x800 ? 2 : f < 0x10000 ? 3 : 4) != n) {
       return -1; // the folded form is longer or shorter: the word loops need it in place
     }

@@ -82,28 +82,26 @@ class SimpleFoldTest {
   }
 
   @Test
-  void charactersThatCombineOrFoldToSeveralAreNotSimple() {
+  void charactersThatCombineOrSplitAreNotSimpleAndOthersFoldToTheirPiece() {
     for (char c :
         new char[] {
           '\u0301', // combining acute: a mark
           '\u0338', // combining long solidus, which composes "<" into "≮"
           '\u1161', // Hangul vowel jamo, a letter that composes with the consonant before it
           '\u11a8', // Hangul final jamo
-          '\u00df', // ß folds to "ss"
-          '\u0130', // İ lower-cases to i and a combining dot
-          '\ufb01', // ﬁ, a compatibility ligature
-          '\uff21', // fullwidth A, a compatibility character
+          '\u3133', // compatibility jamo, whose NFKC is a final jamo
           '\u00a0', // no-break space: NFKC makes it a space
-          '\u0149', // ŉ folds to two characters, ʼn
+          '\u00a8', // diaeresis: NFKC makes it a space and a combining mark
           '\u09be', // Bengali vowel sign AA, the second of a composed pair
-          '\u0cd5' // Kannada length mark, likewise
+          '\u0cd5', // Kannada length mark, likewise
+          '\ufdfa' // an Arabic ligature of 18 characters: over twice its bytes
         }) {
       assertFalse(SimpleFold.isSimple(c), () -> codePoints(String.valueOf(c)));
     }
     for (char c :
         new char[] {
           '\u00e9', '\u00f6', '\u03a3', '\u03c2', '\u0416', '\u05d0', '\u0628', '\u4e2d', '\uac00',
-          '\u023a', '\u00ab', '\u2014'
+          '\u023a', '\u00ab', '\u2014', '\u00df', '\ufb01', '\uff21', '\uff0c', '\u0130', '\u0149'
         }) {
       assertTrue(SimpleFold.isSimple(c), () -> codePoints(String.valueOf(c)));
     }
@@ -113,9 +111,13 @@ class SimpleFoldTest {
         fold("\u03a3\u038a\u03a3\u03a5\u03a6\u039f\u03a3"));
     assertEquals("\u2c65", fold("\u023a")); // two bytes fold to three
     assertEquals("", fold("\u00ab\u2014\u00bb"));
+    assertEquals("strasse", fold("Stra\u00dfe")); // one character to two
+    assertEquals("final", fold("\ufb01nal")); // a compatibility ligature
+    assertEquals("quick", fold("\uff31\uff55\uff49\uff43\uff4b\uff0c")); // fullwidth
+    assertEquals("i\u0307s", fold("\u0130S")); // İ lower-cases to i and a combining dot
     assertEquals(null, fold("cafe\u0301"));
     assertEquals("\ud83d\ude00", fold("\ud83d\ude00")); // an emoji, four bytes
-    assertEquals(null, fold("\ud835\udc00")); // mathematical bold A: NFKC makes it "A"
+    assertEquals("a", fold("\ud835\udc00")); // mathematical bold A: NFKC makes it "A"
   }
 
   @Test
@@ -206,6 +208,8 @@ class SimpleFoldTest {
     // Simple letters of two and three bytes (some fold to another), deleted punctuation of two
     // and three bytes, emoji, ASCII, multi-byte spaces; then the same texts with one character the
     // kernel cannot fold in place (it gives way to the token path) or a stray continuation byte.
+    // With a Deseret capital (folds to its small letter, four bytes to four), ß (to ss, two bytes
+    // to two) and a fullwidth comma (deleted).
     String[] pool = {
       "\u00e9",
       "\u00c9",
@@ -239,11 +243,13 @@ class SimpleFoldTest {
       "\u3000",
       "\u2028",
       "\ud83d\ude00",
-      "\ud801\udc00" // Deseret capital long I, which folds to its small letter, four bytes too
+      "\ud801\udc00",
+      "\u00df",
+      "\uff0c"
     };
     // Not simple, or simple but folded to another length (U+023A, two bytes to three).
     String[] notSimple = {
-      "\u00df", "\u0301", "\ufb01", "\uff21", "\ud835\udc00", "\u023a", "\u1161", "\ud880\udc00"
+      "\u00a8", "\u0301", "\ufb01", "\uff21", "\ud835\udc00", "\u023a", "\u1161", "\ud880\udc00"
     };
     SplittableRandom r = new SplittableRandom(23);
     for (int i = 0; i < 400; i++) {
