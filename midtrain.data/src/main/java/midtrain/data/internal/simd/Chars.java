@@ -137,4 +137,25 @@ public final class Chars {
     }
     return n;
   }
+
+  /**
+   * Returns the code point of a valid UTF-8 sequence ({@link #utf8SequenceLength}).
+   *
+   * @param a the bytes
+   * @param i the sequence's first byte
+   * @param n its length, 1 to 4
+   * @return the code point
+   */
+  public static int decode(byte[] a, int i, int n) {
+    return switch (n) {
+      case 1 -> a[i];
+      case 2 -> (a[i] & 0x1F) << 6 | (a[i + 1] & 0x3F);
+      case 3 -> (a[i] & 0x0F) << 12 | (a[i + 1] & 0x3F) << 6 | (a[i + 2] & 0x3F);
+      default ->
+          (a[i] & 0x07) << 18
+              | (a[i + 1] & 0x3F) << 12
+              | (a[i + 2] & 0x3F) << 6
+              | (a[i + 3] & 0x3F);
+    };
+  }
 }

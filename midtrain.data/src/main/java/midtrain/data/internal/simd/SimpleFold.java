@@ -71,11 +71,11 @@ final class SimpleFold {
   /** Made at the first non-ASCII token (about 0.2 s): ASCII texts never need it. */
   private static final class Table {
     static final boolean[] SECOND = secondOfPairs();
-    static final List<byte[]> MADE = new ArrayList<>();
-    static final char[] FOLD = build(SECOND, MADE);
+    private static final Built BUILT = build(SECOND);
+    static final char[] FOLD = BUILT.table();
 
     /** The word pieces of the characters that normalize to several (see {@link #EXPANDS}). */
-    static final byte[][] EXPANSIONS = MADE.toArray(new byte[0][]);
+    static final byte[][] EXPANSIONS = BUILT.pieces();
 
     /**
      * The entries of planes 1 and 2, each made when a text first has the character: 0 for not yet,
@@ -97,13 +97,11 @@ final class SimpleFold {
    *     simple or the bytes are not valid UTF-8
    */
   static int fold(byte[] a, int s, int e, byte[] out) {
-    char[] table = Table.FOLD;
     int n = 0;
     int space = 0; // the SPACE bit of every ASCII byte
     int i = s;
     while (i < e) {
       int b = a[i];
-      int cp;
       if (b >= 0) {
         // No branch on the byte's class: letters and digits are written (lower-cased) and kept,
         // punctuation written over by the next byte.
@@ -113,43 +111,18 @@ final class SimpleFold {
         space |= v;
         i++;
         continue;
-      } else if ((b & 0xE0) == 0xC0) {
-        if (i + 1 >= e || (b & 0xFF) < 0xC2 || (a[i + 1] & 0xC0) != 0x80) {
-          return -1;
-        }
-        cp = (b & 0x1F) << 6 | (a[i + 1] & 0x3F);
-        i += 2;
-      } else if ((b & 0xF0) == 0xE0) {
-        if (i + 2 >= e || (a[i + 1] & 0xC0) != 0x80 || (a[i + 2] & 0xC0) != 0x80) {
-          return -1;
-        }
-        cp = (b & 0x0F) << 12 | (a[i + 1] & 0x3F) << 6 | (a[i + 2] & 0x3F);
-        if (cp < 0x800) {
-          return -1; // overlong; surrogates are not simple in the table
-        }
-        i += 3;
-      } else if ((b & 0xF8) == 0xF0) {
-        if (i + 3 >= e
-            || (a[i + 1] & 0xC0) != 0x80
-            || (a[i + 2] & 0xC0) != 0x80
-            || (a[i + 3] & 0xC0) != 0x80) {
-          return -1;
-        }
-        cp =
-            (b & 0x07) << 18 | (a[i + 1] & 0x3F) << 12 | (a[i + 2] & 0x3F) << 6 | (a[i + 3] & 0x3F);
-        if (cp < 0x10000) {
-          return -1; // overlong
-        }
-        i += 4;
-      } else {
+      }
+      int length = Chars.utf8SequenceLength(a, i, e);
+      if (length < 0) {
         return -1; // not UTF-8
       }
-      int f = cp < 0x10000 ? table[cp] : supplementary(cp);
+      int f = entry(Chars.decode(a, i, length));
+      i += length;
       if (f == NOT_SIMPLE) {
         return -1;
       }
-      if (f >= EXPANDS && f <= 0xDFFF) {
-        byte[] piece = Table.EXPANSIONS[f - EXPANDS];
+      if (f < 0) {
+        byte[] piece = piece(f);
         System.arraycopy(piece, 0, out, n, piece.length);
         n += piece.length;
       } else if (f != DELETED) {
@@ -199,8 +172,11 @@ final class SimpleFold {
     return v < 0 ? NOT_SIMPLE : v;
   }
 
-  /** Writes the UTF-8 bytes of a character (not a surrogate). */
-  private static int put(byte[] out, int n, int c) {
+  /**
+   * Writes the UTF-8 bytes of a character (not a surrogate) at {@code out[n]}; returns the index
+   * after them.
+   */
+  static int put(byte[] out, int n, int c) {
     if (c < 0x80) {
       out[n] = (byte) c;
       return n + 1;
@@ -235,11 +211,12 @@ final class SimpleFold {
 
   /**
    * Builds the table of the Basic Multilingual Plane: for each simple character its word piece: one
-   * character (where it is in the plane too), {@link #DELETED}, or an index into {@code made} from
+   * character (where it is in the plane too), {@link #DELETED}, or an index into its pieces from
    * {@link #EXPANDS}; {@link #NOT_SIMPLE} for the others.
    */
-  private static char[] build(boolean[] second, List<byte[]> made) {
+  private static Built build(boolean[] second) {
     char[] table = new char[0x10000];
+    List<byte[]> made = new ArrayList<>();
     for (int c = 0x80; c < 0x10000; c++) {
       String w = wordPiece(c, second);
       if (w == null) {
@@ -259,8 +236,11 @@ final class SimpleFold {
         }
       }
     }
-    return table;
+    return new Built(table, made.toArray(new byte[0][]));
   }
+
+  /** The table of the Basic Multilingual Plane and its pieces of several characters. */
+  private record Built(char[] table, byte[][] pieces) {}
 
   /**
    * The entry of a character of planes 1 and 2: one character, {@link #DELETED} or {@link

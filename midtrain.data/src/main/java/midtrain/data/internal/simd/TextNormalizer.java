@@ -58,6 +58,15 @@ public abstract class TextNormalizer {
     hashWords(a, off, len, out);
   }
 
+  /** Refuses a sampling {@link #hashSampledWords} cannot take. */
+  static void checkSampling(int k, int stride) {
+    if (k < 1 || stride < 1) {
+      // A stride of 0 would never leave the sampling loop.
+      throw new IllegalArgumentException(
+          "sampled words need k >= 1 and stride >= 1: k = " + k + ", stride = " + stride);
+    }
+  }
+
   /**
    * Hashes the words of {@code [from, to)} that {@link #hashSampledWords} left unhashed. It reads
    * the scratch that call left, so no other call on this normalizer may come in between.

@@ -92,10 +92,7 @@ final class UnicodeTokenizer extends TextNormalizer {
    */
   @Override
   public void hashSampledWords(byte[] a, int off, int len, Tokens out, int k, int stride) {
-    if (k < 1 || stride < 1) {
-      throw new IllegalArgumentException(
-          "sampled words need k >= 1 and stride >= 1: k = " + k + ", stride = " + stride);
-    }
+    checkSampling(k, stride); // before the kernel, where k = 0 means every word
     kernelWords = janitor.hashFoldedWords(a, off, len, out, k, stride);
     if (!kernelWords) {
       tokenize(a, off, len, out);
@@ -139,21 +136,11 @@ final class UnicodeTokenizer extends TextNormalizer {
         if (janitorWord) {
           out.addWord(janitorHash[j], t);
         }
-      } else if (n > MAX_FOLD_BYTES) {
-        for (byte[] w : definitionWords(a, s, e)) {
-          out.addWord(WordHash.of(w, 0, w.length), t);
-        }
       } else {
         // Most tokens are letters that normalize one by one: those take the table; the memo
-        // keeps the others (marks, compatibility characters), short ones at least.
-        if (folded.length < 2 * n + 16) { // a word of up to 1.5 n bytes, 16 of padding
-          folded = new byte[Math.max(2 * n + 16, folded.length * 2)];
-        }
-        int m = SimpleFold.fold(a, s, e, folded);
+        // keeps the others (marks), short ones at least; the definition the rest.
+        int m = n > MAX_FOLD_BYTES ? -1 : fold(a, s, e);
         if (m > 0) {
-          // Zero to the end of the word's last 16-byte block, for the hash's 8-byte loads.
-          LONG_LE.set(folded, m, 0L);
-          LONG_LE.set(folded, m + 8, 0L);
           out.addWord(WordHash.ofPadded(folded, m), t);
         } else if (m < 0 && n <= MEMO_BYTES) {
           memoWords(
@@ -177,6 +164,24 @@ final class UnicodeTokenizer extends TextNormalizer {
   }
 
   /**
+   * The table's word of the token {@code a[s, e)} ({@link SimpleFold#fold}) in {@code folded},
+   * zero-padded to the end of its last 16-byte block for {@link WordHash#ofPadded}; its length, or
+   * -1.
+   */
+  private int fold(byte[] a, int s, int e) {
+    int n = e - s;
+    if (folded.length < 2 * n + 16) { // a word of up to 2 n bytes, 16 of padding
+      folded = new byte[Math.max(2 * n + 16, folded.length * 2)];
+    }
+    int m = SimpleFold.fold(a, s, e, folded);
+    if (m > 0) {
+      LONG_LE.set(folded, m, 0L);
+      LONG_LE.set(folded, m + 8, 0L);
+    }
+    return m;
+  }
+
+  /**
    * Whether the token {@code a[s, s + n)} is ASCII: a short one from two 8-byte loads masked to it,
    * where the array has the room (the scan's text buffer does), with no loop.
    */
@@ -184,12 +189,10 @@ final class UnicodeTokenizer extends TextNormalizer {
     if (n > 16 || a.length - s < 16) { // not s + 16 > a.length, which overflows near 2 GiB
       return Utf8.isAscii(a, s, n);
     }
-    long lo = (long) LONG_LE.get(a, s);
-    long hi = (long) LONG_LE.get(a, s + 8);
-    // The masks of the token's bytes in each half: a shift by 64 would be no shift at all.
-    long loMask = n >= 8 ? -1L : (1L << (8 * n)) - 1;
-    long hiMask = n <= 8 ? 0 : n == 16 ? -1L : (1L << (8 * (n - 8))) - 1;
-    return ((lo & loMask | hi & hiMask) & 0x8080808080808080L) == 0;
+    // Each half masked to the token's bytes, as the janitor kernel's short words are.
+    long lo = (long) LONG_LE.get(a, s) & VectorTokenizer.LOW_HALF[n];
+    long hi = (long) LONG_LE.get(a, s + 8) & VectorTokenizer.HIGH_HALF[n];
+    return ((lo | hi) & 0x8080808080808080L) == 0;
   }
 
   /** The bytes {@code [s + k, s + k + 8)} of the token {@code a[s, e)}, zero past its end. */

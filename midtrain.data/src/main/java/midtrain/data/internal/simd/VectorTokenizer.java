@@ -60,8 +60,8 @@ final class VectorTokenizer extends JanitorTokenizer {
   private static final byte BELOW_E1 = rangeBelow(0xE1, 0xE3);
 
   // The masks of a word's first and second 8 bytes by its length, 1 to 16 (see shortWord).
-  private static final long[] LOW_HALF = new long[17];
-  private static final long[] HIGH_HALF = new long[17];
+  static final long[] LOW_HALF = new long[17];
+  static final long[] HIGH_HALF = new long[17];
 
   static {
     for (int n = 1; n <= 16; n++) {
@@ -393,11 +393,7 @@ final class VectorTokenizer extends JanitorTokenizer {
    */
   @Override
   public void hashSampledWords(byte[] a, int off, int len, Tokens out, int k, int stride) {
-    if (k < 1 || stride < 1) {
-      // A stride of 0 would never leave the sampling loop.
-      throw new IllegalArgumentException(
-          "sampled words need k >= 1 and stride >= 1: k = " + k + ", stride = " + stride);
-    }
+    checkSampling(k, stride);
     int blocks = (len + 63) >>> 6;
     boolean joined = prepare(a, off, len, blocks, out);
     if (foldFailed) {
@@ -726,31 +722,14 @@ final class VectorTokenizer extends JanitorTokenizer {
    */
   private int foldAt(byte[] a, int off, int len, int p, boolean space) {
     int i = off + p;
-    int b0 = a[i];
-    int n;
-    int cp;
-    if (b0 >= (byte) 0xC2 && b0 <= (byte) 0xDF && i + 1 < off + len && (a[i + 1] & 0xC0) == 0x80) {
-      // Two bytes, the common case (Latin, Greek, Cyrillic, Hebrew, Arabic): no call.
-      n = 2;
-      cp = (b0 & 0x1F) << 6 | (a[i + 1] & 0x3F);
-    } else {
-      n = Chars.utf8SequenceLength(a, i, off + len);
-      if (n < 0) {
-        return -1; // not UTF-8
-      }
-      cp =
-          n == 2
-              ? (a[i] & 0x1F) << 6 | (a[i + 1] & 0x3F)
-              : n == 3
-                  ? (a[i] & 0x0F) << 12 | (a[i + 1] & 0x3F) << 6 | (a[i + 2] & 0x3F)
-                  : (a[i] & 0x07) << 18
-                      | (a[i + 1] & 0x3F) << 12
-                      | (a[i + 2] & 0x3F) << 6
-                      | (a[i + 3] & 0x3F);
+    int n = Chars.utf8SequenceLength(a, i, off + len);
+    if (n < 0) {
+      return -1; // not UTF-8
     }
     if (space) {
       return n; // marked whitespace by classify
     }
+    int cp = Chars.decode(a, i, n);
     int f = SimpleFold.entry(cp);
     if (f == SimpleFold.DELETED) {
       for (int q = p; q < p + n; q++) {
@@ -770,21 +749,8 @@ final class VectorTokenizer extends JanitorTokenizer {
     if (f == SimpleFold.NOT_SIMPLE || (f < 0x80 ? 1 : f < 0x800 ? 2 : f < 0x10000 ? 3 : 4) != n) {
       return -1; // the folded form is longer or shorter: the word loops need it in place
     }
-    if (f == cp) {
-      return n; // already in place (most letters are lower case)
-    }
-    if (n == 2) {
-      low[p] = (byte) (0xC0 | f >>> 6);
-      low[p + 1] = (byte) (0x80 | f & 0x3F);
-    } else if (n == 3) {
-      low[p] = (byte) (0xE0 | f >>> 12);
-      low[p + 1] = (byte) (0x80 | f >>> 6 & 0x3F);
-      low[p + 2] = (byte) (0x80 | f & 0x3F);
-    } else {
-      low[p] = (byte) (0xF0 | f >>> 18);
-      low[p + 1] = (byte) (0x80 | f >>> 12 & 0x3F);
-      low[p + 2] = (byte) (0x80 | f >>> 6 & 0x3F);
-      low[p + 3] = (byte) (0x80 | f & 0x3F);
+    if (f != cp) { // most letters are lower case already, in place
+      SimpleFold.put(low, p, f);
     }
     return n;
   }
