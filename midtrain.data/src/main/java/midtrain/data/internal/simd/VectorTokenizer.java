@@ -687,20 +687,15 @@ final class VectorTokenizer extends JanitorTokenizer {
     int folded = 0; // the bytes of the sequences folded (or found to be whitespace)
     for (int b = 0; b < blocks; b++) {
       int base = b << 6;
+      // The last partial block from classify's copy of it, padded with spaces.
+      byte[] src = b < full ? a : tail;
+      int from = b < full ? off + base : 0;
       long leads = 0; // bytes 0xC0 and above: the first of a sequence
-      if (b < full) {
-        for (int k = 0; k < 64; k += species.length()) {
-          ByteVector v = ByteVector.fromArray(species, a, off + base + k);
-          leads |=
-              Masks.byteBits(species, v.add(ADD_LEAD).compare(VectorOperators.LT, BELOW_LEAD)) << k;
-          high += Long.bitCount(Masks.byteBits(species, v.compare(VectorOperators.LT, (byte) 0)));
-        }
-      } else {
-        for (int i = base; i < len; i++) {
-          int c = a[off + i];
-          leads |= c < -64 ? 0 : c < 0 ? 1L << (i - base) : 0;
-          high += c < 0 ? 1 : 0;
-        }
+      for (int k = 0; k < 64; k += species.length()) {
+        ByteVector v = ByteVector.fromArray(species, src, from + k);
+        leads |=
+            Masks.byteBits(species, v.add(ADD_LEAD).compare(VectorOperators.LT, BELOW_LEAD)) << k;
+        high += Long.bitCount(Masks.byteBits(species, v.compare(VectorOperators.LT, (byte) 0)));
       }
       while (leads != 0) {
         int bit = Long.numberOfTrailingZeros(leads);
