@@ -453,8 +453,8 @@ class JsonlFormatTest {
   }
 
   @Test
-  void loneSurrogatesAndNonStringTextsAreRejectedWithTheirReason() throws Exception {
-    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("lone");
+  void loneSurrogatesAndNonStringTextsAreRejectedWithTheirReason(@TempDir Path dir)
+      throws Exception {
     java.nio.file.Path f = dir.resolve("x.jsonl");
     java.nio.file.Files.writeString(
         f,
@@ -478,8 +478,8 @@ class JsonlFormatTest {
   }
 
   @Test
-  void scoreColumnsAreFoundInTheFirstRecordWhichIsThenReadAsUsual() throws Exception {
-    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("peek");
+  void scoreColumnsAreFoundInTheFirstRecordWhichIsThenReadAsUsual(@TempDir Path dir)
+      throws Exception {
     java.nio.file.Path f = dir.resolve("rated.jsonl");
     java.nio.file.Files.writeString(
         f,
