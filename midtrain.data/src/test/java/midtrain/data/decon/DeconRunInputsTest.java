@@ -421,6 +421,66 @@ class DeconRunInputsTest {
   }
 
   /**
+   * Documents without an id are named by their line, and rejects give theirs, in every chunk: with
+   * small chunks, one thread and several, blank lines, CRLF line ends, and a second file that
+   * starts again at line 1 and ends without a newline.
+   */
+  @Test
+  void lineNumbersAreRightInEveryChunk(@TempDir Path dir) throws IOException {
+    java.util.Random rnd = new java.util.Random(7);
+    Path a = dir.resolve("a.jsonl");
+    Path b = dir.resolve("b.jsonl");
+    List<String> expectIds = new ArrayList<>();
+    List<String> expectWhere = new ArrayList<>();
+    for (Path f : List.of(a, b)) {
+      StringBuilder text = new StringBuilder();
+      int count = f == a ? 400 : 150;
+      for (int line = 1; line <= count; line++) {
+        int kind = rnd.nextInt(10);
+        String body = "word ".repeat(1 + rnd.nextInt(60));
+        if (kind == 0) {
+          text.append("{\"text\": 5}");
+          expectWhere.add(f + ":" + line);
+        } else if (kind == 1) {
+          text.append("   "); // blank: neither a document nor a reject
+        } else if (kind == 2) {
+          text.append("{\"id\": \"k").append(line).append("\", \"text\": \"").append(body);
+          text.append("\"}");
+          expectIds.add("k" + line);
+        } else {
+          text.append("{\"text\": \"").append(body).append("\"}");
+          expectIds.add(f + ":" + line);
+        }
+        if (line < count || f == a) {
+          text.append(kind == 3 ? "\r\n" : "\n");
+        }
+      }
+      Files.writeString(f, text);
+    }
+    for (int threads : new int[] {1, 3}) {
+      for (int chunk : new int[] {300, 4096, 0}) {
+        Path rep = dir.resolve("r" + threads + "-" + chunk + ".json");
+        DeconRun.Builder run =
+            DeconRun.builder()
+                .decontaminator(drop())
+                .inputs(List.of(a, b))
+                .report(rep)
+                .threads(threads);
+        if (chunk > 0) {
+          run.chunkBytes(chunk);
+        }
+        run.build().run();
+        JsonNode r = M.readTree(rep.toFile());
+        List<String> where = new ArrayList<>();
+        r.get("summary").get("rejections").forEach(x -> where.add(x.get("where").asText()));
+        String at = threads + " threads, chunks of " + chunk;
+        assertEquals(expectIds, ids(r), at);
+        assertEquals(expectWhere, where, at);
+      }
+    }
+  }
+
+  /**
    * A line over the line limit is rejected as the readers reject it, without holding it whole, and
    * the lines after it are scanned; also as the last line, without a newline.
    */
