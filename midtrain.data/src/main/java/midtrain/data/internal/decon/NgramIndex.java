@@ -389,10 +389,7 @@ public final class NgramIndex {
     // The runs at the sampling stride, whose words norm.hashSampledWords hashed.
     int k = runLength;
     int stride = n - k + 1;
-    int samples = 0;
-    for (int j = 0; j + k <= wordCount; j += stride) {
-      p.keys[samples++] = RunKeys.key(wordHashes, j, k);
-    }
+    int samples = RunKeys.sampled(wordHashes, wordCount, k, stride, p.keys);
     int open = p.probe.mayContain(prefilter, p.keys, samples, p.words, p.passed);
     // Around each run that passes, the n-grams that hold it; their other words are hashed now.
     int pass = 0;

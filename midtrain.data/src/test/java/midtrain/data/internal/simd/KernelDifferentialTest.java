@@ -332,6 +332,18 @@ class KernelDifferentialTest {
       long[] copy = new long[k + 3];
       System.arraycopy(w, j, copy, 3, k);
       assertEquals(RunKeys.key(w, j, k), RunKeys.key(copy, 3, k), "a run's key is its words'");
+      // The sampled runs, through each run length's own loop (and the general one past 8).
+      int kk = 1 + r.nextInt(10);
+      int stride = 1 + r.nextInt(12);
+      int count = r.nextInt(w.length + 1);
+      long[] keys = new long[count / stride + 2];
+      int x = 0;
+      for (int at = 0; at + kk <= count; at += stride) {
+        keys[x++] = RunKeys.key(w, at, kk);
+      }
+      long[] got = new long[keys.length];
+      assertEquals(x, RunKeys.sampled(w, count, kk, stride, got), "call " + call);
+      assertArrayEquals(keys, got, "call " + call);
     }
   }
 
