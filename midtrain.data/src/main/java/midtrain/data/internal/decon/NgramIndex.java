@@ -393,11 +393,13 @@ public final class NgramIndex {
     int open = p.probe.mayContain(prefilter, p.keys, samples, p.words, p.passed);
     // Around each run that passes, the n-grams that hold it; their other words are hashed now.
     int pass = 0;
+    int filled = 0; // the words before this are hashed: runs that pass often come in a row
     for (int x = 0; x < open; x++) {
       int j = p.passed[x] * stride;
       int lo = Math.max(0, j - stride + 1);
       int hi = Math.min(j, count - 1);
-      norm.fillWords(t, lo, hi + n);
+      norm.fillWords(t, Math.max(lo, filled), hi + n);
+      filled = hi + n;
       for (int i = lo; i <= hi; i++) {
         long h = p.hasher.at(wordHashes, i);
         grams[i] = h;
