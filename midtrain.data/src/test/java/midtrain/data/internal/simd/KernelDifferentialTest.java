@@ -28,8 +28,10 @@ class KernelDifferentialTest {
         sb.append(' ');
       } else if (k < 20) {
         sb.appendCodePoint(SPACES[r.nextInt(SPACES.length)]);
-      } else if (k < 30) {
+      } else if (k < 27) {
         sb.append((char) (0x21 + r.nextInt(0x5E))); // any printable ASCII
+      } else if (k < 30) {
+        sb.append((char) r.nextInt(0x80)); // any ASCII: control bytes and DEL too
       } else if (k < 60) {
         sb.append((char) ('a' + r.nextInt(26)));
       } else if (k < 70) {
@@ -52,6 +54,15 @@ class KernelDifferentialTest {
     t.add("");
     t.add(" ");
     t.add("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~".repeat(9));
+    // Every ASCII byte, in a row and each one as its own token.
+    StringBuilder ascii = new StringBuilder();
+    StringBuilder spaced = new StringBuilder();
+    for (char c = 0; c < 0x80; c++) {
+      ascii.append(c);
+      spaced.append(c).append(' ');
+    }
+    t.add(ascii.toString().repeat(3));
+    t.add(spaced.toString().repeat(3));
     t.add("x".repeat(5000));
     t.add("A".repeat(63) + " " + "b".repeat(64) + "\u3000" + "C".repeat(65));
     t.add(" ".repeat(200));
