@@ -65,5 +65,11 @@ for i in "${!switches[@]}"; do
     | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
   awk -v n="${names[$i]}" -v m="$med" -v p="$prev" -v b="$bytes" \
     'BEGIN { printf "%-66s %7.2fs %7.2fs %10.2f\n", n, m, m - p, (m - p) * 1e9 / b }'
+  if awk -v m="$med" -v p="$prev" 'BEGIN { exit !(m < p) }'; then
+    negative=1
+  fi
   prev=$med
 done
+if [ -n "${negative:-}" ]; then
+  echo "A step took less than no time: the machine's speed changed between runs; take more rounds."
+fi
