@@ -575,7 +575,7 @@ public final class DeconRun {
               // size are over their text limit too), and skipped without holding it.
               Skipped skipped = null;
               try {
-                skipped = skipLine(in, buf, len);
+                skipped = skipLine(in, buf, len, buf[len - 1]);
               } catch (IOException ex) {
                 failure = DecodedInput.describe(ex); // the line cut is the truncated-stream reject
               }
@@ -809,17 +809,22 @@ public final class DeconRun {
   /**
    * Reads past the end of a line of which {@code size} bytes were read, through {@code buf}.
    *
-   * @return its length and what follows it
+   * @param last the last byte read
+   * @return its length without a {@code '\r'} at its end, as a line in a chunk is measured, and
+   *     what follows it
    */
-  private static Skipped skipLine(InputStream in, byte[] buf, long size) throws IOException {
+  private static Skipped skipLine(InputStream in, byte[] buf, long size, byte last)
+      throws IOException {
     for (int n; (n = in.read(buf, 0, buf.length)) > 0; ) {
       int nl = ByteScan.indexOf(buf, 0, n, (byte) '\n');
       if (nl >= 0) {
-        return new Skipped(size + nl, Arrays.copyOfRange(buf, nl + 1, n));
+        boolean cr = nl > 0 ? buf[nl - 1] == '\r' : last == '\r';
+        return new Skipped(size + nl - (cr ? 1 : 0), Arrays.copyOfRange(buf, nl + 1, n));
       }
       size += n;
+      last = buf[n - 1];
     }
-    return new Skipped(size, null);
+    return new Skipped(size - (last == '\r' ? 1 : 0), null);
   }
 
   /** Writes one chunk's results; returns its buffer for reuse. */

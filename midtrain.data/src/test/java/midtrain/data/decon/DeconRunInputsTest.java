@@ -538,13 +538,17 @@ class DeconRunInputsTest {
     StringBuilder in = new StringBuilder();
     List<String> kept = new ArrayList<>();
     List<Integer> rejectedLines = new ArrayList<>();
+    List<Integer> rejectedSizes = new ArrayList<>();
     int[] sizes = {40, limit, limit + 1, 6000, 40, 9000, 9001, limit - 1, limit, 12000, 40, limit};
     for (int i = 0; i < sizes.length; i++) {
       String id = "l" + (i + 1);
-      boolean crlf = i % 3 == 1;
+      // Lines over the limit with CRLF and LF ends: the size reported leaves the '\r' out,
+      // whether the line was seen whole in a chunk or skipped past the buffer.
+      boolean crlf = i % 3 != 2;
       in.append(record(id, sizes[i])).append(crlf ? "\r\n" : "\n");
       if (sizes[i] > limit) {
         rejectedLines.add(i + 1);
+        rejectedSizes.add(sizes[i]);
       } else {
         kept.add(id);
       }
@@ -552,6 +556,7 @@ class DeconRunInputsTest {
     in.append(record("tail-ok", limit)).append("\n").append(record("tail-big", limit + 7));
     kept.add("tail-ok");
     rejectedLines.add(sizes.length + 2);
+    rejectedSizes.add(limit + 7);
     Path file = dir.resolve("in.jsonl");
     Files.writeString(file, in);
     for (int chunk : new int[] {64, 512, 4096, 5000, 65536}) {
@@ -570,12 +575,16 @@ class DeconRunInputsTest {
         String where = "chunk " + chunk + ", threads " + threads;
         assertEquals(kept, ids(r), where);
         List<Integer> lines = new ArrayList<>();
+        List<Integer> lineSizes = new ArrayList<>();
         for (JsonNode x : r.get("summary").get("rejections")) {
           String w = x.get("where").asText();
           lines.add(Integer.parseInt(w.substring(w.lastIndexOf(':') + 1)));
-          assertTrue(x.get("reason").asText().startsWith("oversized"), where + " " + x);
+          String reason = x.get("reason").asText();
+          assertTrue(reason.startsWith("oversized: a line of "), where + " " + x);
+          lineSizes.add(Integer.parseInt(reason.split(" ")[4]));
         }
         assertEquals(rejectedLines, lines, where);
+        assertEquals(rejectedSizes, lineSizes, where);
       }
     }
   }
