@@ -14,9 +14,14 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 dir="${1:?usage: decon_knockout.sh DIR [COPIES] [ROUNDS]}"
 copies="${2:-3}"
 rounds="${3:-3}"
+if [ ! -s "$dir/corpus.jsonl" ] || [ ! -s "$dir/bench.jsonl" ]; then
+  echo "decon_knockout.sh: $dir has no corpus.jsonl and bench.jsonl (make them with DeconCorpus)" >&2
+  exit 2
+fi
 jdk25="${MIDTRAIN_JDK25:-$(ls -d /usr/lib/jvm/temurin-25* /usr/lib/jvm/java-25* 2>/dev/null | head -1 || true)}"
 java="${jdk25:+$jdk25/bin/java}"
 java="${java:-java}"
+echo "java: $("$java" -version 2>&1 | head -1)"
 work="$(mktemp -d)"
 trap 'git -C "$root" worktree remove --force "$work/tree" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 git -C "$root" worktree add -q --detach "$work/tree" HEAD
@@ -52,6 +57,10 @@ for r in $(seq 1 "$rounds"); do
       --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx4g -cp "$jar" \
       midtrain.bench.decon.DeconEndToEnd "$dir" 1 --copies "$copies" 2>&1 \
       | sed -n 's/^scan: .* in \([0-9.]*\) s = .*/\1/p')
+    if [ -z "$t" ]; then
+      echo "decon_knockout.sh: no scan time with switches '${switches[$i]}'" >&2
+      exit 1
+    fi
     echo "$i $t" >>"$work/times"
     echo "round $r: ${names[$i]}: $t s"
   done
