@@ -98,6 +98,17 @@ public final class DeconCorpus {
   }
 
   /**
+   * Returns a text with every {@code e} written {@code é} and every {@code o} {@code ö}: a two-byte
+   * UTF-8 letter every few bytes ({@code --accented}).
+   *
+   * @param text the text
+   * @return the accented text
+   */
+  public static String accented(String text) {
+    return text.replace('e', '\u00e9').replace('o', '\u00f6');
+  }
+
+  /**
    * Writes the corpus and the benchmark.
    *
    * <p>With {@code --accented} every {@code e} of the text and the benchmark is written {@code é}
@@ -113,8 +124,7 @@ public final class DeconCorpus {
     long corpusBytes = (args.length > 1 ? Long.parseLong(args[1]) : 220) << 20;
     int items = args.length > 2 ? Integer.parseInt(args[2]) : 40_000;
     boolean accented = args.length > 3 && args[3].equals("--accented");
-    UnaryOperator<String> letters =
-        accented ? t -> t.replace('e', '\u00e9').replace('o', '\u00f6') : UnaryOperator.identity();
+    UnaryOperator<String> letters = accented ? DeconCorpus::accented : UnaryOperator.identity();
     Files.createDirectories(dir);
     DeconCorpus g = new DeconCorpus(20240501L, 30_000);
     JsonFactory json = new JsonFactory();

@@ -65,7 +65,7 @@ public class DeconWordsBenchmark {
       g.sentences(t, 600 + (i * 7919) % 2800);
       String doc = t.toString();
       if (accented) {
-        doc = doc.replace('e', '\u00e9').replace('o', '\u00f6');
+        doc = DeconCorpus.accented(doc);
       }
       docs[i] = doc.getBytes(StandardCharsets.UTF_8);
       total += docs[i].length;

@@ -158,4 +158,45 @@ public final class Chars {
               | (a[i + 3] & 0x3F);
     };
   }
+
+  /**
+   * Returns the number of UTF-8 bytes of a character (not a surrogate).
+   *
+   * @param c the character
+   * @return 1 to 4
+   */
+  public static int utf8Length(int c) {
+    return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+  }
+
+  /**
+   * Writes the UTF-8 bytes of a character (not a surrogate) at {@code out[n]}.
+   *
+   * @param out the bytes
+   * @param n where the character goes
+   * @param c the character
+   * @return the index after it
+   */
+  public static int encode(byte[] out, int n, int c) {
+    if (c < 0x80) {
+      out[n] = (byte) c;
+      return n + 1;
+    }
+    if (c < 0x800) {
+      out[n] = (byte) (0xC0 | c >>> 6);
+      out[n + 1] = (byte) (0x80 | c & 0x3F);
+      return n + 2;
+    }
+    if (c < 0x10000) {
+      out[n] = (byte) (0xE0 | c >>> 12);
+      out[n + 1] = (byte) (0x80 | c >>> 6 & 0x3F);
+      out[n + 2] = (byte) (0x80 | c & 0x3F);
+      return n + 3;
+    }
+    out[n] = (byte) (0xF0 | c >>> 18);
+    out[n + 1] = (byte) (0x80 | c >>> 12 & 0x3F);
+    out[n + 2] = (byte) (0x80 | c >>> 6 & 0x3F);
+    out[n + 3] = (byte) (0x80 | c & 0x3F);
+    return n + 4;
+  }
 }

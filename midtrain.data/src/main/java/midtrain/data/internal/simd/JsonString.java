@@ -117,14 +117,14 @@ public abstract class JsonString {
         if (u >= 0xD800 && u <= 0xDBFF && p + 2 < end && a[p + 1] == '\\' && a[p + 2] == 'u') {
           int lo = hex4(a, p + 3, end);
           if (lo >= 0xDC00 && lo <= 0xDFFF) {
-            putCodePoint(0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
+            length = Chars.encode(bytes, length, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
             return p + 7;
           }
         }
         // A lone surrogate becomes '?', as String.getBytes(UTF_8) encodes it.
         boolean lone = u >= 0xD800 && u <= 0xDFFF;
         loneSurrogate |= lone;
-        putCodePoint(lone ? '?' : u);
+        length = Chars.encode(bytes, length, lone ? '?' : u);
       }
       default -> {
         return -1;
@@ -170,24 +170,6 @@ public abstract class JsonString {
 
   private void put(int b) {
     bytes[length++] = (byte) b;
-  }
-
-  private void putCodePoint(int cp) {
-    if (cp < 0x80) {
-      put(cp);
-    } else if (cp < 0x800) {
-      put(0xC0 | cp >>> 6);
-      put(0x80 | cp & 0x3F);
-    } else if (cp < 0x10000) {
-      put(0xE0 | cp >>> 12);
-      put(0x80 | cp >>> 6 & 0x3F);
-      put(0x80 | cp & 0x3F);
-    } else {
-      put(0xF0 | cp >>> 18);
-      put(0x80 | cp >>> 12 & 0x3F);
-      put(0x80 | cp >>> 6 & 0x3F);
-      put(0x80 | cp & 0x3F);
-    }
   }
 
   /** Byte by byte: the fallback and the test oracle. */

@@ -126,7 +126,7 @@ final class SimpleFold {
         System.arraycopy(piece, 0, out, n, piece.length);
         n += piece.length;
       } else if (f != DELETED) {
-        n = put(out, n, f);
+        n = Chars.encode(out, n, f);
       }
     }
     // Whitespace is not a token's byte: the definition splits there.
@@ -170,33 +170,6 @@ final class SimpleFold {
       made[cp - 0x10000] = v == NOT_SIMPLE ? -1 : v;
     }
     return v < 0 ? NOT_SIMPLE : v;
-  }
-
-  /**
-   * Writes the UTF-8 bytes of a character (not a surrogate) at {@code out[n]}; returns the index
-   * after them.
-   */
-  static int put(byte[] out, int n, int c) {
-    if (c < 0x80) {
-      out[n] = (byte) c;
-      return n + 1;
-    }
-    if (c < 0x800) {
-      out[n] = (byte) (0xC0 | c >>> 6);
-      out[n + 1] = (byte) (0x80 | c & 0x3F);
-      return n + 2;
-    }
-    if (c < 0x10000) {
-      out[n] = (byte) (0xE0 | c >>> 12);
-      out[n + 1] = (byte) (0x80 | c >>> 6 & 0x3F);
-      out[n + 2] = (byte) (0x80 | c & 0x3F);
-      return n + 3;
-    }
-    out[n] = (byte) (0xF0 | c >>> 18);
-    out[n + 1] = (byte) (0x80 | c >>> 12 & 0x3F);
-    out[n + 2] = (byte) (0x80 | c >>> 6 & 0x3F);
-    out[n + 3] = (byte) (0x80 | c & 0x3F);
-    return n + 4;
   }
 
   /**

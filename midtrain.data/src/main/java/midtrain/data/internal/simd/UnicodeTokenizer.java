@@ -80,10 +80,7 @@ final class UnicodeTokenizer extends TextNormalizer {
    */
   @Override
   public void hashWords(byte[] a, int off, int len, Tokens out) {
-    kernelWords = janitor.hashFoldedWords(a, off, len, out, 0, 1);
-    if (!kernelWords) {
-      tokenize(a, off, len, out);
-    }
+    hashText(a, off, len, out, 0, 1);
   }
 
   /**
@@ -93,6 +90,14 @@ final class UnicodeTokenizer extends TextNormalizer {
   @Override
   public void hashSampledWords(byte[] a, int off, int len, Tokens out, int k, int stride) {
     checkSampling(k, stride); // before the kernel, where k = 0 means every word
+    hashText(a, off, len, out, k, stride);
+  }
+
+  /**
+   * The janitor kernel's words ({@code k} as for {@link JanitorTokenizer#hashFoldedWords}), or the
+   * tokens'.
+   */
+  private void hashText(byte[] a, int off, int len, Tokens out, int k, int stride) {
     kernelWords = janitor.hashFoldedWords(a, off, len, out, k, stride);
     if (!kernelWords) {
       tokenize(a, off, len, out);

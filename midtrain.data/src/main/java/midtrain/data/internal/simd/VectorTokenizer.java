@@ -741,11 +741,11 @@ final class VectorTokenizer extends JanitorTokenizer {
       System.arraycopy(piece, 0, low, p, n);
       return n;
     }
-    if (f == SimpleFold.NOT_SIMPLE || (f < 0x80 ? 1 : f < 0x800 ? 2 : f < 0x10000 ? 3 : 4) != n) {
+    if (f == SimpleFold.NOT_SIMPLE || Chars.utf8Length(f) != n) {
       return -1; // the folded form is longer or shorter: the word loops need it in place
     }
     if (f != cp) { // most letters are lower case already, in place
-      SimpleFold.put(low, p, f);
+      Chars.encode(low, p, f);
     }
     return n;
   }
