@@ -13,7 +13,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Documents of a list of files, one at a time, through {@code Formats.openReader}; can start over
- * (a repeated source). Rejected records are counted and reported once per file on {@code err}.
+ * (a repeated source). Rejected records are counted and reported once per file on {@code err}, on
+ * the first pass only.
  */
 final class DocumentCursor implements AutoCloseable {
   private final List<Path> files;
@@ -83,8 +84,8 @@ final class DocumentCursor implements AutoCloseable {
 
   /** Starts again at the first file. */
   void restart() {
-    firstPass = false;
     closeReader();
+    firstPass = false;
     root.clear();
     row = 0;
     file = -1;
@@ -92,7 +93,8 @@ final class DocumentCursor implements AutoCloseable {
 
   private void closeReader() {
     if (reader != null) {
-      if (fileRejects > 0) {
+      // A repeated source reads its files again: their rejects are reported once.
+      if (fileRejects > 0 && firstPass) {
         err.println(
             "midtrain: " + reader.name() + ": " + fileRejects + " records rejected (unreadable)");
       }

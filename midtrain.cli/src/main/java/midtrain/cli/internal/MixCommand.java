@@ -20,6 +20,8 @@ import midtrain.data.DataException;
 import midtrain.data.Document;
 import midtrain.data.fim.Fim;
 import midtrain.data.io.ReaderOptions;
+import midtrain.data.io.RejectSink;
+import midtrain.data.io.RejectsFile;
 import midtrain.data.mix.Mixers;
 import midtrain.data.mix.MixtureReport;
 import midtrain.data.mix.PhasedPlan;
@@ -105,6 +107,12 @@ public final class MixCommand implements Callable<Integer> {
                   .seed(c.seed())
                   .build()
               : null;
+      if (fim != null) {
+        fim.sentinels().requireTokensOf(tok);
+      }
+      // Rejected input lines go to out/rejects.jsonl (file, line, reason), as pack's do; a plan
+      // writes nothing, so there they are only counted on stderr.
+      RejectsFile rejects = planOnly ? null : RejectsFile.create(createOutput(c.output()));
       Map<String, Tokenized> cursors = new TreeMap<>();
       Map<String, Long> availableBySource = new TreeMap<>();
       try {
@@ -121,7 +129,7 @@ public final class MixCommand implements Callable<Integer> {
         for (Source s : c.sources().values()) {
           long available = s.tokens();
           if (available < 0 || !planOnly) {
-            Tokenized cur = new Tokenized(s, tz, fim, allocator, err);
+            Tokenized cur = new Tokenized(s, tz, fim, allocator, err, rejects);
             cursors.put(s.name(), cur);
             if (available < 0) {
               available = cur.countAndRestart();
@@ -139,7 +147,10 @@ public final class MixCommand implements Callable<Integer> {
           report = MixtureReport.of(plan);
         } else {
           report = new MixtureReport(pack(c, plan, tok, cursors, allocator));
-          writeAtomically(c.output().resolve("mixture.json"), withPlanSettings(report.toJson(), c));
+          rejects.close(); // the cursors read no more; closing again below does nothing
+          writeAtomically(
+              c.output().resolve("mixture.json"),
+              withRejects(withPlanSettings(report.toJson(), c), rejects));
         }
         if (json) {
           com.fasterxml.jackson.databind.node.ObjectNode o =
@@ -180,6 +191,9 @@ public final class MixCommand implements Callable<Integer> {
         out.flush();
       } finally {
         cursors.values().forEach(Tokenized::close);
+        if (rejects != null) {
+          rejects.close();
+        }
       }
     }
     return 0;
@@ -261,11 +275,23 @@ public final class MixCommand implements Callable<Integer> {
     private final ArrayDeque<int[]> ready = new ArrayDeque<>();
     private boolean sawTokens;
 
-    Tokenized(Source source, Tokenization tz, Fim fim, BufferAllocator allocator, PrintWriter err) {
+    Tokenized(
+        Source source,
+        Tokenization tz,
+        Fim fim,
+        BufferAllocator allocator,
+        PrintWriter err,
+        RejectSink rejects) {
       this.source = source;
       this.tz = tz;
       this.fim = fim;
-      this.docs = new DocumentCursor(source.paths(), ReaderOptions.defaults(), allocator, err);
+      this.docs =
+          new DocumentCursor(
+              source.paths(),
+              ReaderOptions.defaults(),
+              allocator,
+              err,
+              rejects == null ? r -> {} : rejects);
     }
 
     /** Tokens in one pass (framed, as packing counts them); the cursor starts over after. */
@@ -482,6 +508,31 @@ public final class MixCommand implements Callable<Integer> {
             mixture);
     k.done();
     return c;
+  }
+
+  /** The output folder, made if missing; returns the rejects file's path in it. */
+  private static Path createOutput(Path output) {
+    try {
+      Files.createDirectories(output);
+    } catch (IOException e) {
+      throw new DataException("cannot create the output folder " + output + ": " + e, e);
+    }
+    return output.resolve("rejects.jsonl");
+  }
+
+  /** Adds the rejected input lines, counted per reason, and where they are listed. */
+  static String withRejects(String json, RejectsFile rejects) {
+    try {
+      com.fasterxml.jackson.databind.node.ObjectNode o =
+          (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(json);
+      com.fasterxml.jackson.databind.node.ObjectNode r = o.putObject("rejects");
+      r.put("file", rejects.file().getFileName().toString());
+      r.put("total", rejects.total());
+      rejects.counts().forEach(r.putObject("by_reason")::put);
+      return new ObjectMapper().writeValueAsString(o);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Adds the settings the trainer checks a mixture against to the report's JSON. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,5 +101,51 @@ class MixCommandTest {
     assertEquals(2, r[0]);
     assertTrue(((String) r[2]).contains("positive"), (String) r[2]);
     assertTrue(((String) r[2]).contains("decay"), (String) r[2]);
+  }
+
+  @Test
+  void fimSentinelsTheTokenizerLacksAreRefusedBeforeAnythingIsRead() throws Exception {
+    PackCommandTest.tokenizer(tmp, false);
+    String y =
+        yaml("{web: 1, code: 1}", ", tokens: 100000")
+            .replace("tokenizer: tokenizer.json", "tokenizer: nofim.json\nfim_rate: 0.5")
+            .replace("web: {paths: [web.jsonl]}", "web: {paths: [web.jsonl], tokens: 100000}");
+    Files.writeString(tmp.resolve("mix.yaml"), y);
+    // Before, the markers went in as the unknown token and the run succeeded.
+    for (String[] args :
+        new String[][] {
+          {"mix", "--config", tmp.resolve("mix.yaml").toString()},
+          {"mix", "--config", tmp.resolve("mix.yaml").toString(), "--plan-only"}
+        }) {
+      Object[] r = ScheduleCommandTest.run(args);
+      assertEquals(2, r[0], (String) r[2]);
+      assertTrue(((String) r[2]).contains("no token '<fim_prefix>'"), (String) r[2]);
+      assertTrue(!Files.exists(tmp.resolve("out")));
+    }
+  }
+
+  @Test
+  void rejectedLinesAreListedOnceWithTheirReasonsThoughTheSourceRepeats() throws Exception {
+    PackCommandTest.tokenizer(tmp, true);
+    PackCommandTest.corpus(tmp.resolve("web.jsonl"), "web", 60, 1);
+    PackCommandTest.corpus(tmp.resolve("code.jsonl"), "code", 6, 2);
+    // Two bad lines in the small source, which the plan repeats several times.
+    Files.writeString(
+        tmp.resolve("code.jsonl"),
+        "{not json\n" + Files.readString(tmp.resolve("code.jsonl")) + "{\"text\": 5}\n");
+    Files.writeString(tmp.resolve("mix.yaml"), yaml("{web: 1, code: 1}", ""));
+    Object[] r = ScheduleCommandTest.run("mix", "--config", tmp.resolve("mix.yaml").toString());
+    assertEquals(0, r[0], (String) r[2]);
+    List<String> lines = Files.readAllLines(tmp.resolve("out/rejects.jsonl"));
+    assertEquals(2, lines.size(), lines.toString());
+    JsonNode first = Inputs.JSON.readTree(lines.get(0));
+    assertEquals(1, first.get("line").asLong());
+    assertTrue(first.get("file").asText().endsWith("code.jsonl"), first.toString());
+    assertEquals(8, Inputs.JSON.readTree(lines.get(1)).get("line").asLong());
+    JsonNode j = Inputs.JSON.readTree(tmp.resolve("out/mixture.json").toFile());
+    assertEquals(2, j.at("/rejects/total").asLong(), j.toString());
+    assertEquals("rejects.jsonl", j.at("/rejects/file").asText());
+    String err = (String) r[2];
+    assertEquals(err.indexOf("records rejected"), err.lastIndexOf("records rejected"), err);
   }
 }

@@ -2,6 +2,7 @@ package midtrain.data.fim;
 
 import java.util.Objects;
 import midtrain.data.DataException;
+import midtrain.data.token.TextTokenizer;
 
 /**
  * The sentinel strings of a FIM format.
@@ -23,6 +24,24 @@ public record FimSentinels(String prefix, String suffix, String middle, String e
     }
     if (prefix.equals(suffix) || prefix.equals(middle) || suffix.equals(middle)) {
       throw new DataException("FIM sentinels prefix, suffix and middle must differ: " + prefix);
+    }
+  }
+
+  /**
+   * Checks that a tokenizer has each sentinel as a token of its own.
+   *
+   * <p>Why up front: a tokenizer without them encodes a sentinel as pieces or as its unknown token,
+   * and the FIM examples would be written without their markers.
+   *
+   * @param tokenizer the tokenizer that will encode the FIM text
+   * @throws DataException naming the tokenizer and the first sentinel it lacks
+   */
+  public void requireTokensOf(TextTokenizer tokenizer) {
+    tokenizer.requireToken(prefix, "FIM prefix sentinel");
+    tokenizer.requireToken(suffix, "FIM suffix sentinel");
+    tokenizer.requireToken(middle, "FIM middle sentinel");
+    if (!endOfText.isEmpty()) {
+      tokenizer.requireToken(endOfText, "FIM end-of-text sentinel");
     }
   }
 

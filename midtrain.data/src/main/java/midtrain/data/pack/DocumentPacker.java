@@ -6,7 +6,6 @@ import java.util.Objects;
 import java.util.Optional;
 import midtrain.data.Document;
 import midtrain.data.fim.Fim;
-import midtrain.data.fim.FimSentinels;
 import midtrain.data.token.Tokenization;
 
 /**
@@ -33,17 +32,7 @@ public final class DocumentPacker {
     this.packer = b.packer;
     this.fim = b.fim;
     this.batchDocuments = b.batchDocuments;
-    fim.ifPresent(
-        f -> {
-          FimSentinels s = f.sentinels();
-          var t = tokenization.tokenizer();
-          t.requireToken(s.prefix(), "FIM prefix sentinel");
-          t.requireToken(s.suffix(), "FIM suffix sentinel");
-          t.requireToken(s.middle(), "FIM middle sentinel");
-          if (!s.endOfText().isEmpty()) {
-            t.requireToken(s.endOfText(), "FIM end-of-text sentinel");
-          }
-        });
+    fim.ifPresent(f -> f.sentinels().requireTokensOf(tokenization.tokenizer()));
   }
 
   /** A builder feeding {@code packer} with documents tokenized by {@code tokenization}. */
