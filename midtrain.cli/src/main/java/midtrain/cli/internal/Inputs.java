@@ -49,7 +49,60 @@ public final class Inputs {
                 + e.getOriginalMessage());
       }
     }
-    return objectFile(option, Path.of(v));
+    if (v.startsWith("[")) {
+      throw new UserInputException(option + ": inline JSON must be an object {...}, not an array");
+    }
+    Path file;
+    try {
+      file = Path.of(v);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new UserInputException(option + ": neither a file nor inline JSON {...}: " + v);
+    }
+    if (!Files.exists(file)) {
+      throw new UserInputException(
+          option + ": no such file: " + v + " (inline JSON is an object, starting with '{')");
+    }
+    return objectFile(option, file);
+  }
+
+  /**
+   * Checks, before any work, that a file can be written at {@code out}: it is not a folder, and its
+   * folder is not a file (a missing folder is made when the file is written).
+   *
+   * @param option the option the path came from, for messages
+   * @param out the file to write
+   */
+  public static void outputFile(String option, Path out) {
+    if (Files.isDirectory(out)) {
+      throw new UserInputException(option + ": " + out + " is a folder; give a file name");
+    }
+    for (Path p = out.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+      if (Files.exists(p)) {
+        if (!Files.isDirectory(p)) {
+          throw new UserInputException(option + ": " + p + " is a file, not a folder");
+        }
+        break;
+      }
+    }
+  }
+
+  /**
+   * Writes text to a file checked with {@link #outputFile}, making its folder when missing.
+   *
+   * @param option the option the path came from, for messages
+   * @param out the file
+   * @param text the text, written as UTF-8
+   */
+  public static void writeText(String option, Path out, String text) {
+    try {
+      Path parent = out.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.writeString(out, text, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UserInputException(option + ": cannot write " + out + ": " + e);
+    }
   }
 
   /**

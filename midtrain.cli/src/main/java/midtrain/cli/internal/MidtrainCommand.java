@@ -68,12 +68,14 @@ public final class MidtrainCommand implements Runnable {
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();
+          // The full name ("midtrain fasttext predict"), as for usage mistakes above.
+          String name = commandLine.getCommandSpec().qualifiedName();
           if (isInputError(ex)) {
-            err.println("midtrain " + commandLine.getCommandName() + ": " + message(ex));
+            err.println(name + ": " + message(ex));
             err.flush();
             return 2;
           }
-          err.println("midtrain " + commandLine.getCommandName() + ": failed: " + ex);
+          err.println(name + ": failed: " + ex);
           ex.printStackTrace(err);
           err.flush();
           return 1;

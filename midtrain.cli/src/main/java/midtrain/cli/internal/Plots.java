@@ -1,7 +1,6 @@
 package midtrain.cli.internal;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.knowm.xchart.BitmapEncoder;
@@ -19,7 +18,9 @@ final class Plots {
       }
       BitmapEncoder.saveBitmap(chart, out.toString(), BitmapEncoder.BitmapFormat.PNG);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + out, e);
+      // Where the file cannot be (a folder's name, a folder that is a file, no permission), the
+      // user can act on it: one line, not a stack trace.
+      throw new UserInputException("cannot write " + out + ": " + e);
     }
   }
 }

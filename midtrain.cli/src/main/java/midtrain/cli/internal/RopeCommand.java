@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,10 +96,18 @@ public final class RopeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (out != null) {
+      Inputs.outputFile("--out", out);
+    }
+    RopeLayout lanes = RopeLayout.fromId(layout);
+    if (positions == null && spec.commandLine().getParseResult().hasMatchedOption("--layout")) {
+      throw new UserInputException(
+          "--layout orders the rows of --positions; give --positions too (the frequencies and the"
+              + " plot have no layout)");
+    }
     Map<String, Object> model = Inputs.objectFile("--config", config);
     RopeConfig rc = RopeConfig.fromModelConfig(model, layerType == null ? "" : layerType);
     PositionEncoding encoding = PositionEncodings.create(rc);
-    RopeLayout lanes = RopeLayout.fromId(layout);
     List<Integer> at = positions == null ? List.of() : parsePositions(positions);
     if (seqLen != null && seqLen < 0) {
       throw new UserInputException("--seq-len must be >= 0, got " + seqLen);
@@ -131,7 +137,7 @@ public final class RopeCommand implements Callable<Integer> {
       w.print(text);
       w.flush();
     } else {
-      Files.writeString(out, text, StandardCharsets.UTF_8);
+      Inputs.writeText("--out", out, text);
     }
     return 0;
   }
@@ -142,8 +148,10 @@ public final class RopeCommand implements Callable<Integer> {
       String t = s.trim();
       try {
         int p = Integer.parseInt(t);
-        if (p < 0) {
-          throw new UserInputException("--positions must be >= 0, got " + t);
+        if (p < 0 || p == Integer.MAX_VALUE) {
+          // The table covers max position + 1, which must be an int.
+          throw new UserInputException(
+              "--positions must be from 0 to " + (Integer.MAX_VALUE - 1) + ", got " + t);
         }
         out.add(p);
       } catch (NumberFormatException e) {

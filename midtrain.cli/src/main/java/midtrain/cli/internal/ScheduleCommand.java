@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +85,9 @@ public final class ScheduleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (out != null) {
+      Inputs.outputFile("--out", out);
+    }
     LearningRateSchedule s = schedule();
     List<Long> at = Inputs.steps(steps, range);
     if (format == Format.png) {
@@ -101,7 +102,7 @@ public final class ScheduleCommand implements Callable<Integer> {
       w.print(text);
       w.flush();
     } else {
-      Files.writeString(out, text, StandardCharsets.UTF_8);
+      Inputs.writeText("--out", out, text);
     }
     return 0;
   }

@@ -108,6 +108,8 @@ class FastTextCommandTest {
     Object[] r = run("fasttext", "predict", bad.toString(), "-");
     assertEquals(2, r[0]);
     assertTrue(((String) r[2]).contains("wrong magic number"), (String) r[2]);
+    // The subcommand's full name (it said "midtrain predict:").
+    assertTrue(((String) r[2]).startsWith("midtrain fasttext predict: "), (String) r[2]);
     r = run("fasttext", "predict", FIXTURES.resolve("hs.bin").toString(), "-", "0");
     assertEquals(2, r[0]);
     r = run("fasttext", "supervised", "-input", tmp.resolve("none.txt").toString(), "-output", "x");

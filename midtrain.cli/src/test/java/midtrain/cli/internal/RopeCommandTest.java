@@ -131,5 +131,28 @@ class RopeCommandTest {
     r = run("--config", tmp.resolve("missing.json").toString());
     assertEquals(2, r[0]);
     assertTrue(((String) r[2]).contains("no such file"), (String) r[2]);
+    // The largest int overflowed the table's length (max position + 1).
+    r = run("--config", file.toString(), "--positions", "0," + Integer.MAX_VALUE);
+    assertEquals(2, r[0]);
+    assertTrue(((String) r[2]).contains("--positions must be from 0 to 2147483646"), (String) r[2]);
+    // --layout only orders the rows of --positions; without them it was silently ignored.
+    r = run("--config", file.toString(), "--layout", "interleaved");
+    assertEquals(2, r[0]);
+    assertTrue(((String) r[2]).contains("give --positions too"), (String) r[2]);
+    Path afile = tmp.resolve("afile");
+    Files.writeString(afile, "x");
+    r =
+        run(
+            "--config",
+            file.toString(),
+            "--format",
+            "png",
+            "--out",
+            afile.resolve("r.png").toString());
+    assertEquals(2, r[0], (String) r[2]);
+    assertTrue(((String) r[2]).contains("is a file, not a folder"), (String) r[2]);
+    r = run("--config", file.toString(), "--out", tmp.toString());
+    assertEquals(2, r[0], (String) r[2]);
+    assertTrue(((String) r[2]).contains("is a folder"), (String) r[2]);
   }
 }

@@ -113,6 +113,57 @@ class ScheduleCommandTest {
         run("schedule", "--spec", tmp.resolve("nope.json").toString(), "--steps", "1");
     assertEquals(2, missing[0]);
     assertTrue(((String) missing[2]).contains("no such file"), (String) missing[2]);
+    Object[] array = run("schedule", "--spec", "[1,2]", "--steps", "1");
+    assertEquals(2, array[0]);
+    assertTrue(((String) array[2]).contains("not an array"), (String) array[2]);
+  }
+
+  /** An --out that cannot be written is a one-line input error, before any work (was exit 1). */
+  @Test
+  void anOutputThatCannotBeWrittenIsOneLine() throws Exception {
+    Path file = tmp.resolve("afile");
+    Files.writeString(file, "x");
+    String[][] outs = {
+      {tmp.toString(), "is a folder"}, {file.resolve("x.png").toString(), "is a file, not a folder"}
+    };
+    for (String[] o : outs) {
+      for (String format : new String[] {"png", "csv", "json"}) {
+        Object[] r =
+            run(
+                "schedule",
+                "--hf-type",
+                "constant",
+                "--peak-lr",
+                "1",
+                "--steps",
+                "0,1",
+                "--format",
+                format,
+                "--out",
+                o[0]);
+        assertEquals(2, r[0], (String) r[2]);
+        String err = ((String) r[2]).trim();
+        assertTrue(err.startsWith("midtrain schedule: --out: ") && err.contains(o[1]), err);
+        assertEquals(1, err.lines().count(), err);
+      }
+    }
+    // A missing folder is made.
+    Path deep = tmp.resolve("a/b/s.csv");
+    Object[] r =
+        run(
+            "schedule",
+            "--hf-type",
+            "constant",
+            "--peak-lr",
+            "1",
+            "--steps",
+            "0,1",
+            "--format",
+            "csv",
+            "--out",
+            deep.toString());
+    assertEquals(0, r[0], (String) r[2]);
+    assertTrue(Files.readString(deep).contains("lr"));
   }
 
   @Test
