@@ -112,7 +112,9 @@ public final class MixCommand implements Callable<Integer> {
       }
       // Rejected input lines go to out/rejects.jsonl (file, line, reason), as pack's do; a plan
       // writes nothing, so there they are only counted on stderr.
+      boolean newOutput = !Files.exists(c.output());
       RejectsFile rejects = planOnly ? null : RejectsFile.create(createOutput(c.output()));
+      boolean done = false;
       Map<String, Tokenized> cursors = new TreeMap<>();
       Map<String, Long> availableBySource = new TreeMap<>();
       try {
@@ -189,10 +191,15 @@ public final class MixCommand implements Callable<Integer> {
           }
         }
         out.flush();
+        done = true;
       } finally {
         cursors.values().forEach(Tokenized::close);
         if (rejects != null) {
           rejects.close();
+          if (!done) {
+            // A run that fails (a plan the data cannot meet, say) leaves no output of its own.
+            removeFailedOutput(c.output(), rejects.file(), newOutput);
+          }
         }
       }
     }
@@ -518,6 +525,22 @@ public final class MixCommand implements Callable<Integer> {
       throw new DataException("cannot create the output folder " + output + ": " + e, e);
     }
     return output.resolve("rejects.jsonl");
+  }
+
+  /** Removes the rejects file of a failed run, and the output folder where the run made it. */
+  private static void removeFailedOutput(Path output, Path rejectsFile, boolean madeOutput) {
+    try {
+      Files.deleteIfExists(rejectsFile);
+      if (madeOutput) {
+        try (var left = Files.list(output)) {
+          if (left.findAny().isEmpty()) {
+            Files.delete(output);
+          }
+        }
+      }
+    } catch (IOException e) {
+      // The run's own error is the one to report.
+    }
   }
 
   /** Adds the rejected input lines, counted per reason, and where they are listed. */

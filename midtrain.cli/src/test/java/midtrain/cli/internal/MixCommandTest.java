@@ -101,6 +101,10 @@ class MixCommandTest {
     assertEquals(2, r[0]);
     assertTrue(((String) r[2]).contains("positive"), (String) r[2]);
     assertTrue(((String) r[2]).contains("decay"), (String) r[2]);
+    // Without --plan-only the run fails the same way and leaves no output folder behind.
+    r = ScheduleCommandTest.run("mix", "--config", tmp.resolve("mix.yaml").toString());
+    assertEquals(2, r[0]);
+    assertTrue(!Files.exists(tmp.resolve("out")), "a failed run left its output folder");
   }
 
   @Test
