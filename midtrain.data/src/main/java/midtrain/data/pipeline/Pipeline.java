@@ -89,6 +89,9 @@ public final class Pipeline {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  /** The state file naming the inputs and stages a folder's run was made with. */
+  private static final String RUN_FILE = "run.txt";
+
   private final List<Path> inputs;
   private final ReaderOptions readerOptions;
   private final List<Stage> stages;
@@ -166,33 +169,73 @@ public final class Pipeline {
     String fingerprint = fingerprint();
     try {
       if (state != null) {
-        Files.createDirectories(state);
-        Path fp = state.resolve("run.txt");
-        if (Files.exists(fp)) {
-          String old = Files.readString(fp, StandardCharsets.UTF_8);
-          if (!old.equals(fingerprint)) {
-            throw new DataException(
-                outputDir
-                    + " holds a run with other inputs or stages; resume only with the same"
-                    + " configuration, or use a new output directory.\nearlier:\n"
-                    + old
-                    + "\nnow:\n"
-                    + fingerprint);
-          }
-        } else {
-          writeAtomically(fp, fingerprint.getBytes(StandardCharsets.UTF_8));
-        }
+        checkResume(state, fingerprint);
       }
       checkDedupMemory(allocator);
       ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads());
       try {
-        calibrate(allocator, pool, firstSequential, state, thresholds);
-        return process(allocator, pool, firstSequential, state, thresholds);
+        Claim claim = new Claim(state, fingerprint);
+        calibrate(allocator, pool, firstSequential, state, claim, thresholds);
+        return process(allocator, pool, firstSequential, state, claim, thresholds);
       } finally {
         pool.shutdownNow();
       }
     } catch (IOException e) {
       throw new DataException("pipeline output " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Refuses an output folder whose state records another run with work committed. A state with no
+   * committed work (a run that failed before its first commit) does not hold the folder.
+   */
+  private void checkResume(Path state, String fingerprint) throws IOException {
+    Path fp = state.resolve(RUN_FILE);
+    if (!Files.exists(fp)) {
+      return;
+    }
+    String old = Files.readString(fp, StandardCharsets.UTF_8);
+    if (old.equals(fingerprint) || !hasCommittedWork(state)) {
+      return;
+    }
+    throw new DataException(
+        outputDir
+            + " holds a run with other inputs or stages; resume only with the same"
+            + " configuration, or use a new output directory.\nearlier:\n"
+            + old
+            + "\nnow:\n"
+            + fingerprint);
+  }
+
+  /** Whether the state holds anything besides the run file: shard markers, keys, thresholds. */
+  private static boolean hasCommittedWork(Path state) throws IOException {
+    try (java.util.stream.Stream<Path> s = Files.list(state)) {
+      return s.map(p -> p.getFileName().toString())
+          .anyMatch(n -> !n.equals(RUN_FILE) && !n.endsWith(".tmp"));
+    }
+  }
+
+  /**
+   * Records a run in the state just before its first commit (a threshold or a shard), so that a run
+   * failing earlier leaves the folder free.
+   */
+  private static final class Claim {
+    private final Path state;
+    private final String fingerprint;
+    private boolean done;
+
+    Claim(Path state, String fingerprint) {
+      this.state = state;
+      this.fingerprint = fingerprint;
+    }
+
+    void claim() throws IOException {
+      if (done || state == null) {
+        return;
+      }
+      Files.createDirectories(state);
+      writeAtomically(state.resolve(RUN_FILE), fingerprint.getBytes(StandardCharsets.UTF_8));
+      done = true;
     }
   }
 
@@ -273,6 +316,7 @@ public final class Pipeline {
       ExecutorService pool,
       int firstSequential,
       Path state,
+      Claim claim,
       Map<String, Double> thresholds)
       throws IOException {
     Map<String, Double> saved = new TreeMap<>();
@@ -297,6 +341,7 @@ public final class Pipeline {
       qf.fix(t);
       thresholds.put(qf.name, t);
       if (file != null) {
+        claim.claim();
         writeAtomically(file, JSON.writeValueAsBytes(thresholds));
       }
     }
@@ -457,6 +502,7 @@ public final class Pipeline {
       ExecutorService pool,
       int firstSequential,
       Path state,
+      Claim claim,
       Map<String, Double> thresholds)
       throws IOException {
     Totals totals = new Totals();
@@ -538,6 +584,7 @@ public final class Pipeline {
                   doneBytes,
                   totalBytes);
           if (single == null) {
+            claim.claim(); // before the shard is renamed into place
             out.close();
             if (removed != null) {
               removed.close();

@@ -404,6 +404,56 @@ class PipelineTest {
   }
 
   @Test
+  void aRunThatFailsBeforeItsFirstCommitLeavesTheFolderFree(@TempDir Path dir) throws IOException {
+    Words.failOn = null;
+    List<Path> in = corpus(dir);
+    Path out = dir.resolve("out");
+    // Refused for memory: the corrected run (fewer bands) must not be refused as another run.
+    assertThrows(
+        DataException.class,
+        () ->
+            Pipeline.builder()
+                .inputs(in)
+                .dedup("near", Dedup.minHash(5, 64, 4, 0))
+                .expectedDocuments(50_000_000_000L)
+                .outputDir(out, ".jsonl")
+                .build()
+                .run());
+    Pipeline.builder()
+        .inputs(in)
+        .dedup("near", Dedup.minHash(5, 4, 2, 0))
+        .outputDir(out, ".jsonl")
+        .build()
+        .run();
+    assertTrue(Files.exists(out.resolve("manifest.json")));
+    // A stage failing in the first shard commits nothing either.
+    Path crashed = dir.resolve("crashed");
+    Words.failOn = "quick";
+    try {
+      assertThrows(IllegalStateException.class, () -> standard(in, crashed).build().run());
+    } finally {
+      Words.failOn = null;
+    }
+    PipelineResult r =
+        Pipeline.builder()
+            .inputs(in)
+            .dedup("exact", Dedup.exact())
+            .outputDir(crashed, ".jsonl")
+            .build()
+            .run();
+    assertTrue(r.balanced(), r.account());
+    assertEquals(0, r.shardsSkipped());
+    // Once a shard is committed, the folder is held again.
+    assertThrows(DataException.class, () -> standard(in, crashed).build().run());
+    // A run file left by an earlier version's failed run, with no work beside it, is replaced.
+    Path stale = dir.resolve("stale");
+    Files.createDirectories(stale.resolve("_state"));
+    Files.writeString(stale.resolve("_state/run.txt"), "stage filter q: c4.pass == 1\n");
+    assertTrue(standard(in, stale).build().run().balanced());
+    assertEquals(2, standard(in, stale).build().run().shardsSkipped());
+  }
+
+  @Test
   void scoresWrittenToJsonlAreSelectedOnInALaterRun(@TempDir Path dir) throws IOException {
     Words.failOn = null;
     List<Path> in = corpus(dir);
