@@ -200,11 +200,25 @@ public final class Pipeline {
     }
     throw new DataException(
         outputDir
-            + " holds a run with other inputs or stages; resume only with the same"
-            + " configuration, or use a new output directory.\nearlier:\n"
-            + old
-            + "\nnow:\n"
-            + fingerprint);
+            + " holds a run with other inputs or stages ("
+            + firstDifference(old, fingerprint)
+            + "); rerun it as it was, use another output folder, or remove "
+            + state
+            + " to start this one over");
+  }
+
+  /** The first line in which two run files differ, as {@code earlier: '..', now: '..'}. */
+  private static String firstDifference(String earlier, String now) {
+    String[] a = earlier.split("\\R");
+    String[] b = now.split("\\R");
+    for (int i = 0; i < Math.max(a.length, b.length); i++) {
+      String x = i < a.length ? "'" + a[i] + "'" : "nothing";
+      String y = i < b.length ? "'" + b[i] + "'" : "nothing";
+      if (!x.equals(y)) {
+        return "earlier: " + x + ", now: " + y;
+      }
+    }
+    return "only line ends differ";
   }
 
   /** Whether the state holds anything besides the run file: shard markers, keys, thresholds. */

@@ -258,6 +258,15 @@ class PipelineTest {
                     .build()
                     .run());
     assertTrue(e.getMessage().contains("other inputs or stages"), e.getMessage());
+    // One line: the first difference and what to do.
+    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("earlier: 'stage rate [words=")
+            && e.getMessage().contains(", now: 'stage dedup exact"),
+        e.getMessage());
+    assertTrue(
+        e.getMessage().endsWith("remove " + out.resolve("_state") + " to start this one over"),
+        e.getMessage());
     // Parameters count too: the same stages with another MinHash band count, or a rater with
     // another threshold, are another configuration.
     Path near = dir.resolve("near");
