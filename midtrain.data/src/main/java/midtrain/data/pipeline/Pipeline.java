@@ -931,7 +931,8 @@ public final class Pipeline {
 
     /**
      * Adds a stage keeping documents a rule rater passed ({@code score.<id>.pass == 1}); removed
-     * ones get the rule they failed. The rater must have rated the batch in an earlier stage.
+     * ones get the rule they failed. An earlier stage must rate with it, or the input carry its
+     * scores.
      */
     public Builder filterPassing(Rater rater) {
       stages.add(new Stages.Verdict("pass:" + rater.id(), rater));
@@ -1042,7 +1043,62 @@ public final class Pipeline {
       if (outputDir != null) {
         Formats.forPath(Path.of("x" + suffix));
       }
+      checkColumns();
       return new Pipeline(this);
+    }
+
+    /**
+     * Fails, naming the stage and column, when a stage reads a column that no earlier stage adds
+     * and an input does not carry, so a run never stops at its first batch for it.
+     */
+    private void checkColumns() {
+      java.util.Set<String> have = new java.util.HashSet<>();
+      for (org.apache.arrow.vector.types.pojo.Field f : DocumentBatch.schema().getFields()) {
+        have.add(f.getName());
+      }
+      // Columns read before any stage adds them, each with the first stage that reads it.
+      Map<String, Stage> fromInput = new LinkedHashMap<>();
+      for (Stage s : stages) {
+        for (String c : s.reads()) {
+          if (!have.contains(c)) {
+            fromInput.putIfAbsent(c, s);
+          }
+        }
+        have.addAll(s.adds());
+      }
+      if (fromInput.isEmpty()) {
+        return;
+      }
+      for (Path p : inputs) {
+        try (DocumentReader r = Formats.openReader(p, readerOptions)) {
+          List<String> carried = r.scoreColumns();
+          for (Map.Entry<String, Stage> e : fromInput.entrySet()) {
+            if (carried.contains(e.getKey())) {
+              continue;
+            }
+            if (!hasDocument(r)) {
+              break;
+            }
+            throw new DataException(
+                e.getValue().label()
+                    + " reads column '"
+                    + e.getKey()
+                    + "', which no earlier stage adds and input "
+                    + p
+                    + " does not carry (its score columns: "
+                    + carried
+                    + "); add the rate stage that makes it before this one");
+          }
+        }
+      }
+    }
+
+    /** Whether a reader yields a document; an empty input lacks no column. */
+    private static boolean hasDocument(DocumentReader r) {
+      try (BufferAllocator a = new RootAllocator();
+          VectorSchemaRoot root = DocumentBatch.create(a)) {
+        return r.read(root, 1, x -> {}) > 0;
+      }
     }
   }
 }

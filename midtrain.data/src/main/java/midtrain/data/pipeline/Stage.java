@@ -1,5 +1,6 @@
 package midtrain.data.pipeline;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.arrow.memory.BufferAllocator;
@@ -19,6 +20,21 @@ abstract class Stage {
 
   /** A stable description, part of the run's fingerprint for resuming. */
   abstract String describe();
+
+  /** The stage as a user names it in messages. */
+  String label() {
+    return kind + " '" + name + "'";
+  }
+
+  /** The columns this stage reads, which an earlier stage or the input must provide. */
+  List<String> reads() {
+    return List.of();
+  }
+
+  /** The columns this stage adds to the batch. */
+  List<String> adds() {
+    return List.of();
+  }
 
   /**
    * Processes the live rows of a batch: kills rows, replaces the root, or records side results.

@@ -60,6 +60,15 @@ final class Stages {
     }
 
     @Override
+    List<String> adds() {
+      List<String> out = new ArrayList<>();
+      for (Rater r : raters) {
+        out.addAll(Raters.columns(r));
+      }
+      return out;
+    }
+
+    @Override
     void process(Work w, int index, BufferAllocator allocator) {
       w.root = Raters.apply(w.root, raters, allocator);
     }
@@ -82,6 +91,11 @@ final class Stages {
     @Override
     String describe() {
       return "filter " + name + ": " + selection.expression();
+    }
+
+    @Override
+    List<String> reads() {
+      return selection.columns();
     }
 
     @Override
@@ -118,6 +132,16 @@ final class Stages {
     @Override
     String describe() {
       return "verdict " + Raters.describe(rater);
+    }
+
+    @Override
+    String label() {
+      return "keep_passing '" + rater.id() + "'";
+    }
+
+    @Override
+    List<String> reads() {
+      return cols;
     }
 
     @Override
@@ -176,6 +200,11 @@ final class Stages {
     @Override
     String describe() {
       return "quantile " + name + ": " + quantile;
+    }
+
+    @Override
+    List<String> reads() {
+      return List.of(quantile.column());
     }
 
     /** Collects the live rows' scores for calibration. */
@@ -377,6 +406,19 @@ final class Stages {
           + decon.index().n()
           + " ngrams="
           + decon.index().distinctNgrams();
+    }
+
+    @Override
+    List<String> adds() {
+      return decon.mode() == DeconMode.FLAG
+          ? List.of(
+              Decontaminator.COL_CONTAMINATED,
+              Decontaminator.COL_NGRAMS,
+              Decontaminator.COL_UNIQUE,
+              Decontaminator.COL_TOTAL,
+              Decontaminator.COL_FRACTION,
+              Decontaminator.COL_HITS)
+          : List.of();
     }
 
     @Override

@@ -463,6 +463,55 @@ class PipelineTest {
   }
 
   @Test
+  void aStageReadingAColumnNothingProvidesFailsAtBuild(@TempDir Path dir) throws IOException {
+    Words.failOn = null;
+    List<Path> in = corpus(dir);
+    Path out = dir.resolve("out");
+    java.util.function.Function<Pipeline.Builder, String> refused =
+        b -> {
+          DataException e =
+              assertThrows(DataException.class, () -> b.outputDir(out, ".jsonl").build());
+          assertFalse(e.getMessage().contains("\n"), e.getMessage());
+          return e.getMessage();
+        };
+    String filter =
+        refused.apply(
+            Pipeline.builder().inputs(in).filter("q", Selection.parse("words.pass == 1")));
+    assertTrue(
+        filter.startsWith("filter 'q' reads column 'score.words.pass'")
+            && filter.contains(in.get(0).toString()),
+        filter);
+    String quantile =
+        refused.apply(
+            Pipeline.builder().inputs(in).quantile("top", new Quantile("words.count", 0.5, true)));
+    assertTrue(quantile.startsWith("quantile 'top' reads column 'score.words.count'"), quantile);
+    String passing = refused.apply(Pipeline.builder().inputs(in).filterPassing(new Words()));
+    assertTrue(passing.startsWith("keep_passing 'words' reads column"), passing);
+    // A rate stage after the filter does not count.
+    refused.apply(
+        Pipeline.builder()
+            .inputs(in)
+            .filter("q", Selection.parse("words.pass == 1"))
+            .rate(new Words()));
+    assertFalse(Files.exists(out), listing(dir));
+    // Rated inputs carry the columns; an empty input lacks none; an unrated one is named.
+    Path rated = dir.resolve("rated.jsonl");
+    Pipeline.builder().inputs(in).rate(new Words()).outputFile(rated).build().run();
+    Path empty = jsonl(dir, "empty.jsonl", List.of());
+    Pipeline.builder()
+        .inputs(List.of(rated, empty))
+        .filter("q", Selection.parse("words.pass == 1"))
+        .outputDir(out, ".jsonl")
+        .build();
+    String mixed =
+        refused.apply(
+            Pipeline.builder()
+                .inputs(List.of(rated, in.get(1)))
+                .filter("q", Selection.parse("words.pass == 1")));
+    assertTrue(mixed.contains("input " + in.get(1) + " does not carry"), mixed);
+  }
+
+  @Test
   void scoresWrittenToJsonlAreSelectedOnInALaterRun(@TempDir Path dir) throws IOException {
     Words.failOn = null;
     List<Path> in = corpus(dir);
