@@ -939,6 +939,16 @@ public final class Pipeline {
       return this;
     }
 
+    /**
+     * Adds a stage keeping documents whose {@code score.<id>.pass} the input carries as 1 (rated in
+     * an earlier run); removed ones get the rater id as the reason.
+     */
+    Builder filterPassingFromInput(String raterId) {
+      Rater r = Stages.carried(raterId);
+      stages.add(new Stages.Verdict("pass:" + raterId, r));
+      return this;
+    }
+
     /** Adds a stage keeping a fraction of documents by score over the whole input. */
     public Builder quantile(String name, Quantile quantile) {
       stages.add(new Stages.QuantileFilter(name, quantile));

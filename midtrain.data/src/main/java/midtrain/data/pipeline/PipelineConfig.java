@@ -132,17 +132,12 @@ public final class PipelineConfig {
       case "keep_passing":
         for (String id : st.strings("keep_passing")) {
           Rater r = raters.get(id);
-          if (r == null) {
-            throw new DataException(
-                st.where
-                    + ": keep_passing names rater '"
-                    + id
-                    + "', which no earlier rate stage has"
-                    + " (rated so far: "
-                    + raters.keySet()
-                    + ")");
+          if (r != null) {
+            b.filterPassing(r);
+          } else {
+            // Scores an earlier run wrote; build() checks that the input carries them.
+            b.filterPassingFromInput(id);
           }
-          b.filterPassing(r);
         }
         break;
       case "filter":

@@ -74,6 +74,36 @@ final class Stages {
     }
   }
 
+  /**
+   * Stands for a rule rater whose {@code pass} score the input already carries (rated in an earlier
+   * run), so a verdict stage can select on it. It cannot rate, and its verdict names only the
+   * rater: the input does not say which thresholds rated it.
+   */
+  static Rater carried(String id) {
+    DocumentBatch.scoreColumn(id, "pass"); // checks the id
+    return new Rater() {
+      @Override
+      public String id() {
+        return id;
+      }
+
+      @Override
+      public List<String> outputs() {
+        return List.of("pass");
+      }
+
+      @Override
+      public void rate(VectorSchemaRoot batch, float[][] scores) {
+        throw new IllegalStateException("rater '" + id + "' is read from the input, not run");
+      }
+
+      @Override
+      public String describe() {
+        return "from input";
+      }
+    };
+  }
+
   /** Keeps rows a selection accepts. */
   static final class Filter extends Stage {
     final Selection selection;
