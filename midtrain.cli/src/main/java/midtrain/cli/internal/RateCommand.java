@@ -37,8 +37,14 @@ public final class RateCommand implements Callable<Integer> {
       description = "A rater parameter, for example fasttext.model=quality.bin (repeatable).")
   List<String> params = new ArrayList<>();
 
-  @Option(names = "--input", split = ",", paramLabel = "FILES", description = "Input files.")
-  List<Path> inputs = new ArrayList<>();
+  @Option(
+      names = "--input",
+      split = ",",
+      paramLabel = "FILES",
+      description =
+          "Document files, folders (their files in name order, e.g. a curate output) or globs, as"
+              + " pack takes them.")
+  List<String> inputs = new ArrayList<>();
 
   @Option(names = "--output", paramLabel = "FILE", description = "The output file.")
   Path output;
@@ -102,7 +108,7 @@ public final class RateCommand implements Callable<Integer> {
     }
     Pipeline.Builder b =
         Pipeline.builder()
-            .inputs(inputs)
+            .inputs(Inputs.files(inputs))
             .readerOptions(ReaderOptions.builder().textField(textField).idField(idField).build())
             .rate(made.toArray(new Rater[0]));
     if (format != null) {

@@ -98,6 +98,20 @@ class CurateCommandTest {
     JsonNode first = M.readTree(lines.get(0));
     assertTrue(first.has("score.fineweb.pass"), first.toString());
     assertTrue(first.has("score.gopher-repetition.pass"), first.toString());
+    // Globs and folders, as curate and pack take them.
+    Path more = Files.createDirectories(dir.resolve("more"));
+    Files.copy(dir.resolve("web.jsonl"), more.resolve("b.jsonl"));
+    Object[] many =
+        ScheduleCommandTest.run(
+            "rate",
+            "--rater",
+            "c4",
+            "--input",
+            dir.resolve("w*.jsonl") + "," + more,
+            "--output",
+            dir.resolve("many.jsonl").toString());
+    assertEquals(0, many[0], many[2].toString());
+    assertEquals(6, Files.readAllLines(dir.resolve("many.jsonl")).size());
     Object[] list = ScheduleCommandTest.run("rate", "--list");
     assertTrue(list[1].toString().contains("gopher-quality"), list[1].toString());
     Object[] bad =
