@@ -1049,12 +1049,35 @@ public final class Pipeline {
         if (!Files.isRegularFile(p)) {
           throw new DataException(p + ": input file not found");
         }
+        // The output replaces its file (or the folder's shards) at the end: the input would be lost
+        // or, read again by a later run of a folder, doubled.
+        Path abs = p.toAbsolutePath().normalize();
+        if (outputFile != null && abs.equals(outputFile.toAbsolutePath().normalize())) {
+          throw new DataException(
+              p + " is both an input and the output file; write the output elsewhere");
+        }
+        if (outputDir != null && isOutputOf(abs, outputDir.toAbsolutePath().normalize())) {
+          throw new DataException(
+              p
+                  + " is an input and a file of the output folder "
+                  + outputDir
+                  + "; write elsewhere");
+        }
       }
       if (outputDir != null) {
         Formats.forPath(Path.of("x" + suffix));
       }
       checkColumns();
       return new Pipeline(this);
+    }
+
+    /** Whether a file is one the run writes in its output folder: a shard, rejects, removed. */
+    private static boolean isOutputOf(Path file, Path dir) {
+      Path parent = file.getParent();
+      return parent != null
+          && (parent.equals(dir) && file.getFileName().toString().startsWith("part-")
+              || parent.equals(dir.resolve("_removed"))
+              || parent.equals(dir.resolve("_rejects")));
     }
 
     /**

@@ -512,6 +512,29 @@ class PipelineTest {
   }
 
   @Test
+  void anOutputThatIsAnInputIsRefused(@TempDir Path dir) throws IOException {
+    Words.failOn = null;
+    List<Path> in = corpus(dir);
+    byte[] before = Files.readAllBytes(in.get(0));
+    DataException file =
+        assertThrows(
+            DataException.class,
+            () -> Pipeline.builder().inputs(in).rate(new Words()).outputFile(in.get(0)).build());
+    assertTrue(file.getMessage().contains("both an input and the output"), file.getMessage());
+    assertArrayEquals(before, Files.readAllBytes(in.get(0)));
+    // A curate output folder read back into itself; other files beside it are fine.
+    Path out = dir.resolve("out");
+    standard(in, out).build().run();
+    List<Path> again = List.of(in.get(0), out.resolve("part-00001.jsonl"));
+    DataException folder =
+        assertThrows(
+            DataException.class,
+            () -> Pipeline.builder().inputs(again).outputDir(out, ".jsonl").build());
+    assertTrue(folder.getMessage().contains("a file of the output folder"), folder.getMessage());
+    Pipeline.builder().inputs(in).outputDir(dir, ".jsonl").build();
+  }
+
+  @Test
   void scoresWrittenToJsonlAreSelectedOnInALaterRun(@TempDir Path dir) throws IOException {
     Words.failOn = null;
     List<Path> in = corpus(dir);
