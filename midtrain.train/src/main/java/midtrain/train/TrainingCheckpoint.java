@@ -155,6 +155,35 @@ public record TrainingCheckpoint(
   }
 
   /**
+   * Renames every checkpoint newer than {@code step} to {@code checkpoint-<n>.corrupt} (or {@code
+   * .corrupt-2}, ...). A run resumed from {@code step} writes those names again and refuses to
+   * overwrite; the broken ones are kept as evidence, under names {@link #list} ignores.
+   *
+   * @param runDir the run directory
+   * @param step the step being resumed from (the newest checkpoint that verified)
+   * @return each directory moved, mapped to its new name, newest first
+   */
+  public static Map<Path, Path> setAsideNewerThan(Path runDir, long step) {
+    Map<Path, Path> moved = new LinkedHashMap<>();
+    for (Path p : list(runDir)) {
+      if (stepOf(p) <= step) {
+        continue;
+      }
+      Path target = p.resolveSibling(p.getFileName() + ".corrupt");
+      for (int i = 2; Files.exists(target); i++) {
+        target = p.resolveSibling(p.getFileName() + ".corrupt-" + i);
+      }
+      try {
+        Files.move(p, target);
+      } catch (IOException e) {
+        throw new TrainException("cannot move " + p + " aside to " + target + ": " + e, e);
+      }
+      moved.put(p, target);
+    }
+    return moved;
+  }
+
+  /**
    * Deletes all but the newest {@code keep} checkpoints.
    *
    * @param runDir the run directory

@@ -141,4 +141,21 @@ class TrainingCheckpointTest {
     assertEquals(List.of(run.resolve("checkpoint-1")), TrainingCheckpoint.prune(run, 2));
     assertEquals(2, TrainingCheckpoint.list(run).size());
   }
+
+  @Test
+  void newerCheckpointsAreSetAsideUnderFreeNames() throws IOException {
+    Path run = tmp.resolve("aside");
+    for (String name : new String[] {"checkpoint-2", "checkpoint-3", "checkpoint-4"}) {
+      Files.createDirectories(run.resolve(name));
+    }
+    Files.createDirectories(run.resolve("checkpoint-4.corrupt"));
+    Map<Path, Path> moved = TrainingCheckpoint.setAsideNewerThan(run, 2);
+    assertEquals(
+        Map.of(
+            run.resolve("checkpoint-4"), run.resolve("checkpoint-4.corrupt-2"),
+            run.resolve("checkpoint-3"), run.resolve("checkpoint-3.corrupt")),
+        moved);
+    assertEquals(List.of(run.resolve("checkpoint-2")), TrainingCheckpoint.list(run));
+    assertTrue(Files.isDirectory(run.resolve("checkpoint-4.corrupt")));
+  }
 }

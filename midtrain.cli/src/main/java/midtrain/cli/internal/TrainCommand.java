@@ -163,6 +163,20 @@ public final class TrainCommand implements Callable<Integer> {
       if (from == null) {
         throw new UserInputException("--resume: no complete checkpoint in " + out);
       }
+      // The resumed run writes the skipped checkpoints' names again; keep them, out of its way.
+      for (Map.Entry<Path, Path> e :
+          TrainingCheckpoint.setAsideNewerThan(out, from.step()).entrySet()) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "midtrain train: moved "
+                    + e.getKey()
+                    + " aside to "
+                    + e.getValue()
+                    + " (newer than "
+                    + from.dir().getFileName()
+                    + ", which the run resumes from)");
+      }
     }
     Path weights = from == null ? modelDir : from.dir();
     try (BufferAllocator allocator = new RootAllocator();

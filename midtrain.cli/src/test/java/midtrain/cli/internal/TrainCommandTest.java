@@ -37,8 +37,8 @@ class TrainCommandTest {
     }
   }
 
-  @Test
-  void trainsTwoStagesThenRefusesResumeOnChangedData() throws Exception {
+  /** A tiny model, token shards and a two-stage 8-step recipe (checkpoints 5 and 8 kept). */
+  Path tinyRecipe() throws Exception {
     Path cfg = tmp.resolve("config.json");
     Files.writeString(
         cfg,
@@ -70,6 +70,12 @@ class TrainCommandTest {
             "    rope_scaling: {rope_type: yarn, factor: 4.0, original_max_position_embeddings: 16}",
             "checkpoint: {every: 4, keep_last: 2}",
             ""));
+    return recipe;
+  }
+
+  @Test
+  void trainsTwoStagesThenRefusesResumeOnChangedData() throws Exception {
+    Path recipe = tinyRecipe();
     Object[] r = ScheduleCommandTest.run("train", "--recipe", recipe.toString());
     assertEquals(0, r[0], (String) r[2]);
     Path run = tmp.resolve("run");
@@ -158,5 +164,20 @@ class TrainCommandTest {
     Object[] bad = ScheduleCommandTest.run("train", "--recipe", recipe.toString());
     assertEquals(2, bad[0]);
     assertTrue(((String) bad[2]).contains("mixture.json"), (String) bad[2]);
+  }
+
+  @Test
+  void resumeSetsACorruptNewerCheckpointAsideAndFinishes() throws Exception {
+    Path recipe = tinyRecipe();
+    assertEquals(0, ScheduleCommandTest.run("train", "--recipe", recipe.toString())[0]);
+    Path run = tmp.resolve("run");
+    Files.writeString(run.resolve("checkpoint-8/trainer_state.json"), "{}");
+    Object[] r = ScheduleCommandTest.run("train", "--recipe", recipe.toString(), "--resume");
+    assertEquals(0, r[0], (String) r[2]);
+    String err = (String) r[2];
+    assertTrue(err.contains("checkpoint-8.corrupt"), err);
+    // The resumed run wrote its own checkpoint-8; the broken one is kept beside it.
+    assertEquals(8, TrainingCheckpoint.read(run.resolve("checkpoint-8")).step());
+    assertEquals("{}", Files.readString(run.resolve("checkpoint-8.corrupt/trainer_state.json")));
   }
 }
