@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -78,6 +79,7 @@ public final class Trainer implements AutoCloseable {
   private long nextStep;
   private final Deque<Double> window = new ArrayDeque<>();
   private Path lastCheckpoint;
+  private final int droppedMetricLines;
 
   private Trainer(Builder b) {
     this.model = b.model;
@@ -106,6 +108,7 @@ public final class Trainer implements AutoCloseable {
       this.startStep = 0;
     }
     this.nextStep = startStep;
+    this.droppedMetricLines = keepMetricsBefore(b.runDir.resolve("metrics.jsonl"), startStep);
     // Data parallelism: one replica per extra device, refreshed from the master after each update.
     for (int d = 1; d < b.devices.size(); d++) {
       NDManager dm = NDManager.newBaseManager(b.devices.get(d));
@@ -135,6 +138,16 @@ public final class Trainer implements AutoCloseable {
    */
   public long startStep() {
     return startStep;
+  }
+
+  /**
+   * Returns how many lines of an existing {@code metrics.jsonl} were dropped because they log steps
+   * this run takes again (from {@link #startStep} on), or were not metrics lines.
+   *
+   * @return the lines dropped when the trainer was built
+   */
+  public int droppedMetricLines() {
+    return droppedMetricLines;
   }
 
   /**
@@ -340,6 +353,57 @@ public final class Trainer implements AutoCloseable {
       }
     }
     return outlier;
+  }
+
+  /**
+   * Rewrites a metrics log to the steps before {@code start}, each as last logged, so the steps a
+   * run appends follow on (a resumed run would otherwise log its steps a second time). A line whose
+   * step is not above the one before starts a later session's history and replaces what it repeats.
+   * Written to a temporary file and renamed, so a crash leaves the old log or the new.
+   */
+  static int keepMetricsBefore(Path file, long start) {
+    if (!Files.isRegularFile(file)) {
+      return 0;
+    }
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      List<String> kept = new ArrayList<>();
+      List<Long> steps = new ArrayList<>();
+      int dropped = 0;
+      for (String l : lines) {
+        long step;
+        try {
+          com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(l);
+          if (n == null || !n.path("step").canConvertToExactIntegral()) {
+            dropped++;
+            continue;
+          }
+          step = n.path("step").asLong();
+        } catch (IOException e) {
+          dropped++;
+          continue;
+        }
+        while (!steps.isEmpty() && steps.get(steps.size() - 1) >= step) {
+          steps.remove(steps.size() - 1);
+          kept.remove(kept.size() - 1);
+          dropped++;
+        }
+        if (step < start) {
+          kept.add(l);
+          steps.add(step);
+        } else {
+          dropped++;
+        }
+      }
+      if (dropped > 0) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, kept, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      }
+      return dropped;
+    } catch (IOException e) {
+      throw new TrainException("cannot rewrite " + file + ": " + e.getMessage(), e);
+    }
   }
 
   private static String line(StepMetrics m) throws IOException {

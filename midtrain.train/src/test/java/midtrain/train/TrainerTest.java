@@ -172,4 +172,43 @@ class TrainerTest {
       assertEquals(i == 8, json.readTree(lines.get(i)).get("skipped").asBoolean(), "step " + i);
     }
   }
+
+  @Test
+  void resumedRunKeepsOneMetricsLinePerStep() throws IOException {
+    Path run = tmp.resolve("m");
+    try (NDManager base = NDManager.newBaseManager();
+        LlamaModel model = LlamaModel.of(CFG, HfCheckpoint.randomWeights(CFG, 9, 0.02), base)) {
+      Trainer.builder(model, source("d1", -1), lr(), run).checkpoints(4, 3).build().train(12);
+    }
+    List<String> straight = Files.readAllLines(run.resolve("metrics.jsonl"));
+    // A log left by an earlier resume from step 10 (steps 10 and 11 twice) is repaired too.
+    Files.write(
+        run.resolve("metrics.jsonl"),
+        List.of(straight.get(10), straight.get(11)),
+        java.nio.file.StandardOpenOption.APPEND);
+    TrainingCheckpoint.deleteRecursively(run.resolve("checkpoint-12"));
+    TrainingCheckpoint ck = TrainingCheckpoint.latestGood(run, new ArrayList<>());
+    assertEquals(8, ck.step());
+    try (NDManager base = NDManager.newBaseManager();
+        HfCheckpoint hf = HfCheckpoint.open(ck.dir());
+        LlamaModel model = LlamaModel.load(hf, base);
+        Trainer t =
+            Trainer.builder(model, source("d1", -1), lr(), run)
+                .checkpoints(4, 3)
+                .resume(ck, false)
+                .build()) {
+      assertEquals(6, t.droppedMetricLines());
+      assertEquals(8, Files.readAllLines(run.resolve("metrics.jsonl")).size());
+      t.train(12);
+    }
+    ObjectMapper json = new ObjectMapper();
+    List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
+    assertEquals(12, lines.size());
+    for (int i = 0; i < 12; i++) {
+      JsonNode x = json.readTree(straight.get(i));
+      JsonNode y = json.readTree(lines.get(i));
+      assertEquals(i, y.get("step").asLong());
+      assertEquals(x.get("loss").asDouble(), y.get("loss").asDouble(), 0.0, "loss at step " + i);
+    }
+  }
 }

@@ -228,6 +228,14 @@ public final class TrainCommand implements Callable<Integer> {
         tb.resume(from, allowChangedData);
       }
       try (Trainer trainer = tb.build()) {
+        if (trainer.droppedMetricLines() > 0) {
+          spec.commandLine()
+              .getErr()
+              .printf(
+                  "midtrain train: %s: dropped %d lines that log steps from %d on, which this run"
+                      + " trains again%n",
+                  out.resolve("metrics.jsonl"), trainer.droppedMetricLines(), trainer.startStep());
+        }
         bar.stepTo(trainer.nextStep());
         long end = 0;
         for (Stage st : stages) {

@@ -179,5 +179,14 @@ class TrainCommandTest {
     // The resumed run wrote its own checkpoint-8; the broken one is kept beside it.
     assertEquals(8, TrainingCheckpoint.read(run.resolve("checkpoint-8")).step());
     assertEquals("{}", Files.readString(run.resolve("checkpoint-8.corrupt/trainer_state.json")));
+    // Steps 5..7 were trained twice; the log and the plot keep each step once, in order.
+    com.fasterxml.jackson.databind.ObjectMapper m =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
+    assertEquals(8, lines.size(), String.join("\n", lines));
+    for (int i = 0; i < 8; i++) {
+      assertEquals(i, m.readTree(lines.get(i)).path("step").asLong());
+    }
+    assertTrue(err.contains("dropped 3 lines"), err);
   }
 }
