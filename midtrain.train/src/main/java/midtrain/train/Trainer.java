@@ -82,6 +82,20 @@ public final class Trainer implements AutoCloseable {
   private final int droppedMetricLines;
 
   private Trainer(Builder b) {
+    // A newer checkpoint would stop the run when it reaches that step; say so before any step.
+    long start = b.resume == null ? 0 : b.resume.step();
+    for (Path p : TrainingCheckpoint.list(b.runDir)) {
+      if (TrainingCheckpoint.stepOf(p) > start) {
+        throw new TrainException(
+            b.runDir
+                + " already holds "
+                + p.getFileName()
+                + ", beyond step "
+                + start
+                + " where this run starts; resume from the newest checkpoint or use another"
+                + " directory");
+      }
+    }
     this.model = b.model;
     this.data = b.data;
     this.schedule = b.schedule;

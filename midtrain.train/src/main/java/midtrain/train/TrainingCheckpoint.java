@@ -203,7 +203,7 @@ public record TrainingCheckpoint(
     return deleted;
   }
 
-  private static long stepOf(Path p) {
+  static long stepOf(Path p) {
     Matcher m = NAME.matcher(p.getFileName().toString());
     return m.matches() ? Long.parseLong(m.group(1)) : -1;
   }

@@ -211,4 +211,24 @@ class TrainerTest {
       assertEquals(x.get("loss").asDouble(), y.get("loss").asDouble(), 0.0, "loss at step " + i);
     }
   }
+
+  @Test
+  void checkpointsBeyondTheStartAreRefusedBeforeAnyStep() throws IOException {
+    Path run = tmp.resolve("n2");
+    try (NDManager base = NDManager.newBaseManager();
+        LlamaModel model = LlamaModel.of(CFG, HfCheckpoint.randomWeights(CFG, 9, 0.02), base)) {
+      Trainer.builder(model, source("d1", -1), lr(), run).checkpoints(2, 2).build().train(4);
+      String log = Files.readString(run.resolve("metrics.jsonl"));
+      TrainException fresh =
+          assertThrows(
+              TrainException.class,
+              () -> Trainer.builder(model, source("d1", -1), lr(), run).build());
+      assertTrue(fresh.getMessage().contains("checkpoint-4"), fresh.getMessage());
+      TrainingCheckpoint two = TrainingCheckpoint.read(run.resolve("checkpoint-2"));
+      assertThrows(
+          TrainException.class,
+          () -> Trainer.builder(model, source("d1", -1), lr(), run).resume(two, false).build());
+      assertEquals(log, Files.readString(run.resolve("metrics.jsonl")));
+    }
+  }
 }

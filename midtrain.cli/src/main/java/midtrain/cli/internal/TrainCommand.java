@@ -155,6 +155,27 @@ public final class TrainCommand implements Callable<Integer> {
               + schedule.totalSteps());
     }
 
+    List<Phase> phases =
+        shardsKey.isPresent()
+            ? List.of(new Phase("all", 0, total, base.resolve(shardsKey.get())))
+            : phases(
+                base.resolve(mixtureKey.get()),
+                total,
+                schedule,
+                batchSchedule == null
+                    ? (long) rows * accumulation * stages.get(0).seqLen()
+                    : (long) batchSchedule.batchSize(0) * stages.get(0).seqLen(),
+                spec.commandLine().getErr());
+    List<Path> earlier = TrainingCheckpoint.list(out);
+    if (!resume && !earlier.isEmpty()) {
+      throw new UserInputException(
+          "output "
+              + out
+              + " already holds "
+              + earlier.get(0).getFileName()
+              + " from an earlier run; pass --resume to continue it, or pick another output"
+              + " folder");
+    }
     TrainingCheckpoint from = null;
     if (resume) {
       List<String> skipped = new ArrayList<>();
@@ -194,17 +215,6 @@ public final class TrainCommand implements Callable<Integer> {
                         .setStyle(ProgressBarStyle.ASCII)
                         .continuousUpdate())
                 .build()) {
-      List<Phase> phases =
-          shardsKey.isPresent()
-              ? List.of(new Phase("all", 0, total, base.resolve(shardsKey.get())))
-              : phases(
-                  base.resolve(mixtureKey.get()),
-                  total,
-                  schedule,
-                  batchSchedule == null
-                      ? (long) rows * accumulation * stages.get(0).seqLen()
-                      : (long) batchSchedule.batchSize(0) * stages.get(0).seqLen(),
-                  spec.commandLine().getErr());
       StagedShards source =
           new StagedShards(phases, allocator, seed, rows, accumulation, batchSchedule, stages);
       Trainer.Builder tb =

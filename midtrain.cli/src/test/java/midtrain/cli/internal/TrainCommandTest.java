@@ -189,4 +189,18 @@ class TrainCommandTest {
     }
     assertTrue(err.contains("dropped 3 lines"), err);
   }
+
+  @Test
+  void aFreshRunIntoAFolderWithCheckpointsIsRefusedUpFront() throws Exception {
+    Path recipe = tinyRecipe();
+    assertEquals(0, ScheduleCommandTest.run("train", "--recipe", recipe.toString())[0]);
+    Path metrics = tmp.resolve("run/metrics.jsonl");
+    String before = Files.readString(metrics);
+    Object[] again = ScheduleCommandTest.run("train", "--recipe", recipe.toString());
+    String err = (String) again[2];
+    assertEquals(2, again[0], err);
+    assertEquals(1, err.lines().count(), err);
+    assertTrue(err.contains("checkpoint-8") && err.contains("--resume"), err);
+    assertEquals(before, Files.readString(metrics));
+  }
 }
