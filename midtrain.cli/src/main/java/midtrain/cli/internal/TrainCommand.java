@@ -138,10 +138,37 @@ public final class TrainCommand implements Callable<Integer> {
       throw r.error("devices", "must be a list of device names, for example [gpu0, gpu1]");
     }
     for (Object d : (List<?>) devs) {
+      ai.djl.Device device;
       try {
-        devices.add(ai.djl.Device.fromName(String.valueOf(d)));
+        device = ai.djl.Device.fromName(String.valueOf(d));
       } catch (RuntimeException e) {
+        device = null;
+      }
+      boolean named =
+          device != null
+              && (device.equals(ai.djl.Device.cpu())
+                  || device.isGpu() && device.getDeviceId() >= 0);
+      if (!named) {
         throw r.error("devices", "has '" + d + "', not a device name (cpu, gpu0, gpu1, ...)");
+      }
+      devices.add(device);
+    }
+    // An absent GPU otherwise fails deep in libtorch with a page of native trace.
+    if (devices.stream().anyMatch(ai.djl.Device::isGpu)) {
+      int gpus = ai.djl.engine.Engine.getInstance().getGpuCount();
+      for (ai.djl.Device d : devices) {
+        if (d.isGpu() && d.getDeviceId() >= gpus) {
+          throw r.error(
+              "devices",
+              "has gpu"
+                  + d.getDeviceId()
+                  + ", but the PyTorch engine sees "
+                  + gpus
+                  + " GPU"
+                  + (gpus == 1 ? "" : "s")
+                  + (gpus == 0 ? " (a CPU build or no CUDA device)" : "")
+                  + "; name only those it sees, or leave 'devices' out to train on the CPU");
+        }
       }
     }
     r.requireAllUsed();

@@ -203,4 +203,26 @@ class TrainCommandTest {
     assertTrue(err.contains("checkpoint-8") && err.contains("--resume"), err);
     assertEquals(before, Files.readString(metrics));
   }
+
+  @Test
+  void devicesTheEngineDoesNotHaveAreRefusedInOneLine() throws Exception {
+    Path recipe = tinyRecipe();
+    String plain = Files.readString(recipe);
+    List<String> absent = new java.util.ArrayList<>(List.of("gpu99"));
+    if (ai.djl.engine.Engine.getInstance().getGpuCount() == 0) {
+      absent.add("gpu0"); // the README's example on a CPU machine
+    }
+    for (String gpu : absent) {
+      Files.writeString(recipe, plain + "devices: [cpu, " + gpu + "]\n");
+      Object[] r = ScheduleCommandTest.run("train", "--recipe", recipe.toString());
+      String err = (String) r[2];
+      assertEquals(2, r[0], err);
+      assertEquals(1, err.lines().count(), err);
+      assertTrue(err.contains(gpu) && err.contains("sees"), err);
+    }
+    Files.writeString(recipe, plain + "devices: [gpu]\n");
+    Object[] unnumbered = ScheduleCommandTest.run("train", "--recipe", recipe.toString());
+    assertEquals(2, unnumbered[0], (String) unnumbered[2]);
+    assertTrue(Files.notExists(tmp.resolve("run")));
+  }
 }
