@@ -54,14 +54,7 @@ public final class LlamaModel implements AutoCloseable {
    * @return the model, with gradients enabled on every parameter
    */
   public static LlamaModel of(LlamaConfig config, Map<String, float[]> weights, NDManager parent) {
-    PositionEncoding rope = PositionEncodings.fromModelConfig(config.raw());
-    if (rope.frequencies().rotaryDim() > config.headDim()) {
-      throw new TrainException(
-          "config.json: rotary dimension "
-              + rope.frequencies().rotaryDim()
-              + " exceeds head_dim "
-              + config.headDim());
-    }
+    PositionEncoding rope = encoding(config);
     NDManager m = parent.newSubManager();
     Map<String, NDArray> p = new LinkedHashMap<>();
     try {
@@ -126,15 +119,44 @@ public final class LlamaModel implements AutoCloseable {
    * @param maxPositionEmbeddings the new {@code max_position_embeddings}
    */
   public void extendContext(Map<String, Object> ropeScaling, int maxPositionEmbeddings) {
+    LlamaConfig next = withContext(config, ropeScaling, maxPositionEmbeddings);
+    this.rope = encoding(next);
+    this.config = next;
+    this.cachedLength = -1;
+  }
+
+  /**
+   * Returns the config {@link #extendContext} would give, checked the same way (rope type, its
+   * parameters, the rotary dimension) but without a model, so a recipe's later stages can be
+   * checked before the first one trains.
+   *
+   * @param config the config before the change
+   * @param ropeScaling the new {@code rope_scaling} object
+   * @param maxPositionEmbeddings the new {@code max_position_embeddings}
+   * @return the config after the change
+   */
+  public static LlamaConfig withContext(
+      LlamaConfig config, Map<String, Object> ropeScaling, int maxPositionEmbeddings) {
     Map<String, Object> raw = new LinkedHashMap<>(config.raw());
     raw.remove("rope_parameters");
     raw.put("rope_scaling", new LinkedHashMap<>(ropeScaling));
     raw.put("max_position_embeddings", maxPositionEmbeddings);
     LlamaConfig next = LlamaConfig.fromMap(raw);
-    PositionEncoding encoding = PositionEncodings.fromModelConfig(next.raw());
-    this.config = next;
-    this.rope = encoding;
-    this.cachedLength = -1;
+    encoding(next);
+    return next;
+  }
+
+  /** The config's rotary encoding, which must fit in a head. */
+  private static PositionEncoding encoding(LlamaConfig config) {
+    PositionEncoding rope = PositionEncodings.fromModelConfig(config.raw());
+    if (rope.frequencies().rotaryDim() > config.headDim()) {
+      throw new TrainException(
+          "config.json: rotary dimension "
+              + rope.frequencies().rotaryDim()
+              + " exceeds head_dim "
+              + config.headDim());
+    }
+    return rope;
   }
 
   /**

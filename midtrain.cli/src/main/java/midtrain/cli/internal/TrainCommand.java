@@ -14,14 +14,18 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import midtrain.data.pack.LoaderBatch;
 import midtrain.data.pack.TokenLoader;
 import midtrain.data.token.TokenShards;
+import midtrain.rope.PositionEncodings;
+import midtrain.rope.RopeException;
 import midtrain.sched.BatchSizeSchedule;
 import midtrain.sched.LearningRateSchedule;
 import midtrain.sched.ScheduleParams;
 import midtrain.sched.Schedules;
 import midtrain.train.BatchSource;
 import midtrain.train.HfCheckpoint;
+import midtrain.train.LlamaConfig;
 import midtrain.train.LlamaModel;
 import midtrain.train.TokenBatch;
+import midtrain.train.TrainException;
 import midtrain.train.Trainer;
 import midtrain.train.TrainingCheckpoint;
 import org.apache.arrow.memory.BufferAllocator;
@@ -113,15 +117,33 @@ public final class TrainCommand implements Callable<Integer> {
     List<Stage> stages = new ArrayList<>();
     for (ScheduleParams s :
         r.optObjectList("stages").orElseThrow(() -> r.error("stages", "is required"))) {
+      Object rope = s.raw("rope_scaling").orElse(null);
+      if (rope != null && !(rope instanceof Map)) {
+        throw s.error(
+            "rope_scaling", "must be an object, for example {rope_type: yarn, factor: 4.0}");
+      }
+      long steps = s.requireLong("steps");
+      if (steps < 1) {
+        throw s.error("steps", "must be at least 1, got " + steps);
+      }
+      long seqLen = s.requireLong("seq_len");
+      if (seqLen < 2 || seqLen > Integer.MAX_VALUE) {
+        throw s.error("seq_len", "must be at least 2 (and fit an int), got " + seqLen);
+      }
+      long maxPositions = s.getLong("max_position_embeddings", 0);
+      if (s.has("max_position_embeddings")
+          && (maxPositions < 1 || maxPositions > Integer.MAX_VALUE)) {
+        throw s.error("max_position_embeddings", "must be a positive int, got " + maxPositions);
+      }
       @SuppressWarnings("unchecked")
-      Map<String, Object> rope = (Map<String, Object>) s.raw("rope_scaling").orElse(null);
+      Map<String, Object> ropeMap = (Map<String, Object>) rope;
       stages.add(
           new Stage(
               s.getString("name", "stage" + (stages.size() + 1)),
-              s.requireLong("steps"),
-              (int) s.requireLong("seq_len"),
-              rope,
-              (int) s.getLong("max_position_embeddings", 0)));
+              steps,
+              (int) seqLen,
+              ropeMap,
+              (int) maxPositions));
       s.requireAllUsed();
     }
     ScheduleParams ck = r.optObject("checkpoint").orElse(ScheduleParams.of("checkpoint", Map.of()));
@@ -211,86 +233,93 @@ public final class TrainCommand implements Callable<Integer> {
       if (from == null) {
         throw new UserInputException("--resume: no complete checkpoint in " + out);
       }
-      // The resumed run writes the skipped checkpoints' names again; keep them, out of its way.
-      for (Map.Entry<Path, Path> e :
-          TrainingCheckpoint.setAsideNewerThan(out, from.step()).entrySet()) {
-        spec.commandLine()
-            .getErr()
-            .println(
-                "midtrain train: moved "
-                    + e.getKey()
-                    + " aside to "
-                    + e.getValue()
-                    + " (newer than "
-                    + from.dir().getFileName()
-                    + ", which the run resumes from)");
-      }
     }
     Path weights = from == null ? modelDir : from.dir();
-    try (BufferAllocator allocator = new RootAllocator();
-        NDManager nd =
-            devices.isEmpty()
-                ? NDManager.newBaseManager()
-                : NDManager.newBaseManager(devices.get(0));
-        HfCheckpoint hf = HfCheckpoint.open(weights);
-        LlamaModel model = LlamaModel.load(hf, nd);
-        ProgressBar bar =
-            quietUnlessTerminal(
-                    new ProgressBarBuilder()
-                        .setTaskName("train")
-                        .setInitialMax(total)
-                        .setStyle(ProgressBarStyle.ASCII)
-                        .continuousUpdate())
-                .build()) {
+    checkStages(weights, stages);
+    try (BufferAllocator allocator = new RootAllocator()) {
+      // Every stage's loader, before the model loads: its seq_len against the data, for one.
       StagedShards source =
           new StagedShards(phases, allocator, seed, rows, accumulation, batchSchedule, stages);
-      Trainer.Builder tb =
-          Trainer.builder(model, source, schedule, out)
-              .accumulation(accumulation)
-              .maxGradNorm(clip)
-              .adamw(beta1, beta2, eps, wd)
-              .checkpoints(every, keep)
-              .skipOutliers(window, sigmas)
-              .documentMasking(documentMasking)
-              .resetPositions(resetPositions)
-              .listener(
-                  m -> {
-                    bar.stepTo(m.step() + 1);
-                    bar.setExtraMessage(String.format("loss %.4f lr %.2e", m.loss(), m.lr()));
-                  });
-      if (!devices.isEmpty()) {
-        tb.devices(devices);
-      }
       if (from != null) {
-        tb.resume(from, allowChangedData);
-      }
-      try (Trainer trainer = tb.build()) {
-        if (trainer.droppedMetricLines() > 0) {
+        // The resumed run writes the skipped checkpoints' names again; keep them, out of its way.
+        for (Map.Entry<Path, Path> e :
+            TrainingCheckpoint.setAsideNewerThan(out, from.step()).entrySet()) {
           spec.commandLine()
               .getErr()
-              .printf(
-                  "midtrain train: %s: dropped %d lines that log steps from %d on, which this run"
-                      + " trains again%n",
-                  out.resolve("metrics.jsonl"), trainer.droppedMetricLines(), trainer.startStep());
+              .println(
+                  "midtrain train: moved "
+                      + e.getKey()
+                      + " aside to "
+                      + e.getValue()
+                      + " (newer than "
+                      + from.dir().getFileName()
+                      + ", which the run resumes from)");
         }
-        bar.stepTo(trainer.nextStep());
-        long end = 0;
-        for (Stage st : stages) {
-          long start = end;
-          end += st.steps();
-          if (trainer.nextStep() >= end) {
-            continue;
+      }
+      try (NDManager nd =
+              devices.isEmpty()
+                  ? NDManager.newBaseManager()
+                  : NDManager.newBaseManager(devices.get(0));
+          HfCheckpoint hf = HfCheckpoint.open(weights);
+          LlamaModel model = LlamaModel.load(hf, nd);
+          ProgressBar bar =
+              quietUnlessTerminal(
+                      new ProgressBarBuilder()
+                          .setTaskName("train")
+                          .setInitialMax(total)
+                          .setStyle(ProgressBarStyle.ASCII)
+                          .continuousUpdate())
+                  .build()) {
+        Trainer.Builder tb =
+            Trainer.builder(model, source, schedule, out)
+                .accumulation(accumulation)
+                .maxGradNorm(clip)
+                .adamw(beta1, beta2, eps, wd)
+                .checkpoints(every, keep)
+                .skipOutliers(window, sigmas)
+                .documentMasking(documentMasking)
+                .resetPositions(resetPositions)
+                .listener(
+                    m -> {
+                      bar.stepTo(m.step() + 1);
+                      bar.setExtraMessage(String.format("loss %.4f lr %.2e", m.loss(), m.lr()));
+                    });
+        if (!devices.isEmpty()) {
+          tb.devices(devices);
+        }
+        if (from != null) {
+          tb.resume(from, allowChangedData);
+        }
+        try (Trainer trainer = tb.build()) {
+          if (trainer.droppedMetricLines() > 0) {
+            spec.commandLine()
+                .getErr()
+                .printf(
+                    "midtrain train: %s: dropped %d lines that log steps from %d on, which this run"
+                        + " trains again%n",
+                    out.resolve("metrics.jsonl"),
+                    trainer.droppedMetricLines(),
+                    trainer.startStep());
           }
-          if (st.ropeScaling() != null && !ropeApplied(model, st)) {
-            model.extendContext(
-                st.ropeScaling(), st.maxPositions() > 0 ? st.maxPositions() : st.seqLen());
+          bar.stepTo(trainer.nextStep());
+          long end = 0;
+          for (Stage st : stages) {
+            long start = end;
+            end += st.steps();
+            if (trainer.nextStep() >= end) {
+              continue;
+            }
+            if (st.ropeScaling() != null && !ropeApplied(model, st)) {
+              model.extendContext(
+                  st.ropeScaling(), st.maxPositions() > 0 ? st.maxPositions() : st.seqLen());
+            }
+            spec.commandLine()
+                .getErr()
+                .printf(
+                    "midtrain train: stage %s, steps %d..%d, seq_len %d%n",
+                    st.name(), start, end, st.seqLen());
+            trainer.train(end);
           }
-          spec.commandLine()
-              .getErr()
-              .printf(
-                  "midtrain train: stage %s, steps %d..%d, seq_len %d%n",
-                  st.name(), start, end, st.seqLen());
-          trainer.train(end);
         }
       }
     }
@@ -303,6 +332,28 @@ public final class TrainCommand implements Callable<Integer> {
             total, out, out.resolve("metrics.jsonl"), plot);
     spec.commandLine().getOut().flush();
     return Files.exists(plot) ? 0 : 1;
+  }
+
+  /**
+   * Applies each stage's context change to the model's config as training will, so that a bad later
+   * stage fails before the first one trains.
+   */
+  private void checkStages(Path weights, List<Stage> stages) {
+    LlamaConfig cfg =
+        LlamaConfig.fromMap(Inputs.objectFile("model", weights.resolve("config.json")));
+    for (Stage st : stages) {
+      try {
+        if (st.ropeScaling() != null) {
+          cfg =
+              LlamaModel.withContext(
+                  cfg, st.ropeScaling(), st.maxPositions() > 0 ? st.maxPositions() : st.seqLen());
+        }
+        PositionEncodings.fromModelConfig(cfg.raw()).frequencies(st.seqLen());
+      } catch (RopeException | TrainException e) {
+        throw new UserInputException(
+            "recipe " + recipe + ": stage '" + st.name() + "': " + e.getMessage());
+      }
+    }
   }
 
   private static boolean ropeApplied(LlamaModel model, Stage st) {

@@ -225,4 +225,30 @@ class TrainCommandTest {
     assertEquals(2, unnumbered[0], (String) unnumbered[2]);
     assertTrue(Files.notExists(tmp.resolve("run")));
   }
+
+  @Test
+  void everyStageIsCheckedBeforeTheFirstTrains() throws Exception {
+    Path recipe = tinyRecipe();
+    String plain = Files.readString(recipe);
+    String yarn = "{rope_type: yarn, factor: 4.0, original_max_position_embeddings: 16}";
+    for (String[] bad :
+        new String[][] {
+          {"{rope_type: nope}", "nope"},
+          {"{rope_type: yarn, factor: x}", "factor"},
+          {"yarn", "rope_scaling"},
+        }) {
+      Files.writeString(recipe, plain.replace(yarn, bad[0]));
+      Object[] r = ScheduleCommandTest.run("train", "--recipe", recipe.toString());
+      String err = (String) r[2];
+      assertEquals(2, r[0], err);
+      assertEquals(1, err.lines().count(), err);
+      assertTrue(err.contains(bad[1]), err);
+      assertTrue(Files.notExists(tmp.resolve("run")), "trained before refusing: " + err);
+    }
+    Files.writeString(
+        recipe, plain.replace("steps: 3", "steps: 0").replace("steps: 5", "steps: 8"));
+    Object[] zero = ScheduleCommandTest.run("train", "--recipe", recipe.toString());
+    assertEquals(2, zero[0], (String) zero[2]);
+    assertTrue(((String) zero[2]).contains("steps"), (String) zero[2]);
+  }
 }
