@@ -236,6 +236,9 @@ public final class HfCheckpoint implements AutoCloseable {
       Files.createDirectories(dir);
       Map<String, Object> cfg = new LinkedHashMap<>(config.raw());
       cfg.put("torch_dtype", "float32");
+      if (cfg.containsKey("dtype")) {
+        cfg.put("dtype", "float32"); // transformers' newer name for it
+      }
       JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("config.json").toFile(), cfg);
     } catch (IOException e) {
       throw new TrainException(dir + ": cannot write config.json: " + e.getMessage(), e);

@@ -71,8 +71,15 @@ public record LlamaConfig(
     int hidden = positiveInt(config, "hidden_size", null);
     int heads = positiveInt(config, "num_attention_heads", null);
     int kv = positiveInt(config, "num_key_value_heads", heads);
-    Integer defaultHeadDim = hidden % heads == 0 ? hidden / heads : null;
-    int headDim = positiveInt(config, "head_dim", defaultHeadDim);
+    if (config.get("head_dim") == null && hidden % heads != 0) {
+      throw new TrainException(
+          "config.json: hidden_size "
+              + hidden
+              + " is not divisible by num_attention_heads "
+              + heads
+              + "; change one, or give head_dim (the size of each head) explicitly");
+    }
+    int headDim = positiveInt(config, "head_dim", hidden / heads);
     Object eps = config.get("rms_norm_eps");
     double rmsEps = eps == null ? 1e-6 : number(eps, "rms_norm_eps");
     if (!(rmsEps > 0)) {

@@ -2,6 +2,7 @@ package midtrain.cli.internal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import midtrain.train.HfCheckpoint;
 import midtrain.train.LlamaConfig;
@@ -44,7 +45,26 @@ public final class InitModelCommand implements Callable<Integer> {
       throw new UserInputException(
           out + " already holds a model.safetensors; choose another --out");
     }
-    LlamaConfig cfg = LlamaConfig.fromMap(Inputs.objectFile("--config", config));
+    Map<String, Object> raw = Inputs.objectFile("--config", config);
+    LlamaConfig cfg = LlamaConfig.fromMap(raw);
+    for (String key : new String[] {"torch_dtype", "dtype"}) {
+      Object dtype = raw.get(key);
+      if (dtype != null && !"float32".equals(dtype)) {
+        // HfCheckpoint writes float32 only: training keeps float32 weights, as DJL's CPU build
+        // aborts the JVM on BF16 tensors. The config must say what the file holds.
+        spec.commandLine()
+            .getErr()
+            .println(
+                "midtrain init-model: warning: "
+                    + config
+                    + " asks for "
+                    + key
+                    + " "
+                    + dtype
+                    + "; the weights are written as float32 and config.json says so (midtrain"
+                    + " trains in float32); cast when loading, e.g. torch_dtype=torch.bfloat16");
+      }
+    }
     HfCheckpoint.save(out, cfg, HfCheckpoint.randomWeights(cfg, seed, std));
     spec.commandLine()
         .getOut()

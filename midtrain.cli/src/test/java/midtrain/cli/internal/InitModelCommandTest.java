@@ -75,4 +75,34 @@ class InitModelCommandTest {
     assertEquals(2, missing[0]);
     assertTrue(((String) missing[2]).contains("nope"), (String) missing[2]);
   }
+
+  @Test
+  void indivisibleHeadsAreNamedAndAnotherDtypeIsWarnedAbout() throws Exception {
+    Path cfg = tmp.resolve("config.json");
+    String base =
+        "{\"model_type\":\"llama\",\"vocab_size\":64,\"hidden_size\":64,\"intermediate_size\":32,"
+            + "\"num_hidden_layers\":1,\"num_attention_heads\":3,\"rope_theta\":10000.0";
+    Files.writeString(cfg, base + "}");
+    Object[] bad =
+        ScheduleCommandTest.run(
+            "init-model", "--config", cfg.toString(), "--out", tmp.resolve("a").toString());
+    String err = (String) bad[2];
+    assertEquals(2, bad[0], err);
+    assertTrue(
+        err.contains("hidden_size 64 is not divisible by num_attention_heads 3")
+            && err.contains("head_dim"),
+        err);
+    // With head_dim given, 3 heads of 16 work; bfloat16 is written as float32, with a warning.
+    Files.writeString(cfg, base + ",\"head_dim\":16,\"torch_dtype\":\"bfloat16\"}");
+    Path out = tmp.resolve("b");
+    Object[] ok =
+        ScheduleCommandTest.run("init-model", "--config", cfg.toString(), "--out", out.toString());
+    String warn = (String) ok[2];
+    assertEquals(0, ok[0], warn);
+    assertTrue(warn.contains("bfloat16") && warn.contains("float32"), warn);
+    try (HfCheckpoint ck = HfCheckpoint.open(out)) {
+      assertEquals(16, ck.config().headDim());
+      assertEquals("float32", ck.config().raw().get("torch_dtype"));
+    }
+  }
 }
