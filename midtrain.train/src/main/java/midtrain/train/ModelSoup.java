@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Checkpoint averaging ("model souping"): the weighted mean of several checkpoints of one
@@ -52,6 +54,26 @@ public final class ModelSoup {
             || config.intermediateSize() != ck.config().intermediateSize()) {
           throw new TrainException(
               inputs.get(i) + ": architecture differs from " + inputs.get(0) + "; cannot average");
+        } else {
+          // Same shapes can still mean other heads or positions; the result keeps one config.
+          Map<String, Object> a = settings(config);
+          Map<String, Object> b = settings(ck.config());
+          for (String key : a.keySet()) {
+            if (!Objects.equals(a.get(key), b.get(key))) {
+              throw new TrainException(
+                  "cannot average "
+                      + inputs.get(0)
+                      + " and "
+                      + inputs.get(i)
+                      + ": their config.json differ in '"
+                      + key
+                      + "' ("
+                      + config.raw().get(key)
+                      + " vs "
+                      + ck.config().raw().get(key)
+                      + ")");
+            }
+          }
         }
         double share = w[i] / sum;
         for (String name : config.expectedTensors().keySet()) {
@@ -74,6 +96,41 @@ public final class ModelSoup {
         });
     HfCheckpoint.save(out, config, result);
     return config;
+  }
+
+  /** The settings beyond tensor shapes that the averaged model's config.json must share. */
+  private static Map<String, Object> settings(LlamaConfig c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("num_attention_heads", c.numHeads());
+    m.put("num_key_value_heads", c.numKvHeads());
+    m.put("head_dim", c.headDim());
+    m.put("rms_norm_eps", c.rmsNormEps());
+    for (String key :
+        List.of(
+            "rope_theta",
+            "rope_scaling",
+            "rope_parameters",
+            "partial_rotary_factor",
+            "max_position_embeddings")) {
+      m.put(key, comparable(c.raw().get(key)));
+    }
+    return m;
+  }
+
+  /** JSON values with every number as a double, so 10000 equals 10000.0. */
+  private static Object comparable(Object v) {
+    if (v instanceof Number n) {
+      return n.doubleValue();
+    }
+    if (v instanceof Map<?, ?> map) {
+      Map<String, Object> out = new TreeMap<>();
+      map.forEach((k, x) -> out.put(String.valueOf(k), comparable(x)));
+      return out;
+    }
+    if (v instanceof List<?> list) {
+      return list.stream().map(ModelSoup::comparable).toList();
+    }
+    return v;
   }
 
   private static double[] uniform(int n) {

@@ -55,4 +55,28 @@ class ModelSoupTest {
                     tmp.resolve("o")));
     assertTrue(e.getMessage().contains("one per input"), e.getMessage());
   }
+
+  @Test
+  void differentRopeSettingsAreRefusedNamingTheKey() {
+    LlamaConfig plain = HfCheckpointTest.tiny(true);
+    Map<String, Object> raw = new java.util.LinkedHashMap<>(plain.raw());
+    raw.put("rope_theta", 10000); // an int where the other has 10000.0: the same setting
+    raw.put("rope_scaling", Map.of("rope_type", "yarn", "factor", 4.0));
+    LlamaConfig yarn = LlamaConfig.fromMap(raw);
+    HfCheckpoint.save(tmp.resolve("a"), plain, HfCheckpoint.randomWeights(plain, 1, 0.02));
+    HfCheckpoint.save(tmp.resolve("b"), yarn, HfCheckpoint.randomWeights(yarn, 2, 0.02));
+    TrainException e =
+        assertThrows(
+            TrainException.class,
+            () ->
+                ModelSoup.average(
+                    List.of(tmp.resolve("a"), tmp.resolve("b")), new double[0], tmp.resolve("o")));
+    String m = e.getMessage();
+    assertTrue(
+        m.contains("'rope_scaling'")
+            && m.contains(tmp.resolve("a").toString())
+            && m.contains(tmp.resolve("b").toString()),
+        m);
+    assertTrue(java.nio.file.Files.notExists(tmp.resolve("o")));
+  }
 }

@@ -1,5 +1,6 @@
 package midtrain.cli.internal;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,6 +35,11 @@ public final class AverageCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    for (String model : new String[] {"model.safetensors", "model.safetensors.index.json"}) {
+      if (Files.exists(out.resolve(model))) {
+        throw new UserInputException(out + " already holds a " + model + "; choose another --out");
+      }
+    }
     LlamaConfig cfg = ModelSoup.average(inputs, weights, out);
     spec.commandLine()
         .getOut()

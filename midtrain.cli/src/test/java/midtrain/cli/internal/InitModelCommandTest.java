@@ -67,6 +67,19 @@ class InitModelCommandTest {
     try (HfCheckpoint ck = HfCheckpoint.open(tmp.resolve("soup"))) {
       assertEquals(64, ck.config().vocabSize());
     }
+    // Like init-model, average does not overwrite a model.
+    byte[] soup = Files.readAllBytes(tmp.resolve("soup/model.safetensors"));
+    Object[] again =
+        ScheduleCommandTest.run(
+            "average",
+            tmp.resolve("m1").toString(),
+            tmp.resolve("m1").toString(),
+            "--out",
+            tmp.resolve("soup").toString());
+    assertEquals(2, again[0], (String) again[2]);
+    assertTrue(((String) again[2]).contains("--out"), (String) again[2]);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        soup, Files.readAllBytes(tmp.resolve("soup/model.safetensors")));
     Object[] one = ScheduleCommandTest.run("average", tmp.resolve("m1").toString(), "--out", "x");
     assertEquals(2, one[0]);
     Object[] missing =
