@@ -212,7 +212,8 @@ public final class RopeConfig {
       return "default";
     }
     if (!(v instanceof String)) {
-      throw new RopeException(source + ".rope_type must be a string, got " + v);
+      throw new RopeException(
+          source + ".rope_type must be a string, got " + RopeParams.describe(v));
     }
     return (String) v;
   }
@@ -233,7 +234,7 @@ public final class RopeConfig {
   @SuppressWarnings("unchecked")
   private static Map<String, ?> asMap(String key, Object v) {
     if (!(v instanceof Map)) {
-      throw new RopeException(key + " must be an object, got " + v);
+      throw new RopeException(key + " must be an object, got " + RopeParams.describe(v));
     }
     return (Map<String, ?>) v;
   }
@@ -266,7 +267,7 @@ public final class RopeConfig {
       return null;
     }
     if (!(v instanceof Number) || !Double.isFinite(((Number) v).doubleValue())) {
-      throw new RopeException(name + " must be a finite number, got " + v);
+      throw new RopeException(name + " must be a finite number, got " + RopeParams.describe(v));
     }
     return ((Number) v).doubleValue();
   }

@@ -224,7 +224,8 @@ public final class RopeParams {
     return new RopeException(context + "." + key + " " + problem);
   }
 
-  private static String describe(Object v) {
-    return v instanceof String ? "\"" + v + "\"" : String.valueOf(v);
+  /** A value for an error message; a string is called one, as "64" and 64 print alike. */
+  static String describe(Object v) {
+    return v instanceof String ? "the string \"" + v + "\"" : String.valueOf(v);
   }
 }

@@ -266,7 +266,10 @@ class RopeConfigTest {
   void malformedValuesAreErrorsNamingTheKey() {
     Map<String, Object> c = llama();
     c.put("rope_scaling", Map.of("rope_type", "linear", "factor", "four"));
-    assertEquals("rope_scaling.factor must be a number, got \"four\"", error(c));
+    assertEquals("rope_scaling.factor must be a number, got the string \"four\"", error(c));
+    Map<String, Object> quoted = llama();
+    quoted.put("hidden_size", "64");
+    assertEquals("hidden_size must be a finite number, got the string \"64\"", error(quoted));
     c.put("rope_scaling", Map.of("rope_type", "linear", "factor", -2.0));
     assertEquals("rope_scaling.factor must be > 0, got -2.0", error(c));
     c.put("rope_scaling", Map.of("rope_type", "linear", "factor", 2.0, "beta_fast", 32));

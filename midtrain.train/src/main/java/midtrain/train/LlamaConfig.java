@@ -123,7 +123,8 @@ public record LlamaConfig(
     if (v instanceof Number n) {
       return n.doubleValue();
     }
-    throw new TrainException("config.json: '" + key + "' must be a number, got " + v);
+    String got = v instanceof String ? "the string \"" + v + "\"" : String.valueOf(v);
+    throw new TrainException("config.json: '" + key + "' must be a number, got " + got);
   }
 
   /**

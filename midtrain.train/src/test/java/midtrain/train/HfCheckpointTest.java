@@ -149,5 +149,7 @@ class HfCheckpointTest {
     assertTrue(e.getMessage().contains("num_key_value_heads"), e.getMessage());
     e = assertThrows(TrainException.class, () -> LlamaConfig.fromMap(Map.of("hidden_size", 16)));
     assertTrue(e.getMessage().contains("num_attention_heads"), e.getMessage());
+    e = assertThrows(TrainException.class, () -> LlamaConfig.fromMap(Map.of("hidden_size", "64")));
+    assertTrue(e.getMessage().contains("got the string \"64\""), e.getMessage());
   }
 }
