@@ -135,6 +135,13 @@ public final class TrainCommand implements Callable<Integer> {
           && (maxPositions < 1 || maxPositions > Integer.MAX_VALUE)) {
         throw s.error("max_position_embeddings", "must be a positive int, got " + maxPositions);
       }
+      if (s.has("max_position_embeddings") && rope == null) {
+        // It is applied with the context extension; alone it was dropped without a word.
+        throw s.error(
+            "max_position_embeddings",
+            "is set with rope_scaling (the stage's context extension); give rope_scaling too, or"
+                + " leave it out");
+      }
       @SuppressWarnings("unchecked")
       Map<String, Object> ropeMap = (Map<String, Object>) rope;
       stages.add(

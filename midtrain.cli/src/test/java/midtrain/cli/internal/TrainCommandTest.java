@@ -245,6 +245,12 @@ class TrainCommandTest {
       assertTrue(err.contains(bad[1]), err);
       assertTrue(Files.notExists(tmp.resolve("run")), "trained before refusing: " + err);
     }
+    // max_position_embeddings without rope_scaling was ignored without a word.
+    Files.writeString(recipe, plain.replace("    rope_scaling: " + yarn + "\n", ""));
+    Object[] alone = ScheduleCommandTest.run("train", "--recipe", recipe.toString());
+    assertEquals(2, alone[0], (String) alone[2]);
+    assertTrue(((String) alone[2]).contains("give rope_scaling too"), (String) alone[2]);
+    assertTrue(Files.notExists(tmp.resolve("run")));
     Files.writeString(
         recipe, plain.replace("steps: 3", "steps: 0").replace("steps: 5", "steps: 8"));
     Object[] zero = ScheduleCommandTest.run("train", "--recipe", recipe.toString());
