@@ -586,6 +586,21 @@ public final class Trainer implements AutoCloseable {
                 + ", got "
                 + list.get(0));
       }
+      // A GPU the engine lacks fails deep in libtorch at the first replica, with a page of
+      // backend names; say which one, and what the engine has, here.
+      int gpus = model.manager().getEngine().getGpuCount();
+      for (ai.djl.Device d : list) {
+        if (d.isGpu() && d.getDeviceId() >= gpus) {
+          throw new TrainException(
+              "devices: "
+                  + d
+                  + " is not among the "
+                  + gpus
+                  + " GPUs the "
+                  + model.manager().getEngine().getEngineName()
+                  + " engine sees");
+        }
+      }
       this.devices = List.copyOf(list);
       return this;
     }

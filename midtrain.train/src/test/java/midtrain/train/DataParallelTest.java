@@ -2,6 +2,7 @@ package midtrain.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
@@ -60,6 +61,12 @@ class DataParallelTest {
           Trainer.builder(model, TrainerTest.source("d", -1), TrainerTest.lr(), tmp);
       assertThrows(TrainException.class, () -> b.devices(List.of(Device.gpu(0))));
       assertThrows(TrainException.class, () -> b.devices(List.of()));
+      // A GPU the engine does not see is named before any replica is made.
+      TrainException e =
+          assertThrows(
+              TrainException.class, () -> b.devices(List.of(Device.cpu(), Device.gpu(99))));
+      assertTrue(
+          e.getMessage().contains("gpu(99)") && e.getMessage().contains("sees"), e.getMessage());
     }
   }
 }
