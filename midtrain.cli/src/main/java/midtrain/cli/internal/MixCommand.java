@@ -112,7 +112,13 @@ public final class MixCommand implements Callable<Integer> {
       }
       // Rejected input lines go to out/rejects.jsonl (file, line, reason), as pack's do; a plan
       // writes nothing, so there they are only counted on stderr.
-      boolean newOutput = !Files.exists(c.output());
+      // The first folder on the way to the output that does not exist yet (null when it does).
+      Path newOutput = null;
+      for (Path p = c.output().toAbsolutePath().normalize();
+          p != null && !Files.exists(p);
+          p = p.getParent()) {
+        newOutput = p;
+      }
       RejectsFile rejects = planOnly ? null : RejectsFile.create(createOutput(c.output()));
       boolean done = false;
       Map<String, Tokenized> cursors = new TreeMap<>();
@@ -194,12 +200,11 @@ public final class MixCommand implements Callable<Integer> {
         done = true;
       } finally {
         cursors.values().forEach(Tokenized::close);
-        if (rejects != null) {
-          rejects.close();
-          if (!done) {
-            // A run that fails (a plan the data cannot meet, say) leaves no output of its own.
-            removeFailedOutput(c.output(), rejects.file(), newOutput);
-          }
+        if (rejects != null && !done) {
+          // A run that fails (a plan the data cannot meet, say) leaves no output of its own, and
+          // an earlier run's rejects file as it was.
+          rejects.discard();
+          removeMadeOutput(c.output(), newOutput);
         }
       }
     }
@@ -527,16 +532,21 @@ public final class MixCommand implements Callable<Integer> {
     return output.resolve("rejects.jsonl");
   }
 
-  /** Removes the rejects file of a failed run, and the output folder where the run made it. */
-  private static void removeFailedOutput(Path output, Path rejectsFile, boolean madeOutput) {
+  /** Removes the output folder a failed run made (with the folders above it that it made). */
+  private static void removeMadeOutput(Path output, Path madeFrom) {
+    if (madeFrom == null) {
+      return;
+    }
     try {
-      Files.deleteIfExists(rejectsFile);
-      if (madeOutput) {
-        try (var left = Files.list(output)) {
-          if (left.findAny().isEmpty()) {
-            Files.delete(output);
+      for (Path p = output.toAbsolutePath().normalize();
+          p != null && !p.equals(madeFrom.getParent());
+          p = p.getParent()) {
+        try (var left = Files.list(p)) {
+          if (left.findAny().isPresent()) {
+            return;
           }
         }
+        Files.delete(p);
       }
     } catch (IOException e) {
       // The run's own error is the one to report.

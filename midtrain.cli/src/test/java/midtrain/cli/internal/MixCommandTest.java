@@ -101,7 +101,7 @@ class MixCommandTest {
     assertEquals(2, r[0]);
     assertTrue(((String) r[2]).contains("positive"), (String) r[2]);
     assertTrue(((String) r[2]).contains("decay"), (String) r[2]);
-    // Without --plan-only the run fails the same way and leaves no output folder behind.
+    // Without --plan-only the run fails the same way, before it makes its output folder.
     r = ScheduleCommandTest.run("mix", "--config", tmp.resolve("mix.yaml").toString());
     assertEquals(2, r[0]);
     assertTrue(!Files.exists(tmp.resolve("out")), "a failed run left its output folder");
@@ -151,5 +151,21 @@ class MixCommandTest {
     assertEquals("rejects.jsonl", j.at("/rejects/file").asText());
     String err = (String) r[2];
     assertEquals(err.indexOf("records rejected"), err.lastIndexOf("records rejected"), err);
+    // A rerun that fails (the small source cannot be repeated enough) keeps the finished run's
+    // rejects file as it was (it removed it).
+    Files.writeString(
+        tmp.resolve("mix.yaml"),
+        Files.readString(tmp.resolve("mix.yaml")).replace("max_epochs: 8", "max_epochs: 1"));
+    Object[] failed =
+        ScheduleCommandTest.run("mix", "--config", tmp.resolve("mix.yaml").toString());
+    assertEquals(2, failed[0], (String) failed[2]);
+    assertEquals(lines, Files.readAllLines(tmp.resolve("out/rejects.jsonl")));
+    // The same failure into a new folder leaves neither it nor the folders made on the way.
+    Files.writeString(
+        tmp.resolve("mix.yaml"),
+        Files.readString(tmp.resolve("mix.yaml")).replace("output: out", "output: deep/er/out"));
+    failed = ScheduleCommandTest.run("mix", "--config", tmp.resolve("mix.yaml").toString());
+    assertEquals(2, failed[0], (String) failed[2]);
+    assertTrue(!Files.exists(tmp.resolve("deep")), "a failed run left the folders it made");
   }
 }

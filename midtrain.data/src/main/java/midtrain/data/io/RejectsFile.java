@@ -101,6 +101,24 @@ public final class RejectsFile implements RejectSink, AutoCloseable {
     return total;
   }
 
+  /**
+   * Abandons the file: the temporary one is removed and a file already under the name is left as it
+   * was (the rejects of an earlier, finished run). For a run that fails; closing after it does
+   * nothing.
+   */
+  public synchronized void discard() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      gen.close();
+      Files.deleteIfExists(Files2.temporary(file));
+    } catch (IOException e) {
+      throw new DataException(file + ": cannot remove the unfinished rejects file: " + e, e);
+    }
+  }
+
   /** Finishes the file and renames it into place; closing twice does nothing. */
   @Override
   public synchronized void close() {
