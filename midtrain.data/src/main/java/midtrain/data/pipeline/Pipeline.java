@@ -191,20 +191,47 @@ public final class Pipeline {
    */
   private void checkResume(Path state, String fingerprint) throws IOException {
     Path fp = state.resolve(RUN_FILE);
-    if (!Files.exists(fp)) {
+    String old = Files.exists(fp) ? Files.readString(fp, StandardCharsets.UTF_8) : null;
+    if (old != null && (old.equals(fingerprint) || !hasCommittedWork(state))) {
       return;
     }
-    String old = Files.readString(fp, StandardCharsets.UTF_8);
-    if (old.equals(fingerprint) || !hasCommittedWork(state)) {
-      return;
+    if (old != null) {
+      throw new DataException(
+          outputDir
+              + " holds a run with other inputs or stages ("
+              + firstDifference(old, fingerprint)
+              + "); rerun it as it was, use another output folder, or remove the folder to start"
+              + " this one over");
     }
-    throw new DataException(
-        outputDir
-            + " holds a run with other inputs or stages ("
-            + firstDifference(old, fingerprint)
-            + "); rerun it as it was, use another output folder, or remove "
-            + state
-            + " to start this one over");
+    // No record of a run, but its shards: this run would rewrite only the shards it writes, and
+    // the others would stay beside them, read as part of its output by any later reader.
+    String stale = earlierOutput();
+    if (stale != null) {
+      throw new DataException(
+          outputDir
+              + " holds "
+              + stale
+              + " of an earlier run but no record of that run ("
+              + state
+              + "); remove the folder, or use another output folder");
+    }
+  }
+
+  /**
+   * A shard in the output folder, or null where there is none. (Rejects under {@code _rejects/} are
+   * not looked at: a run that fails in its first shard leaves that shard's.)
+   */
+  private String earlierOutput() throws IOException {
+    if (!Files.isDirectory(outputDir)) {
+      return null;
+    }
+    try (java.util.stream.Stream<Path> s = Files.list(outputDir)) {
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("part-") && !n.endsWith(".tmp"))
+          .sorted()
+          .findFirst()
+          .orElse(null);
+    }
   }
 
   /** The first line in which two run files differ, as {@code earlier: '..', now: '..'}. */
@@ -1055,6 +1082,18 @@ public final class Pipeline {
         if (outputFile != null && abs.equals(outputFile.toAbsolutePath().normalize())) {
           throw new DataException(
               p + " is both an input and the output file; write the output elsewhere");
+        }
+        if (outputFile != null
+            && abs.equals(
+                outputFile
+                    .resolveSibling(outputFile.getFileName() + ".rejects.jsonl")
+                    .toAbsolutePath()
+                    .normalize())) {
+          // A glob or folder that takes in the output's rejects would count them again each run.
+          throw new DataException(
+              p
+                  + " is the output's rejects file, an input too (a glob or folder may take it"
+                  + " in); narrow the inputs or write the output elsewhere");
         }
         if (outputDir != null && isOutputOf(abs, outputDir.toAbsolutePath().normalize())) {
           throw new DataException(

@@ -264,9 +264,23 @@ class PipelineTest {
         e.getMessage().contains("earlier: 'stage rate [words=")
             && e.getMessage().contains(", now: 'stage dedup exact"),
         e.getMessage());
+    assertTrue(e.getMessage().endsWith("remove the folder to start this one over"), e.getMessage());
+    // Its shards without the record of their run (the folder's _state removed by hand): the new
+    // run would leave the shards it does not write beside its own.
+    deleteTree(out.resolve("_state"));
+    DataException stale =
+        assertThrows(
+            DataException.class,
+            () ->
+                Pipeline.builder()
+                    .inputs(in.subList(0, 1))
+                    .dedup("exact", Dedup.exact())
+                    .outputDir(out, ".jsonl")
+                    .build()
+                    .run());
     assertTrue(
-        e.getMessage().endsWith("remove " + out.resolve("_state") + " to start this one over"),
-        e.getMessage());
+        stale.getMessage().contains("holds part-00000.jsonl of an earlier run"),
+        stale.getMessage());
     // Parameters count too: the same stages with another MinHash band count, or a rater with
     // another threshold, are another configuration.
     Path near = dir.resolve("near");
@@ -531,6 +545,17 @@ class PipelineTest {
             DataException.class,
             () -> Pipeline.builder().inputs(again).outputDir(out, ".jsonl").build());
     assertTrue(folder.getMessage().contains("a file of the output folder"), folder.getMessage());
+    // The output file's own rejects, taken in by a glob: counted again on every run before.
+    Path single = dir.resolve("all.jsonl");
+    Path rejects = dir.resolve("all.jsonl.rejects.jsonl");
+    Files.writeString(rejects, "{\"file\": \"x\", \"line\": 1}\n");
+    List<Path> withRejects = new java.util.ArrayList<>(in);
+    withRejects.add(rejects);
+    DataException own =
+        assertThrows(
+            DataException.class,
+            () -> Pipeline.builder().inputs(withRejects).outputFile(single).build());
+    assertTrue(own.getMessage().contains("the output's rejects file"), own.getMessage());
     Pipeline.builder().inputs(in).outputDir(dir, ".jsonl").build();
   }
 
@@ -570,6 +595,14 @@ class PipelineTest {
     assertEquals(3, kept.size(), kept.toString());
     for (JsonNode n : kept) {
       assertTrue(n.get("score.words.count").floatValue() >= 5, n.toString());
+    }
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    try (java.util.stream.Stream<Path> w = Files.walk(p)) {
+      for (Path f : w.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(f);
+      }
     }
   }
 }
