@@ -238,7 +238,18 @@ public final class TrainCommand implements Callable<Integer> {
       from = TrainingCheckpoint.latestGood(out, skipped);
       skipped.forEach(s -> spec.commandLine().getErr().println("midtrain train: skipped " + s));
       if (from == null) {
-        throw new UserInputException("--resume: no complete checkpoint in " + out);
+        // Every checkpoint broken: a fresh run is refused while they are there, so say how out.
+        throw new UserInputException(
+            "--resume: no complete checkpoint in "
+                + out
+                + (earlier.isEmpty()
+                    ? ""
+                    : " ("
+                        + earlier.size()
+                        + " there, none verifies: "
+                        + earlier.get(0).getFileName()
+                        + (earlier.size() > 1 ? ", ..." : "")
+                        + "); to start over, move them aside or pick another output folder"));
       }
     }
     Path weights = from == null ? modelDir : from.dir();

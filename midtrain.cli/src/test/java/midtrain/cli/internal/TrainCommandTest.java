@@ -202,6 +202,14 @@ class TrainCommandTest {
     assertEquals(1, err.lines().count(), err);
     assertTrue(err.contains("checkpoint-8") && err.contains("--resume"), err);
     assertEquals(before, Files.readString(metrics));
+    // Every checkpoint broken: --resume says how to start over (the fresh run above refuses).
+    for (String ck : new String[] {"checkpoint-8", "checkpoint-5"}) {
+      Files.writeString(tmp.resolve("run").resolve(ck).resolve("trainer_state.json"), "{}");
+    }
+    Object[] none = ScheduleCommandTest.run("train", "--recipe", recipe.toString(), "--resume");
+    String noneErr = (String) none[2];
+    assertEquals(2, none[0], noneErr);
+    assertTrue(noneErr.contains("none verifies") && noneErr.contains("move them aside"), noneErr);
   }
 
   @Test
