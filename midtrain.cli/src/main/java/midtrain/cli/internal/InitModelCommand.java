@@ -46,7 +46,17 @@ public final class InitModelCommand implements Callable<Integer> {
           out + " already holds a model.safetensors; choose another --out");
     }
     Map<String, Object> raw = Inputs.objectFile("--config", config);
-    LlamaConfig cfg = LlamaConfig.fromMap(raw);
+    LlamaConfig cfg;
+    try {
+      cfg = LlamaConfig.fromMap(raw);
+      // The rotary tables too (an odd rotary dimension, bad rope_scaling): train and rope would
+      // refuse the model later.
+      midtrain.rope.PositionEncodings.fromModelConfig(cfg.raw()).frequencies();
+    } catch (midtrain.train.TrainException | midtrain.rope.RopeException e) {
+      // Name the file given, which is not yet a config.json.
+      throw new UserInputException(
+          config + ": " + e.getMessage().replaceFirst("^config\\.json: ", ""));
+    }
     for (String key : new String[] {"torch_dtype", "dtype"}) {
       Object dtype = raw.get(key);
       if (dtype != null && !"float32".equals(dtype)) {
@@ -62,7 +72,7 @@ public final class InitModelCommand implements Callable<Integer> {
                     + " "
                     + dtype
                     + "; the weights are written as float32 and config.json says so (midtrain"
-                    + " trains in float32); cast when loading, e.g. torch_dtype=torch.bfloat16");
+                    + " trains in float32); cast when loading where you need another dtype");
       }
     }
     HfCheckpoint.save(out, cfg, HfCheckpoint.randomWeights(cfg, seed, std));

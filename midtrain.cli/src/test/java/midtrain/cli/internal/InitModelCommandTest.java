@@ -117,5 +117,18 @@ class InitModelCommandTest {
       assertEquals(16, ck.config().headDim());
       assertEquals("float32", ck.config().raw().get("torch_dtype"));
     }
+    // An odd head_dim has no rotary pairs: refused here, naming the file given, where it was
+    // written and then refused by train and rope.
+    Path odd = tmp.resolve("odd.json");
+    Files.writeString(
+        odd,
+        base.replace("\"num_attention_heads\":3", "\"num_attention_heads\":4")
+            + ",\"head_dim\":15}");
+    Object[] r =
+        ScheduleCommandTest.run(
+            "init-model", "--config", odd.toString(), "--out", tmp.resolve("c").toString());
+    assertEquals(2, r[0], (String) r[2]);
+    assertTrue(((String) r[2]).contains("midtrain init-model: " + odd + ": "), (String) r[2]);
+    assertTrue(!Files.exists(tmp.resolve("c/model.safetensors")));
   }
 }
