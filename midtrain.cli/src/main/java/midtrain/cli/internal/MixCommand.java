@@ -121,6 +121,16 @@ public final class MixCommand implements Callable<Integer> {
       }
       RejectsFile rejects = planOnly ? null : RejectsFile.create(createOutput(c.output()));
       boolean done = false;
+      // A file two sources list is read by both: its rejects are listed once.
+      java.util.Set<String> listed = new java.util.HashSet<>();
+      RejectSink once =
+          rejects == null
+              ? null
+              : r -> {
+                if (listed.add(r.file() + "\n" + r.line())) {
+                  rejects.reject(r);
+                }
+              };
       Map<String, Tokenized> cursors = new TreeMap<>();
       Map<String, Long> availableBySource = new TreeMap<>();
       try {
@@ -137,7 +147,7 @@ public final class MixCommand implements Callable<Integer> {
         for (Source s : c.sources().values()) {
           long available = s.tokens();
           if (available < 0 || !planOnly) {
-            Tokenized cur = new Tokenized(s, tz, fim, allocator, err, rejects);
+            Tokenized cur = new Tokenized(s, tz, fim, allocator, err, once);
             cursors.put(s.name(), cur);
             if (available < 0) {
               available = cur.countAndRestart();
