@@ -49,6 +49,9 @@ public final class Inputs {
                 + e.getOriginalMessage());
       }
     }
+    if (v.isEmpty()) {
+      throw new UserInputException(option + " is empty: give a file, or inline JSON {...}");
+    }
     if (v.startsWith("[")) {
       throw new UserInputException(option + ": inline JSON must be an object {...}, not an array");
     }

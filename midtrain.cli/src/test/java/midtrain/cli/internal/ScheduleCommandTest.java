@@ -116,6 +116,9 @@ class ScheduleCommandTest {
     Object[] array = run("schedule", "--spec", "[1,2]", "--steps", "1");
     assertEquals(2, array[0]);
     assertTrue(((String) array[2]).contains("not an array"), (String) array[2]);
+    Object[] empty = run("schedule", "--spec", "", "--steps", "1");
+    assertEquals(2, empty[0]);
+    assertTrue(((String) empty[2]).contains("--spec is empty"), (String) empty[2]);
   }
 
   /** An --out that cannot be written is a one-line input error, before any work (was exit 1). */
