@@ -16,7 +16,11 @@ final class Plots {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      BitmapEncoder.saveBitmap(chart, out.toString(), BitmapEncoder.BitmapFormat.PNG);
+      // To the stream, not the name: XChart adds ".png" to a name without it, and the file would
+      // not be the one the command says it wrote.
+      try (java.io.OutputStream o = Files.newOutputStream(out)) {
+        BitmapEncoder.saveBitmap(chart, o, BitmapEncoder.BitmapFormat.PNG);
+      }
     } catch (IOException e) {
       // Where the file cannot be (a folder's name, a folder that is a file, no permission), the
       // user can act on it: one line, not a stack trace.

@@ -150,6 +150,23 @@ class ScheduleCommandTest {
         assertEquals(1, err.lines().count(), err);
       }
     }
+    // A name without .png is the file written.
+    Path plain = tmp.resolve("plot");
+    Object[] p =
+        run(
+            "schedule",
+            "--hf-type",
+            "constant",
+            "--peak-lr",
+            "1",
+            "--steps",
+            "0,1",
+            "--format",
+            "png",
+            "--out",
+            plain.toString());
+    assertEquals(0, p[0], (String) p[2]);
+    assertTrue(Files.size(plain) > 1000 && !Files.exists(tmp.resolve("plot.png")));
     // A missing folder is made.
     Path deep = tmp.resolve("a/b/s.csv");
     Object[] r =
