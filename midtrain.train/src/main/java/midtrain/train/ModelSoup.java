@@ -114,6 +114,14 @@ public final class ModelSoup {
             "max_position_embeddings")) {
       m.put(key, comparable(c.raw().get(key)));
     }
+    // "type" is the older name of "rope_type" (transformers reads both): the same setting.
+    if (m.get("rope_scaling") instanceof Map<?, ?> rs
+        && rs.containsKey("type")
+        && !rs.containsKey("rope_type")) {
+      Map<String, Object> renamed = new TreeMap<>();
+      rs.forEach((k, v) -> renamed.put("type".equals(k) ? "rope_type" : String.valueOf(k), v));
+      m.put("rope_scaling", renamed);
+    }
     return m;
   }
 

@@ -78,5 +78,11 @@ class ModelSoupTest {
             && m.contains(tmp.resolve("b").toString()),
         m);
     assertTrue(java.nio.file.Files.notExists(tmp.resolve("o")));
+    // The same scaling written with the older key "type" and an int factor averages.
+    raw.put("rope_scaling", Map.of("type", "yarn", "factor", 4));
+    LlamaConfig older = LlamaConfig.fromMap(raw);
+    HfCheckpoint.save(tmp.resolve("c"), older, HfCheckpoint.randomWeights(older, 3, 0.02));
+    ModelSoup.average(List.of(tmp.resolve("b"), tmp.resolve("c")), new double[0], tmp.resolve("o"));
+    assertTrue(java.nio.file.Files.exists(tmp.resolve("o/model.safetensors")));
   }
 }
