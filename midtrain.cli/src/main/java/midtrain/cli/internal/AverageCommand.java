@@ -35,6 +35,7 @@ public final class AverageCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Inputs.outputFolder("--out", out);
     for (String model : new String[] {"model.safetensors", "model.safetensors.index.json"}) {
       if (Files.exists(out.resolve(model))) {
         throw new UserInputException(out + " already holds a " + model + "; choose another --out");

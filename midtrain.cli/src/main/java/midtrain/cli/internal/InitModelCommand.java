@@ -41,6 +41,7 @@ public final class InitModelCommand implements Callable<Integer> {
     if (!(std > 0) || !Double.isFinite(std)) {
       throw new UserInputException("--std must be a positive number, got " + std);
     }
+    Inputs.outputFolder("--out", out);
     if (Files.exists(out.resolve("model.safetensors"))) {
       throw new UserInputException(
           out + " already holds a model.safetensors; choose another --out");

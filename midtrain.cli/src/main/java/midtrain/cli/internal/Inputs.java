@@ -90,6 +90,25 @@ public final class Inputs {
   }
 
   /**
+   * Checks, before any work, that a folder can be written at {@code out}: it is not a file, and no
+   * folder on the way to it is one (missing folders are made).
+   *
+   * @param option the option the path came from, for messages
+   * @param out the folder to write into
+   */
+  public static void outputFolder(String option, Path out) {
+    for (Path p = out.toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.exists(p)) {
+        if (!Files.isDirectory(p)) {
+          throw new UserInputException(
+              option + ": " + p + " is a file; " + option + " names a folder to write into");
+        }
+        return;
+      }
+    }
+  }
+
+  /**
    * Writes text to a file checked with {@link #outputFile}, making its folder when missing.
    *
    * @param option the option the path came from, for messages

@@ -130,5 +130,17 @@ class InitModelCommandTest {
     assertEquals(2, r[0], (String) r[2]);
     assertTrue(((String) r[2]).contains("midtrain init-model: " + odd + ": "), (String) r[2]);
     assertTrue(!Files.exists(tmp.resolve("c/model.safetensors")));
+    // An --out that is a file: one line saying so (it said "afile: cannot write config.json").
+    Path afile = tmp.resolve("afile");
+    Files.writeString(afile, "x");
+    for (String[] args :
+        new String[][] {
+          {"init-model", "--config", cfg.toString(), "--out", afile.toString()},
+          {"average", "--out", afile.toString(), out.toString(), out.toString()}
+        }) {
+      Object[] f = ScheduleCommandTest.run(args);
+      assertEquals(2, f[0], (String) f[2]);
+      assertTrue(((String) f[2]).contains("--out: " + afile + " is a file"), (String) f[2]);
+    }
   }
 }
