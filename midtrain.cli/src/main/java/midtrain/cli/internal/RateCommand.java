@@ -87,6 +87,7 @@ public final class RateCommand implements Callable<Integer> {
     if (raters.isEmpty() || inputs.isEmpty() || output == null) {
       throw new UserInputException("rate needs --rater, --input and --output (or --list)");
     }
+    Inputs.outputFile("--output", output);
     Map<String, Map<String, String>> byRater = new TreeMap<>();
     for (String p : params) {
       int dot = p.indexOf('.');

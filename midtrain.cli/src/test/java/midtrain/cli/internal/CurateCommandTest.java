@@ -112,6 +112,19 @@ class CurateCommandTest {
             dir.resolve("many.jsonl").toString());
     assertEquals(0, many[0], many[2].toString());
     assertEquals(6, Files.readAllLines(dir.resolve("many.jsonl")).size());
+    // An --output that is a folder is named as one (it said "no reader for this file name").
+    Object[] folder =
+        ScheduleCommandTest.run(
+            "rate",
+            "--rater",
+            "c4",
+            "--input",
+            dir.resolve("web.jsonl").toString(),
+            "--output",
+            more.toString());
+    assertEquals(2, folder[0], folder[2].toString());
+    assertTrue(
+        folder[2].toString().contains("is a folder; give a file name"), folder[2].toString());
     Object[] list = ScheduleCommandTest.run("rate", "--list");
     assertTrue(list[1].toString().contains("gopher-quality"), list[1].toString());
     Object[] bad =
