@@ -238,6 +238,12 @@ public final class Pipeline {
   private static String firstDifference(String earlier, String now) {
     String[] a = earlier.split("\\R");
     String[] b = now.split("\\R");
+    // Another number of inputs shifts every line after them: say that, not a pair of lines.
+    long inA = java.util.Arrays.stream(a).filter(l -> l.startsWith("input ")).count();
+    long inB = java.util.Arrays.stream(b).filter(l -> l.startsWith("input ")).count();
+    if (inA != inB) {
+      return "earlier: " + inputs(inA) + ", now: " + inputs(inB);
+    }
     for (int i = 0; i < Math.max(a.length, b.length); i++) {
       String x = i < a.length ? "'" + a[i] + "'" : "nothing";
       String y = i < b.length ? "'" + b[i] + "'" : "nothing";
@@ -246,6 +252,10 @@ public final class Pipeline {
       }
     }
     return "only line ends differ";
+  }
+
+  private static String inputs(long n) {
+    return n + (n == 1 ? " input" : " inputs");
   }
 
   /** Whether the state holds anything besides the run file: shard markers, keys, thresholds. */

@@ -265,6 +265,10 @@ class PipelineTest {
             && e.getMessage().contains(", now: 'stage dedup exact"),
         e.getMessage());
     assertTrue(e.getMessage().endsWith("remove the folder to start this one over"), e.getMessage());
+    // Fewer inputs: the difference is their number, not two unrelated lines.
+    DataException fewer =
+        assertThrows(DataException.class, () -> standard(in.subList(0, 1), out).build().run());
+    assertTrue(fewer.getMessage().contains(" inputs, now: 1 input)"), fewer.getMessage());
     // Its shards without the record of their run (the folder's _state removed by hand): the new
     // run would leave the shards it does not write beside its own.
     deleteTree(out.resolve("_state"));
