@@ -79,13 +79,9 @@ public final class Inputs {
     if (Files.isDirectory(out)) {
       throw new UserInputException(option + ": " + out + " is a folder; give a file name");
     }
-    for (Path p = out.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
-      if (Files.exists(p)) {
-        if (!Files.isDirectory(p)) {
-          throw new UserInputException(option + ": " + p + " is a file, not a folder");
-        }
-        break;
-      }
+    Path parent = out.toAbsolutePath().getParent();
+    if (parent != null) {
+      outputFolder(option, parent);
     }
   }
 
@@ -100,8 +96,7 @@ public final class Inputs {
     for (Path p = out.toAbsolutePath(); p != null; p = p.getParent()) {
       if (Files.exists(p)) {
         if (!Files.isDirectory(p)) {
-          throw new UserInputException(
-              option + ": " + p + " is a file; " + option + " names a folder to write into");
+          throw new UserInputException(option + ": " + p + " is a file, not a folder");
         }
         return;
       }

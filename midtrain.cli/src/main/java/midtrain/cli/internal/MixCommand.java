@@ -110,8 +110,6 @@ public final class MixCommand implements Callable<Integer> {
       if (fim != null) {
         fim.sentinels().requireTokensOf(tok);
       }
-      // Rejected input lines go to out/rejects.jsonl (file, line, reason), as pack's do; a plan
-      // writes nothing, so there they are only counted on stderr.
       // The first folder on the way to the output that does not exist yet (null when it does).
       Path newOutput = null;
       for (Path p = c.output().toAbsolutePath().normalize();
@@ -119,6 +117,8 @@ public final class MixCommand implements Callable<Integer> {
           p = p.getParent()) {
         newOutput = p;
       }
+      // Rejected input lines go to out/rejects.jsonl (file, line, reason), as pack's do; a plan
+      // writes nothing, so there they are only counted on stderr.
       RejectsFile rejects = planOnly ? null : RejectsFile.create(createOutput(c.output()));
       boolean done = false;
       // A file two sources list is read by both: its rejects are listed once.
@@ -167,8 +167,7 @@ public final class MixCommand implements Callable<Integer> {
           report = new MixtureReport(pack(c, plan, tok, cursors, allocator));
           rejects.close(); // the cursors read no more; closing again below does nothing
           writeAtomically(
-              c.output().resolve("mixture.json"),
-              withRejects(withPlanSettings(report.toJson(), c), rejects));
+              c.output().resolve("mixture.json"), mixtureJson(report.toJson(), c, rejects));
         }
         if (json) {
           com.fasterxml.jackson.databind.node.ObjectNode o =
@@ -563,29 +562,21 @@ public final class MixCommand implements Callable<Integer> {
     }
   }
 
-  /** Adds the rejected input lines, counted per reason, and where they are listed. */
-  static String withRejects(String json, RejectsFile rejects) {
+  /**
+   * mixture.json: the report, the settings the trainer checks a mixture against, and the rejected
+   * input lines counted per reason with where they are listed.
+   */
+  static String mixtureJson(String reportJson, Config c, RejectsFile rejects) {
     try {
       com.fasterxml.jackson.databind.node.ObjectNode o =
-          (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(json);
+          (com.fasterxml.jackson.databind.node.ObjectNode) Inputs.JSON.readTree(reportJson);
+      o.put("tokens_per_step", c.tokensPerStep());
+      o.put("seq_len", c.seqLen());
       com.fasterxml.jackson.databind.node.ObjectNode r = o.putObject("rejects");
       r.put("file", rejects.file().getFileName().toString());
       r.put("total", rejects.total());
       rejects.counts().forEach(r.putObject("by_reason")::put);
-      return new ObjectMapper().writeValueAsString(o);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  /** Adds the settings the trainer checks a mixture against to the report's JSON. */
-  static String withPlanSettings(String json, Config c) {
-    try {
-      com.fasterxml.jackson.databind.node.ObjectNode o =
-          (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(json);
-      o.put("tokens_per_step", c.tokensPerStep());
-      o.put("seq_len", c.seqLen());
-      return new ObjectMapper().writeValueAsString(o);
+      return Inputs.JSON.writeValueAsString(o);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -75,7 +75,12 @@ public final class TrainCommand implements Callable<Integer> {
 
   /** One stage of the recipe. */
   record Stage(
-      String name, long steps, int seqLen, Map<String, Object> ropeScaling, int maxPositions) {}
+      String name, long steps, int seqLen, Map<String, Object> ropeScaling, int maxPositions) {
+    /** The max_position_embeddings its context extension sets: as given, else its seq_len. */
+    int contextLength() {
+      return maxPositions > 0 ? maxPositions : seqLen;
+    }
+  }
 
   @Override
   public Integer call() {
@@ -328,8 +333,7 @@ public final class TrainCommand implements Callable<Integer> {
               continue;
             }
             if (st.ropeScaling() != null && !ropeApplied(model, st)) {
-              model.extendContext(
-                  st.ropeScaling(), st.maxPositions() > 0 ? st.maxPositions() : st.seqLen());
+              model.extendContext(st.ropeScaling(), st.contextLength());
             }
             spec.commandLine()
                 .getErr()
@@ -362,9 +366,7 @@ public final class TrainCommand implements Callable<Integer> {
     for (Stage st : stages) {
       try {
         if (st.ropeScaling() != null) {
-          cfg =
-              LlamaModel.withContext(
-                  cfg, st.ropeScaling(), st.maxPositions() > 0 ? st.maxPositions() : st.seqLen());
+          cfg = LlamaModel.withContext(cfg, st.ropeScaling(), st.contextLength());
         }
         PositionEncodings.fromModelConfig(cfg.raw()).frequencies(st.seqLen());
       } catch (RopeException | TrainException e) {

@@ -234,6 +234,11 @@ public final class Pipeline {
     }
   }
 
+  /** Where the rejects of a run with one output file go. */
+  private static Path rejectsOf(Path outputFile) {
+    return outputFile.resolveSibling(outputFile.getFileName() + ".rejects.jsonl");
+  }
+
   /** The first line in which two run files differ, as {@code earlier: '..', now: '..'}. */
   private static String firstDifference(String earlier, String now) {
     String[] a = earlier.split("\\R");
@@ -605,9 +610,7 @@ public final class Pipeline {
         if (single != null) {
           out = single;
           if (singleRejects == null) {
-            singleRejects =
-                RejectsFile.create(
-                    outputFile.resolveSibling(outputFile.getFileName() + ".rejects.jsonl"));
+            singleRejects = RejectsFile.create(rejectsOf(outputFile));
           }
           rejects = singleRejects;
         } else {
@@ -1081,6 +1084,8 @@ public final class Pipeline {
               "two pipeline stages are named '" + s.name + "'; name them apart");
         }
       }
+      Path outFile = outputFile == null ? null : outputFile.toAbsolutePath().normalize();
+      Path outDir = outputDir == null ? null : outputDir.toAbsolutePath().normalize();
       for (Path p : inputs) {
         Formats.forPath(p);
         if (!Files.isRegularFile(p)) {
@@ -1089,23 +1094,18 @@ public final class Pipeline {
         // The output replaces its file (or the folder's shards) at the end: the input would be lost
         // or, read again by a later run of a folder, doubled.
         Path abs = p.toAbsolutePath().normalize();
-        if (outputFile != null && abs.equals(outputFile.toAbsolutePath().normalize())) {
+        if (abs.equals(outFile)) {
           throw new DataException(
               p + " is both an input and the output file; write the output elsewhere");
         }
-        if (outputFile != null
-            && abs.equals(
-                outputFile
-                    .resolveSibling(outputFile.getFileName() + ".rejects.jsonl")
-                    .toAbsolutePath()
-                    .normalize())) {
+        if (outFile != null && abs.equals(rejectsOf(outFile))) {
           // A glob or folder that takes in the output's rejects would count them again each run.
           throw new DataException(
               p
                   + " is the output's rejects file, an input too (a glob or folder may take it"
                   + " in); narrow the inputs or write the output elsewhere");
         }
-        if (outputDir != null && isOutputOf(abs, outputDir.toAbsolutePath().normalize())) {
+        if (outDir != null && isOutputOf(abs, outDir)) {
           throw new DataException(
               p
                   + " is an input and a file of the output folder "
