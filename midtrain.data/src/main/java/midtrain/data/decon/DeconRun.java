@@ -44,6 +44,7 @@ import midtrain.data.DataException;
 import midtrain.data.DocumentBatch;
 import midtrain.data.internal.io.Compression;
 import midtrain.data.internal.io.DecodedInput;
+import midtrain.data.internal.io.FileOutput;
 import midtrain.data.internal.io.RowBytes;
 import midtrain.data.internal.io.Utf8;
 import midtrain.data.internal.simd.ByteScan;
@@ -766,7 +767,7 @@ public final class DeconRun {
   private static OutputStream openOutput(Path file) throws IOException {
     OutputStream out;
     try {
-      out = Files.newOutputStream(file);
+      out = FileOutput.open(file);
     } catch (IOException e) {
       throw new DataException("cannot write --output " + file + ": " + DecodedInput.describe(e), e);
     }

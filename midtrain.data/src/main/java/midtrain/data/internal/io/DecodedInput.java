@@ -3,9 +3,10 @@ package midtrain.data.internal.io;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import midtrain.data.DataException;
 import midtrain.data.io.ReaderOptions;
 
@@ -48,7 +49,7 @@ public final class DecodedInput implements AutoCloseable {
   public static DecodedInput open(Path file, ReaderOptions options) {
     InputStream in;
     try {
-      in = Files.newInputStream(file);
+      in = new ChannelInput(FileChannel.open(file, StandardOpenOption.READ));
     } catch (NoSuchFileException e) {
       throw new DataException(file + ": no such file", e);
     } catch (IOException e) {

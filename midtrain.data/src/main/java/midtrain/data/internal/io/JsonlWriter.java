@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -42,8 +41,7 @@ final class JsonlWriter implements DocumentWriter {
     this.tmp = Files2.temporary(target);
     try {
       OutputStream out =
-          Compression.of(target)
-              .encode(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16));
+          Compression.of(target).encode(new BufferedOutputStream(FileOutput.open(tmp), 1 << 16));
       this.gen = Json.FACTORY.createGenerator(out);
       gen.setRootValueSeparator(null);
     } catch (IOException e) {
