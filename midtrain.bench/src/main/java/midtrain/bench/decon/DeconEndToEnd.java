@@ -20,8 +20,8 @@ import midtrain.data.decon.Normalization;
  * decontaminate} (JSONL parsing, scanning, report writing). Prints the index build time and size,
  * scan throughput, peak resident memory and, with {@code --bandwidth}, one core's memory read
  * bandwidth measured by summing a 1 GiB array. {@code --copies K} scans the corpus K times over in
- * one run (as K input files), so that two runs give the rate of a warm JVM: the time of the second
- * copy is that of the run with two less that of the run with one.
+ * one run (as K input files) and prints the rate of each copy and of all but the first, the rate of
+ * a warm JVM (the first copy includes the JIT compiler's warm-up).
  *
  * <p>{@code --chunks A,B[,...] ROUNDS} compares chunk sizes ({@link DeconRun.Builder#chunkBytes})
  * in one JVM: after one run to warm it up, each round scans the corpus once with each size in turn,
@@ -66,13 +66,25 @@ public final class DeconEndToEnd {
     long t1 = System.nanoTime();
     Decontaminator d = Decontaminator.builder(index).mode(DeconMode.REPORT).build();
     Path corpus = dir.resolve("corpus.jsonl");
-    long bytes = Files.size(corpus) * copies;
+    long size = Files.size(corpus);
+    long bytes = size * copies;
+    // When each copy was done, from the progress reported after each chunk: the copies after the
+    // first give the rate of a warm JVM, as in a scan of hundreds of gigabytes.
+    long[] done = new long[copies + 1];
+    int[] copiesDone = {0};
+    done[0] = t1;
     DeconReport rep =
         DeconRun.builder()
             .decontaminator(d)
             .inputs(Collections.nCopies(copies, corpus))
             .report(dir.resolve("report-java-" + threads + ".json"))
             .threads(threads)
+            .listener(
+                (records, read, total) -> {
+                  while (copiesDone[0] < copies && read >= (copiesDone[0] + 1) * size) {
+                    done[++copiesDone[0]] = System.nanoTime();
+                  }
+                })
             .build()
             .run();
     long t2 = System.nanoTime();
@@ -95,6 +107,18 @@ public final class DeconEndToEnd {
         scan,
         bytes / 1e6 / scan,
         threads);
+    if (copies > 1 && copiesDone[0] == copies) {
+      StringBuilder each = new StringBuilder();
+      for (int k = 1; k <= copies; k++) {
+        each.append(
+            String.format(Locale.ROOT, " %.0f", size / 1e3 / ((done[k] - done[k - 1]) / 1e6)));
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "copies (MB/s):%s; after the first: %.1f MB/s%n",
+          each,
+          (copies - 1) * size / 1e3 / ((done[copies] - done[1]) / 1e6));
+    }
     System.out.println("peak RSS: " + peakRss());
   }
 
