@@ -2,6 +2,7 @@ package midtrain.data.decon;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import midtrain.data.DataException;
 import midtrain.data.internal.decon.NgramIndex;
 
@@ -61,7 +62,7 @@ public final class BenchmarkIndex {
      */
     public Builder n(int n) {
       if (n < 1) {
-        throw new DataException("--n must be at least 1, got " + n);
+        throw new DataException("n (words per n-gram) must be at least 1, got " + n);
       }
       this.n = n;
       return this;
@@ -74,7 +75,7 @@ public final class BenchmarkIndex {
      * @return this builder
      */
     public Builder normalization(Normalization normalization) {
-      this.normalization = normalization;
+      this.normalization = Objects.requireNonNull(normalization, "normalization");
       return this;
     }
 
@@ -100,7 +101,7 @@ public final class BenchmarkIndex {
      * @return this builder
      */
     public Builder add(Benchmark benchmark) {
-      benchmarks.add(benchmark);
+      benchmarks.add(Objects.requireNonNull(benchmark, "benchmark"));
       return this;
     }
 

@@ -224,7 +224,7 @@ public final class DeconRun {
      */
     public Builder threads(int threads) {
       if (threads < 1) {
-        throw new DataException("--threads must be at least 1, got " + threads);
+        throw new DataException("threads must be at least 1, got " + threads);
       }
       this.threads = threads;
       return this;
@@ -277,7 +277,8 @@ public final class DeconRun {
         throw new DataException("no report file given");
       }
       if (output.isPresent() && decon != null && decon.mode() == DeconMode.REPORT) {
-        throw new DataException("--output needs --mode flag, drop, janitor or hybrid");
+        throw new DataException(
+            "an output file needs mode flag, drop, janitor or hybrid (report mode writes only the report)");
       }
       for (Path in : inputs) {
         formatOf(in);

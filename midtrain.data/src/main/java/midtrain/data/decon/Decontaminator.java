@@ -105,7 +105,7 @@ public final class Decontaminator {
      * @return this builder
      */
     public Builder window(int window) {
-      this.window = nonNegative("--window", window);
+      this.window = nonNegative("window", window);
       return this;
     }
 
@@ -116,7 +116,7 @@ public final class Decontaminator {
      * @return this builder
      */
     public Builder tooDirtyCutoff(int cutoff) {
-      this.tooDirtyCutoff = nonNegative("--too-dirty-cutoff", cutoff);
+      this.tooDirtyCutoff = nonNegative("too-dirty cutoff", cutoff);
       return this;
     }
 
@@ -127,7 +127,7 @@ public final class Decontaminator {
      * @return this builder
      */
     public Builder minSlice(int minSlice) {
-      this.minSlice = nonNegative("--min-slice", minSlice);
+      this.minSlice = nonNegative("minimum slice", minSlice);
       return this;
     }
 
@@ -140,7 +140,7 @@ public final class Decontaminator {
      */
     public Builder dropThreshold(double threshold) {
       if (!(threshold >= 0 && threshold < 1)) {
-        throw new DataException("--drop-threshold must be in [0, 1), got " + threshold);
+        throw new DataException("drop threshold must be in [0, 1), got " + threshold);
       }
       this.dropThreshold = threshold;
       return this;
@@ -155,7 +155,7 @@ public final class Decontaminator {
      */
     public Builder lcsThreshold(double threshold) {
       if (!(threshold > 0 && threshold <= 1)) {
-        throw new DataException("--lcs-threshold must be in (0, 1], got " + threshold);
+        throw new DataException("LCS threshold must be in (0, 1], got " + threshold);
       }
       this.lcsThreshold = threshold;
       return this;

@@ -124,6 +124,23 @@ public record PhasedPlan(long tokensPerStep, List<Phase> phases) {
       return this;
     }
 
+    /** A phase's tokens: its steps times the tokens per step, refused past a long's range. */
+    private long phaseTokens(String phase, long phaseSteps) {
+      try {
+        return Math.multiplyExact(phaseSteps, tokensPerStep);
+      } catch (ArithmeticException e) {
+        throw new DataException(
+            "phased mixture plan: phase "
+                + phase
+                + " needs "
+                + phaseSteps
+                + " steps x "
+                + tokensPerStep
+                + " tokens per step, more than 2^63 tokens; check steps and tokensPerStep",
+            e);
+      }
+    }
+
     /**
      * Plans every phase, or fails naming every source that is short over the run and by how much.
      */
@@ -141,7 +158,7 @@ public record PhasedPlan(long tokensPerStep, List<Phase> phases) {
         MixturePlan.Builder b =
             MixturePlan.builder(mixer)
                 .weights(meanWeights(s.start(), end))
-                .totalTokens(Math.multiplyExact(end - s.start(), tokensPerStep))
+                .totalTokens(phaseTokens(name, end - s.start()))
                 // Caps are checked over the whole run below, not per phase.
                 .defaultMaxEpochs(Double.MAX_VALUE);
         available.forEach(b::available);

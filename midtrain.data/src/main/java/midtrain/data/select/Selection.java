@@ -88,9 +88,20 @@ public final class Selection {
    *
    * @param batch the documents; still owned by the caller
    * @param keep receives true for rows the selection keeps; at least as long as the batch
-   * @throws DataException when a column is missing, naming it and the batch's columns
+   * @throws DataException when a column is missing, naming it and the batch's columns, or when
+   *     {@code keep} is shorter than the batch
    */
   public void test(VectorSchemaRoot batch, boolean[] keep) {
+    if (keep.length < batch.getRowCount()) {
+      throw new DataException(
+          "selection '"
+              + text
+              + "': keep has "
+              + keep.length
+              + " slots for a batch of "
+              + batch.getRowCount()
+              + " rows");
+    }
     Bound b = root.bind(batch);
     for (int i = 0, n = batch.getRowCount(); i < n; i++) {
       keep[i] = b.test(i);

@@ -87,6 +87,15 @@ public final class TokenShards {
 
   /** Reads shard {@code i} into memory, checking its counts against the manifest. */
   public TokenShard read(int i) {
+    if (i < 0 || i >= shardCount()) {
+      throw new DataException(
+          dir
+              + ": no shard "
+              + i
+              + (shardCount() == 0
+                  ? "; the manifest lists none"
+                  : "; the manifest lists shards 0 to " + (shardCount() - 1)));
+    }
     ShardInfo info = manifest.shards().get(i);
     Path f = dir.resolve(info.file());
     if (info.tokens() > Integer.MAX_VALUE - 8 || info.documents() > Integer.MAX_VALUE - 8) {

@@ -126,9 +126,17 @@ class DecontaminatorTest {
   void invalidSettingsNameTheOption() {
     DataException e =
         assertThrows(DataException.class, () -> Decontaminator.builder(index()).window(-1).build());
-    assertTrue(e.getMessage().contains("--window"));
+    // Named as the builder's setting, which the CLI's option and the pipeline's key both echo.
+    assertEquals("window must be at least 0, got -1", e.getMessage());
     assertThrows(DataException.class, () -> Decontaminator.builder(index()).lcsThreshold(0));
     assertThrows(DataException.class, () -> BenchmarkIndex.builder().n(0));
+    // Nulls are refused where given, not met later as a bare NullPointerException in the report.
+    NullPointerException npe =
+        assertThrows(
+            NullPointerException.class, () -> BenchmarkIndex.builder().normalization(null));
+    assertEquals("normalization", npe.getMessage());
+    npe = assertThrows(NullPointerException.class, () -> BenchmarkIndex.builder().add(null));
+    assertEquals("benchmark", npe.getMessage());
   }
 
   static VectorSchemaRoot batch(BufferAllocator a, List<String> texts) {

@@ -73,6 +73,34 @@ class PhasedPlanTest {
   }
 
   @Test
+  void tokensPastALongAreRefusedNamingThePhase() {
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () ->
+                PhasedPlan.builder(
+                        Mixers.create("ratio", Map.of()),
+                        MixtureSchedule.builder(
+                                Schedules.huggingFace(
+                                    "warmup_stable_decay",
+                                    Map.of(
+                                        "num_warmup_steps", 10,
+                                        "num_decay_steps", 30,
+                                        "num_training_steps", 1L << 40),
+                                    3e-4))
+                            .fromStep(0, Map.of("web", 3.0, "code", 1.0))
+                            .phase("decay", Map.of("hq", 1.0, "code", 1.0))
+                            .build())
+                    .tokensPerStep(1L << 30)
+                    .steps(1L << 40)
+                    .available("web", Long.MAX_VALUE / 4)
+                    .available("code", Long.MAX_VALUE / 4)
+                    .available("hq", Long.MAX_VALUE / 4)
+                    .build());
+    assertTrue(e.getMessage().contains("more than 2^63 tokens"), e.getMessage());
+  }
+
+  @Test
   void reportRendersPlanAndRealised() throws Exception {
     MixtureReport r =
         new MixtureReport(

@@ -73,6 +73,13 @@ class SelectionTest {
     e = assertThrows(DataException.class, () -> eval("missing.x > 1"));
     assertTrue(e.getMessage().contains("score.missing.x"), e.getMessage());
     assertEquals(List.of(Q, "domain"), Selection.parse("q.score > 1 or domain == x").columns());
+    try (RootAllocator a = new RootAllocator();
+        VectorSchemaRoot root = batch(a)) {
+      e =
+          assertThrows(
+              DataException.class, () -> Selection.parse("q.score > 1").test(root, new boolean[1]));
+      assertTrue(e.getMessage().contains("1 slots for a batch of 4 rows"), e.getMessage());
+    }
   }
 
   @Test

@@ -103,6 +103,10 @@ class TokenShardsTest {
       }
     }
     assertEquals(docs.size(), d);
+    int count = shards.shardCount();
+    DataException none = assertThrows(DataException.class, () -> shards.read(count));
+    assertTrue(none.getMessage().contains("no shard " + count), none.getMessage());
+    assertThrows(DataException.class, () -> shards.read(-1));
     try (var files = Files.list(dir)) {
       assertFalse(files.anyMatch(f -> f.toString().endsWith(".tmp")), "no temporary files left");
     } catch (IOException e) {
