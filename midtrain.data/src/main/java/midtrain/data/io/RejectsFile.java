@@ -39,7 +39,7 @@ public final class RejectsFile implements RejectSink, AutoCloseable {
                   .encode(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)));
       gen.setRootValueSeparator(null);
     } catch (IOException e) {
-      throw new DataException(file + ": cannot create the rejects file: " + e.getMessage(), e);
+      throw new DataException(file + ": cannot create the rejects file: " + Files2.why(file, e), e);
     }
   }
 

@@ -184,7 +184,7 @@ public final class ShardManifest {
     try {
       JSON.writerWithDefaultPrettyPrinter().writeValue(Files2.temporary(target).toFile(), root);
     } catch (IOException e) {
-      throw new DataException(target + ": cannot write: " + e.getMessage(), e);
+      throw new DataException(target + ": cannot write: " + Files2.why(target, e), e);
     }
     Files2.moveIntoPlace(target);
   }

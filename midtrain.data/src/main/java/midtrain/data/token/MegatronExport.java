@@ -64,7 +64,7 @@ public final class MegatronExport {
         }
       }
     } catch (IOException e) {
-      throw new DataException("cannot write " + bin + ": " + e.getMessage(), e);
+      throw new DataException("cannot write " + bin + ": " + Files2.why(bin, e), e);
     }
     Files2.moveIntoPlace(bin);
     try (LeOut out = new LeOut(idx)) {
@@ -85,7 +85,7 @@ public final class MegatronExport {
         out.i64(i);
       }
     } catch (IOException e) {
-      throw new DataException("cannot write " + idx + ": " + e.getMessage(), e);
+      throw new DataException("cannot write " + idx + ": " + Files2.why(idx, e), e);
     }
     Files2.moveIntoPlace(idx);
   }

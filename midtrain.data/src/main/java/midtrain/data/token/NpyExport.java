@@ -70,7 +70,7 @@ public final class NpyExport {
         }
       }
     } catch (IOException e) {
-      throw new DataException("cannot write " + file + ": " + e.getMessage(), e);
+      throw new DataException("cannot write " + file + ": " + Files2.why(file, e), e);
     }
     Files2.moveIntoPlace(file);
   }

@@ -1,6 +1,7 @@
 package midtrain.data.token;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -13,7 +14,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import midtrain.data.DataException;
+import midtrain.data.io.Formats;
 import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,6 +40,34 @@ class ExportTest {
     int[] all = docs.stream().flatMapToInt(Arrays::stream).toArray();
     checkMegatron(vocab, docs, all);
     checkNpy(vocab, all);
+  }
+
+  @Test
+  void aMissingFolderIsNamedAsSuch() {
+    List<int[]> docs = TokenShardsTest.docs(1000, 5, 10, 1000);
+    Path missing = tmp.resolve("missing");
+    try (RootAllocator a = new RootAllocator()) {
+      TokenShardsTest.write(tmp.resolve("s"), a, docs, 1000);
+      TokenShards shards = TokenShards.open(tmp.resolve("s"), a);
+      DataException e =
+          assertThrows(
+              DataException.class, () -> MegatronExport.write(shards, missing.resolve("out")));
+      assertTrue(
+          e.getMessage().endsWith("the folder " + missing.toAbsolutePath() + " does not exist"),
+          e.getMessage());
+      e =
+          assertThrows(
+              DataException.class, () -> NpyExport.write(shards, missing.resolve("f.npy")));
+      assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    }
+    for (String name : List.of("o.jsonl", "o.arrow")) {
+      DataException e =
+          assertThrows(
+              DataException.class, () -> Formats.openWriter(missing.resolve(name)).close());
+      assertTrue(
+          e.getMessage().endsWith("the folder " + missing.toAbsolutePath() + " does not exist"),
+          e.getMessage());
+    }
   }
 
   private void checkMegatron(int vocab, List<int[]> docs, int[] all) throws IOException {

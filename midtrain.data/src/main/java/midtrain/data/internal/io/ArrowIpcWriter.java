@@ -46,7 +46,7 @@ final class ArrowIpcWriter implements DocumentWriter {
               StandardOpenOption.WRITE);
     } catch (IOException e) {
       allocator.close();
-      throw new DataException(target + ": cannot create: " + e.getMessage(), e);
+      throw new DataException(target + ": cannot create: " + Files2.why(target, e), e);
     }
   }
 

@@ -45,7 +45,7 @@ final class JsonlWriter implements DocumentWriter {
       this.gen = Json.FACTORY.createGenerator(out);
       gen.setRootValueSeparator(null);
     } catch (IOException e) {
-      throw new DataException(target + ": cannot create: " + e.getMessage(), e);
+      throw new DataException(target + ": cannot create: " + Files2.why(target, e), e);
     }
   }
 

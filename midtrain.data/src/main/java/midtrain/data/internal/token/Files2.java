@@ -2,8 +2,10 @@ package midtrain.data.internal.token;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
@@ -64,6 +66,21 @@ public final class Files2 {
     } catch (IOException e) {
       throw new DataException("cannot rename " + tmp + " to " + target + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Why a file could not be written, in words a user can act on: a missing folder is named as such,
+   * where the exception's message is only the path of the temporary file that could not be created.
+   */
+  public static String why(Path target, IOException e) {
+    Path folder = target.toAbsolutePath().getParent();
+    if (e instanceof NoSuchFileException && folder != null && !Files.isDirectory(folder)) {
+      return "the folder " + folder + " does not exist";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied: " + e.getMessage();
+    }
+    return e.getMessage();
   }
 
   /** Deletes a file if present, reporting failure as a {@link DataException}. */
