@@ -131,7 +131,8 @@ public final class RopeConfig {
             source
                 + " is keyed by layer type ("
                 + String.join(", ", dict.keySet())
-                + "); choose one layer type");
+                + "); choose one layer type: fromModelConfig(config, layerType), or --layer-type"
+                + " in the midtrain rope command");
       }
       Object sub = dict.get(layerType);
       if (sub == null) {

@@ -164,6 +164,7 @@ class RopeConfigTest {
     String msg =
         assertThrows(RopeException.class, () -> RopeConfig.fromModelConfig(c)).getMessage();
     assertTrue(msg.contains("keyed by layer type"), msg);
+    assertTrue(msg.contains("fromModelConfig(config, layerType)"), "names the way out: " + msg);
     RopeConfig full = RopeConfig.fromModelConfig(c, "full_attention");
     assertEquals("linear", full.ropeType());
     assertEquals(1000000.0, full.ropeTheta());
