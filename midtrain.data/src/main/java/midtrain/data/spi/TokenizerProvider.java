@@ -15,7 +15,7 @@ import midtrain.data.token.TextTokenizer;
  * constructor must be cheap (load native code in {@link #open}).
  */
 public interface TokenizerProvider {
-  /** The stable id, for example {@code huggingface} or {@code bytes}. */
+  /** The stable id, for example {@code huggingface} (in module {@code midtrain.tokenizers}). */
   String id();
 
   /** A one-line description for listings. */

@@ -50,8 +50,8 @@ public final class Tokenizers {
 
   /**
    * Opens a tokenizer file with the first provider (by id) that claims it, for example {@code
-   * huggingface} for {@code tokenizer.json}; the provider named {@code bytes} is also reachable as
-   * the file name {@code bytes}.
+   * huggingface} for {@code tokenizer.json}; a name that is no file but a provider's id opens that
+   * provider (for a tokenizer of your own that needs no file, such as one over raw bytes).
    *
    * @param file the tokenizer file
    * @return the tokenizer; the caller closes it
