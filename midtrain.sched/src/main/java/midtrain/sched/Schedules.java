@@ -4,8 +4,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import midtrain.sched.internal.Discovered;
 import midtrain.sched.spi.ScheduleProvider;
 
 /**
@@ -40,20 +42,20 @@ public final class Schedules {
 
   private Schedules() {}
 
-  /** Discovered once; providers are cheap to construct. */
+  /** Discovered once, on first use; a failed discovery is kept and reported on every call. */
   private static final class Registry {
-    static final Map<String, ScheduleProvider> PROVIDERS =
-        discover(Schedules.class.getClassLoader());
+    static final Discovered<ScheduleProvider> PROVIDERS =
+        Discovered.run("schedule", () -> discover(Schedules.class.getClassLoader()));
   }
 
   /**
    * Returns every provider found by {@link ServiceLoader}, by id.
    *
    * @return the providers, sorted by id
-   * @throws ScheduleException when two providers share an id
+   * @throws ScheduleException when two providers share an id or one cannot be loaded
    */
   public static Map<String, ScheduleProvider> providers() {
-    return Registry.PROVIDERS;
+    return Registry.PROVIDERS.get();
   }
 
   /**
@@ -62,7 +64,7 @@ public final class Schedules {
    *
    * @param loader the class loader to search
    * @return the providers, sorted by id
-   * @throws ScheduleException when two providers share an id
+   * @throws ScheduleException when two providers share an id or one cannot be loaded
    */
   public static Map<String, ScheduleProvider> discover(ClassLoader loader) {
     return index(ServiceLoader.load(ScheduleProvider.class, loader));
@@ -70,18 +72,28 @@ public final class Schedules {
 
   static Map<String, ScheduleProvider> index(Iterable<ScheduleProvider> found) {
     Map<String, ScheduleProvider> out = new TreeMap<>();
-    for (ScheduleProvider p : found) {
-      ScheduleProvider prev = out.putIfAbsent(p.id(), p);
-      if (prev != null && prev.getClass() != p.getClass()) {
-        throw new ScheduleException(
-            "two schedule providers claim id '"
-                + p.id()
-                + "': "
-                + prev.getClass().getName()
-                + " and "
-                + p.getClass().getName()
-                + "; remove one or give it another id");
+    try {
+      for (ScheduleProvider p : found) {
+        ScheduleProvider prev = out.putIfAbsent(p.id(), p);
+        if (prev != null && prev.getClass() != p.getClass()) {
+          throw new ScheduleException(
+              "two schedule providers claim id '"
+                  + p.id()
+                  + "': "
+                  + prev.getClass().getName()
+                  + " and "
+                  + p.getClass().getName()
+                  + "; remove one or give it another id");
+        }
       }
+    } catch (ServiceConfigurationError e) {
+      // ServiceLoader loads lazily, so a provider that cannot be loaded fails here, mid-iteration.
+      throw new ScheduleException(
+          "cannot load the schedule providers: "
+              + e.getMessage()
+              + " (fix or remove the META-INF/services line or the module's 'provides' clause"
+              + " that names it)",
+          e);
     }
     return Collections.unmodifiableMap(out);
   }
