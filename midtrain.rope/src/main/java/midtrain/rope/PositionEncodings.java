@@ -3,8 +3,10 @@ package midtrain.rope;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import midtrain.rope.internal.Discovered;
 import midtrain.rope.spi.PositionEncodingProvider;
 
 /**
@@ -21,20 +23,21 @@ import midtrain.rope.spi.PositionEncodingProvider;
 public final class PositionEncodings {
   private PositionEncodings() {}
 
-  /** Discovered once; providers are cheap to construct. */
+  /** Discovered once, on first use; a failed discovery is kept and reported on every call. */
   private static final class Registry {
-    static final Map<String, PositionEncodingProvider> PROVIDERS =
-        discover(PositionEncodings.class.getClassLoader());
+    static final Discovered<PositionEncodingProvider> PROVIDERS =
+        Discovered.run(
+            "position-encoding", () -> discover(PositionEncodings.class.getClassLoader()));
   }
 
   /**
    * Returns every provider found by {@link ServiceLoader}, by id.
    *
    * @return the providers, sorted by id
-   * @throws RopeException when two providers share an id
+   * @throws RopeException when two providers share an id or one cannot be loaded
    */
   public static Map<String, PositionEncodingProvider> providers() {
-    return Registry.PROVIDERS;
+    return Registry.PROVIDERS.get();
   }
 
   /**
@@ -43,7 +46,7 @@ public final class PositionEncodings {
    *
    * @param loader the class loader to search
    * @return the providers, sorted by id
-   * @throws RopeException when two providers share an id
+   * @throws RopeException when two providers share an id or one cannot be loaded
    */
   public static Map<String, PositionEncodingProvider> discover(ClassLoader loader) {
     return index(ServiceLoader.load(PositionEncodingProvider.class, loader));
@@ -51,18 +54,28 @@ public final class PositionEncodings {
 
   static Map<String, PositionEncodingProvider> index(Iterable<PositionEncodingProvider> found) {
     Map<String, PositionEncodingProvider> out = new TreeMap<>();
-    for (PositionEncodingProvider p : found) {
-      PositionEncodingProvider prev = out.putIfAbsent(p.id(), p);
-      if (prev != null && prev.getClass() != p.getClass()) {
-        throw new RopeException(
-            "two position-encoding providers claim id '"
-                + p.id()
-                + "': "
-                + prev.getClass().getName()
-                + " and "
-                + p.getClass().getName()
-                + "; remove one or give it another id");
+    try {
+      for (PositionEncodingProvider p : found) {
+        PositionEncodingProvider prev = out.putIfAbsent(p.id(), p);
+        if (prev != null && prev.getClass() != p.getClass()) {
+          throw new RopeException(
+              "two position-encoding providers claim id '"
+                  + p.id()
+                  + "': "
+                  + prev.getClass().getName()
+                  + " and "
+                  + p.getClass().getName()
+                  + "; remove one or give it another id");
+        }
       }
+    } catch (ServiceConfigurationError e) {
+      // ServiceLoader loads lazily, so a provider that cannot be loaded fails here, mid-iteration.
+      throw new RopeException(
+          "cannot load the position-encoding providers: "
+              + e.getMessage()
+              + " (fix or remove the META-INF/services line or the module's 'provides' clause"
+              + " that names it)",
+          e);
     }
     return Collections.unmodifiableMap(out);
   }
