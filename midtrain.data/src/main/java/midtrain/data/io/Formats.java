@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import midtrain.data.DataException;
+import midtrain.data.internal.spi.Discovered;
 import midtrain.data.internal.spi.Registry;
 import midtrain.data.spi.FormatProvider;
 
@@ -12,21 +13,26 @@ import midtrain.data.spi.FormatProvider;
 public final class Formats {
   private Formats() {}
 
+  /** Discovered once, on first use; a failed discovery is kept and reported on every call. */
   private static final class Holder {
-    static final Map<String, FormatProvider> PROVIDERS =
-        Registry.index(
-            ServiceLoader.load(FormatProvider.class, Formats.class.getClassLoader()),
-            FormatProvider::id,
-            "format");
+    static final Discovered<FormatProvider> PROVIDERS =
+        Discovered.run(
+            "format",
+            () ->
+                Registry.index(
+                    ServiceLoader.load(FormatProvider.class, Formats.class.getClassLoader()),
+                    FormatProvider::id,
+                    "format"));
   }
 
   /**
    * Returns every format found by {@link ServiceLoader}, by id.
    *
    * @return the providers, sorted by id
+   * @throws DataException when two providers share an id or one cannot be loaded
    */
   public static Map<String, FormatProvider> providers() {
-    return Holder.PROVIDERS;
+    return Holder.PROVIDERS.get();
   }
 
   /**

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import midtrain.data.DataException;
+import midtrain.data.internal.spi.Discovered;
 import midtrain.data.internal.spi.Registry;
 import midtrain.data.spi.MixerProvider;
 
@@ -11,14 +12,22 @@ import midtrain.data.spi.MixerProvider;
 public final class Mixers {
   private Mixers() {}
 
+  /** Discovered once, on first use; a failed discovery is kept and reported on every call. */
   private static final class Holder {
-    static final Map<String, MixerProvider> PROVIDERS =
-        index(ServiceLoader.load(MixerProvider.class, Mixers.class.getClassLoader()));
+    static final Discovered<MixerProvider> PROVIDERS =
+        Discovered.run(
+            "mixer",
+            () -> index(ServiceLoader.load(MixerProvider.class, Mixers.class.getClassLoader())));
   }
 
-  /** Every provider found by {@link ServiceLoader}, by id. */
+  /**
+   * Returns every provider found by {@link ServiceLoader}, by id.
+   *
+   * @return the providers, sorted by id
+   * @throws DataException when two providers share an id or one cannot be loaded
+   */
   public static Map<String, MixerProvider> providers() {
-    return Holder.PROVIDERS;
+    return Holder.PROVIDERS.get();
   }
 
   /** Indexes providers by id; two classes with one id fail, naming both. */

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.ServiceLoader;
 import midtrain.data.DataException;
 import midtrain.data.DocumentBatch;
+import midtrain.data.internal.spi.Discovered;
 import midtrain.data.internal.spi.Registry;
 import midtrain.data.spi.RaterProvider;
 import org.apache.arrow.memory.BufferAllocator;
@@ -21,18 +22,22 @@ public final class Raters {
 
   private Raters() {}
 
+  /** Discovered once, on first use; a failed discovery is kept and reported on every call. */
   private static final class Holder {
-    static final Map<String, RaterProvider> PROVIDERS =
-        index(ServiceLoader.load(RaterProvider.class, Raters.class.getClassLoader()));
+    static final Discovered<RaterProvider> PROVIDERS =
+        Discovered.run(
+            "rater",
+            () -> index(ServiceLoader.load(RaterProvider.class, Raters.class.getClassLoader())));
   }
 
   /**
    * Returns every provider found by {@link ServiceLoader}, by id.
    *
    * @return the providers, sorted by id
+   * @throws DataException when two providers share an id or one cannot be loaded
    */
   public static Map<String, RaterProvider> providers() {
-    return Holder.PROVIDERS;
+    return Holder.PROVIDERS.get();
   }
 
   /**

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import midtrain.data.DataException;
+import midtrain.data.internal.spi.Discovered;
 import midtrain.data.internal.spi.Registry;
 import midtrain.data.spi.TokenizerProvider;
 
@@ -13,14 +14,25 @@ import midtrain.data.spi.TokenizerProvider;
 public final class Tokenizers {
   private Tokenizers() {}
 
+  /** Discovered once, on first use; a failed discovery is kept and reported on every call. */
   private static final class Holder {
-    static final Map<String, TokenizerProvider> PROVIDERS =
-        index(ServiceLoader.load(TokenizerProvider.class, Tokenizers.class.getClassLoader()));
+    static final Discovered<TokenizerProvider> PROVIDERS =
+        Discovered.run(
+            "tokenizer",
+            () ->
+                index(
+                    ServiceLoader.load(
+                        TokenizerProvider.class, Tokenizers.class.getClassLoader())));
   }
 
-  /** Every provider found by {@link ServiceLoader}, by id. */
+  /**
+   * Returns every provider found by {@link ServiceLoader}, by id.
+   *
+   * @return the providers, sorted by id
+   * @throws DataException when two providers share an id or one cannot be loaded
+   */
   public static Map<String, TokenizerProvider> providers() {
-    return Holder.PROVIDERS;
+    return Holder.PROVIDERS.get();
   }
 
   /** Indexes providers by id; two classes with one id fail, naming both. */

@@ -2,6 +2,7 @@ package midtrain.data.internal.spi;
 
 import java.util.Collections;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
 import java.util.TreeMap;
 import java.util.function.Function;
 import midtrain.data.DataException;
@@ -11,7 +12,8 @@ public final class Registry {
   private Registry() {}
 
   /**
-   * Indexes providers by id; two classes claiming one id fail, naming both.
+   * Indexes providers by id; two classes claiming one id fail, naming both, as does a provider that
+   * cannot be loaded.
    *
    * @param found the providers, for example a {@link java.util.ServiceLoader}
    * @param id how to read a provider's id
@@ -21,20 +23,32 @@ public final class Registry {
   public static <T> Map<String, T> index(
       Iterable<? extends T> found, Function<T, String> id, String kind) {
     Map<String, T> out = new TreeMap<>();
-    for (T p : found) {
-      String key = id.apply(p);
-      T prev = out.putIfAbsent(key, p);
-      if (prev != null && prev.getClass() != p.getClass()) {
-        throw new DataException(
-            "two "
-                + kind
-                + " providers claim id '"
-                + key
-                + "': "
-                + prev.getClass().getName()
-                + " and "
-                + p.getClass().getName());
+    try {
+      for (T p : found) {
+        String key = id.apply(p);
+        T prev = out.putIfAbsent(key, p);
+        if (prev != null && prev.getClass() != p.getClass()) {
+          throw new DataException(
+              "two "
+                  + kind
+                  + " providers claim id '"
+                  + key
+                  + "': "
+                  + prev.getClass().getName()
+                  + " and "
+                  + p.getClass().getName());
+        }
       }
+    } catch (ServiceConfigurationError e) {
+      // ServiceLoader loads lazily, so a provider that cannot be loaded fails here, mid-iteration.
+      throw new DataException(
+          "cannot load the "
+              + kind
+              + " providers: "
+              + e.getMessage()
+              + " (fix or remove the META-INF/services line or the module's 'provides' clause"
+              + " that names it)",
+          e);
     }
     return Collections.unmodifiableMap(out);
   }
