@@ -1,6 +1,7 @@
 package midtrain.data.io;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -18,18 +19,42 @@ public final class Formats {
     static final Discovered<FormatProvider> PROVIDERS =
         Discovered.run(
             "format",
-            () ->
-                Registry.index(
-                    ServiceLoader.load(FormatProvider.class, Formats.class.getClassLoader()),
-                    FormatProvider::id,
-                    "format"));
+            () -> index(ServiceLoader.load(FormatProvider.class, Formats.class.getClassLoader())));
+  }
+
+  /** Indexes formats by id; two classes with one id, or with one file suffix, fail naming both. */
+  static Map<String, FormatProvider> index(Iterable<FormatProvider> found) {
+    Map<String, FormatProvider> byId = Registry.index(found, FormatProvider::id, "format");
+    // forPath picks the longest matching suffix; two formats with the same one would leave the
+    // choice to the order of their ids, one overriding the other without a word.
+    Map<String, FormatProvider> bySuffix = new HashMap<>();
+    for (FormatProvider p : byId.values()) {
+      for (String suffix : p.suffixes()) {
+        FormatProvider prev = bySuffix.putIfAbsent(suffix, p);
+        if (prev != null && prev != p) {
+          throw new DataException(
+              "two format providers claim the file suffix '"
+                  + suffix
+                  + "': "
+                  + prev.getClass().getName()
+                  + " (id '"
+                  + prev.id()
+                  + "') and "
+                  + p.getClass().getName()
+                  + " (id '"
+                  + p.id()
+                  + "'); remove one or drop the suffix from one of them");
+        }
+      }
+    }
+    return byId;
   }
 
   /**
    * Returns every format found by {@link ServiceLoader}, by id.
    *
    * @return the providers, sorted by id
-   * @throws DataException when two providers share an id or one cannot be loaded
+   * @throws DataException when two providers share an id or a file suffix, or one cannot be loaded
    */
   public static Map<String, FormatProvider> providers() {
     return Holder.PROVIDERS.get();

@@ -20,7 +20,8 @@ public interface FormatProvider {
 
   /**
    * The file name suffixes this format claims, lower case with the dot ({@code .jsonl.zst}); the
-   * longest matching suffix across all providers wins.
+   * longest matching suffix across all providers wins, and two providers claiming one suffix fail
+   * discovery.
    *
    * @return the suffixes
    */

@@ -91,6 +91,27 @@ class DiscoveryTest {
     }
   }
 
+  /** A format with an id of its own claiming a built-in suffix. */
+  public static final class ZJsonl implements FormatProvider {
+    /** Creates the provider. */
+    public ZJsonl() {}
+
+    @Override
+    public String id() {
+      return "zjsonl";
+    }
+
+    @Override
+    public List<String> suffixes() {
+      return List.of(".jsonl");
+    }
+
+    @Override
+    public DocumentReader openReader(Path file, ReaderOptions options) {
+      throw new AssertionError("never opened");
+    }
+  }
+
   /** A user's tokenizer. */
   public static class MyTokenizer implements TokenizerProvider {
     /** Creates the provider. */
@@ -150,6 +171,18 @@ class DiscoveryTest {
           "two format providers claim id 'jsonl'",
           "JsonlFormat",
           MyJsonl.class.getName());
+    }
+  }
+
+  @Test
+  void twoFormatsClaimingOneSuffixFailNamingBothAndTheSuffix(@TempDir Path dir) throws Exception {
+    try (URLClassLoader loader = isolated(dir, FormatProvider.class, ZJsonl.class.getName())) {
+      Method forPath = method(loader, "midtrain.data.io.Formats", "forPath", Path.class);
+      assertFailsEveryTime(
+          () -> forPath.invoke(null, Path.of("x.jsonl")),
+          "two format providers claim the file suffix '.jsonl'",
+          "JsonlFormat",
+          ZJsonl.class.getName());
     }
   }
 
