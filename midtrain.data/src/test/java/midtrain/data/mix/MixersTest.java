@@ -40,6 +40,7 @@ class MixersTest {
     DataException e = assertThrows(DataException.class, () -> Mixers.index(List.of(a, b)));
     assertTrue(e.getMessage().contains(a.getClass().getName()), e.getMessage());
     assertTrue(e.getMessage().contains(b.getClass().getName()), e.getMessage());
+    assertTrue(e.getMessage().endsWith("; remove one or give it another id"), e.getMessage());
   }
 
   @Test

@@ -36,7 +36,8 @@ public final class Registry {
                   + "': "
                   + prev.getClass().getName()
                   + " and "
-                  + p.getClass().getName());
+                  + p.getClass().getName()
+                  + "; remove one or give it another id");
         }
       }
     } catch (ServiceConfigurationError e) {
