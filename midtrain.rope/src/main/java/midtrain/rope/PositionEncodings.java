@@ -44,6 +44,19 @@ public final class PositionEncodings {
    * Discovers providers visible to a class loader (and, on the module path, to this module's
    * layer).
    *
+   * <p>The result does not change what {@link #create}, {@link #fromModelConfig} and {@link
+   * #provider} find: they use the providers of this module's own class loader, discovered once. A
+   * provider only a child class loader sees (a plugin folder, say) is used from this index
+   * directly:
+   *
+   * <pre>{@code
+   * RopeConfig config = RopeConfig.fromModelConfig(map);
+   * RopeParams params = config.params();
+   * PositionEncoding rope =
+   *     PositionEncodings.discover(pluginLoader).get(config.ropeType()).create(config, params);
+   * params.requireAllUsed(); // unknown keys fail, as in create
+   * }</pre>
+   *
    * @param loader the class loader to search
    * @return the providers, sorted by id
    * @throws RopeException when two providers share an id or one cannot be loaded

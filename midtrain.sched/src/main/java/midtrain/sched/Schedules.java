@@ -62,6 +62,16 @@ public final class Schedules {
    * Discovers providers visible to a class loader (and, on the module path, to this module's
    * layer).
    *
+   * <p>The result does not change what {@link #create}, {@link #fromSpec} and {@link #provider}
+   * find: they use the providers of this module's own class loader, discovered once. A provider
+   * only a child class loader sees (a plugin folder, say) is built from this index directly:
+   *
+   * <pre>{@code
+   * ScheduleParams params = ScheduleParams.of("schedule 'my_step'", Map.of("step", 100));
+   * LearningRateSchedule lr = Schedules.discover(pluginLoader).get("my_step").create(3e-4, params);
+   * params.requireAllUsed(); // unknown keys fail, as in create
+   * }</pre>
+   *
    * @param loader the class loader to search
    * @return the providers, sorted by id
    * @throws ScheduleException when two providers share an id or one cannot be loaded
