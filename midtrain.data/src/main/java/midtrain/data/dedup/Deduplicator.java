@@ -11,6 +11,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * <p>A deduplicator is stateful and not thread-safe: the pipeline feeds it batches in input order
  * on one thread, which is what makes its output deterministic. It can write the keys it added since
  * the last {@link #writeNewKeys} so that a resumed run rebuilds its state from completed shards.
+ *
+ * <p>A pipeline never feeds the deduplicator it is given: each run works on an {@link #emptyCopy},
+ * so one deduplicator may configure several pipelines, or several stages, and a pipeline may run
+ * again, without one run's documents counting as duplicates in another.
  */
 public interface Deduplicator {
   /**
@@ -34,6 +38,13 @@ public interface Deduplicator {
    * @return for example {@code minhash(shingle=5, bands=14, rows=8, seed=1)}
    */
   String describe();
+
+  /**
+   * Returns a new deduplicator with this one's method and settings and no keys.
+   *
+   * @return an empty deduplicator that {@link #describe} describes as this one
+   */
+  Deduplicator emptyCopy();
 
   /**
    * Marks the live rows of a batch that duplicate an earlier document; live rows that are not

@@ -74,6 +74,13 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * Builder#keepRemoved}, removed documents go to {@code _removed/} with their lineage. With {@link
  * Builder#outputFile}, rejects go to {@code <file>.rejects.jsonl}.
  *
+ * <p><b>Running again.</b> A pipeline holds only its configuration, and {@link #run} may be called
+ * again: each run starts as a new process running the same pipeline would, with empty deduplication
+ * tables (the deduplicators given to the builder are never fed: each run works on {@linkplain
+ * midtrain.data.dedup.Deduplicator#emptyCopy copies}). So after a failure, running the same object
+ * again resumes the output folder as above, and running a finished pipeline again skips every shard
+ * of its folder, or writes its one output file anew.
+ *
  * <p>When every shard is done, {@code stats.json} and then {@code manifest.json} (each shard's
  * documents, size and SHA-256, the format {@link ShardManifest#verify} checks) are written.
  *
@@ -120,6 +127,22 @@ public final class Pipeline {
     this.expectedDocuments = b.expectedDocuments;
   }
 
+  /** A copy of a pipeline for one run, with the stages that run uses. */
+  private Pipeline(Pipeline p, List<Stage> stages) {
+    this.inputs = p.inputs;
+    this.readerOptions = p.readerOptions;
+    this.stages = List.copyOf(stages);
+    this.outputDir = p.outputDir;
+    this.outputFile = p.outputFile;
+    this.outputFormat = p.outputFormat;
+    this.suffix = p.suffix;
+    this.threads = p.threads;
+    this.batchSize = p.batchSize;
+    this.keepRemoved = p.keepRemoved;
+    this.listener = p.listener;
+    this.expectedDocuments = p.expectedDocuments;
+  }
+
   /**
    * Starts a builder.
    *
@@ -143,16 +166,24 @@ public final class Pipeline {
   }
 
   /**
-   * Runs the pipeline to completion.
+   * Runs the pipeline to completion, as a new process running it would: calling it again resumes
+   * the output folder (or, when finished, skips all of it) and writes an output file anew.
    *
    * @return what happened to every record
    * @throws DataException on bad configuration, unreadable input or a refused resume, naming the
    *     file
    */
   public PipelineResult run() {
+    // The stages that gather state (dedup keys, quantile thresholds, the decontamination report)
+    // are new for each run: kept from an earlier run, or shared with another pipeline, the keys
+    // made every document seen before a duplicate of itself, and a resume reloaded saved keys on
+    // top of them.
+    List<Stage> fresh = new ArrayList<>();
+    for (Stage s : stages) {
+      fresh.add(s.forRun());
+    }
     try (BufferAllocator allocator = new RootAllocator()) {
-      PipelineResult r = runWith(allocator);
-      return r;
+      return new Pipeline(this, fresh).runWith(allocator);
     }
   }
 
@@ -1001,8 +1032,23 @@ public final class Pipeline {
       return this;
     }
 
-    /** Adds a deduplication stage. */
+    /**
+     * Adds a deduplication stage; each run deduplicates with an empty copy of the deduplicator
+     * given, which may be given to other pipelines and stages too.
+     */
     public Builder dedup(String name, Deduplicator dedup) {
+      long held = dedup.keys();
+      if (held > 0) {
+        // Its keys would be ignored: a run starts from no keys, or those its output folder saved.
+        throw new DataException(
+            "dedup stage '"
+                + name
+                + "': the deduplicator given already holds "
+                + held
+                + (held == 1 ? " key" : " keys")
+                + ", which a pipeline does not use (each run starts from an empty copy); give it"
+                + " a new one, e.g. Dedup.exact()");
+      }
       stages.add(new Stages.Dedup(name, dedup));
       return this;
     }

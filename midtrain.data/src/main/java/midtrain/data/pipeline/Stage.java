@@ -21,6 +21,14 @@ abstract class Stage {
   /** A stable description, part of the run's fingerprint for resuming. */
   abstract String describe();
 
+  /**
+   * Returns the stage for one run: a new copy where the stage gathers state while it runs, else
+   * this one.
+   */
+  Stage forRun() {
+    return this;
+  }
+
   /** The stage as a user names it in messages. */
   String label() {
     return kind + " '" + name + "'";

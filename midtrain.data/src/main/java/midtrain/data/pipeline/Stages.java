@@ -217,6 +217,11 @@ final class Stages {
       this.quantile = quantile;
     }
 
+    @Override
+    Stage forRun() {
+      return new QuantileFilter(name, quantile); // each run fixes (or reloads) its threshold
+    }
+
     void fix(double t) {
       threshold = t;
       fixed = quantile.selection(t);
@@ -367,6 +372,22 @@ final class Stages {
     }
 
     @Override
+    Stage forRun() {
+      Deduplicator copy = dedup.emptyCopy();
+      // A user's deduplicator returning itself, or one with keys, would bring back the sharing
+      // the copy is for.
+      if (copy == dedup || copy.keys() != 0) {
+        throw new DataException(
+            "dedup stage '"
+                + name
+                + "': "
+                + dedup.getClass().getName()
+                + ".emptyCopy() must return a new deduplicator with no keys");
+      }
+      return new Dedup(name, copy);
+    }
+
+    @Override
     boolean parallel() {
       return false;
     }
@@ -407,6 +428,11 @@ final class Stages {
       }
       this.decon = decon;
       this.report = new midtrain.data.decon.DeconReport(decon);
+    }
+
+    @Override
+    Stage forRun() {
+      return new Decon(name, decon); // a new report, as a new process starts with
     }
 
     /** Records a drained batch's results in input order. */

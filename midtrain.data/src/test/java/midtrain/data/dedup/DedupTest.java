@@ -137,6 +137,22 @@ class DedupTest {
   }
 
   @Test
+  void anEmptyCopyHasTheSettingsButNoneOfTheKeys() {
+    for (Deduplicator d : List.of(Dedup.exact(), Dedup.minHash(3, 4, 2, 1))) {
+      try (RootAllocator a = new RootAllocator()) {
+        run(d, a, "alpha beta gamma delta");
+        Deduplicator copy = d.emptyCopy();
+        assertEquals(d.describe(), copy.describe());
+        assertEquals(0, copy.keys(), d.id());
+        assertTrue(run(copy, a, "alpha beta gamma delta")[0], d.id());
+        // Nor does the original get the copy's keys.
+        assertTrue(run(copy, a, "only seen by the copy")[0], d.id());
+        assertTrue(run(d, a, "only seen by the copy")[0], d.id());
+      }
+    }
+  }
+
+  @Test
   void estimatesGrowWithDocumentsAndRefuseWhatDoesNotFit() {
     long exact = Dedup.estimateBytes("exact", 0, 100_000_000);
     long minhash = Dedup.estimateBytes("minhash", 14, 100_000_000);

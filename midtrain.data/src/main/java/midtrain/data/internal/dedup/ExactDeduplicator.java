@@ -40,6 +40,11 @@ public final class ExactDeduplicator implements Deduplicator {
   }
 
   @Override
+  public Deduplicator emptyCopy() {
+    return new ExactDeduplicator();
+  }
+
+  @Override
   public String reason() {
     return "exact-duplicate";
   }

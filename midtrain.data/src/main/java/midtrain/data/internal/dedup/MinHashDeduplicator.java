@@ -78,6 +78,11 @@ public final class MinHashDeduplicator implements Deduplicator {
   }
 
   @Override
+  public Deduplicator emptyCopy() {
+    return new MinHashDeduplicator(shingle, bands, rows, seed);
+  }
+
+  @Override
   public String reason() {
     return "near-duplicate";
   }
