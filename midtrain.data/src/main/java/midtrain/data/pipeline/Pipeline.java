@@ -1067,7 +1067,10 @@ public final class Pipeline {
       return this;
     }
 
-    /** Writes everything into one file (not resumable; rejects are only counted). */
+    /**
+     * Writes everything into one file, anew on every run (not resumable), and the readers' rejects
+     * into {@code <file>.rejects.jsonl} beside it; removed documents are only counted.
+     */
     public Builder outputFile(Path file) {
       this.outputFile = Objects.requireNonNull(file, "file");
       this.outputDir = null;
@@ -1103,7 +1106,10 @@ public final class Pipeline {
       return this;
     }
 
-    /** Also writes removed documents, with their lineage, under {@code _removed/}. */
+    /**
+     * Also writes removed documents, with their lineage, under the output folder's {@code
+     * _removed/} (an output file has no such place: there they are only counted).
+     */
     public Builder keepRemoved(boolean keep) {
       this.keepRemoved = keep;
       return this;

@@ -564,6 +564,22 @@ class PipelineTest {
   }
 
   @Test
+  void anOutputFileHasItsRejectsWrittenBesideIt(@TempDir Path dir) throws IOException {
+    Words.failOn = null;
+    List<Path> in = corpus(dir);
+    Path file = dir.resolve("all.jsonl");
+    PipelineResult r = Pipeline.builder().inputs(in).outputFile(file).build().run();
+    assertEquals(Map.of("malformed-json", 1L), r.rejected());
+    // As Builder.outputFile says: listed in <file>.rejects.jsonl, not only counted.
+    List<JsonNode> rejects = read(dir.resolve("all.jsonl.rejects.jsonl"));
+    assertEquals(1, rejects.size(), rejects.toString());
+    assertEquals(3, rejects.get(0).get("line").asLong());
+    assertEquals("malformed-json", rejects.get(0).get("reason").asText());
+    assertTrue(rejects.get(0).get("file").asText().endsWith("a.jsonl"), rejects.toString());
+    assertEquals(7, read(file).size());
+  }
+
+  @Test
   void scoresWrittenToJsonlAreSelectedOnInALaterRun(@TempDir Path dir) throws IOException {
     Words.failOn = null;
     List<Path> in = corpus(dir);
