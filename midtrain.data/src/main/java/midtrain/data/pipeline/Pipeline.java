@@ -1059,33 +1059,57 @@ public final class Pipeline {
       return this;
     }
 
-    /** Writes one shard per input into a directory, resumably. */
+    /**
+     * Writes one shard per input into a directory, resumably; refused after {@link #outputFile}.
+     */
     public Builder outputDir(Path dir, String fileSuffix) {
-      this.outputDir = Objects.requireNonNull(dir, "dir");
-      this.suffix = Objects.requireNonNull(fileSuffix, "suffix");
-      this.outputFile = null;
+      Objects.requireNonNull(dir, "dir");
+      Objects.requireNonNull(fileSuffix, "suffix");
+      if (outputFile != null) {
+        throw bothOutputs("outputFile(" + outputFile + ")", "outputDir(" + dir + ")");
+      }
+      this.outputDir = dir;
+      this.suffix = fileSuffix;
       return this;
     }
 
     /**
      * Writes everything into one file, anew on every run (not resumable), and the readers' rejects
-     * into {@code <file>.rejects.jsonl} beside it; removed documents are only counted.
+     * into {@code <file>.rejects.jsonl} beside it; removed documents are only counted. Refused
+     * after {@link #outputDir}.
      */
     public Builder outputFile(Path file) {
-      this.outputFile = Objects.requireNonNull(file, "file");
-      this.outputDir = null;
+      Objects.requireNonNull(file, "file");
+      if (outputDir != null) {
+        throw bothOutputs("outputDir(" + outputDir + ")", "outputFile(" + file + ")");
+      }
+      this.outputFile = file;
       this.outputFormat = null;
       return this;
     }
 
     /** Writes everything into one file of a named format, whatever its file name says. */
     public Builder outputFile(Path file, String formatId) {
-      outputFile(file);
+      // Checked first, so that a refused format leaves the builder as it was.
       if (!Formats.get(formatId).canWrite()) {
         throw new DataException("format '" + formatId + "' cannot be written");
       }
+      outputFile(file);
       this.outputFormat = formatId;
       return this;
+    }
+
+    /**
+     * The refusal of a second kind of output: the last one set would win without a word, where a
+     * configuration file giving both is refused.
+     */
+    private static DataException bothOutputs(String first, String second) {
+      return new DataException(
+          "pipeline output set twice, "
+              + first
+              + " and then "
+              + second
+              + "; a pipeline writes one file or one folder: set only one");
     }
 
     /** Sets the worker threads (default: all cores). */

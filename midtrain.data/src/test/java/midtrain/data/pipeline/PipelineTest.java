@@ -580,6 +580,48 @@ class PipelineTest {
   }
 
   @Test
+  void anOutputFileAndAnOutputFolderTogetherAreRefused(@TempDir Path dir) throws IOException {
+    List<Path> in = corpus(dir);
+    Path file = dir.resolve("all.jsonl");
+    Path folder = dir.resolve("out");
+    // The last one set won without a word, where a config giving both is refused.
+    DataException dirAfterFile =
+        assertThrows(
+            DataException.class,
+            () -> Pipeline.builder().inputs(in).outputFile(file).outputDir(folder, ".jsonl"));
+    assertEquals(
+        "pipeline output set twice, outputFile("
+            + file
+            + ") and then outputDir("
+            + folder
+            + "); a pipeline writes one file or one folder: set only one",
+        dirAfterFile.getMessage());
+    DataException fileAfterDir =
+        assertThrows(
+            DataException.class,
+            () ->
+                Pipeline.builder()
+                    .inputs(in)
+                    .outputDir(folder, ".jsonl")
+                    .outputFile(file, "jsonl"));
+    assertTrue(
+        fileAfterDir
+            .getMessage()
+            .startsWith(
+                "pipeline output set twice, outputDir(" + folder + ") and then outputFile(" + file),
+        fileAfterDir.getMessage());
+    // One kind set again is a change of mind: the last one is used.
+    Pipeline.builder()
+        .inputs(in)
+        .outputFile(dir.resolve("first.jsonl"))
+        .outputFile(file)
+        .build()
+        .run();
+    assertTrue(Files.exists(file));
+    assertFalse(Files.exists(dir.resolve("first.jsonl")));
+  }
+
+  @Test
   void scoresWrittenToJsonlAreSelectedOnInALaterRun(@TempDir Path dir) throws IOException {
     Words.failOn = null;
     List<Path> in = corpus(dir);
