@@ -986,9 +986,14 @@ public final class Pipeline {
 
     /** Adds a stage that scores documents with raters. */
     public Builder rate(Rater... raters) {
+      Objects.requireNonNull(raters, "rate: raters is null");
       List<String> ids = new ArrayList<>();
-      for (Rater r : raters) {
-        ids.add(r.id());
+      for (int i = 0; i < raters.length; i++) {
+        if (raters[i] == null) {
+          throw new NullPointerException(
+              "rate: rater " + (i + 1) + " of " + raters.length + " is null");
+        }
+        ids.add(raters[i].id());
       }
       stages.add(new Stages.Rate("rate:" + String.join(",", ids), Arrays.asList(raters)));
       return this;
@@ -996,6 +1001,7 @@ public final class Pipeline {
 
     /** Adds a stage keeping documents a selection accepts; removed ones get the stage name. */
     public Builder filter(String name, Selection selection) {
+      given("filter", name, "selection", selection);
       stages.add(new Stages.Filter(name, selection));
       return this;
     }
@@ -1006,6 +1012,7 @@ public final class Pipeline {
      * scores.
      */
     public Builder filterPassing(Rater rater) {
+      Objects.requireNonNull(rater, "filterPassing: rater is null");
       stages.add(new Stages.Verdict("pass:" + rater.id(), rater));
       return this;
     }
@@ -1022,12 +1029,14 @@ public final class Pipeline {
 
     /** Adds a stage keeping a fraction of documents by score over the whole input. */
     public Builder quantile(String name, Quantile quantile) {
+      given("quantile", name, "quantile", quantile);
       stages.add(new Stages.QuantileFilter(name, quantile));
       return this;
     }
 
     /** Adds a stage sampling documents by domain or source. */
     public Builder sample(String name, Sampler sampler) {
+      given("sample", name, "sampler", sampler);
       stages.add(new Stages.Sample(name, sampler));
       return this;
     }
@@ -1037,6 +1046,7 @@ public final class Pipeline {
      * given, which may be given to other pipelines and stages too.
      */
     public Builder dedup(String name, Deduplicator dedup) {
+      given("dedup", name, "deduplicator", dedup);
       long held = dedup.keys();
       if (held > 0) {
         // Its keys would be ignored: a run starts from no keys, or those its output folder saved.
@@ -1055,6 +1065,7 @@ public final class Pipeline {
 
     /** Adds a decontamination stage (report, drop or hybrid mode). */
     public Builder decontaminate(String name, Decontaminator decon) {
+      given("decontaminate", name, "decontaminator", decon);
       stages.add(new Stages.Decon(name, decon));
       return this;
     }
@@ -1097,6 +1108,19 @@ public final class Pipeline {
       outputFile(file);
       this.outputFormat = formatId;
       return this;
+    }
+
+    /**
+     * Fails on a stage's null name or argument where it is given; found later, at build or run, it
+     * failed with the text of an internal NullPointerException.
+     */
+    private static void given(String stage, String name, String argument, Object value) {
+      if (name == null) {
+        throw new NullPointerException(stage + ": name is null");
+      }
+      if (value == null) {
+        throw new NullPointerException(stage + " '" + name + "': " + argument + " is null");
+      }
     }
 
     /**

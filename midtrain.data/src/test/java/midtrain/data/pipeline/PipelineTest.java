@@ -622,6 +622,29 @@ class PipelineTest {
   }
 
   @Test
+  void aNullStageArgumentIsNamedWhereItIsGiven() {
+    // They failed only at build or run, with the text of an internal NullPointerException.
+    java.util.function.BiConsumer<String, org.junit.jupiter.api.function.Executable> refused =
+        (message, call) ->
+            assertEquals(message, assertThrows(NullPointerException.class, call).getMessage());
+    refused.accept("filter 'q': selection is null", () -> Pipeline.builder().filter("q", null));
+    refused.accept(
+        "dedup 'exact': deduplicator is null", () -> Pipeline.builder().dedup("exact", null));
+    refused.accept("sample 'mix': sampler is null", () -> Pipeline.builder().sample("mix", null));
+    refused.accept(
+        "quantile 'top': quantile is null", () -> Pipeline.builder().quantile("top", null));
+    refused.accept(
+        "decontaminate 'qa': decontaminator is null",
+        () -> Pipeline.builder().decontaminate("qa", null));
+    refused.accept(
+        "filter: name is null",
+        () -> Pipeline.builder().filter(null, Selection.parse("domain == web")));
+    refused.accept("dedup: name is null", () -> Pipeline.builder().dedup(null, Dedup.exact()));
+    refused.accept("filterPassing: rater is null", () -> Pipeline.builder().filterPassing(null));
+    refused.accept("rate: rater 2 of 2 is null", () -> Pipeline.builder().rate(new Words(), null));
+  }
+
+  @Test
   void scoresWrittenToJsonlAreSelectedOnInALaterRun(@TempDir Path dir) throws IOException {
     Words.failOn = null;
     List<Path> in = corpus(dir);
