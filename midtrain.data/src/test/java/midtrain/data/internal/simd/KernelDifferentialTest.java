@@ -394,10 +394,22 @@ class KernelDifferentialTest {
 
   @Test
   void vectorBitsPropertyIsValidated() {
-    assertEquals(0, Kernels.resolve("0"));
-    assertEquals(256, Kernels.resolve("256"));
-    assertEquals(Kernels.preferredBits(), Kernels.resolve(null));
+    assertEquals(0, Kernels.resolve("0", true));
+    assertEquals(256, Kernels.resolve("256", true));
+    assertEquals(Kernels.preferredBits(), Kernels.resolve(null, true));
     org.junit.jupiter.api.Assertions.assertThrows(
-        midtrain.data.DataException.class, () -> Kernels.resolve("100"));
+        midtrain.data.DataException.class, () -> Kernels.resolve("100", true));
+  }
+
+  @Test
+  void withoutTheVectorApiTheDefaultIsScalarAndAVectorWidthIsRefused() {
+    assertTrue(Kernels.vectorApiPresent(), "the module requires jdk.incubator.vector");
+    assertEquals(0, Kernels.resolve(null, false));
+    assertEquals(0, Kernels.resolve(" ", false));
+    assertEquals(0, Kernels.resolve("0", false));
+    midtrain.data.DataException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            midtrain.data.DataException.class, () -> Kernels.resolve("256", false));
+    assertTrue(e.getMessage().contains("--add-modules jdk.incubator.vector"), e.getMessage());
   }
 }
