@@ -1,10 +1,5 @@
 package midtrain.data.internal.simd;
 
-import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
-
 /**
  * Probes a blocked Bloom filter (one 64-bit word per key, four bits set in it) for a batch of
  * hashes in two passes.
@@ -13,14 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
  * first pass only loads each hash's word into an array, with no branch, so that the loads of many
  * hashes are in flight at once; the second tests the words against the hashes' bits, a vector of
  * hashes at a time. In one loop that loads and branches per hash, each miss waited for the last.
- * The scalar test is the fallback and the test oracle.
+ * The scalar test is the fallback and the test oracle; the vector test is in {@link
+ * VectorBloomProbe}, which is loaded only for a vector width.
  */
 public final class BloomProbe {
-  private static final VectorSpecies<Long> S64 = LongVector.SPECIES_64;
-  private static final VectorSpecies<Long> S128 = LongVector.SPECIES_128;
-  private static final VectorSpecies<Long> S256 = LongVector.SPECIES_256;
-  private static final VectorSpecies<Long> S512 = LongVector.SPECIES_512;
-
   private final int bits;
 
   private BloomProbe(int bits) {
@@ -86,17 +77,13 @@ public final class BloomProbe {
     for (int i = 0; i < count; i++) {
       words[i] = filter[slot(hashes[i], n)];
     }
-    // Constant species per branch, so that the vector operations compile to SIMD.
-    return switch (bits) {
-      case 0 -> test(hashes, words, 0, count, out, 0);
-      case 512 -> test(S512, hashes, words, count, out);
-      case 256 -> test(S256, hashes, words, count, out);
-      case 128 -> test(S128, hashes, words, count, out);
-      default -> test(S64, hashes, words, count, out);
-    };
+    return bits == 0
+        ? test(hashes, words, 0, count, out, 0)
+        : VectorBloomProbe.test(bits, hashes, words, count, out);
   }
 
-  private static int test(long[] hashes, long[] words, int from, int count, int[] out, int live) {
+  /** The second pass one hash at a time from {@code from}, after {@code live} passed. */
+  static int test(long[] hashes, long[] words, int from, int count, int[] out, int live) {
     for (int i = from; i < count; i++) {
       long m = bits(hashes[i]);
       if ((words[i] & m) == m) {
@@ -104,30 +91,5 @@ public final class BloomProbe {
       }
     }
     return live;
-  }
-
-  private static int test(
-      VectorSpecies<Long> species, long[] hashes, long[] words, int count, int[] out) {
-    int upper = species.loopBound(count);
-    LongVector one = LongVector.broadcast(species, 1L);
-    int live = 0;
-    int i = 0;
-    for (; i < upper; i += species.length()) {
-      LongVector h = LongVector.fromArray(species, hashes, i);
-      LongVector m =
-          one.lanewise(VectorOperators.LSHL, h.lanewise(VectorOperators.LSHR, 58))
-              .or(one.lanewise(VectorOperators.LSHL, h.lanewise(VectorOperators.LSHR, 52)))
-              .or(one.lanewise(VectorOperators.LSHL, h.lanewise(VectorOperators.LSHR, 46)))
-              .or(one.lanewise(VectorOperators.LSHL, h.lanewise(VectorOperators.LSHR, 40)));
-      VectorMask<Long> pass =
-          LongVector.fromArray(species, words, i).and(m).compare(VectorOperators.EQ, m);
-      // The lanes from the mask's bits: laneIsSet costs a call a lane where it is not compiled.
-      long set = Masks.longBits(species, pass);
-      while (set != 0) {
-        out[live++] = i + Long.numberOfTrailingZeros(set);
-        set &= set - 1;
-      }
-    }
-    return test(hashes, words, i, count, out, live);
   }
 }

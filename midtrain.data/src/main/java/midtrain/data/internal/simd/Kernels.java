@@ -8,8 +8,9 @@ import midtrain.data.DataException;
  * <p>Why this class names no Vector API type: on a class path without {@code --add-modules
  * jdk.incubator.vector} the module is absent, and a class that touches one of its types in a static
  * initializer fails to load, so that every later use of that class fails too. Width 0 then selects
- * the scalar kernels, and the vector classes ({@link VectorApi}, {@link VectorTokenizer}, {@link
- * Masks} and the nested {@code Vector} kernels) are never initialized.
+ * the scalar kernels, and the vector classes ({@link VectorApi}, {@link VectorByteScan}, {@link
+ * VectorBloomProbe}, {@link VectorTokenizer}, {@link Masks} and the nested {@code Vector} kernels)
+ * are never initialized.
  */
 public final class Kernels {
   /** The system property that forces a kernel width (0 = scalar). */
