@@ -195,8 +195,8 @@ final class UnicodeTokenizer extends TextNormalizer {
       return Utf8.isAscii(a, s, n);
     }
     // Each half masked to the token's bytes, as the janitor kernel's short words are.
-    long lo = (long) LONG_LE.get(a, s) & VectorTokenizer.LOW_HALF[n];
-    long hi = (long) LONG_LE.get(a, s + 8) & VectorTokenizer.HIGH_HALF[n];
+    long lo = (long) LONG_LE.get(a, s) & WordHash.LOW_HALF[n];
+    long hi = (long) LONG_LE.get(a, s + 8) & WordHash.HIGH_HALF[n];
     return ((lo | hi) & 0x8080808080808080L) == 0;
   }
 

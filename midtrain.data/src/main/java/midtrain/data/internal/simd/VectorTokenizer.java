@@ -59,17 +59,6 @@ final class VectorTokenizer extends JanitorTokenizer {
   private static final byte ADD_E1 = rangeAdd(0xE1);
   private static final byte BELOW_E1 = rangeBelow(0xE1, 0xE3);
 
-  // The masks of a word's first and second 8 bytes by its length, 1 to 16 (see shortWord).
-  static final long[] LOW_HALF = new long[17];
-  static final long[] HIGH_HALF = new long[17];
-
-  static {
-    for (int n = 1; n <= 16; n++) {
-      LOW_HALF[n] = n >= 8 ? -1L : (1L << (8 * n)) - 1;
-      HIGH_HALF[n] = n <= 8 ? 0 : n == 16 ? -1L : (1L << (8 * (n - 8))) - 1;
-    }
-  }
-
   private final int bits;
   private final boolean expand;
   private final byte[] tail = new byte[64];
@@ -644,8 +633,8 @@ final class VectorTokenizer extends JanitorTokenizer {
    * them with shifts and selects was a dozen instructions a word).
    */
   private static long shortWord(byte[] lo, int s, int length) {
-    long c1 = (long) LONG_LE.get(lo, s) & LOW_HALF[length];
-    long c2 = (long) LONG_LE.get(lo, s + 8) & HIGH_HALF[length];
+    long c1 = (long) LONG_LE.get(lo, s) & WordHash.LOW_HALF[length];
+    long c2 = (long) LONG_LE.get(lo, s + 8) & WordHash.HIGH_HALF[length];
     return WordHash.finish(WordHash.block(c1, c2), length);
   }
 

@@ -29,6 +29,19 @@ public final class WordHash {
   private static final VarHandle LONG_LE =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+  // The masks of a word's first and second 8 bytes by its length, 1 to 16: the vector tokenizer's
+  // short words and the Unicode tokenizer's ASCII test read a word as one block with them. They
+  // are here, not in VectorTokenizer, since the Unicode tokenizer runs without the Vector API.
+  static final long[] LOW_HALF = new long[17];
+  static final long[] HIGH_HALF = new long[17];
+
+  static {
+    for (int n = 1; n <= 16; n++) {
+      LOW_HALF[n] = n >= 8 ? -1L : (1L << (8 * n)) - 1;
+      HIGH_HALF[n] = n <= 8 ? 0 : n == 16 ? -1L : (1L << (8 * (n - 8))) - 1;
+    }
+  }
+
   private WordHash() {}
 
   /** The value of one 16-byte block, given as its two little-endian halves. */
