@@ -7,5 +7,8 @@
  * <p>Every kernel has a scalar reference that is both the fallback and the test oracle. The system
  * property {@code midtrain.data.vectorBits} (0 = scalar; 64, 128, 256 or 512) selects the default
  * width; per-width kernels are constructible in this package so one JVM's tests cover every width.
+ * Without the {@code jdk.incubator.vector} module (a class path without {@code --add-modules
+ * jdk.incubator.vector}) the default is 0: only the vector classes name the Vector API, and width 0
+ * never initializes them (see {@link midtrain.data.internal.simd.Kernels}).
  */
 package midtrain.data.internal.simd;
