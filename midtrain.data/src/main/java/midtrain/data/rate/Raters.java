@@ -1,6 +1,7 @@
 package midtrain.data.rate;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -111,6 +112,11 @@ public final class Raters {
       for (Rater r : raters) {
         List<String> names = columns(r);
         float[][] scores = new float[names.size()][rows];
+        // A row the rater leaves unwritten is "not applicable" (NaN), which fails every threshold,
+        // not a score of 0 that a filter such as "x.y < 0.5" would keep.
+        for (float[] out : scores) {
+          Arrays.fill(out, Float.NaN);
+        }
         r.rate(batch, scores);
         for (int k = 0; k < names.size(); k++) {
           Float4Vector v = new Float4Vector(DocumentBatch.scoreField(names.get(k)), allocator);
