@@ -3,6 +3,7 @@ package midtrain.data.decon;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
+import midtrain.data.internal.decon.ReportParts;
 
 /**
  * What a reviewer asks of a decontamination run: per benchmark, how many of its items appear in the
@@ -27,10 +29,18 @@ public final class DeconReport {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
+  static {
+    ReportParts.set(new Parts());
+  }
+
+  /** The first document found to hold an item, with the n-gram that matched. */
+  private record Example(
+      int item, String itemId, boolean numericId, String document, String ngram) {}
+
   private final Decontaminator decon;
   private final BitSet itemsHit;
   private final long[] docsAffected;
-  private final List<List<String[]>> examples = new ArrayList<>();
+  private final List<List<Example>> examples = new ArrayList<>();
   private final List<String[]> rejections = new ArrayList<>();
   private long documents;
   private long contaminated;
@@ -89,9 +99,9 @@ public final class DeconReport {
       }
       if (!itemsHit.get(h.item())) {
         itemsHit.set(h.item());
-        List<String[]> ex = examples.get(h.benchmarkIndex());
+        List<Example> ex = examples.get(h.benchmarkIndex());
         if (ex.size() < EXAMPLES) {
-          ex.add(new String[] {h.itemId(), h.numericId() ? "n" : "s", id, h.ngram()});
+          ex.add(new Example(h.item(), h.itemId(), h.numericId(), id, h.ngram()));
         }
       }
     }
@@ -218,12 +228,12 @@ public final class DeconReport {
           bm.items().isEmpty() ? 0 : (double) hit / bm.items().size());
       g.writeNumberField("documents_affected", docsAffected[b]);
       g.writeArrayFieldStart("examples");
-      for (String[] ex : examples.get(b)) {
+      for (Example ex : examples.get(b)) {
         g.writeStartObject();
         g.writeFieldName("item");
-        writeId(g, ex[0], ex[1].equals("n"));
-        g.writeStringField("document", ex[2]);
-        g.writeStringField("ngram", ex[3]);
+        writeId(g, ex.itemId(), ex.numericId());
+        g.writeStringField("document", ex.document());
+        g.writeStringField("ngram", ex.ngram());
         g.writeEndObject();
       }
       g.writeEndArray();
@@ -295,16 +305,206 @@ public final class DeconReport {
               bm.items().size(),
               bm.items().isEmpty() ? 0.0 : 100.0 * hit / bm.items().size(),
               docsAffected[b]));
-      for (String[] ex : examples.get(b)) {
+      for (Example ex : examples.get(b)) {
         sb.append(
             String.format(
-                Locale.ROOT, "    item %s in document %s: \"%s\"%n", ex[0], ex[2], ex[3]));
+                Locale.ROOT,
+                "    item %s in document %s: \"%s\"%n",
+                ex.itemId(),
+                ex.document(),
+                ex.ngram()));
       }
     }
     for (String[] r : rejections) {
       sb.append(String.format(Locale.ROOT, "  rejected %s: %s%n", r[0], r[1]));
     }
     return sb.toString();
+  }
+
+  /**
+   * Reports in parts for the pipeline (see {@link ReportParts}). A part is saved with every item it
+   * found, for the union, but only its examples: while a report holds fewer than {@link #EXAMPLES}
+   * of a benchmark, it has found only those items, so a part's first {@link #EXAMPLES} examples
+   * hold all the new ones the report takes.
+   */
+  private static final class Parts implements ReportParts.Access {
+    @Override
+    public byte[] save(DeconReport part) {
+      StringWriter w = new StringWriter();
+      synchronized (part) {
+        try (JsonGenerator g = MAPPER.createGenerator(w)) {
+          g.writeStartObject();
+          g.writeArrayFieldStart("benchmarks");
+          BenchmarkIndex index = part.decon.index();
+          for (int b = 0; b < index.benchmarks().size(); b++) {
+            g.writeStartObject();
+            g.writeStringField("name", index.benchmarks().get(b).name());
+            g.writeNumberField("documents_affected", part.docsAffected[b]);
+            g.writeArrayFieldStart("items");
+            for (int i = part.itemsHit.nextSetBit(0); i >= 0; i = part.itemsHit.nextSetBit(i + 1)) {
+              if (index.table().benchmarkOf(i) == b) {
+                g.writeNumber(i);
+              }
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("examples");
+            for (Example ex : part.examples.get(b)) {
+              g.writeStartObject();
+              g.writeNumberField("item", ex.item());
+              g.writeStringField("id", ex.itemId());
+              g.writeBooleanField("numeric", ex.numericId());
+              g.writeStringField("document", ex.document());
+              g.writeStringField("ngram", ex.ngram());
+              g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeNumberField("documents", part.documents);
+          g.writeNumberField("contaminated", part.contaminated);
+          g.writeNumberField("dropped", part.dropped);
+          g.writeNumberField("output_documents", part.outputDocuments);
+          g.writeNumberField("ngrams", part.ngrams);
+          g.writeNumberField("overlapping_ngrams", part.overlaps);
+          g.writeNumberField("rejected", part.rejected);
+          g.writeArrayFieldStart("rejections");
+          for (String[] r : part.rejections) {
+            g.writeStartObject();
+            g.writeStringField("where", r[0]);
+            g.writeStringField("reason", r[1]);
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      return w.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void merge(DeconReport into, byte[] saved) throws IOException {
+      JsonNode root = MAPPER.readTree(saved);
+      if (root == null || !root.isObject()) {
+        throw new IOException("not a JSON object");
+      }
+      // Everything is read and checked before the report changes, so a bad state leaves it whole.
+      BenchmarkIndex index = into.decon.index();
+      JsonNode bms = root.get("benchmarks");
+      List<String> names = new ArrayList<>();
+      if (bms != null && bms.isArray()) {
+        bms.forEach(b -> names.add(b.path("name").asText()));
+      }
+      List<String> expected = index.benchmarks().stream().map(Benchmark::name).toList();
+      if (!names.equals(expected)) {
+        throw new IOException("it is for benchmarks " + names + ", not " + expected);
+      }
+      long[] affected = new long[expected.size()];
+      BitSet items = new BitSet(index.itemCount());
+      List<List<Example>> found = new ArrayList<>();
+      for (int b = 0; b < expected.size(); b++) {
+        JsonNode bm = bms.get(b);
+        affected[b] = count(bm, "documents_affected");
+        BitSet own = new BitSet(index.itemCount());
+        for (JsonNode item : array(bm, "items")) {
+          own.set(item(index, b, expected.get(b), item));
+        }
+        List<Example> exs = new ArrayList<>();
+        for (JsonNode e : array(bm, "examples")) {
+          int item = item(index, b, expected.get(b), e.get("item"));
+          if (!own.get(item)) {
+            throw new IOException(
+                "benchmark '" + expected.get(b) + "' has an example of item " + item + " unfound");
+          }
+          exs.add(
+              new Example(
+                  item,
+                  text(e, "id"),
+                  e.path("numeric").asBoolean(),
+                  text(e, "document"),
+                  text(e, "ngram")));
+        }
+        items.or(own);
+        found.add(exs);
+      }
+      List<String[]> rejections = new ArrayList<>();
+      for (JsonNode r : array(root, "rejections")) {
+        rejections.add(new String[] {text(r, "where"), text(r, "reason")});
+      }
+      long documents = count(root, "documents");
+      long contaminated = count(root, "contaminated");
+      long dropped = count(root, "dropped");
+      long outputDocuments = count(root, "output_documents");
+      long ngrams = count(root, "ngrams");
+      long overlaps = count(root, "overlapping_ngrams");
+      long rejected = count(root, "rejected");
+      synchronized (into) {
+        into.documents += documents;
+        into.contaminated += contaminated;
+        into.dropped += dropped;
+        into.outputDocuments += outputDocuments;
+        into.ngrams += ngrams;
+        into.overlaps += overlaps;
+        into.rejected += rejected;
+        for (int b = 0; b < affected.length; b++) {
+          // Each document is in one part, so the documents add up; an item found in several
+          // parts counts once, with the example of the first part that found it.
+          into.docsAffected[b] += affected[b];
+          List<Example> ex = into.examples.get(b);
+          for (Example e : found.get(b)) {
+            if (!into.itemsHit.get(e.item()) && ex.size() < EXAMPLES) {
+              ex.add(e);
+            }
+          }
+        }
+        into.itemsHit.or(items);
+        for (String[] r : rejections) {
+          if (into.rejections.size() < REJECTIONS_LISTED) {
+            into.rejections.add(r);
+          }
+        }
+      }
+    }
+
+    /** An item index of benchmark {@code b}. */
+    private static int item(BenchmarkIndex index, int b, String name, JsonNode item)
+        throws IOException {
+      if (item == null
+          || !item.canConvertToInt()
+          || item.intValue() < 0
+          || item.intValue() >= index.itemCount()
+          || index.table().benchmarkOf(item.intValue()) != b) {
+        throw new IOException(
+            "benchmark '" + name + "' names item " + item + ", not one of its own");
+      }
+      return item.intValue();
+    }
+
+    private static JsonNode array(JsonNode node, String field) throws IOException {
+      JsonNode n = node.get(field);
+      if (n == null || !n.isArray()) {
+        throw new IOException("no array '" + field + "'");
+      }
+      return n;
+    }
+
+    private static long count(JsonNode node, String field) throws IOException {
+      JsonNode n = node.get(field);
+      if (n == null || !n.canConvertToLong() || n.longValue() < 0) {
+        throw new IOException("no count '" + field + "'");
+      }
+      return n.longValue();
+    }
+
+    private static String text(JsonNode node, String field) throws IOException {
+      JsonNode n = node.get(field);
+      if (n == null || !n.isTextual()) {
+        throw new IOException("no text '" + field + "'");
+      }
+      return n.textValue();
+    }
   }
 
   // The names of a document entry's fields, encoded once: a report has an entry for every

@@ -1,2 +1,5 @@
-/** Decontamination internals: the packed n-gram index and the benchmark file reader. */
+/**
+ * Decontamination internals: the packed n-gram index, the benchmark file reader, and the report in
+ * parts that the pipeline saves per shard.
+ */
 package midtrain.data.internal.decon;
