@@ -66,13 +66,15 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  *
  * <p><b>Output and resuming.</b> With {@link Builder#outputDir}, input {@code k} (in the order
  * given) becomes output shard {@code part-0000k<suffix>}, written under a temporary name and
- * renamed when complete; then a completion marker and the deduplication keys the shard added are
- * written under {@code _state/}. A rerun with the same inputs and stages skips completed shards
- * (reloading their keys and statistics) and redoes the rest, so a killed run finishes without
- * losing or duplicating a document. A rerun whose inputs or stages differ is refused. Records the
- * readers reject go to {@code _rejects/part-0000k.jsonl} with file, line and reason; with {@link
- * Builder#keepRemoved}, removed documents go to {@code _removed/} with their lineage. With {@link
- * Builder#outputFile}, rejects go to {@code <file>.rejects.jsonl}.
+ * renamed when complete; then a completion marker, the deduplication keys the shard added and what
+ * each decontamination stage found in it are written under {@code _state/}. A rerun with the same
+ * inputs and stages skips completed shards (reloading their keys, statistics and decontamination
+ * findings) and redoes the rest, so a killed run finishes without losing or duplicating a document,
+ * and its {@code decontamination-<name>.json} covers every shard as an uninterrupted run's does. A
+ * rerun whose inputs or stages differ is refused. Records the readers reject go to {@code
+ * _rejects/part-0000k.jsonl} with file, line and reason; with {@link Builder#keepRemoved}, removed
+ * documents go to {@code _removed/} with their lineage. With {@link Builder#outputFile}, rejects go
+ * to {@code <file>.rejects.jsonl}.
  *
  * <p><b>Running again.</b> A pipeline holds only its configuration, and {@link #run} may be called
  * again: each run starts as a new process running the same pipeline would, with empty deduplication
@@ -294,7 +296,10 @@ public final class Pipeline {
     return n + (n == 1 ? " input" : " inputs");
   }
 
-  /** Whether the state holds anything besides the run file: shard markers, keys, thresholds. */
+  /**
+   * Whether the state holds anything besides the run file: shard markers, keys, thresholds,
+   * reports.
+   */
   private static boolean hasCommittedWork(Path state) throws IOException {
     try (java.util.stream.Stream<Path> s = Files.list(state)) {
       return s.map(p -> p.getFileName().toString())
@@ -627,6 +632,7 @@ public final class Pipeline {
                       + "; refusing to resume");
             }
             loadKeys(state, part);
+            loadReports(state, part);
             totals.add(s);
             manifest.add(shardEntry(part, s.written));
             totals.skipped++;
@@ -653,6 +659,11 @@ public final class Pipeline {
           }
           Files.createDirectories(outputDir.resolve("_rejects"));
           rejects = RejectsFile.create(outputDir.resolve("_rejects").resolve(part + ".jsonl"));
+        }
+        for (Stage st : stages) {
+          if (st instanceof Stages.Decon) {
+            ((Stages.Decon) st).startShard();
+          }
         }
         ShardStats s;
         try {
@@ -689,6 +700,9 @@ public final class Pipeline {
         }
         if (state != null) {
           saveKeys(state, part);
+        }
+        commitReports(state, part);
+        if (state != null) {
           writeAtomically(state.resolve(part + ".done.json"), JSON.writeValueAsBytes(s));
         }
         totals.add(s);
@@ -926,6 +940,52 @@ public final class Pipeline {
         }
       }
     }
+  }
+
+  /**
+   * Adds each decontamination stage's part for a shard to its report and, with an output folder,
+   * saves the part, so that a resumed run reports the shard without processing it again.
+   */
+  private void commitReports(Path state, String part) throws IOException {
+    for (int i = 0; i < stages.size(); i++) {
+      if (stages.get(i) instanceof Stages.Decon) {
+        byte[] saved = ((Stages.Decon) stages.get(i)).commitShard();
+        if (state != null) {
+          writeAtomically(reportFile(state, part, i), saved);
+        }
+      }
+    }
+  }
+
+  /** Adds each decontamination stage's saved part for a skipped shard to its report. */
+  private void loadReports(Path state, String part) throws IOException {
+    for (int i = 0; i < stages.size(); i++) {
+      if (stages.get(i) instanceof Stages.Decon) {
+        Stages.Decon d = (Stages.Decon) stages.get(i);
+        Path file = reportFile(state, part, i);
+        try {
+          d.addShard(Files.readAllBytes(file));
+        } catch (IOException e) {
+          // Without it the report would leave out the shard's documents, unnoticed.
+          throw new DataException(
+              file
+                  + ": cannot reload what "
+                  + d.label()
+                  + " reported for "
+                  + part
+                  + " ("
+                  + (e instanceof java.nio.file.NoSuchFileException ? "missing" : e.getMessage())
+                  + "); delete "
+                  + state.resolve(part + ".done.json")
+                  + " to redo that shard",
+              e);
+        }
+      }
+    }
+  }
+
+  private static Path reportFile(Path state, String part, int stage) {
+    return state.resolve(part + ".decon-" + stage + ".json");
   }
 
   private static Map<String, Object> readJsonMap(Path file) throws IOException {

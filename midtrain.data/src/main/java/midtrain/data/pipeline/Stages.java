@@ -1,14 +1,17 @@
 package midtrain.data.pipeline;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import midtrain.data.DataException;
 import midtrain.data.DocumentBatch;
 import midtrain.data.decon.DeconMode;
+import midtrain.data.decon.DeconReport;
 import midtrain.data.decon.Decontaminator;
 import midtrain.data.decon.DocumentResult;
 import midtrain.data.dedup.Deduplicator;
+import midtrain.data.internal.decon.ReportParts;
 import midtrain.data.internal.io.RowBytes;
 import midtrain.data.rate.Rater;
 import midtrain.data.rate.Raters;
@@ -413,7 +416,12 @@ final class Stages {
   /** Drops, flags or only reports documents that contain benchmark n-grams. */
   static final class Decon extends Stage {
     final Decontaminator decon;
-    final midtrain.data.decon.DeconReport report;
+
+    /** The run's report: the shards' parts, added in input order as each commits or is skipped. */
+    final DeconReport report;
+
+    /** What the shard being processed found, added to the report when it commits. */
+    private DeconReport shard;
 
     Decon(String name, Decontaminator decon) {
       super(name, "decontaminate");
@@ -427,12 +435,34 @@ final class Stages {
                 + " hybrid; janitor runs with `midtrain decontaminate`)");
       }
       this.decon = decon;
-      this.report = new midtrain.data.decon.DeconReport(decon);
+      this.report = new DeconReport(decon);
     }
 
     @Override
     Stage forRun() {
       return new Decon(name, decon); // a new report, as a new process starts with
+    }
+
+    /** Starts the part of the report for a shard, dropping what a failed shard recorded. */
+    void startShard() {
+      shard = new DeconReport(decon);
+    }
+
+    /**
+     * Adds the shard's part to the report and returns it, for the shard's state: a resumed run
+     * reads it back to report the shards it skips.
+     */
+    byte[] commitShard() throws IOException {
+      byte[] saved = ReportParts.get().save(shard);
+      // Added through the saved form, as a skipped shard's is, so that both give the same report.
+      addShard(saved);
+      shard = null;
+      return saved;
+    }
+
+    /** Adds a shard's saved part to the report. */
+    void addShard(byte[] saved) throws IOException {
+      ReportParts.get().merge(report, saved);
     }
 
     /** Records a drained batch's results in input order. */
@@ -443,7 +473,7 @@ final class Stages {
       }
       // Results were kept with their ids, since a later stage may rebuild the rows.
       for (int i = 0; i < out.length; i += 2) {
-        report.record((String) out[i], false, (DocumentResult) out[i + 1]);
+        shard.record((String) out[i], false, (DocumentResult) out[i + 1]);
       }
     }
 
