@@ -17,7 +17,7 @@ public final class Kernels {
   public static final String PROPERTY = "midtrain.data.vectorBits";
 
   private static final boolean VECTOR_API = findVectorApi();
-  private static final int DEFAULT = resolve(System.getProperty(PROPERTY), VECTOR_API);
+  private static final int DEFAULT = resolveOrDefault(System.getProperty(PROPERTY), VECTOR_API);
 
   private Kernels() {}
 
@@ -54,6 +54,34 @@ public final class Kernels {
    */
   public static int preferredBits() {
     return VECTOR_API ? VectorApi.preferredBits() : 0;
+  }
+
+  /**
+   * Parses a value of the system property, or warns and falls back to the default width when it is
+   * not one this JVM can run.
+   *
+   * <p>Why not fail: this runs in a class initializer, where an exception surfaces once as an
+   * {@link ExceptionInInitializerError} and then, on every later use of a kernel, as a {@link
+   * NoClassDefFoundError} without its message. The width only chooses between kernels with the same
+   * results, so a run with the default and a warning that names the value loses nothing.
+   *
+   * @param value the property value, or null when unset
+   * @param vectorApi whether the Vector API module is present
+   * @return the width in bits
+   */
+  static int resolveOrDefault(String value, boolean vectorApi) {
+    try {
+      return resolve(value, vectorApi);
+    } catch (DataException e) {
+      int fallback = resolve(null, vectorApi);
+      System.getLogger(Kernels.class.getName())
+          .log(
+              System.Logger.Level.WARNING,
+              e.getMessage()
+                  + "; using "
+                  + (fallback == 0 ? "the scalar kernels" : fallback + "-bit vectors"));
+      return fallback;
+    }
   }
 
   /**

@@ -411,5 +411,10 @@ class KernelDifferentialTest {
         org.junit.jupiter.api.Assertions.assertThrows(
             midtrain.data.DataException.class, () -> Kernels.resolve("256", false));
     assertTrue(e.getMessage().contains("--add-modules jdk.incubator.vector"), e.getMessage());
+    // Read in a class initializer, a value the JVM cannot run warns and takes the default.
+    assertEquals(0, Kernels.resolveOrDefault("256", false));
+    assertEquals(Kernels.preferredBits(), Kernels.resolveOrDefault("100", true));
+    assertEquals(Kernels.preferredBits(), Kernels.resolveOrDefault("abc", true));
+    assertEquals(128, Kernels.resolveOrDefault("128", true));
   }
 }
