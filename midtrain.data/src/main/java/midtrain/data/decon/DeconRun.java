@@ -287,31 +287,31 @@ public final class DeconRun {
           || textField.startsWith(idField + ".")
           || idField.startsWith(textField + ".")) {
         throw new DataException(
-            "--text-field "
+            "the text field '"
                 + textField
-                + " and --id-field "
+                + "' and the id field '"
                 + idField
-                + " overlap; name two fields");
+                + "' overlap; name two fields");
       }
-      writable("--report", report);
+      writable("the report", report);
       if (Files.exists(report) && !Files.isRegularFile(report)) {
         // The finished report is moved onto it, which would replace a device or a pipe.
-        throw new DataException("--report " + report + " is not a regular file; name a file");
+        throw new DataException("the report " + report + " is not a regular file; name a file");
       }
-      output.ifPresent(o -> writable("--output", o));
+      output.ifPresent(o -> writable("the output", o));
       // Both are written before the inputs are read to the end: an input named as either would
       // be emptied, and its records lost.
       for (Path in : inputs) {
         if (sameFile(in, report)) {
-          throw new DataException("--report " + report + " is also an input; name another file");
+          throw new DataException("the report " + report + " is also an input; name another file");
         }
         if (output.isPresent() && sameFile(in, output.get())) {
           throw new DataException(
-              "--output " + output.get() + " is also an input; name another file");
+              "the output " + output.get() + " is also an input; name another file");
         }
       }
       if (output.isPresent() && sameFile(output.get(), report)) {
-        throw new DataException("--output and --report are the same file: " + report);
+        throw new DataException("the output and the report are the same file: " + report);
       }
       FormatProvider f = output.map(DeconRun::formatOf).orElse(null);
       if (f != null && !f.canWrite()) {
@@ -363,11 +363,11 @@ public final class DeconRun {
         return tmp;
       } catch (FileAlreadyExistsException e) {
         if (attempt == 100) {
-          throw new DataException("cannot create a temporary file beside --report " + report, e);
+          throw new DataException("cannot create a temporary file beside the report " + report, e);
         }
       } catch (IOException e) {
         throw new DataException(
-            "cannot write --report " + report + ": " + DecodedInput.describe(e), e);
+            "cannot write the report " + report + ": " + DecodedInput.describe(e), e);
       }
     }
   }
@@ -771,7 +771,8 @@ public final class DeconRun {
     try {
       out = FileOutput.open(file);
     } catch (IOException e) {
-      throw new DataException("cannot write --output " + file + ": " + DecodedInput.describe(e), e);
+      throw new DataException(
+          "cannot write the output " + file + ": " + DecodedInput.describe(e), e);
     }
     return Compression.of(file).encode(new BufferedOutputStream(out, 1 << 16));
   }

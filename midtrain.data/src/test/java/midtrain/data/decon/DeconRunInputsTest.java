@@ -68,7 +68,9 @@ class DeconRunInputsTest {
         assertThrows(
             DataException.class,
             () -> DeconRunTest.run(d, List.of(in), dir.resolve("r.json"), in, 1));
-    assertTrue(out.getMessage().contains("--output") && out.getMessage().contains("input"));
+    assertTrue(
+        out.getMessage().contains("the output") && out.getMessage().contains("input"),
+        out.getMessage());
     // The same file by another name.
     Path other = dir.resolve("sub/../t.jsonl");
     Files.createDirectories(dir.resolve("sub"));
