@@ -64,9 +64,17 @@ final class ChannelInput extends InputStream {
     return n;
   }
 
+  /**
+   * Returns the bytes left: those in the buffer and those of the file after it.
+   *
+   * <p>Why the file's too: {@code GZIPInputStream} reads another member only when {@code
+   * available()} is above 0 or its buffer holds more than the trailer, so a buffer that had just
+   * run out ended a multi-member file (WARC, bgzip) there, without an error.
+   */
   @Override
-  public int available() {
-    return buffer.remaining();
+  public int available() throws IOException {
+    long rest = eof ? 0 : Math.max(0, channel.size() - channel.position());
+    return (int) Math.min(Integer.MAX_VALUE, buffer.remaining() + rest);
   }
 
   /** Refills an empty buffer; returns false at the end of the file. */

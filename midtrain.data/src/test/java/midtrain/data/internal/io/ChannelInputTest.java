@@ -11,6 +11,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
 import midtrain.data.io.ReaderOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +77,69 @@ class ChannelInputTest {
     try (InputStream in = new ChannelInput(FileChannel.open(f))) {
       assertThrows(IndexOutOfBoundsException.class, () -> in.read(new byte[4], 2, 3));
       assertThrows(IndexOutOfBoundsException.class, () -> in.read(new byte[4], -1, 1));
+    }
+  }
+
+  /** One gzip member of incompressible bytes, stored (level 0) so its size follows its length. */
+  private static byte[] member(byte[] data) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz =
+        new GZIPOutputStream(out) {
+          {
+            def.setLevel(Deflater.NO_COMPRESSION);
+          }
+        }) {
+      gz.write(data);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * A gzip file of several members whose first one ends {@code d} bytes before the read buffer runs
+   * out: GZIPInputStream reads the next member only when available() says more is there.
+   */
+  @Test
+  void everyGzipMemberIsReadWhereOneEndsAtTheBuffersEnd() throws IOException {
+    Random r = new Random(11);
+    for (int d : new int[] {0, 5, 8, 18, 19, 40}) {
+      int target = ChannelInput.MAX_BUFFER_BYTES - d;
+      byte[] first = new byte[target];
+      // Stored blocks make the member's size its data's plus a fixed overhead: fit it in two tries.
+      for (int tries = 0; tries < 3; tries++) {
+        int size = member(first).length;
+        first = new byte[first.length + target - size];
+      }
+      r.nextBytes(first);
+      byte[] one = member(first);
+      assertEquals(target, one.length, "first member's end");
+      byte[] second = new byte[300_000];
+      r.nextBytes(second);
+      byte[] third = "the last member".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      Path f = dir.resolve("m" + d + ".jsonl.gz");
+      ByteArrayOutputStream file = new ByteArrayOutputStream();
+      file.write(one);
+      file.write(member(second));
+      file.write(member(third));
+      Files.write(f, file.toByteArray());
+      ByteArrayOutputStream want = new ByteArrayOutputStream();
+      want.write(first);
+      want.write(second);
+      want.write(third);
+      try (DecodedInput in = DecodedInput.open(f, ReaderOptions.defaults())) {
+        assertArrayEquals(want.toByteArray(), in.stream().readAllBytes(), "member ends " + d);
+      }
+    }
+  }
+
+  @Test
+  void availableCountsTheRestOfTheFile() throws IOException {
+    Path f = file(ChannelInput.MAX_BUFFER_BYTES + 100, 4);
+    try (InputStream in = new ChannelInput(FileChannel.open(f))) {
+      assertEquals(ChannelInput.MAX_BUFFER_BYTES + 100, in.available());
+      in.readNBytes(ChannelInput.MAX_BUFFER_BYTES);
+      assertEquals(100, in.available(), "the buffer ran out: the file's rest still counts");
+      in.readAllBytes();
+      assertEquals(0, in.available());
     }
   }
 
