@@ -96,14 +96,21 @@ public final class Schedules {
                   + "; remove one or give it another id");
         }
       }
-    } catch (ServiceConfigurationError e) {
-      // ServiceLoader loads lazily, so a provider that cannot be loaded fails here, mid-iteration.
+    } catch (ScheduleException e) {
+      throw e;
+    } catch (ServiceConfigurationError | LinkageError e) {
+      // ServiceLoader loads lazily, so a provider that cannot be loaded fails here, mid-iteration;
+      // one whose superclass or interface is missing (a plugin without its dependency) is a
+      // NoClassDefFoundError, which ServiceLoader passes through as is.
       throw new ScheduleException(
           "cannot load the schedule providers: "
-              + e.getMessage()
+              + (e instanceof LinkageError ? e.toString() : e.getMessage())
               + " (fix or remove the META-INF/services line or the module's 'provides' clause"
               + " that names it)",
           e);
+    } catch (RuntimeException e) {
+      // A provider's own code failed (its id(), say): still reported as this module's exception.
+      throw new ScheduleException("a provider failed while its id was read: " + e, e);
     }
     return Collections.unmodifiableMap(out);
   }

@@ -35,7 +35,7 @@ public final class Discovered<T> {
       return new Discovered<>(discovery.get(), null);
     } catch (RopeException e) {
       return new Discovered<>(null, e);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
       // A provider's own code failed (its id(), say): still reported as this module's exception.
       return new Discovered<>(
           null, new RopeException("cannot discover the " + kind + " providers: " + e, e));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.DataOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -228,6 +229,52 @@ class DiscoveryTest {
               DataException.class,
               () -> Raters.index(ServiceLoader.load(RaterProvider.class, child)));
       assertTrue(e.getMessage().contains("user.gone.StaleRater"), e.getMessage());
+    }
+  }
+
+  /**
+   * Writes {@code public class user.plug.Impl extends user.plug.Base {}} without its superclass, as
+   * a plugin jar whose dependency is missing: loading it throws NoClassDefFoundError, which
+   * ServiceLoader passes through as is (it wraps only a class it cannot find).
+   */
+  private static void writeClassWithoutItsSuperclass(Path dir) throws IOException {
+    Path file = dir.resolve("user/plug/Impl.class");
+    Files.createDirectories(file.getParent());
+    try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(file))) {
+      out.writeInt(0xCAFEBABE);
+      out.writeShort(0); // minor version
+      out.writeShort(52); // Java 8 class file
+      out.writeShort(5); // constant pool count: four entries
+      out.writeByte(7); // #1 Class #2
+      out.writeShort(2);
+      out.writeByte(1); // #2 Utf8
+      out.writeUTF("user/plug/Impl");
+      out.writeByte(7); // #3 Class #4
+      out.writeShort(4);
+      out.writeByte(1); // #4 Utf8
+      out.writeUTF("user/plug/Base");
+      out.writeShort(0x0021); // public, super
+      out.writeShort(1); // this class
+      out.writeShort(3); // its superclass, which no loader has
+      out.writeShort(0); // interfaces
+      out.writeShort(0); // fields
+      out.writeShort(0); // methods
+      out.writeShort(0); // attributes
+    }
+  }
+
+  @Test
+  void aProviderWhoseSuperclassIsMissingFailsWithADataException(@TempDir Path dir)
+      throws Exception {
+    writeClassWithoutItsSuperclass(dir);
+    try (URLClassLoader loader = isolated(dir, RaterProvider.class, "user.plug.Impl")) {
+      Method create =
+          method(loader, "midtrain.data.rate.Raters", "create", String.class, Map.class);
+      assertFailsEveryTime(
+          () -> create.invoke(null, "c4", Map.of()),
+          "cannot load the rater providers",
+          "NoClassDefFoundError",
+          "user/plug/Base");
     }
   }
 
