@@ -95,7 +95,9 @@ public final class PositionEncodings {
           e);
     } catch (RuntimeException e) {
       // A provider's own code failed (its id(), say): still reported as this module's exception.
-      throw new RopeException("a provider failed while its id was read: " + e, e);
+      throw new RopeException(
+          "cannot index the position-encoding providers: one failed while its id was read: " + e,
+          e);
     }
     return Collections.unmodifiableMap(out);
   }

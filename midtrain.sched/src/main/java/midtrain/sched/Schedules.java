@@ -110,7 +110,8 @@ public final class Schedules {
           e);
     } catch (RuntimeException e) {
       // A provider's own code failed (its id(), say): still reported as this module's exception.
-      throw new ScheduleException("a provider failed while its id was read: " + e, e);
+      throw new ScheduleException(
+          "cannot index the schedule providers: one failed while its id was read: " + e, e);
     }
     return Collections.unmodifiableMap(out);
   }

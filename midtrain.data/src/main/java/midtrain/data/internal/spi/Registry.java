@@ -56,7 +56,8 @@ public final class Registry {
           e);
     } catch (RuntimeException e) {
       // A provider's own code failed (its id(), say): still reported as this module's exception.
-      throw new DataException("a provider failed while its id was read: " + e, e);
+      throw new DataException(
+          "cannot index the " + kind + " providers: one failed while its id was read: " + e, e);
     }
     return Collections.unmodifiableMap(out);
   }
