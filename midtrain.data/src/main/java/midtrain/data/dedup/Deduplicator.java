@@ -3,6 +3,7 @@ package midtrain.data.dedup;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import midtrain.data.DataException;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -42,9 +43,19 @@ public interface Deduplicator {
   /**
    * Returns a new deduplicator with this one's method and settings and no keys.
    *
+   * <p>A default that refuses, rather than an abstract method, so that a deduplicator written
+   * before this method existed still loads and works outside a pipeline, and a pipeline names what
+   * to add instead of failing with {@code AbstractMethodError}.
+   *
    * @return an empty deduplicator that {@link #describe} describes as this one
+   * @throws DataException when the deduplicator cannot be copied (the default)
    */
-  Deduplicator emptyCopy();
+  default Deduplicator emptyCopy() {
+    throw new DataException(
+        getClass().getName()
+            + " does not implement Deduplicator.emptyCopy(), which a pipeline needs: each run"
+            + " deduplicates with an empty copy of the deduplicator it was given");
+  }
 
   /**
    * Marks the live rows of a batch that duplicate an earlier document; live rows that are not

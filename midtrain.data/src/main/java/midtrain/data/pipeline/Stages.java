@@ -379,7 +379,7 @@ final class Stages {
       Deduplicator copy = dedup.emptyCopy();
       // A user's deduplicator returning itself, or one with keys, would bring back the sharing
       // the copy is for.
-      if (copy == dedup || copy.keys() != 0) {
+      if (copy == null || copy == dedup || copy.keys() != 0) {
         throw new DataException(
             "dedup stage '"
                 + name

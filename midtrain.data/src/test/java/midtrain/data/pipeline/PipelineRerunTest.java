@@ -255,4 +255,44 @@ class PipelineRerunTest {
             && e.getMessage().endsWith(".emptyCopy() must return a new deduplicator with no keys"),
         e.getMessage());
   }
+
+  /** A user's deduplicator that answers emptyCopy as {@code copy} says, and delegates the rest. */
+  private static Deduplicator userDedup(String copy) {
+    Deduplicator exact = Dedup.exact();
+    return (Deduplicator)
+        java.lang.reflect.Proxy.newProxyInstance(
+            Deduplicator.class.getClassLoader(),
+            new Class<?>[] {Deduplicator.class},
+            (proxy, m, args) -> {
+              if (!m.getName().equals("emptyCopy")) {
+                return m.invoke(exact, args);
+              }
+              // "default": written before emptyCopy existed, so it has the interface's default.
+              return copy.equals("null")
+                  ? null
+                  : java.lang.reflect.InvocationHandler.invokeDefault(proxy, m, args);
+            });
+  }
+
+  @Test
+  void aDeduplicatorWithoutEmptyCopyOrReturningNullIsNamed(@TempDir Path dir) throws IOException {
+    for (String copy : List.of("default", "null")) {
+      Pipeline p =
+          Pipeline.builder()
+              .inputs(List.of(input(dir, "a", 0)))
+              .dedup("mine", userDedup(copy))
+              .outputFile(dir.resolve("out.jsonl"))
+              .build();
+      DataException e = assertThrows(DataException.class, p::run, copy);
+      assertTrue(
+          copy.equals("default")
+              ? e.getMessage()
+                  .endsWith(
+                      "does not implement Deduplicator.emptyCopy(), which a"
+                          + " pipeline needs: each run deduplicates with an empty copy of the"
+                          + " deduplicator it was given")
+              : e.getMessage().endsWith(".emptyCopy() must return a new deduplicator with no keys"),
+          copy + ": " + e.getMessage());
+    }
+  }
 }
