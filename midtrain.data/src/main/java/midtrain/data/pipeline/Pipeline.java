@@ -615,6 +615,9 @@ public final class Pipeline {
     }
     boolean ok = false;
     try {
+      if (state != null) {
+        checkReportParts(state);
+      }
       for (int k = 0; k < inputs.size(); k++) {
         Path input = inputs.get(k);
         String part = String.format(java.util.Locale.ROOT, "part-%05d", k);
@@ -954,6 +957,42 @@ public final class Pipeline {
           writeAtomically(reportFile(state, part, i), saved);
         }
       }
+    }
+  }
+
+  /**
+   * Refuses a resume where done shards lack a decontamination stage's saved part, listing them all
+   * (a folder written before parts were saved lacks every one): found shard by shard, each would
+   * cost the user another run.
+   */
+  private void checkReportParts(Path state) {
+    List<String> markers = new ArrayList<>();
+    for (int k = 0; k < inputs.size(); k++) {
+      String part = String.format(java.util.Locale.ROOT, "part-%05d", k);
+      Path marker = state.resolve(part + ".done.json");
+      if (!Files.exists(marker) || !Files.exists(outputDir.resolve(part + suffix))) {
+        continue;
+      }
+      for (int i = 0; i < stages.size(); i++) {
+        if (stages.get(i) instanceof Stages.Decon && !Files.exists(reportFile(state, part, i))) {
+          markers.add(marker.toString());
+          break;
+        }
+      }
+    }
+    if (!markers.isEmpty()) {
+      throw new DataException(
+          outputDir
+              + ": "
+              + markers.size()
+              + (markers.size() == 1 ? " done shard lacks" : " done shards lack")
+              + " the decontamination findings a resume needs for its report (a folder written"
+              + " before they were saved lacks them all); delete "
+              + (markers.size() == 1 ? "its marker" : "their markers")
+              + " to redo "
+              + (markers.size() == 1 ? "it" : "them")
+              + ", or remove the folder: "
+              + String.join(" ", markers));
     }
   }
 

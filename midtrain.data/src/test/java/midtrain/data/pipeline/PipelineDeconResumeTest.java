@@ -261,33 +261,60 @@ class PipelineDeconResumeTest {
   }
 
   @Test
-  void aMissingReportPartNamesTheShardToRedo(@TempDir Path dir) throws IOException {
+  void missingReportPartsNameEveryShardToRedo(@TempDir Path dir) throws IOException {
     Corpus c = corpus(dir);
     Path whole = uninterrupted(c, dir, false);
     Path out = dir.resolve("out");
     pipeline(c, out, new PipelineRerunTest.Flaky(null), false).run();
-    Path part = out.resolve("_state").resolve("part-00001.decon-2.json");
-    Files.delete(part);
-    // Skipping the shard without it would report the other shards only.
+    Path state = out.resolve("_state");
+    Files.delete(state.resolve("part-00000.decon-2.json"));
+    Files.delete(state.resolve("part-00001.decon-2.json"));
+    // Skipping the shards without them would report the other shards only; all are named at once,
+    // as a folder written before the parts were saved lacks every one.
     DataException e =
         assertThrows(
             DataException.class,
             () -> pipeline(c, out, new PipelineRerunTest.Flaky(null), false).run());
-    Path marker = out.resolve("_state").resolve("part-00001.done.json");
+    Path m0 = state.resolve("part-00000.done.json");
+    Path m1 = state.resolve("part-00001.done.json");
     assertEquals(
-        part
-            + ": cannot reload what decontaminate 'decon' reported for part-00001 (missing);"
-            + " delete "
-            + marker
-            + " to redo that shard",
+        out
+            + ": 2 done shards lack the decontamination findings a resume needs for its report (a"
+            + " folder written before they were saved lacks them all); delete their markers to"
+            + " redo them, or remove the folder: "
+            + m0
+            + " "
+            + m1,
         e.getMessage());
     assertArrayEquals(
         Files.readAllBytes(whole.resolve("decontamination-decon.json")),
         Files.readAllBytes(out.resolve("decontamination-decon.json")));
-    // Doing what the message says redoes the shard and gives the whole report again.
-    Files.delete(marker);
+    // Doing what the message says redoes the shards and gives the whole report again.
+    Files.delete(m0);
+    Files.delete(m1);
     assertEquals(
-        2, pipeline(c, out, new PipelineRerunTest.Flaky(null), false).run().shardsSkipped());
+        1, pipeline(c, out, new PipelineRerunTest.Flaky(null), false).run().shardsSkipped());
     assertSameOutput(whole, out);
+  }
+
+  @Test
+  void anUnreadableReportPartNamesTheShardToRedo(@TempDir Path dir) throws IOException {
+    Corpus c = corpus(dir);
+    Path out = dir.resolve("out");
+    pipeline(c, out, new PipelineRerunTest.Flaky(null), false).run();
+    Path part = out.resolve("_state").resolve("part-00001.decon-2.json");
+    Files.writeString(part, "{not json");
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () -> pipeline(c, out, new PipelineRerunTest.Flaky(null), false).run());
+    assertTrue(
+        e.getMessage().startsWith(part + ": cannot reload what decontaminate 'decon' reported")
+            && e.getMessage()
+                .endsWith(
+                    "delete "
+                        + out.resolve("_state").resolve("part-00001.done.json")
+                        + " to redo that shard"),
+        e.getMessage());
   }
 }
