@@ -164,6 +164,22 @@ public record PhasedPlan(long tokensPerStep, List<Phase> phases) {
         available.forEach(b::available);
         out.add(new Phase(name, s.start(), end, b.build()));
       }
+      long total = 0;
+      for (Phase ph : out) {
+        try {
+          total = Math.addExact(total, ph.plan().totalTokens());
+        } catch (ArithmeticException e) {
+          // Each phase fits, but the sums below (per source, in all) would wrap to negative and
+          // pass the shortage check.
+          throw new DataException(
+              "phased mixture plan: the phases need more than 2^63 tokens in all ("
+                  + steps
+                  + " steps x "
+                  + tokensPerStep
+                  + " tokens per step); check steps and tokensPerStep",
+              e);
+        }
+      }
       PhasedPlan plan = new PhasedPlan(tokensPerStep, out);
       List<String> shortOf = new ArrayList<>();
       plan.tokensBySource()

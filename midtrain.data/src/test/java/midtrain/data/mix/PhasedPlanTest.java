@@ -101,6 +101,34 @@ class PhasedPlanTest {
   }
 
   @Test
+  void phasesThatFitAloneButNotTogetherAreRefused() {
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () ->
+                PhasedPlan.builder(
+                        Mixers.create("ratio", Map.of()),
+                        MixtureSchedule.builder(
+                                Schedules.huggingFace(
+                                    "warmup_stable_decay",
+                                    Map.of(
+                                        "num_warmup_steps", 10,
+                                        "num_decay_steps", 1L << 31,
+                                        "num_training_steps", 1L << 32),
+                                    3e-4))
+                            .fromStep(0, Map.of("web", 3.0, "code", 1.0))
+                            .phase("decay", Map.of("hq", 1.0, "code", 1.0))
+                            .build())
+                    .tokensPerStep(1L << 31)
+                    .steps(1L << 32)
+                    .available("web", Long.MAX_VALUE / 2)
+                    .available("code", Long.MAX_VALUE / 2)
+                    .available("hq", Long.MAX_VALUE / 2)
+                    .build());
+    assertTrue(e.getMessage().contains("more than 2^63 tokens in all"), e.getMessage());
+  }
+
+  @Test
   void reportRendersPlanAndRealised() throws Exception {
     MixtureReport r =
         new MixtureReport(
