@@ -117,4 +117,14 @@ class DeconReportPartsTest {
     assertThrows(IOException.class, () -> ReportParts.get().merge(report, "[]".getBytes()));
     assertEquals(before, report.toJson());
   }
+
+  @Test
+  void theBridgeIsSetOnce() {
+    // DeconReport sets it; a second implementation would read every later run's saved parts.
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            midtrain.data.internal.decon.ReportParts.set(
+                midtrain.data.internal.decon.ReportParts.get()));
+  }
 }

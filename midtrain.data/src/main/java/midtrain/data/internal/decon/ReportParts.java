@@ -42,7 +42,12 @@ public final class ReportParts {
    *
    * @param a its implementation
    */
-  public static void set(Access a) {
+  public static synchronized void set(Access a) {
+    // Once only: on a class path any code can call this public method, and a second implementation
+    // would read and merge the saved parts of every later pipeline run.
+    if (access != null) {
+      throw new IllegalStateException("ReportParts access is already set");
+    }
     access = a;
   }
 
