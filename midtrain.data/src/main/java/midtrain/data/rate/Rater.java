@@ -31,8 +31,9 @@ public interface Rater {
    *
    * @param batch the documents; the caller keeps ownership, the rater only reads
    * @param scores {@code scores[k][row]} receives output {@code k} of each row; each inner array is
-   *     at least as long as the batch, and filled with {@code NaN} ("not applicable") before the
-   *     call, so a row left unwritten fails every threshold
+   *     at least as long as the batch; through {@link Raters#apply} (the pipeline, the CLI) filled
+   *     with {@code NaN} ("not applicable") before the call, so a row left unwritten fails every
+   *     threshold
    */
   void rate(VectorSchemaRoot batch, float[][] scores);
 
