@@ -42,6 +42,10 @@ public final class Decontaminator {
   /** Column added in flag mode: the overlap fraction as a score (float32), for filters. */
   public static final String COL_FRACTION = DocumentBatch.scoreColumn("decon", "overlap_fraction");
 
+  /** The columns flag mode adds, in this order. */
+  public static final List<String> FLAG_COLUMNS =
+      List.of(COL_CONTAMINATED, COL_NGRAMS, COL_UNIQUE, COL_TOTAL, COL_FRACTION, COL_HITS);
+
   private final BenchmarkIndex index;
   private final DeconMode mode;
   private final int window;
@@ -275,9 +279,6 @@ public final class Decontaminator {
     }
     return flagged(batch, allocator, r);
   }
-
-  private static final List<String> FLAG_COLUMNS =
-      List.of(COL_CONTAMINATED, COL_NGRAMS, COL_UNIQUE, COL_TOTAL, COL_FRACTION, COL_HITS);
 
   private VectorSchemaRoot flagged(
       VectorSchemaRoot batch, BufferAllocator allocator, DocumentResult[] results) {

@@ -620,10 +620,10 @@ public final class Pipeline {
       }
       for (int k = 0; k < inputs.size(); k++) {
         Path input = inputs.get(k);
-        String part = String.format(java.util.Locale.ROOT, "part-%05d", k);
+        String part = part(k);
         if (state != null) {
           Path marker = state.resolve(part + ".done.json");
-          if (Files.exists(marker) && Files.exists(outputDir.resolve(part + suffix))) {
+          if (isDone(state, part)) {
             ShardStats s = JSON.readValue(marker.toFile(), ShardStats.class);
             if (!s.input.equals(input.toString())) {
               throw new DataException(
@@ -635,7 +635,9 @@ public final class Pipeline {
                       + "; refusing to resume");
             }
             loadKeys(state, part);
-            loadReports(state, part);
+            for (int i = 0; i < stages.size(); i++) {
+              stages.get(i).reloadShard(state, part, i);
+            }
             totals.add(s);
             manifest.add(shardEntry(part, s.written));
             totals.skipped++;
@@ -663,11 +665,7 @@ public final class Pipeline {
           Files.createDirectories(outputDir.resolve("_rejects"));
           rejects = RejectsFile.create(outputDir.resolve("_rejects").resolve(part + ".jsonl"));
         }
-        for (Stage st : stages) {
-          if (st instanceof Stages.Decon) {
-            ((Stages.Decon) st).startShard();
-          }
-        }
+        stages.forEach(Stage::startShard);
         ShardStats s;
         try {
           s =
@@ -704,7 +702,9 @@ public final class Pipeline {
         if (state != null) {
           saveKeys(state, part);
         }
-        commitReports(state, part);
+        for (int i = 0; i < stages.size(); i++) {
+          stages.get(i).commitShard(state, part, i);
+        }
         if (state != null) {
           writeAtomically(state.resolve(part + ".done.json"), JSON.writeValueAsBytes(s));
         }
@@ -946,21 +946,6 @@ public final class Pipeline {
   }
 
   /**
-   * Adds each decontamination stage's part for a shard to its report and, with an output folder,
-   * saves the part, so that a resumed run reports the shard without processing it again.
-   */
-  private void commitReports(Path state, String part) throws IOException {
-    for (int i = 0; i < stages.size(); i++) {
-      if (stages.get(i) instanceof Stages.Decon) {
-        byte[] saved = ((Stages.Decon) stages.get(i)).commitShard();
-        if (state != null) {
-          writeAtomically(reportFile(state, part, i), saved);
-        }
-      }
-    }
-  }
-
-  /**
    * Refuses a resume where done shards lack a decontamination stage's saved part, listing them all
    * (a folder written before parts were saved lacks every one): found shard by shard, each would
    * cost the user another run.
@@ -968,13 +953,13 @@ public final class Pipeline {
   private void checkReportParts(Path state) {
     List<String> markers = new ArrayList<>();
     for (int k = 0; k < inputs.size(); k++) {
-      String part = String.format(java.util.Locale.ROOT, "part-%05d", k);
-      Path marker = state.resolve(part + ".done.json");
-      if (!Files.exists(marker) || !Files.exists(outputDir.resolve(part + suffix))) {
+      String part = part(k);
+      if (!isDone(state, part)) {
         continue;
       }
+      Path marker = state.resolve(part + ".done.json");
       for (int i = 0; i < stages.size(); i++) {
-        if (stages.get(i) instanceof Stages.Decon && !Files.exists(reportFile(state, part, i))) {
+        if (stages.get(i).lacksShardState(state, part, i)) {
           markers.add(marker.toString());
           break;
         }
@@ -996,37 +981,6 @@ public final class Pipeline {
     }
   }
 
-  /** Adds each decontamination stage's saved part for a skipped shard to its report. */
-  private void loadReports(Path state, String part) throws IOException {
-    for (int i = 0; i < stages.size(); i++) {
-      if (stages.get(i) instanceof Stages.Decon) {
-        Stages.Decon d = (Stages.Decon) stages.get(i);
-        Path file = reportFile(state, part, i);
-        try {
-          d.addShard(Files.readAllBytes(file));
-        } catch (IOException e) {
-          // Without it the report would leave out the shard's documents, unnoticed.
-          throw new DataException(
-              file
-                  + ": cannot reload what "
-                  + d.label()
-                  + " reported for "
-                  + part
-                  + " ("
-                  + (e instanceof java.nio.file.NoSuchFileException ? "missing" : e.getMessage())
-                  + "); delete "
-                  + state.resolve(part + ".done.json")
-                  + " to redo that shard",
-              e);
-        }
-      }
-    }
-  }
-
-  private static Path reportFile(Path state, String part, int stage) {
-    return state.resolve(part + ".decon-" + stage + ".json");
-  }
-
   private static Map<String, Object> readJsonMap(Path file) throws IOException {
     Map<String, Object> m = new TreeMap<>();
     JSON.readTree(file.toFile())
@@ -1035,7 +989,18 @@ public final class Pipeline {
     return m;
   }
 
-  private static void writeAtomically(Path file, byte[] data) throws IOException {
+  /** The name of input {@code k}'s shard, without the format's suffix. */
+  private static String part(int k) {
+    return String.format(java.util.Locale.ROOT, "part-%05d", k);
+  }
+
+  /** Whether a shard was committed: its marker and its output are in place. */
+  private boolean isDone(Path state, String part) {
+    return Files.exists(state.resolve(part + ".done.json"))
+        && Files.exists(outputDir.resolve(part + suffix));
+  }
+
+  static void writeAtomically(Path file, byte[] data) throws IOException {
     Files.write(Files2.temporary(file), data);
     Files2.moveIntoPlace(file);
   }

@@ -1,5 +1,7 @@
 package midtrain.data.pipeline;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,6 +29,25 @@ abstract class Stage {
    */
   Stage forRun() {
     return this;
+  }
+
+  /** Starts a shard; a stage that gathers state per shard drops what a failed shard gathered. */
+  void startShard() {}
+
+  /**
+   * Commits a shard: adds what the stage gathered in it to the run and, under {@code state} (null
+   * without an output folder), saves it for a resumed run.
+   *
+   * @param index the stage's place in the pipeline, which names its saved files
+   */
+  void commitShard(Path state, String part, int index) throws IOException {}
+
+  /** Adds what {@link #commitShard} saved for a shard that a resumed run skips. */
+  void reloadShard(Path state, String part, int index) {}
+
+  /** Whether a done shard lacks what {@link #reloadShard} needs. */
+  boolean lacksShardState(Path state, String part, int index) {
+    return false;
   }
 
   /** The stage as a user names it in messages. */

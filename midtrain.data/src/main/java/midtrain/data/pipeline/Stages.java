@@ -1,6 +1,9 @@
 package midtrain.data.pipeline;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -444,25 +447,55 @@ final class Stages {
     }
 
     /** Starts the part of the report for a shard, dropping what a failed shard recorded. */
+    @Override
     void startShard() {
       shard = new DeconReport(decon);
     }
 
     /**
-     * Adds the shard's part to the report and returns it, for the shard's state: a resumed run
-     * reads it back to report the shards it skips.
+     * Adds the shard's part to the report and, with an output folder, saves it: a resumed run reads
+     * it back to report the shards it skips.
      */
-    byte[] commitShard() throws IOException {
+    @Override
+    void commitShard(Path state, String part, int index) throws IOException {
       byte[] saved = ReportParts.get().save(shard);
       // Added through the saved form, as a skipped shard's is, so that both give the same report.
-      addShard(saved);
+      ReportParts.get().merge(report, saved);
       shard = null;
-      return saved;
+      if (state != null) {
+        Pipeline.writeAtomically(partFile(state, part, index), saved);
+      }
     }
 
-    /** Adds a shard's saved part to the report. */
-    void addShard(byte[] saved) throws IOException {
-      ReportParts.get().merge(report, saved);
+    @Override
+    void reloadShard(Path state, String part, int index) {
+      Path file = partFile(state, part, index);
+      try {
+        ReportParts.get().merge(report, Files.readAllBytes(file));
+      } catch (IOException e) {
+        // Without it the report would leave out the shard's documents, unnoticed.
+        throw new DataException(
+            file
+                + ": cannot reload what "
+                + label()
+                + " reported for "
+                + part
+                + " ("
+                + (e instanceof NoSuchFileException ? "missing" : e.getMessage())
+                + "); delete "
+                + state.resolve(part + ".done.json")
+                + " to redo that shard",
+            e);
+      }
+    }
+
+    @Override
+    boolean lacksShardState(Path state, String part, int index) {
+      return !Files.exists(partFile(state, part, index));
+    }
+
+    private static Path partFile(Path state, String part, int index) {
+      return state.resolve(part + ".decon-" + index + ".json");
     }
 
     /** Records a drained batch's results in input order. */
@@ -496,15 +529,7 @@ final class Stages {
 
     @Override
     List<String> adds() {
-      return decon.mode() == DeconMode.FLAG
-          ? List.of(
-              Decontaminator.COL_CONTAMINATED,
-              Decontaminator.COL_NGRAMS,
-              Decontaminator.COL_UNIQUE,
-              Decontaminator.COL_TOTAL,
-              Decontaminator.COL_FRACTION,
-              Decontaminator.COL_HITS)
-          : List.of();
+      return decon.mode() == DeconMode.FLAG ? Decontaminator.FLAG_COLUMNS : List.of();
     }
 
     @Override
