@@ -249,21 +249,7 @@ public final class DeconReport {
     g.writeNumberField("min_slice", decon.minSlice());
     g.writeNumberField("drop_threshold", decon.dropThreshold());
     g.writeNumberField("lcs_threshold", decon.lcsThreshold());
-    g.writeNumberField("documents", documents);
-    g.writeNumberField("contaminated", contaminated);
-    g.writeNumberField("dropped", dropped);
-    g.writeNumberField("output_documents", outputDocuments);
-    g.writeNumberField("ngrams", ngrams);
-    g.writeNumberField("overlapping_ngrams", overlaps);
-    g.writeNumberField("rejected", rejected);
-    g.writeArrayFieldStart("rejections");
-    for (String[] r : rejections) {
-      g.writeStartObject();
-      g.writeStringField("where", r[0]);
-      g.writeStringField("reason", r[1]);
-      g.writeEndObject();
-    }
-    g.writeEndArray();
+    writeCounts(g);
     g.writeObjectFieldStart("index");
     g.writeNumberField("distinct_ngrams", index.distinctNgrams());
     g.writeNumberField("table_bytes", index.tableBytes());
@@ -327,6 +313,25 @@ public final class DeconReport {
    * of a benchmark, it has found only those items, so a part's first {@link #EXAMPLES} examples
    * hold all the new ones the report takes.
    */
+  /** The totals and the rejections listed, as the summary and a saved part both hold them. */
+  private void writeCounts(JsonGenerator g) throws IOException {
+    g.writeNumberField("documents", documents);
+    g.writeNumberField("contaminated", contaminated);
+    g.writeNumberField("dropped", dropped);
+    g.writeNumberField("output_documents", outputDocuments);
+    g.writeNumberField("ngrams", ngrams);
+    g.writeNumberField("overlapping_ngrams", overlaps);
+    g.writeNumberField("rejected", rejected);
+    g.writeArrayFieldStart("rejections");
+    for (String[] r : rejections) {
+      g.writeStartObject();
+      g.writeStringField("where", r[0]);
+      g.writeStringField("reason", r[1]);
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
   private static final class Parts implements ReportParts.Access {
     @Override
     public byte[] save(DeconReport part) {
@@ -361,21 +366,7 @@ public final class DeconReport {
             g.writeEndObject();
           }
           g.writeEndArray();
-          g.writeNumberField("documents", part.documents);
-          g.writeNumberField("contaminated", part.contaminated);
-          g.writeNumberField("dropped", part.dropped);
-          g.writeNumberField("output_documents", part.outputDocuments);
-          g.writeNumberField("ngrams", part.ngrams);
-          g.writeNumberField("overlapping_ngrams", part.overlaps);
-          g.writeNumberField("rejected", part.rejected);
-          g.writeArrayFieldStart("rejections");
-          for (String[] r : part.rejections) {
-            g.writeStartObject();
-            g.writeStringField("where", r[0]);
-            g.writeStringField("reason", r[1]);
-            g.writeEndObject();
-          }
-          g.writeEndArray();
+          part.writeCounts(g);
           g.writeEndObject();
         } catch (IOException e) {
           throw new UncheckedIOException(e);

@@ -1086,9 +1086,7 @@ public final class Pipeline {
      * an earlier run); removed ones get the rater id as the reason.
      */
     Builder filterPassingFromInput(String raterId) {
-      Rater r = Stages.carried(raterId);
-      stages.add(new Stages.Verdict("pass:" + raterId, r));
-      return this;
+      return filterPassing(Stages.carried(raterId));
     }
 
     /** Adds a stage keeping a fraction of documents by score over the whole input. */
