@@ -766,15 +766,13 @@ public final class DeconRun {
     }
   }
 
-  private static OutputStream openOutput(Path file) throws IOException {
-    OutputStream out;
+  private static OutputStream openOutput(Path file) {
     try {
-      out = FileOutput.open(file);
+      return FileOutput.openEncoded(file, Compression.of(file));
     } catch (IOException e) {
       throw new DataException(
           "cannot write the output " + file + ": " + DecodedInput.describe(e), e);
     }
-    return Compression.of(file).encode(new BufferedOutputStream(out, 1 << 16));
   }
 
   private static <T> T get(Future<T> f) {

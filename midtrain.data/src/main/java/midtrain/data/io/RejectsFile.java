@@ -2,7 +2,6 @@ package midtrain.data.io;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import midtrain.data.DataException;
 import midtrain.data.internal.io.Compression;
+import midtrain.data.internal.io.FileOutput;
 import midtrain.data.internal.token.Files2;
 
 /**
@@ -33,10 +33,7 @@ public final class RejectsFile implements RejectSink, AutoCloseable {
     this.file = file;
     try {
       Path tmp = Files2.temporary(file);
-      gen =
-          JSON.createGenerator(
-              Compression.of(file)
-                  .encode(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)));
+      gen = JSON.createGenerator(FileOutput.openEncoded(tmp, Compression.of(file)));
       gen.setRootValueSeparator(null);
     } catch (IOException e) {
       throw new DataException(file + ": cannot create the rejects file: " + Files2.why(file, e), e);

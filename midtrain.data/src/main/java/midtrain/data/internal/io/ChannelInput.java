@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Objects;
+import midtrain.data.DataException;
 
 /**
  * A file's bytes read through its channel into a direct buffer of at most 256 KB of its own, then
@@ -25,7 +28,34 @@ final class ChannelInput extends InputStream {
 
   private final FileChannel channel;
   private final ByteBuffer buffer;
+
+  /** The channel's position, kept here so that available() costs one system call, not two. */
+  private long position;
+
   private boolean eof;
+
+  /**
+   * Opens a file, closing its channel when the stream cannot be made.
+   *
+   * @param file the file
+   * @return the stream
+   * @throws IOException when the file cannot be opened
+   * @throws DataException when there is no direct memory for the buffer, naming the file
+   */
+  static InputStream open(Path file) throws IOException {
+    FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+    try {
+      return new ChannelInput(ch);
+    } catch (OutOfMemoryError e) {
+      ch.close();
+      // Direct memory for the read buffer: a JDK error would escape the readers' API.
+      throw new DataException(
+          file + ": no memory for a read buffer (-XX:MaxDirectMemorySize): " + e.getMessage(), e);
+    } catch (IOException | RuntimeException | Error e) {
+      ch.close();
+      throw e;
+    }
+  }
 
   /**
    * Reads a channel from its position; the buffer fits a small file (plus one byte, to see its end
@@ -37,6 +67,8 @@ final class ChannelInput extends InputStream {
   ChannelInput(FileChannel channel) throws IOException {
     this.channel = channel;
     long size = channel.size(); // 0 for a pipe or a device, whose size is unknown
+    // A pipe has no position (asking is an "Illegal seek"); available() counts only its buffer.
+    this.position = size == 0 ? 0 : channel.position();
     int bytes = size == 0 ? MAX_BUFFER_BYTES : (int) Math.min(MAX_BUFFER_BYTES, size + 1);
     this.buffer = ByteBuffer.allocateDirect(Math.max(bytes, 8192));
     buffer.flip(); // empty
@@ -73,7 +105,7 @@ final class ChannelInput extends InputStream {
    */
   @Override
   public int available() throws IOException {
-    long rest = eof ? 0 : Math.max(0, channel.size() - channel.position());
+    long rest = eof ? 0 : Math.max(0, channel.size() - position);
     return (int) Math.min(Integer.MAX_VALUE, buffer.remaining() + rest);
   }
 
@@ -87,6 +119,7 @@ final class ChannelInput extends InputStream {
       int n = channel.read(buffer);
       buffer.flip();
       eof = n < 0;
+      position += Math.max(n, 0);
     }
     return true;
   }

@@ -3,10 +3,8 @@ package midtrain.data.internal.io;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import midtrain.data.DataException;
 import midtrain.data.io.ReaderOptions;
 
@@ -49,29 +47,13 @@ public final class DecodedInput implements AutoCloseable {
   public static DecodedInput open(Path file, ReaderOptions options) {
     InputStream in;
     try {
-      in = openChannel(file);
+      in = ChannelInput.open(file);
     } catch (NoSuchFileException e) {
       throw new DataException(file + ": no such file", e);
     } catch (IOException e) {
       throw new DataException(file + ": cannot open: " + e.getMessage(), e);
     }
     return new DecodedInput(file, new Counting(in, file), Compression.of(file), options);
-  }
-
-  /** Opens a file's channel and its stream, closing the channel if the stream cannot be made. */
-  private static InputStream openChannel(Path file) throws IOException {
-    FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-    try {
-      return new ChannelInput(ch);
-    } catch (IOException | RuntimeException | Error e) {
-      ch.close();
-      if (e instanceof OutOfMemoryError) {
-        // Direct memory for the read buffer: a JDK error would escape the readers' API.
-        throw new DataException(
-            file + ": no memory for a read buffer (-XX:MaxDirectMemorySize): " + e.getMessage(), e);
-      }
-      throw e;
-    }
   }
 
   /**

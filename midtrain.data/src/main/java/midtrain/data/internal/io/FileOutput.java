@@ -1,10 +1,10 @@
 package midtrain.data.internal.io;
 
+import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -27,15 +27,27 @@ public final class FileOutput extends FilterOutputStream {
   }
 
   /**
-   * Opens a file for writing as {@link Files#newOutputStream} does.
+   * Opens a file for writing as {@link Files#newOutputStream} does, creating or truncating it.
    *
    * @param file the file
-   * @param options as for {@link Files#newOutputStream}
    * @return the stream, unbuffered
    * @throws IOException when the file cannot be opened
    */
-  public static OutputStream open(Path file, OpenOption... options) throws IOException {
-    return new FileOutput(Files.newOutputStream(file, options));
+  public static OutputStream open(Path file) throws IOException {
+    return new FileOutput(Files.newOutputStream(file));
+  }
+
+  /**
+   * Opens a file for writing through a 64 KB buffer and an encoder, the stack every writer of lines
+   * uses.
+   *
+   * @param file the file
+   * @param compression the encoding, usually from the name the file will have
+   * @return the stream; closing it closes the file
+   * @throws IOException when the file cannot be opened or the encoder started
+   */
+  public static OutputStream openEncoded(Path file, Compression compression) throws IOException {
+    return compression.encode(new BufferedOutputStream(open(file), 1 << 16));
   }
 
   @Override

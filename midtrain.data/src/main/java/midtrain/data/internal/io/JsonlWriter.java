@@ -3,7 +3,6 @@ package midtrain.data.internal.io;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -40,8 +39,7 @@ final class JsonlWriter implements DocumentWriter {
     this.target = target;
     this.tmp = Files2.temporary(target);
     try {
-      OutputStream out =
-          Compression.of(target).encode(new BufferedOutputStream(FileOutput.open(tmp), 1 << 16));
+      OutputStream out = FileOutput.openEncoded(tmp, Compression.of(target));
       this.gen = Json.FACTORY.createGenerator(out);
       gen.setRootValueSeparator(null);
     } catch (IOException e) {

@@ -38,27 +38,12 @@ final class VectorByteScan {
 
   /** {@link ByteScan#count} at a vector width. */
   static long count(int bits, byte[] a, int from, int end, byte b) {
-    long n;
-    int p;
-    switch (bits) {
-      case 512 -> {
-        n = count(S512, a, from, end, b);
-        p = from + S512.loopBound(end - from);
-      }
-      case 256 -> {
-        n = count(S256, a, from, end, b);
-        p = from + S256.loopBound(end - from);
-      }
-      case 128 -> {
-        n = count(S128, a, from, end, b);
-        p = from + S128.loopBound(end - from);
-      }
-      default -> {
-        n = count(S64, a, from, end, b);
-        p = from + S64.loopBound(end - from);
-      }
-    }
-    return n + ByteScan.scalarCount(a, p, end, b);
+    return switch (bits) {
+      case 512 -> count(S512, a, from, end, b);
+      case 256 -> count(S256, a, from, end, b);
+      case 128 -> count(S128, a, from, end, b);
+      default -> count(S64, a, from, end, b);
+    };
   }
 
   private static long count(VectorSpecies<Byte> species, byte[] a, int from, int end, byte b) {
@@ -67,6 +52,6 @@ final class VectorByteScan {
     for (int p = from; p < upper; p += species.length()) {
       n += ByteVector.fromArray(species, a, p).compare(VectorOperators.EQ, b).trueCount();
     }
-    return n;
+    return n + ByteScan.scalarCount(a, upper, end, b);
   }
 }
