@@ -119,7 +119,7 @@ public final class LlamaModel implements AutoCloseable {
    * @param maxPositionEmbeddings the new {@code max_position_embeddings}
    */
   public void extendContext(Map<String, Object> ropeScaling, int maxPositionEmbeddings) {
-    LlamaConfig next = withContext(config, ropeScaling, maxPositionEmbeddings);
+    LlamaConfig next = contextConfig(config, ropeScaling, maxPositionEmbeddings);
     this.rope = encoding(next);
     this.config = next;
     this.cachedLength = -1;
@@ -137,13 +137,19 @@ public final class LlamaModel implements AutoCloseable {
    */
   public static LlamaConfig withContext(
       LlamaConfig config, Map<String, Object> ropeScaling, int maxPositionEmbeddings) {
+    LlamaConfig next = contextConfig(config, ropeScaling, maxPositionEmbeddings);
+    encoding(next);
+    return next;
+  }
+
+  /** The config with new context settings, its rotary encoding not yet built. */
+  private static LlamaConfig contextConfig(
+      LlamaConfig config, Map<String, Object> ropeScaling, int maxPositionEmbeddings) {
     Map<String, Object> raw = new LinkedHashMap<>(config.raw());
     raw.remove("rope_parameters");
     raw.put("rope_scaling", new LinkedHashMap<>(ropeScaling));
     raw.put("max_position_embeddings", maxPositionEmbeddings);
-    LlamaConfig next = LlamaConfig.fromMap(raw);
-    encoding(next);
-    return next;
+    return LlamaConfig.fromMap(raw);
   }
 
   /** The config's rotary encoding, which must fit in a head. */

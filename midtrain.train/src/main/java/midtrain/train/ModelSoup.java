@@ -42,39 +42,23 @@ public final class ModelSoup {
     if (!(sum > 0)) {
       throw new TrainException("averaging weights must not all be 0");
     }
+    // Every config first (opening reads only config.json and the safetensors headers), so that a
+    // checkpoint that cannot be averaged is refused before gigabytes of weights are read.
     LlamaConfig config = null;
+    Map<String, Object> shared = null;
+    for (Path input : inputs) {
+      try (HfCheckpoint ck = HfCheckpoint.open(input)) {
+        if (config == null) {
+          config = ck.config();
+          shared = settings(config);
+        } else {
+          checkSame(inputs.get(0), config, shared, input, ck.config());
+        }
+      }
+    }
     Map<String, double[]> acc = new LinkedHashMap<>();
     for (int i = 0; i < inputs.size(); i++) {
       try (HfCheckpoint ck = HfCheckpoint.open(inputs.get(i))) {
-        if (config == null) {
-          config = ck.config();
-        } else if (!config.expectedTensors().keySet().equals(ck.config().expectedTensors().keySet())
-            || config.hiddenSize() != ck.config().hiddenSize()
-            || config.vocabSize() != ck.config().vocabSize()
-            || config.intermediateSize() != ck.config().intermediateSize()) {
-          throw new TrainException(
-              inputs.get(i) + ": architecture differs from " + inputs.get(0) + "; cannot average");
-        } else {
-          // Same shapes can still mean other heads or positions; the result keeps one config.
-          Map<String, Object> a = settings(config);
-          Map<String, Object> b = settings(ck.config());
-          for (String key : a.keySet()) {
-            if (!Objects.equals(a.get(key), b.get(key))) {
-              throw new TrainException(
-                  "cannot average "
-                      + inputs.get(0)
-                      + " and "
-                      + inputs.get(i)
-                      + ": their config.json differ in '"
-                      + key
-                      + "' ("
-                      + config.raw().get(key)
-                      + " vs "
-                      + ck.config().raw().get(key)
-                      + ")");
-            }
-          }
-        }
         double share = w[i] / sum;
         for (String name : config.expectedTensors().keySet()) {
           float[] v = ck.readFloats(name);
@@ -96,6 +80,35 @@ public final class ModelSoup {
         });
     HfCheckpoint.save(out, config, result);
     return config;
+  }
+
+  /** Refuses a checkpoint whose shapes or settings differ from the first one's. */
+  private static void checkSame(
+      Path first, LlamaConfig config, Map<String, Object> shared, Path other, LlamaConfig c) {
+    if (!config.expectedTensors().keySet().equals(c.expectedTensors().keySet())
+        || config.hiddenSize() != c.hiddenSize()
+        || config.vocabSize() != c.vocabSize()
+        || config.intermediateSize() != c.intermediateSize()) {
+      throw new TrainException(other + ": architecture differs from " + first + "; cannot average");
+    }
+    // Same shapes can still mean other heads or positions; the result keeps one config.
+    Map<String, Object> b = settings(c);
+    for (String key : shared.keySet()) {
+      if (!Objects.equals(shared.get(key), b.get(key))) {
+        throw new TrainException(
+            "cannot average "
+                + first
+                + " and "
+                + other
+                + ": their config.json differ in '"
+                + key
+                + "' ("
+                + config.raw().get(key)
+                + " vs "
+                + c.raw().get(key)
+                + ")");
+      }
+    }
   }
 
   /** The settings beyond tensor shapes that the averaged model's config.json must share. */

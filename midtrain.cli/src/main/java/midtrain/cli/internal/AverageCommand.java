@@ -1,6 +1,5 @@
 package midtrain.cli.internal;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,12 +34,7 @@ public final class AverageCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Inputs.outputFolder("--out", out);
-    for (String model : new String[] {"model.safetensors", "model.safetensors.index.json"}) {
-      if (Files.exists(out.resolve(model))) {
-        throw new UserInputException(out + " already holds a " + model + "; choose another --out");
-      }
-    }
+    Inputs.newModelFolder(out, "model.safetensors", "model.safetensors.index.json");
     LlamaConfig cfg = ModelSoup.average(inputs, weights, out);
     spec.commandLine()
         .getOut()

@@ -1,6 +1,5 @@
 package midtrain.cli.internal;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -41,11 +40,7 @@ public final class InitModelCommand implements Callable<Integer> {
     if (!(std > 0) || !Double.isFinite(std)) {
       throw new UserInputException("--std must be a positive number, got " + std);
     }
-    Inputs.outputFolder("--out", out);
-    if (Files.exists(out.resolve("model.safetensors"))) {
-      throw new UserInputException(
-          out + " already holds a model.safetensors; choose another --out");
-    }
+    Inputs.newModelFolder(out, "model.safetensors");
     Map<String, Object> raw = Inputs.objectFile("--config", config);
     LlamaConfig cfg;
     try {

@@ -104,6 +104,22 @@ public final class Inputs {
   }
 
   /**
+   * Checks, before any work, that a model can be written into the folder {@code --out}: {@link
+   * #outputFolder}, and none of {@code files} is there already.
+   *
+   * @param out the folder
+   * @param files the model's files, each refused when present
+   */
+  public static void newModelFolder(Path out, String... files) {
+    outputFolder("--out", out);
+    for (String file : files) {
+      if (Files.exists(out.resolve(file))) {
+        throw new UserInputException(out + " already holds a " + file + "; choose another --out");
+      }
+    }
+  }
+
+  /**
    * Writes text to a file checked with {@link #outputFile}, making its folder when missing.
    *
    * @param option the option the path came from, for messages

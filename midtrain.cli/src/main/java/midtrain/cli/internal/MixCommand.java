@@ -125,7 +125,7 @@ public final class MixCommand implements Callable<Integer> {
       java.util.Set<String> listed = new java.util.HashSet<>();
       RejectSink once =
           rejects == null
-              ? null
+              ? r -> {}
               : r -> {
                 if (listed.add(r.file() + "\n" + r.line())) {
                   rejects.reject(r);
@@ -165,7 +165,7 @@ public final class MixCommand implements Callable<Integer> {
           report = MixtureReport.of(plan);
         } else {
           report = new MixtureReport(pack(c, plan, tok, cursors, allocator));
-          rejects.close(); // the cursors read no more; closing again below does nothing
+          rejects.close(); // the cursors read no more; the discard below then does nothing
           writeAtomically(
               c.output().resolve("mixture.json"), mixtureJson(report.toJson(), c, rejects));
         }
@@ -307,12 +307,7 @@ public final class MixCommand implements Callable<Integer> {
       this.tz = tz;
       this.fim = fim;
       this.docs =
-          new DocumentCursor(
-              source.paths(),
-              ReaderOptions.defaults(),
-              allocator,
-              err,
-              rejects == null ? r -> {} : rejects);
+          new DocumentCursor(source.paths(), ReaderOptions.defaults(), allocator, err, rejects);
     }
 
     /** Tokens in one pass (framed, as packing counts them); the cursor starts over after. */

@@ -244,8 +244,8 @@ public final class DeconRun {
     /**
      * Sets how many bytes of JSON Lines input are read and scanned at a time (a chunk ends at the
      * last whole line; a longer line makes a larger chunk). The default is 256 KB with one thread
-     * (1 MB and 4 MB scan alike there since files are read through a buffer of their own) and 4 MB
-     * with more, where fewer hand-offs between threads count more.
+     * (256 KB, 1 MB and 4 MB scan alike there since files are read through a buffer of their own)
+     * and 4 MB with more, where fewer hand-offs between threads count more.
      *
      * @param bytes at least 1
      * @return this builder
