@@ -725,7 +725,13 @@ public final class Pipeline {
         }
       }
       if (singleRejects != null) {
-        singleRejects.close();
+        // As the output file: a failed run leaves an earlier run's rejects file as it was, not
+        // this run's partial one beside that run's output.
+        if (ok) {
+          singleRejects.close();
+        } else {
+          singleRejects.discard();
+        }
       }
     }
     List<StageStats> list = new ArrayList<>();

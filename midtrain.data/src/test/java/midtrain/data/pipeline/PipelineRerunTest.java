@@ -295,4 +295,27 @@ class PipelineRerunTest {
           copy + ": " + e.getMessage());
     }
   }
+
+  @Test
+  void aFailedRunLeavesTheOutputFileAndItsRejectsAsTheyWere(@TempDir Path dir) throws IOException {
+    Path in = input(dir, "a", 0);
+    Files.writeString(in, "{not json\n", java.nio.file.StandardOpenOption.APPEND);
+    Path out = dir.resolve("out.jsonl");
+    Path rejects = dir.resolve("out.jsonl.rejects.jsonl");
+    Pipeline.builder().inputs(List.of(in)).outputFile(out).build().run();
+    byte[] outBefore = Files.readAllBytes(out);
+    byte[] rejectsBefore = Files.readAllBytes(rejects);
+    assertTrue(rejectsBefore.length > 0, "the first run rejected the broken line");
+    Pipeline failing =
+        Pipeline.builder()
+            .inputs(List.of(in))
+            // Fails in the first batch, before the reader meets the broken last line.
+            .rate(new Flaky("a2"))
+            .outputFile(out)
+            .batchSize(5)
+            .build();
+    assertThrows(IllegalStateException.class, failing::run);
+    assertArrayEquals(outBefore, Files.readAllBytes(out));
+    assertArrayEquals(rejectsBefore, Files.readAllBytes(rejects));
+  }
 }
