@@ -307,12 +307,6 @@ public final class DeconReport {
     return sb.toString();
   }
 
-  /**
-   * Reports in parts for the pipeline (see {@link ReportParts}). A part is saved with every item it
-   * found, for the union, but only its examples: while a report holds fewer than {@link #EXAMPLES}
-   * of a benchmark, it has found only those items, so a part's first {@link #EXAMPLES} examples
-   * hold all the new ones the report takes.
-   */
   /** The totals and the rejections listed, as the summary and a saved part both hold them. */
   private void writeCounts(JsonGenerator g) throws IOException {
     g.writeNumberField("documents", documents);
@@ -332,6 +326,12 @@ public final class DeconReport {
     g.writeEndArray();
   }
 
+  /**
+   * Reports in parts for the pipeline (see {@link ReportParts}). A part is saved with every item it
+   * found, for the union, but only its examples: while a report holds fewer than {@link #EXAMPLES}
+   * of a benchmark, it has found only those items, so a part's first {@link #EXAMPLES} examples
+   * hold all the new ones the report takes.
+   */
   private static final class Parts implements ReportParts.Access {
     @Override
     public byte[] save(DeconReport part) {
