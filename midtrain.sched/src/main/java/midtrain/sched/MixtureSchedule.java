@@ -32,7 +32,16 @@ public final class MixtureSchedule {
   public record Segment(
       long start, long end, Map<String, Double> from, Map<String, Double> to, String phase) {
 
-    /** Copies the weights. */
+    /**
+     * Copies the weights.
+     *
+     * @param start the first step
+     * @param end the first step after the segment, or {@link Long#MAX_VALUE} for the open-ended
+     *     last segment
+     * @param from the weights at {@code start}, copied into an unmodifiable map
+     * @param to the weights at {@code end}, copied into an unmodifiable map
+     * @param phase the LR phase the segment was tied to, or empty for one that starts at a step
+     */
     public Segment {
       from = Collections.unmodifiableMap(new LinkedHashMap<>(from));
       to = Collections.unmodifiableMap(new LinkedHashMap<>(to));

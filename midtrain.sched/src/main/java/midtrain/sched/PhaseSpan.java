@@ -24,7 +24,15 @@ public record PhaseSpan(String name, Kind kind, long start, long end) {
     DECAY
   }
 
-  /** Validates the span. */
+  /**
+   * Validates the span.
+   *
+   * @param name the phase's name
+   * @param kind what the phase does to the learning rate
+   * @param start the first step of the phase, at least 0
+   * @param end the first step after the phase, at least {@code start} (equal for an empty phase)
+   * @throws ScheduleException if {@code start} is negative or {@code end} is before it
+   */
   public PhaseSpan {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(kind, "kind");
