@@ -38,7 +38,23 @@ public record LlamaConfig(
 
   private static final Set<String> TYPES = Set.of("llama", "mistral");
 
-  /** Validates the architecture. */
+  /**
+   * Validates the architecture.
+   *
+   * @param vocabSize the vocabulary size ({@code vocab_size})
+   * @param hiddenSize the width of the residual stream ({@code hidden_size})
+   * @param intermediateSize the width of the MLP's hidden layer ({@code intermediate_size})
+   * @param numLayers the number of decoder layers ({@code num_hidden_layers})
+   * @param numHeads the number of query heads ({@code num_attention_heads})
+   * @param numKvHeads the number of key/value heads ({@code num_key_value_heads}); {@code numHeads}
+   *     must be a multiple of it
+   * @param headDim the size of each head ({@code head_dim})
+   * @param rmsNormEps the epsilon of the RMS norms ({@code rms_norm_eps})
+   * @param tieWordEmbeddings whether the output head shares the embedding matrix ({@code
+   *     tie_word_embeddings})
+   * @param raw the whole config as read, copied into an unmodifiable map
+   * @throws TrainException if {@code numHeads} is not a multiple of {@code numKvHeads}
+   */
   public LlamaConfig {
     raw = Collections.unmodifiableMap(new LinkedHashMap<>(raw));
     if (numHeads % numKvHeads != 0) {

@@ -13,7 +13,16 @@ import java.util.Arrays;
  */
 public record TensorInfo(String name, DType dtype, long[] shape, long begin, long end) {
 
-  /** Copies the shape. */
+  /**
+   * Copies the shape.
+   *
+   * @param name the tensor's name
+   * @param dtype its element type
+   * @param shape its shape, row-major; copied, so later changes to the array do not reach the
+   *     record
+   * @param begin the offset of its first byte, relative to the data section
+   * @param end the offset just past its last byte, relative to the data section
+   */
   public TensorInfo {
     shape = shape.clone();
   }

@@ -37,7 +37,19 @@ public record TokenBatch(
     this(inputs, labels, rows, seqLen, tokensBySource, new int[0]);
   }
 
-  /** Validates the shapes. */
+  /**
+   * Validates the shapes.
+   *
+   * @param inputs token ids, {@code rows * seqLen} of them
+   * @param labels target ids, {@code rows * seqLen} of them; a negative label ignores its position
+   * @param rows the number of sequences, at least 1
+   * @param seqLen the tokens per sequence, at least 1
+   * @param tokensBySource tokens of this batch per data source, copied into an unmodifiable map
+   * @param segments the document number of each input position, {@code rows * seqLen} of them, or
+   *     empty when the rows carry no document boundaries
+   * @throws TrainException if {@code rows} or {@code seqLen} is not positive, or an array's length
+   *     does not match {@code rows * seqLen}
+   */
   public TokenBatch {
     if (rows <= 0 || seqLen <= 0) {
       throw new TrainException("a batch needs rows > 0 and seqLen > 0, got " + rows + "x" + seqLen);

@@ -33,7 +33,14 @@ public record TrainingCheckpoint(
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
 
-  /** Copies the state. */
+  /**
+   * Copies the state.
+   *
+   * @param dir the checkpoint directory, {@code checkpoint-<step>} in its run directory
+   * @param step the number of optimizer updates the checkpoint has seen
+   * @param optimizerStep the optimizer's own step count, used for bias correction
+   * @param state further trainer state as JSON values, copied into an unmodifiable map
+   */
   public TrainingCheckpoint {
     state = Map.copyOf(state);
   }
