@@ -18,7 +18,16 @@ import java.util.Objects;
  */
 public record Document(
     String id, String text, String source, String domain, String lang, String meta) {
-  /** Checks that no component is null. */
+  /**
+   * Checks that no component is null.
+   *
+   * @param id the document id, unique within a run
+   * @param text the document text
+   * @param source the dataset, crawl or file it came from, or empty
+   * @param domain its domain, or empty
+   * @param lang its language code, or empty
+   * @param meta a JSON object of pass-through fields, or empty
+   */
   public Document {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(text, "text");

@@ -218,97 +218,179 @@ public final class FastTextArgs {
     return b;
   }
 
-  /** Returns the learning rate (default 0.1). */
+  /**
+   * Returns the learning rate (default 0.1).
+   *
+   * @return the initial learning rate, positive and finite; training lowers it linearly to 0 over
+   *     all epochs
+   */
   public double lr() {
     return lr;
   }
 
-  /** Returns the vector size (default 100). */
+  /**
+   * Returns the vector size (default 100).
+   *
+   * @return the length of the word, subword and text vectors, at least 1
+   */
   public int dim() {
     return dim;
   }
 
-  /** Returns the context window (default 5; unused by supervised training, but stored). */
+  /**
+   * Returns the context window (default 5; unused by supervised training, but stored).
+   *
+   * @return the size of the context window in words, at least 1
+   */
   public int ws() {
     return ws;
   }
 
-  /** Returns the number of epochs (default 5). */
+  /**
+   * Returns the number of epochs (default 5).
+   *
+   * @return how many times training passes over the input, at least 1
+   */
   public int epoch() {
     return epoch;
   }
 
-  /** Returns the minimal count of a word (default 1). */
+  /**
+   * Returns the minimal count of a word (default 1).
+   *
+   * @return the number of occurrences below which a word is left out of the dictionary
+   */
   public int minCount() {
     return minCount;
   }
 
-  /** Returns the minimal count of a label (default 0). */
+  /**
+   * Returns the minimal count of a label (default 0).
+   *
+   * @return the number of occurrences below which a label is left out of the dictionary
+   */
   public int minCountLabel() {
     return minCountLabel;
   }
 
-  /** Returns the number of negatives sampled (default 5). */
+  /**
+   * Returns the number of negatives sampled (default 5).
+   *
+   * @return the number of negative labels sampled per update with the {@code ns} loss, at least 0
+   */
   public int neg() {
     return neg;
   }
 
-  /** Returns the longest word n-gram (default 1). */
+  /**
+   * Returns the longest word n-gram (default 1).
+   *
+   * @return the longest word n-gram whose hash becomes an input feature, at least 1 (1: single
+   *     words only)
+   */
   public int wordNgrams() {
     return wordNgrams;
   }
 
-  /** Returns the loss (default softmax). */
+  /**
+   * Returns the loss (default softmax).
+   *
+   * @return the loss that training minimises
+   */
   public Loss loss() {
     return loss;
   }
 
-  /** Returns the model kind (supervised unless loaded from an embedding model). */
+  /**
+   * Returns the model kind (supervised unless loaded from an embedding model).
+   *
+   * @return the model kind; {@link ModelKind#SUPERVISED} for every model trained here
+   */
   public ModelKind model() {
     return model;
   }
 
-  /** Returns the number of hash buckets for n-grams (default 2000000). */
+  /**
+   * Returns the number of hash buckets for n-grams (default 2000000).
+   *
+   * @return the number of input-matrix rows that hashed word and character n-grams share, at least
+   *     0
+   */
   public int bucket() {
     return bucket;
   }
 
-  /** Returns the shortest character n-gram (default 0). */
+  /**
+   * Returns the shortest character n-gram (default 0).
+   *
+   * @return the length in characters of the shortest subword, at least 0
+   */
   public int minn() {
     return minn;
   }
 
-  /** Returns the longest character n-gram; 0 turns subwords off (default 0). */
+  /**
+   * Returns the longest character n-gram; 0 turns subwords off (default 0).
+   *
+   * @return the length in characters of the longest subword, at least 0; 0 when words have no
+   *     subwords
+   */
   public int maxn() {
     return maxn;
   }
 
-  /** Returns the number of training threads (default 1; fastText's own default is 12). */
+  /**
+   * Returns the number of training threads (default 1; fastText's own default is 12).
+   *
+   * @return the number of threads that train in parallel, at least 1
+   */
   public int thread() {
     return thread;
   }
 
-  /** Returns how many tokens pass between learning rate updates (default 100). */
+  /**
+   * Returns how many tokens pass between learning rate updates (default 100).
+   *
+   * @return the number of tokens a training thread reads before it adds them to the shared progress
+   *     the learning rate falls with, at least 1
+   */
   public int lrUpdateRate() {
     return lrUpdateRate;
   }
 
-  /** Returns the sampling threshold (default 1e-4; unused by supervised training, but stored). */
+  /**
+   * Returns the sampling threshold (default 1e-4; unused by supervised training, but stored).
+   *
+   * @return the threshold for sub-sampling frequent words
+   */
   public double t() {
     return t;
   }
 
-  /** Returns the label prefix (default {@code __label__}). */
+  /**
+   * Returns the label prefix (default {@code __label__}).
+   *
+   * @return the prefix that marks a token of the input as a label, never empty
+   */
   public String label() {
     return label;
   }
 
-  /** Returns the random seed (default 0). */
+  /**
+   * Returns the random seed (default 0).
+   *
+   * @return the seed of the input matrix's random initialisation and of each thread's label
+   *     sampling
+   */
   public int seed() {
     return seed;
   }
 
-  /** Returns the verbosity: 0 silent, 1 summary, 2 progress (default 0). */
+  /**
+   * Returns the verbosity: 0 silent, 1 summary, 2 progress (default 0).
+   *
+   * @return the verbosity; above 0, training prints the dictionary sizes and its final loss
+   */
   public int verbose() {
     return verbose;
   }
@@ -376,115 +458,216 @@ public final class FastTextArgs {
 
     private Builder() {}
 
-    /** Sets the learning rate. */
+    /**
+     * Sets the learning rate.
+     *
+     * @param v the initial learning rate; {@link #build()} requires a positive, finite number
+     * @return this builder
+     */
     public Builder lr(double v) {
       lr = v;
       return this;
     }
 
-    /** Sets the vector size. */
+    /**
+     * Sets the vector size.
+     *
+     * @param v the vector size; {@link #build()} requires at least 1
+     * @return this builder
+     */
     public Builder dim(int v) {
       dim = v;
       return this;
     }
 
-    /** Sets the context window. */
+    /**
+     * Sets the context window.
+     *
+     * @param v the context window in words; {@link #build()} requires at least 1
+     * @return this builder
+     */
     public Builder ws(int v) {
       ws = v;
       return this;
     }
 
-    /** Sets the number of epochs. */
+    /**
+     * Sets the number of epochs.
+     *
+     * @param v the number of passes over the input; {@link #build()} requires at least 1
+     * @return this builder
+     */
     public Builder epoch(int v) {
       epoch = v;
       return this;
     }
 
-    /** Sets the minimal count of a word. */
+    /**
+     * Sets the minimal count of a word.
+     *
+     * @param v the number of occurrences a word needs to enter the dictionary
+     * @return this builder
+     */
     public Builder minCount(int v) {
       minCount = v;
       return this;
     }
 
-    /** Sets the minimal count of a label. */
+    /**
+     * Sets the minimal count of a label.
+     *
+     * @param v the number of occurrences a label needs to enter the dictionary
+     * @return this builder
+     */
     public Builder minCountLabel(int v) {
       minCountLabel = v;
       return this;
     }
 
-    /** Sets the number of negatives sampled. */
+    /**
+     * Sets the number of negatives sampled.
+     *
+     * @param v the negative labels sampled per update with the {@code ns} loss; {@link #build()}
+     *     requires at least 0
+     * @return this builder
+     */
     public Builder neg(int v) {
       neg = v;
       return this;
     }
 
-    /** Sets the longest word n-gram. */
+    /**
+     * Sets the longest word n-gram.
+     *
+     * @param v the longest word n-gram, 1 for single words only; {@link #build()} requires at least
+     *     1
+     * @return this builder
+     */
     public Builder wordNgrams(int v) {
       wordNgrams = v;
       return this;
     }
 
-    /** Sets the loss. */
+    /**
+     * Sets the loss.
+     *
+     * @param v the loss
+     * @return this builder
+     */
     public Builder loss(Loss v) {
       loss = Objects.requireNonNull(v, "loss");
       return this;
     }
 
-    /** Sets the model kind (only {@link ModelKind#SUPERVISED} can be trained here). */
+    /**
+     * Sets the model kind (only {@link ModelKind#SUPERVISED} can be trained here).
+     *
+     * @param v the model kind
+     * @return this builder
+     */
     public Builder model(ModelKind v) {
       model = Objects.requireNonNull(v, "model");
       return this;
     }
 
-    /** Sets the number of hash buckets. */
+    /**
+     * Sets the number of hash buckets.
+     *
+     * @param v the number of hash buckets shared by word and character n-grams; {@link #build()}
+     *     requires at least 0
+     * @return this builder
+     */
     public Builder bucket(int v) {
       bucket = v;
       return this;
     }
 
-    /** Sets the shortest character n-gram. */
+    /**
+     * Sets the shortest character n-gram.
+     *
+     * @param v the shortest subword in characters; {@link #build()} requires at least 0
+     * @return this builder
+     */
     public Builder minn(int v) {
       minn = v;
       return this;
     }
 
-    /** Sets the longest character n-gram. */
+    /**
+     * Sets the longest character n-gram.
+     *
+     * @param v the longest subword in characters, 0 for no subwords; {@link #build()} requires at
+     *     least 0
+     * @return this builder
+     */
     public Builder maxn(int v) {
       maxn = v;
       return this;
     }
 
-    /** Sets the number of training threads. */
+    /**
+     * Sets the number of training threads.
+     *
+     * @param v the number of training threads; {@link #build()} requires at least 1
+     * @return this builder
+     */
     public Builder thread(int v) {
       thread = v;
       return this;
     }
 
-    /** Sets how many tokens pass between learning rate updates. */
+    /**
+     * Sets how many tokens pass between learning rate updates.
+     *
+     * @param v the tokens a thread reads between updates of the shared progress; {@link #build()}
+     *     requires at least 1
+     * @return this builder
+     */
     public Builder lrUpdateRate(int v) {
       lrUpdateRate = v;
       return this;
     }
 
-    /** Sets the sampling threshold. */
+    /**
+     * Sets the sampling threshold.
+     *
+     * @param v the threshold for sub-sampling frequent words
+     * @return this builder
+     */
     public Builder t(double v) {
       t = v;
       return this;
     }
 
-    /** Sets the label prefix. */
+    /**
+     * Sets the label prefix.
+     *
+     * @param v the prefix that marks a token as a label; {@link #build()} requires it not to be
+     *     empty
+     * @return this builder
+     */
     public Builder label(String v) {
       label = Objects.requireNonNull(v, "label");
       return this;
     }
 
-    /** Sets the random seed. */
+    /**
+     * Sets the random seed.
+     *
+     * @param v the random seed
+     * @return this builder
+     */
     public Builder seed(int v) {
       seed = v;
       return this;
     }
 
-    /** Sets the verbosity. */
+    /**
+     * Sets the verbosity.
+     *
+     * @param v 0 for silent, 1 for a summary, 2 for progress
+     * @return this builder
+     */
     public Builder verbose(int v) {
       verbose = v;
       return this;

@@ -13,23 +13,42 @@ import java.util.SplittableRandom;
 public record FimDecision(Optional<FimSplit> split, FimMode mode) {
   private static final FimDecision NONE = new FimDecision(Optional.empty(), FimMode.PSM);
 
-  /** Rejects nulls. */
+  /**
+   * Rejects nulls.
+   *
+   * @param split the split points, or empty to leave the document unchanged
+   * @param mode the order of the pieces; ignored when {@code split} is empty
+   */
   public FimDecision {
     Objects.requireNonNull(split, "split");
     Objects.requireNonNull(mode, "mode");
   }
 
-  /** Leave the document unchanged. */
+  /**
+   * Leave the document unchanged.
+   *
+   * @return the shared decision with no split, whose {@link #applied()} is false
+   */
   public static FimDecision none() {
     return NONE;
   }
 
-  /** Apply FIM at the given split points in the given order. */
+  /**
+   * Apply FIM at the given split points in the given order.
+   *
+   * @param split the split points, in code points
+   * @param mode the order in which the pieces are written
+   * @return a decision whose {@link #applied()} is true
+   */
   public static FimDecision of(FimSplit split, FimMode mode) {
     return new FimDecision(Optional.of(split), mode);
   }
 
-  /** Whether FIM is applied. */
+  /**
+   * Whether FIM is applied.
+   *
+   * @return true when the decision has split points, false for {@link #none()}
+   */
   public boolean applied() {
     return split.isPresent();
   }

@@ -13,7 +13,16 @@ import midtrain.data.token.TextTokenizer;
  * @param endOfText appended after a training example; empty for none
  */
 public record FimSentinels(String prefix, String suffix, String middle, String endOfText) {
-  /** Validates that the three FIM sentinels are present and distinct. */
+  /**
+   * Validates that the three FIM sentinels are present and distinct.
+   *
+   * @param prefix the prefix sentinel, not empty
+   * @param suffix the suffix sentinel, not empty
+   * @param middle the middle sentinel, not empty
+   * @param endOfText appended after a training example; empty for none
+   * @throws DataException if {@code prefix}, {@code suffix} or {@code middle} is empty, or two of
+   *     them are equal
+   */
   public FimSentinels {
     Objects.requireNonNull(prefix, "prefix");
     Objects.requireNonNull(suffix, "suffix");
@@ -45,17 +54,29 @@ public record FimSentinels(String prefix, String suffix, String middle, String e
     }
   }
 
-  /** The FIM paper's {@code <PRE>}, {@code <SUF>}, {@code <MID>}, {@code <EOT>}. */
+  /**
+   * The FIM paper's {@code <PRE>}, {@code <SUF>}, {@code <MID>}, {@code <EOT>}.
+   *
+   * @return the sentinels, with {@code <EOT>} as the end-of-text string
+   */
   public static FimSentinels paper() {
     return new FimSentinels("<PRE>", "<SUF>", "<MID>", "<EOT>");
   }
 
-  /** StarCoder's {@code <fim_prefix>}, {@code <fim_suffix>}, {@code <fim_middle>}. */
+  /**
+   * StarCoder's {@code <fim_prefix>}, {@code <fim_suffix>}, {@code <fim_middle>}.
+   *
+   * @return the sentinels, with {@code <|endoftext|>} as the end-of-text string
+   */
   public static FimSentinels starcoder() {
     return new FimSentinels("<fim_prefix>", "<fim_suffix>", "<fim_middle>", "<|endoftext|>");
   }
 
-  /** bigcode Megatron-LM's {@code <fim-prefix>}, {@code <fim-suffix>}, {@code <fim-middle>}. */
+  /**
+   * bigcode Megatron-LM's {@code <fim-prefix>}, {@code <fim-suffix>}, {@code <fim-middle>}.
+   *
+   * @return the sentinels, with {@code <|endoftext|>} as the end-of-text string
+   */
   public static FimSentinels bigcodeMegatron() {
     return new FimSentinels("<fim-prefix>", "<fim-suffix>", "<fim-middle>", "<|endoftext|>");
   }

@@ -48,6 +48,8 @@ public final class TokenFim {
    * @param padId the padding token id
    * @param eodId the end-of-document token id separating segments
    * @param codec the tokenizer
+   * @return a builder with rate 0.5, SPM rate 0.5 and seed 0
+   * @throws DataException if two of the five special ids are equal
    */
   public static Builder builder(
       int prefixId, int middleId, int suffixId, int padId, int eodId, TokenCodec codec) {
@@ -60,6 +62,14 @@ public final class TokenFim {
    * <p>With {@code truncateOrPad} the result keeps the input length: a too-long result loses tokens
    * from the end of the suffix, and when the suffix is not longer than the excess the sample comes
    * back unchanged; a too-short one has the suffix right-padded.
+   *
+   * @param sample the segment's token ids, without EOD
+   * @param decision the split points, in code points of the decoded segment, and the order
+   * @param truncateOrPad whether to cut back or pad the result to {@code sample.length}
+   * @return a new array: the sentinel ids and re-encoded pieces in the decision's order, three
+   *     tokens longer than the pieces; a copy of {@code sample} when the decision is {@link
+   *     FimDecision#none()}
+   * @throws DataException if a split point lies beyond the decoded segment's length in code points
    */
   public int[] permute(int[] sample, FimDecision decision, boolean truncateOrPad) {
     if (!decision.applied()) {
@@ -100,6 +110,12 @@ public final class TokenFim {
    * <p>An empty segment (a leading or doubled EOD) is left alone and keeps its EOD, where bigcode
    * drops that EOD; its decision is ignored. The segment after the last EOD is always transformed
    * by its decision, even when empty, as bigcode does.
+   *
+   * @param sample the token ids, segments separated by the EOD id
+   * @param decisions one decision per segment, in order
+   * @return a new array of {@code sample.length} ids: the transformed segments with their EODs, cut
+   *     at the end or right-padded with the pad id
+   * @throws DataException if {@code decisions.size()} is not the EOD count + 1
    */
   public int[] applySegments(int[] sample, List<FimDecision> decisions) {
     int segments = 1;
@@ -115,7 +131,14 @@ public final class TokenFim {
     return run(sample, (seg, k) -> decisions.get(k));
   }
 
-  /** A whole sample with decisions drawn from (seed, sample index), deterministic. */
+  /**
+   * A whole sample with decisions drawn from (seed, sample index), deterministic.
+   *
+   * @param sample the token ids, segments separated by the EOD id
+   * @param sampleIndex the sample's index in the dataset, mixed with the seed
+   * @return a new array of {@code sample.length} ids, as {@link #applySegments} returns for the
+   *     drawn decisions; FIM'd segments use bigcode's SPM order when SPM is drawn
+   */
   public int[] apply(int[] sample, long sampleIndex) {
     SplittableRandom rng = Seeds.stream(seed, sampleIndex);
     return run(
@@ -187,25 +210,47 @@ public final class TokenFim {
       this.codec = Objects.requireNonNull(c, "codec");
     }
 
-    /** Probability in [0, 1] that a segment gets FIM. */
+    /**
+     * Probability in [0, 1] that a segment gets FIM.
+     *
+     * @param rate the probability; 0 leaves every segment unchanged (0.5 by default)
+     * @return this builder
+     * @throws DataException if {@code rate} is outside [0, 1] or NaN
+     */
     public Builder rate(double rate) {
       this.rate = Fim.checkRate(rate, "rate");
       return this;
     }
 
-    /** Probability in [0, 1] of bigcode's SPM order for a FIM'd segment. */
+    /**
+     * Probability in [0, 1] of bigcode's SPM order for a FIM'd segment.
+     *
+     * @param spmRate the probability; 0 writes every transformed segment in PSM order (0.5 by
+     *     default)
+     * @return this builder
+     * @throws DataException if {@code spmRate} is outside [0, 1] or NaN
+     */
     public Builder spmRate(double spmRate) {
       this.spmRate = Fim.checkRate(spmRate, "spmRate");
       return this;
     }
 
-    /** The seed mixed with each sample index. */
+    /**
+     * The seed mixed with each sample index.
+     *
+     * @param seed any value; the same seed and index always give the same decisions (0 by default)
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
-    /** Builds the transform. */
+    /**
+     * Builds the transform.
+     *
+     * @return a transform with this builder's ids, codec and settings
+     */
     public TokenFim build() {
       return new TokenFim(this);
     }

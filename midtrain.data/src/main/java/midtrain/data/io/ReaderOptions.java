@@ -56,47 +56,88 @@ public final class ReaderOptions {
     return new Builder();
   }
 
-  /** The path of the id field. */
+  /**
+   * The path of the id field.
+   *
+   * @return the dot-separated path, {@code id} by default; a record without it gets the id {@code
+   *     <file name>:<line>}
+   */
   public String idField() {
     return idField;
   }
 
-  /** The path of the text field. */
+  /**
+   * The path of the text field.
+   *
+   * @return the dot-separated path, {@code text} by default; a record without it is rejected as
+   *     {@code missing-field}
+   */
   public String textField() {
     return textField;
   }
 
-  /** The path of the source field. */
+  /**
+   * The path of the source field.
+   *
+   * @return the dot-separated path, {@code source} by default; a record without it gets {@link
+   *     #defaultSource()}
+   */
   public String sourceField() {
     return sourceField;
   }
 
-  /** The path of the domain field. */
+  /**
+   * The path of the domain field.
+   *
+   * @return the dot-separated path, {@code domain} by default; a record without it gets {@link
+   *     #defaultDomain()}
+   */
   public String domainField() {
     return domainField;
   }
 
-  /** The path of the language field. */
+  /**
+   * The path of the language field.
+   *
+   * @return the dot-separated path, {@code lang} by default; a record without it gets an empty
+   *     language
+   */
   public String langField() {
     return langField;
   }
 
-  /** The source given to documents whose record has none; empty means the input's file name. */
+  /**
+   * The source given to documents whose record has none; empty means the input's file name.
+   *
+   * @return the source, or empty (the default) for the input's file name
+   */
   public String defaultSource() {
     return defaultSource;
   }
 
-  /** The domain given to documents whose record has none; may be empty. */
+  /**
+   * The domain given to documents whose record has none; may be empty.
+   *
+   * @return the domain, or empty (the default) to leave such documents without one
+   */
   public String defaultDomain() {
     return defaultDomain;
   }
 
-  /** The largest document text, in UTF-8 bytes; larger ones are rejected as {@code oversized}. */
+  /**
+   * The largest document text, in UTF-8 bytes; larger ones are rejected as {@code oversized}.
+   *
+   * @return the limit in bytes, at least 1; 16 MiB by default
+   */
   public int maxDocumentBytes() {
     return maxDocumentBytes;
   }
 
-  /** The most bytes one compressed input may inflate to before it is cut off. */
+  /**
+   * The most bytes one compressed input may inflate to before it is cut off.
+   *
+   * @return the limit in bytes, at least 1; 1 TiB by default
+   */
   public long maxDecompressedBytes() {
     return maxDecompressedBytes;
   }
@@ -104,12 +145,18 @@ public final class ReaderOptions {
   /**
    * The largest ratio of inflated to compressed bytes, checked once 64 MiB have been inflated, that
    * a compressed input may reach before it is treated as a decompression bomb.
+   *
+   * @return the ratio, at least 1; 1000 by default
    */
   public int maxCompressionRatio() {
     return maxCompressionRatio;
   }
 
-  /** Whether fields with no column are kept in {@code meta} as a JSON object. */
+  /**
+   * Whether fields with no column are kept in {@code meta} as a JSON object.
+   *
+   * @return true (the default) to keep them, false to leave {@code meta} empty
+   */
   public boolean keepMeta() {
     return keepMeta;
   }
@@ -157,49 +204,100 @@ public final class ReaderOptions {
 
     private Builder() {}
 
-    /** Sets the id field path. */
+    /**
+     * Sets the id field path.
+     *
+     * @param path a dot-separated field path, such as {@code metadata.id}
+     * @return this builder
+     * @throws DataException if the path is empty, starts or ends with a dot, or has an empty
+     *     segment
+     */
     public Builder idField(String path) {
       this.idField = path(path, "idField");
       return this;
     }
 
-    /** Sets the text field path. */
+    /**
+     * Sets the text field path.
+     *
+     * @param path a dot-separated field path, such as {@code content}
+     * @return this builder
+     * @throws DataException if the path is empty, starts or ends with a dot, or has an empty
+     *     segment
+     */
     public Builder textField(String path) {
       this.textField = path(path, "textField");
       return this;
     }
 
-    /** Sets the source field path. */
+    /**
+     * Sets the source field path.
+     *
+     * @param path a dot-separated field path
+     * @return this builder
+     * @throws DataException if the path is empty, starts or ends with a dot, or has an empty
+     *     segment
+     */
     public Builder sourceField(String path) {
       this.sourceField = path(path, "sourceField");
       return this;
     }
 
-    /** Sets the domain field path. */
+    /**
+     * Sets the domain field path.
+     *
+     * @param path a dot-separated field path
+     * @return this builder
+     * @throws DataException if the path is empty, starts or ends with a dot, or has an empty
+     *     segment
+     */
     public Builder domainField(String path) {
       this.domainField = path(path, "domainField");
       return this;
     }
 
-    /** Sets the language field path. */
+    /**
+     * Sets the language field path.
+     *
+     * @param path a dot-separated field path
+     * @return this builder
+     * @throws DataException if the path is empty, starts or ends with a dot, or has an empty
+     *     segment
+     */
     public Builder langField(String path) {
       this.langField = path(path, "langField");
       return this;
     }
 
-    /** Sets the source of documents whose record names none (empty: the file name). */
+    /**
+     * Sets the source of documents whose record names none (empty: the file name).
+     *
+     * @param source the source label, or empty for the input's file name
+     * @return this builder
+     */
     public Builder defaultSource(String source) {
       this.defaultSource = Objects.requireNonNull(source, "source");
       return this;
     }
 
-    /** Sets the domain of documents whose record names none. */
+    /**
+     * Sets the domain of documents whose record names none.
+     *
+     * @param domain the domain, such as {@code web}, or empty for none
+     * @return this builder
+     */
     public Builder defaultDomain(String domain) {
       this.defaultDomain = Objects.requireNonNull(domain, "domain");
       return this;
     }
 
-    /** Sets the largest document, in UTF-8 bytes. */
+    /**
+     * Sets the largest document, in UTF-8 bytes.
+     *
+     * @param bytes the limit, at least 1; longer texts are rejected as {@code oversized}
+     * @return this builder
+     * @throws DataException if {@code bytes} is below 1
+     */
     public Builder maxDocumentBytes(int bytes) {
       if (bytes < 1) {
         throw new DataException("maxDocumentBytes must be at least 1, got " + bytes);
@@ -208,7 +306,13 @@ public final class ReaderOptions {
       return this;
     }
 
-    /** Sets the most bytes one compressed input may inflate to. */
+    /**
+     * Sets the most bytes one compressed input may inflate to.
+     *
+     * @param bytes the limit, at least 1
+     * @return this builder
+     * @throws DataException if {@code bytes} is below 1
+     */
     public Builder maxDecompressedBytes(long bytes) {
       if (bytes < 1) {
         throw new DataException("maxDecompressedBytes must be at least 1, got " + bytes);
@@ -217,7 +321,13 @@ public final class ReaderOptions {
       return this;
     }
 
-    /** Sets the largest inflate ratio tolerated once 64 MiB have been inflated. */
+    /**
+     * Sets the largest inflate ratio tolerated once 64 MiB have been inflated.
+     *
+     * @param ratio inflated bytes per compressed byte, at least 1
+     * @return this builder
+     * @throws DataException if {@code ratio} is below 1
+     */
     public Builder maxCompressionRatio(int ratio) {
       if (ratio < 1) {
         throw new DataException("maxCompressionRatio must be at least 1, got " + ratio);
@@ -226,13 +336,22 @@ public final class ReaderOptions {
       return this;
     }
 
-    /** Keeps (default) or drops fields with no column. */
+    /**
+     * Keeps (default) or drops fields with no column.
+     *
+     * @param keep true to keep them in {@code meta} as a JSON object, false to drop them
+     * @return this builder
+     */
     public Builder keepMeta(boolean keep) {
       this.keepMeta = keep;
       return this;
     }
 
-    /** Builds the options. */
+    /**
+     * Builds the options.
+     *
+     * @return the options; later changes to the builder do not reach them
+     */
     public ReaderOptions build() {
       return new ReaderOptions(this);
     }

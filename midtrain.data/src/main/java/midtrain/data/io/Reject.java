@@ -13,7 +13,14 @@ import java.util.Objects;
  * @param detail a human-readable explanation, possibly with a snippet of the record
  */
 public record Reject(String file, long line, String reason, String detail) {
-  /** Checks that no component is null. */
+  /**
+   * Checks that no component is null.
+   *
+   * @param file the input file (or stream name) as the user gave it
+   * @param line the 1-based line or record number in that file
+   * @param reason a short stable code, such as {@code malformed-json}
+   * @param detail a human-readable explanation, possibly with a snippet of the record
+   */
   public Reject {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(reason, "reason");

@@ -42,7 +42,14 @@ public final class ShardManifest {
    * @param sha256 the lower-case hex SHA-256 of its bytes
    */
   public record Shard(String file, long documents, long bytes, String sha256) {
-    /** Checks that no component is null. */
+    /**
+     * Checks that no component is null.
+     *
+     * @param file the file name, relative to the directory
+     * @param documents the number of documents in it
+     * @param bytes its size in bytes, on disk (after compression)
+     * @param sha256 the lower-case hex SHA-256 of its bytes
+     */
     public Shard {
       Objects.requireNonNull(file, "file");
       Objects.requireNonNull(sha256, "sha256");
@@ -66,17 +73,29 @@ public final class ShardManifest {
     this.bytes = b;
   }
 
-  /** Returns the shards in order. */
+  /**
+   * Returns the shards in order.
+   *
+   * @return the shards, unmodifiable, in the order they were written
+   */
   public List<Shard> shards() {
     return shards;
   }
 
-  /** Returns the documents in all shards. */
+  /**
+   * Returns the documents in all shards.
+   *
+   * @return the sum of the shards' document counts
+   */
   public long documents() {
     return documents;
   }
 
-  /** Returns the bytes of all shards. */
+  /**
+   * Returns the bytes of all shards.
+   *
+   * @return the sum of the shards' file sizes in bytes
+   */
   public long bytes() {
     return bytes;
   }

@@ -211,7 +211,13 @@ public final class ShardedWriter implements AutoCloseable {
       this.dir = Objects.requireNonNull(dir, "dir");
     }
 
-    /** Sets the shard file name prefix (default {@code part}). */
+    /**
+     * Sets the shard file name prefix (default {@code part}).
+     *
+     * @param p the prefix, a non-empty plain name without {@code /} or {@code \}
+     * @return this builder
+     * @throws DataException if {@code p} is empty or contains a path separator
+     */
     public Builder prefix(String p) {
       if (p.isEmpty() || p.contains("/") || p.contains("\\")) {
         throw new DataException("shard prefix must be a non-empty plain name, got '" + p + "'");
@@ -220,7 +226,13 @@ public final class ShardedWriter implements AutoCloseable {
       return this;
     }
 
-    /** Sets the shard file suffix, which picks the format (default {@code .jsonl.zst}). */
+    /**
+     * Sets the shard file suffix, which picks the format (default {@code .jsonl.zst}).
+     *
+     * @param s the suffix, starting with a dot, such as {@code .parquet}
+     * @return this builder
+     * @throws DataException if {@code s} does not start with a dot
+     */
     public Builder suffix(String s) {
       if (!s.startsWith(".")) {
         throw new DataException("shard suffix must start with '.', got '" + s + "'");
@@ -229,7 +241,13 @@ public final class ShardedWriter implements AutoCloseable {
       return this;
     }
 
-    /** Sets the most documents per shard. */
+    /**
+     * Sets the most documents per shard.
+     *
+     * @param n the limit, at least 1; no limit by default
+     * @return this builder
+     * @throws DataException if {@code n} is below 1
+     */
     public Builder maxDocuments(long n) {
       if (n < 1) {
         throw new DataException("maxDocuments must be at least 1, got " + n);
@@ -238,7 +256,13 @@ public final class ShardedWriter implements AutoCloseable {
       return this;
     }
 
-    /** Sets the most text bytes (UTF-8) per shard; a single larger document gets its own shard. */
+    /**
+     * Sets the most text bytes (UTF-8) per shard; a single larger document gets its own shard.
+     *
+     * @param n the limit in bytes of document text, at least 1; no limit by default
+     * @return this builder
+     * @throws DataException if {@code n} is below 1
+     */
     public Builder maxBytes(long n) {
       if (n < 1) {
         throw new DataException("maxBytes must be at least 1, got " + n);
@@ -247,7 +271,13 @@ public final class ShardedWriter implements AutoCloseable {
       return this;
     }
 
-    /** Builds the writer; the directory is created now. */
+    /**
+     * Builds the writer; the directory is created now.
+     *
+     * @return the writer; the caller closes it, which writes the manifest
+     * @throws DataException if the directory cannot be created, already holds a manifest, or no
+     *     format writes the suffix
+     */
     public ShardedWriter build() {
       return new ShardedWriter(this);
     }

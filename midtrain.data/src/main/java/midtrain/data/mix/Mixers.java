@@ -30,12 +30,28 @@ public final class Mixers {
     return Holder.PROVIDERS.get();
   }
 
-  /** Indexes providers by id; two classes with one id fail, naming both. */
+  /**
+   * Indexes providers by id; two classes with one id fail, naming both.
+   *
+   * @param found the providers to index, for example those a {@link ServiceLoader} found
+   * @return the providers by id, sorted by id; a class found twice is kept once
+   * @throws DataException if providers of two different classes share an id, or one cannot be
+   *     loaded
+   */
   public static Map<String, MixerProvider> index(Iterable<MixerProvider> found) {
     return Registry.index(found, MixerProvider::id, "mixer");
   }
 
-  /** Creates the mixer with id {@code id}, refusing parameters it does not know by name. */
+  /**
+   * Creates the mixer with id {@code id}, refusing parameters it does not know by name.
+   *
+   * @param id the provider's id, for example {@code ratio}
+   * @param params the mixer's numeric parameters by name, each among the provider's {@link
+   *     MixerProvider#parameters()}; empty for its defaults
+   * @return the mixer the provider creates
+   * @throws DataException if no provider has that id, a parameter is unknown to it, or the provider
+   *     refuses a value
+   */
   public static Mixer create(String id, Map<String, Double> params) {
     Objects.requireNonNull(id, "id");
     MixerProvider p = Registry.require(providers(), id, "mixer");

@@ -22,14 +22,27 @@ public record MixturePlan(
     Map<String, Double> proportions,
     Map<String, Long> tokens,
     Map<String, Double> epochs) {
-  /** Copies the maps, sorted by source. */
+  /**
+   * Copies the maps, sorted by source.
+   *
+   * @param totalTokens the phase's token budget
+   * @param proportions the mixer's proportion per source, in [0, 1]
+   * @param tokens the tokens to draw per source, summing to {@code totalTokens}
+   * @param epochs the passes over each source's available tokens the plan implies; infinite for a
+   *     source with tokens planned but none available
+   */
   public MixturePlan {
     proportions = Collections.unmodifiableMap(new TreeMap<>(proportions));
     tokens = Collections.unmodifiableMap(new TreeMap<>(tokens));
     epochs = Collections.unmodifiableMap(new TreeMap<>(epochs));
   }
 
-  /** A builder planning with {@code mixer}. */
+  /**
+   * A builder planning with {@code mixer}.
+   *
+   * @param mixer turns the weights and available tokens into proportions
+   * @return a builder with no sources, no budget and a repetition cap of 4 epochs
+   */
   public static Builder builder(Mixer mixer) {
     return new Builder(mixer);
   }
@@ -47,7 +60,14 @@ public record MixturePlan(
       this.mixer = Objects.requireNonNull(mixer, "mixer");
     }
 
-    /** Weights per source (for example a {@code MixtureSchedule}'s weights at a step). */
+    /**
+     * Weights per source (for example a {@code MixtureSchedule}'s weights at a step).
+     *
+     * @param w weights by source, each finite and at least 0; they need not sum to 1, and replace
+     *     earlier weights of the same sources
+     * @return this builder
+     * @throws DataException if a weight is null, negative, infinite or NaN
+     */
     public Builder weights(Map<String, Double> w) {
       w.forEach(
           (k, v) -> {
@@ -59,7 +79,15 @@ public record MixturePlan(
       return this;
     }
 
-    /** Tokens available in a source (for example its {@code SourceCount.tokens()}). */
+    /**
+     * Tokens available in a source (for example its {@code SourceCount.tokens()}).
+     *
+     * @param source the source's name, as in the weights
+     * @param tokens the tokens the source holds, at least 0; a weighted source never given here has
+     *     0
+     * @return this builder
+     * @throws DataException if {@code tokens} is negative
+     */
     public Builder available(String source, long tokens) {
       if (tokens < 0) {
         throw new DataException("available tokens of source '" + source + "' must be >= 0");
@@ -68,7 +96,13 @@ public record MixturePlan(
       return this;
     }
 
-    /** The token budget of the phase. */
+    /**
+     * The token budget of the phase.
+     *
+     * @param n the tokens to draw over all sources, at least 0; required
+     * @return this builder
+     * @throws DataException if {@code n} is negative
+     */
     public Builder totalTokens(long n) {
       if (n < 0) {
         throw new DataException("totalTokens must be >= 0, got " + n);
@@ -77,19 +111,39 @@ public record MixturePlan(
       return this;
     }
 
-    /** The repetition cap for one source, in epochs (passes over its tokens). */
+    /**
+     * The repetition cap for one source, in epochs (passes over its tokens).
+     *
+     * @param source the source's name
+     * @param epochs the cap, positive and finite; fractions are allowed
+     * @return this builder
+     * @throws DataException if {@code epochs} is not positive or is infinite
+     */
     public Builder maxEpochs(String source, double epochs) {
       maxEpochs.put(Objects.requireNonNull(source, "source"), checkEpochs(epochs, source));
       return this;
     }
 
-    /** The repetition cap for sources without their own (default 4, as data-constrained LMs). */
+    /**
+     * The repetition cap for sources without their own (default 4, as data-constrained LMs).
+     *
+     * @param epochs the cap, positive and finite
+     * @return this builder
+     * @throws DataException if {@code epochs} is not positive or is infinite
+     */
     public Builder defaultMaxEpochs(double epochs) {
       this.defaultMaxEpochs = checkEpochs(epochs, "default");
       return this;
     }
 
-    /** Plans, or fails naming every source that is short and by how many tokens. */
+    /**
+     * Plans, or fails naming every source that is short and by how many tokens.
+     *
+     * @return the plan; its tokens per source sum to the budget exactly
+     * @throws DataException if the budget is not set, the weights do not sum to a positive number,
+     *     the mixer's proportions are invalid, or a source would be drawn more often than its cap
+     *     allows
+     */
     public MixturePlan build() {
       if (totalTokens < 0) {
         throw new DataException("mixture plan: totalTokens not set");

@@ -20,12 +20,21 @@ public record MixtureReport(List<RealisedMixture> phases) {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** Copies the list. */
+  /**
+   * Copies the list.
+   *
+   * @param phases one entry per phase, in step order; copied
+   */
   public MixtureReport {
     phases = List.copyOf(phases);
   }
 
-  /** The report of a plan before packing (nothing realised yet). */
+  /**
+   * The report of a plan before packing (nothing realised yet).
+   *
+   * @param plan the plan whose phases and planned tokens the report lists
+   * @return a report with one entry per phase and empty realised counts
+   */
   public static MixtureReport of(PhasedPlan plan) {
     return new MixtureReport(
         plan.phases().stream()
@@ -40,7 +49,12 @@ public record MixtureReport(List<RealisedMixture> phases) {
     return phases.stream().anyMatch(p -> !p.realised().isEmpty());
   }
 
-  /** A fixed-width table: phase, steps, source, planned tokens and share, realised when packed. */
+  /**
+   * A fixed-width table: phase, steps, source, planned tokens and share, realised when packed.
+   *
+   * @return the table with a header line, one line per phase and source and a {@code (total)} line
+   *     per phase, each ending in a newline; shares are percentages
+   */
   public String table() {
     boolean packed = packed();
     StringBuilder sb = new StringBuilder();
@@ -100,6 +114,9 @@ public record MixtureReport(List<RealisedMixture> phases) {
   /**
    * JSON: {@code {"phases": [{"phase", "start_step", "end_step", "planned": {source: tokens},
    * "realised": {source: tokens}}]}} ({@code realised} only after packing).
+   *
+   * @return the indented JSON text; each phase also has {@code planned_total}, and {@code
+   *     realised_total} beside {@code realised}
    */
   public String toJson() {
     ObjectNode root = JSON.createObjectNode();

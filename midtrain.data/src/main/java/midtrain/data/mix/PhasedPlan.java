@@ -19,7 +19,12 @@ import midtrain.sched.MixtureSchedule;
  * @param phases the phases in step order
  */
 public record PhasedPlan(long tokensPerStep, List<Phase> phases) {
-  /** Copies the list. */
+  /**
+   * Copies the list.
+   *
+   * @param tokensPerStep training tokens per optimizer step
+   * @param phases the phases in step order, copied
+   */
   public PhasedPlan {
     phases = List.copyOf(phases);
   }
@@ -33,14 +38,25 @@ public record PhasedPlan(long tokensPerStep, List<Phase> phases) {
    * @param plan tokens per source; its total is {@code (endStep - startStep) * tokensPerStep}
    */
   public record Phase(String name, long startStep, long endStep, MixturePlan plan) {
-    /** Rejects nulls. */
+    /**
+     * Rejects nulls.
+     *
+     * @param name the LR phase's name, or {@code from_step_<n>} for a segment tied to a step
+     * @param startStep the first step
+     * @param endStep the first step after the phase
+     * @param plan the tokens per source for the phase's steps
+     */
     public Phase {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(plan, "plan");
     }
   }
 
-  /** Tokens per source over all phases. */
+  /**
+   * Tokens per source over all phases.
+   *
+   * @return a new map of each source's planned tokens summed over the phases, sorted by source
+   */
   public Map<String, Long> tokensBySource() {
     Map<String, Long> out = new TreeMap<>();
     for (Phase p : phases) {
@@ -49,7 +65,11 @@ public record PhasedPlan(long tokensPerStep, List<Phase> phases) {
     return out;
   }
 
-  /** The run's token budget. */
+  /**
+   * The run's token budget.
+   *
+   * @return the sum of the phases' budgets: the planned steps times {@link #tokensPerStep()}
+   */
   public long totalTokens() {
     return phases.stream().mapToLong(p -> p.plan().totalTokens()).sum();
   }
@@ -59,6 +79,8 @@ public record PhasedPlan(long tokensPerStep, List<Phase> phases) {
    *
    * @param mixer turns each phase's weights into proportions
    * @param schedule the mixture schedule (its segments are the phases)
+   * @return a builder with no sources and a repetition cap of 4 epochs; tokens per step and steps
+   *     are required
    */
   public static Builder builder(Mixer mixer, MixtureSchedule schedule) {
     return new Builder(mixer, schedule);
@@ -79,7 +101,13 @@ public record PhasedPlan(long tokensPerStep, List<Phase> phases) {
       this.schedule = Objects.requireNonNull(schedule, "schedule");
     }
 
-    /** Tokens per optimizer step, at least 1. */
+    /**
+     * Tokens per optimizer step, at least 1.
+     *
+     * @param n the global batch's tokens: rows times sequence length
+     * @return this builder
+     * @throws DataException if {@code n} is below 1
+     */
     public Builder tokensPerStep(long n) {
       if (n < 1) {
         throw new DataException("tokens per step must be at least 1, got " + n);
@@ -88,7 +116,14 @@ public record PhasedPlan(long tokensPerStep, List<Phase> phases) {
       return this;
     }
 
-    /** The run's optimizer steps (the LR schedule's total), at least 1. */
+    /**
+     * The run's optimizer steps (the LR schedule's total), at least 1.
+     *
+     * @param n the steps; segments that start at or after it are not planned, and the last one
+     *     planned ends there
+     * @return this builder
+     * @throws DataException if {@code n} is below 1
+     */
     public Builder steps(long n) {
       if (n < 1) {
         throw new DataException("steps must be at least 1, got " + n);
@@ -97,7 +132,14 @@ public record PhasedPlan(long tokensPerStep, List<Phase> phases) {
       return this;
     }
 
-    /** Tokens available in a source. */
+    /**
+     * Tokens available in a source.
+     *
+     * @param source the source's name, as in the schedule's weights
+     * @param tokens the tokens the source holds, at least 0; a source never given here has 0
+     * @return this builder
+     * @throws DataException if {@code tokens} is negative
+     */
     public Builder available(String source, long tokens) {
       if (tokens < 0) {
         throw new DataException("available tokens of source '" + source + "' must be >= 0");
@@ -106,7 +148,14 @@ public record PhasedPlan(long tokensPerStep, List<Phase> phases) {
       return this;
     }
 
-    /** The repetition cap of one source over the whole run, in epochs. */
+    /**
+     * The repetition cap of one source over the whole run, in epochs.
+     *
+     * @param source the source's name
+     * @param epochs the cap, positive and finite; fractions are allowed
+     * @return this builder
+     * @throws DataException if {@code epochs} is not positive or is infinite
+     */
     public Builder maxEpochs(String source, double epochs) {
       if (!(epochs > 0) || Double.isInfinite(epochs)) {
         throw new DataException("maxEpochs of source '" + source + "' must be positive: " + epochs);
@@ -115,7 +164,13 @@ public record PhasedPlan(long tokensPerStep, List<Phase> phases) {
       return this;
     }
 
-    /** The repetition cap for sources without their own (default 4). */
+    /**
+     * The repetition cap for sources without their own (default 4).
+     *
+     * @param epochs the cap, positive and finite
+     * @return this builder
+     * @throws DataException if {@code epochs} is not positive or is infinite
+     */
     public Builder defaultMaxEpochs(double epochs) {
       if (!(epochs > 0) || Double.isInfinite(epochs)) {
         throw new DataException("default maxEpochs must be positive: " + epochs);
@@ -143,6 +198,10 @@ public record PhasedPlan(long tokensPerStep, List<Phase> phases) {
 
     /**
      * Plans every phase, or fails naming every source that is short over the run and by how much.
+     *
+     * @return the plan, one phase per schedule segment that starts before the last step
+     * @throws DataException if tokens per step or steps are not set, the run needs more than 2^63
+     *     tokens, a phase's plan fails, or a source would be drawn more often than its cap allows
      */
     public PhasedPlan build() {
       if (tokensPerStep < 0 || steps < 0) {

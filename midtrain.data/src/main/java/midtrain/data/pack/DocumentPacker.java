@@ -35,7 +35,13 @@ public final class DocumentPacker {
     fim.ifPresent(f -> f.sentinels().requireTokensOf(tokenization.tokenizer()));
   }
 
-  /** A builder feeding {@code packer} with documents tokenized by {@code tokenization}. */
+  /**
+   * A builder feeding {@code packer} with documents tokenized by {@code tokenization}.
+   *
+   * @param tokenization encodes the documents' texts, adding the BOS and EOS it is set up with
+   * @param packer receives each document's ids under its source label
+   * @return a builder without FIM and with batches of 1024 documents
+   */
   public static Builder builder(Tokenization tokenization, StreamPacker packer) {
     return new Builder(tokenization, packer);
   }
@@ -78,28 +84,50 @@ public final class DocumentPacker {
     texts.clear();
   }
 
-  /** Flushes and finishes the packer. */
+  /**
+   * Flushes and finishes the packer.
+   *
+   * @return the packer's statistics, final
+   * @throws IllegalStateException if the packer was already finished
+   */
   public PackStats finish() {
     flush();
     return packer.finish();
   }
 
-  /** The packer (for its realised mixture). */
+  /**
+   * The packer (for its realised mixture).
+   *
+   * @return the packer passed to {@link #builder}
+   */
   public StreamPacker packer() {
     return packer;
   }
 
-  /** Documents added. */
+  /**
+   * Documents added.
+   *
+   * @return the number of documents passed to {@link #add}, flushed or not
+   */
   public long documents() {
     return documents;
   }
 
-  /** Documents FIM rearranged. */
+  /**
+   * Documents FIM rearranged.
+   *
+   * @return the number of added documents whose text FIM changed; 0 without FIM
+   */
   public long fimDocuments() {
     return fimDocuments;
   }
 
-  /** Tokens produced by tokenization, framing included. */
+  /**
+   * Tokens produced by tokenization, framing included.
+   *
+   * @return the token ids of the documents tokenized so far; buffered documents count after they
+   *     are flushed
+   */
   public long tokens() {
     return tokens;
   }
@@ -116,13 +144,25 @@ public final class DocumentPacker {
       this.packer = Objects.requireNonNull(packer, "packer");
     }
 
-    /** Applies fill-in-the-middle to each document's text before tokenization. */
+    /**
+     * Applies fill-in-the-middle to each document's text before tokenization.
+     *
+     * @param fim the transform, applied per document id; its sentinels must be tokens of the
+     *     tokenizer
+     * @return this builder
+     */
     public Builder fim(Fim fim) {
       this.fim = Optional.of(fim);
       return this;
     }
 
-    /** Documents buffered per tokenization call (default 1024). */
+    /**
+     * Documents buffered per tokenization call (default 1024).
+     *
+     * @param n the number of documents, at least 1
+     * @return this builder
+     * @throws midtrain.data.DataException if {@code n} is below 1
+     */
     public Builder batchDocuments(int n) {
       if (n < 1) {
         throw new midtrain.data.DataException("batch documents must be at least 1, got " + n);
@@ -131,7 +171,13 @@ public final class DocumentPacker {
       return this;
     }
 
-    /** Checks the FIM sentinels against the tokenizer and builds. */
+    /**
+     * Checks the FIM sentinels against the tokenizer and builds.
+     *
+     * @return the document packer
+     * @throws midtrain.data.DataException if FIM is set and the tokenizer lacks one of its
+     *     sentinels as a token
+     */
     public DocumentPacker build() {
       return new DocumentPacker(this);
     }

@@ -17,7 +17,15 @@ import midtrain.data.DataException;
 public record LoaderState(long seed, long epoch, long step, String fingerprint) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @param seed the loader's seed
+   * @param epoch the epoch of the first row of {@code step}, at least 0
+   * @param step the next optimizer step to load, at least 0
+   * @param fingerprint the shard manifest's SHA-256
+   * @throws DataException if {@code step} or {@code epoch} is negative
+   */
   public LoaderState {
     Objects.requireNonNull(fingerprint, "fingerprint");
     if (step < 0 || epoch < 0) {
@@ -26,7 +34,12 @@ public record LoaderState(long seed, long epoch, long step, String fingerprint) 
     }
   }
 
-  /** The state as a small JSON object, for {@code trainer_state.json}. */
+  /**
+   * The state as a small JSON object, for {@code trainer_state.json}.
+   *
+   * @return a one-line JSON object with keys {@code seed}, {@code epoch}, {@code step} and {@code
+   *     fingerprint}
+   */
   public String toJson() {
     return JSON.createObjectNode()
         .put("seed", seed)
@@ -36,7 +49,15 @@ public record LoaderState(long seed, long epoch, long step, String fingerprint) 
         .toString();
   }
 
-  /** Parses {@link #toJson()} output; a missing key is named in the error. */
+  /**
+   * Parses {@link #toJson()} output; a missing key is named in the error.
+   *
+   * @param json a JSON object with keys {@code seed}, {@code epoch}, {@code step} and {@code
+   *     fingerprint}; other keys are ignored
+   * @return the state
+   * @throws DataException if the text is not JSON, a key is missing or null, or step or epoch is
+   *     negative
+   */
   public static LoaderState parse(String json) {
     JsonNode n;
     try {

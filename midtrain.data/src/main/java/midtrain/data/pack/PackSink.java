@@ -21,7 +21,13 @@ public interface PackSink {
    */
   void piece(String source, int[] tokens, int from, int length);
 
-  /** A sink writing each piece as one document of a token shard directory. */
+  /**
+   * A sink writing each piece as one document of a token shard directory.
+   *
+   * @param writer the shard writer; the caller finishes and closes it
+   * @return a sink that adds every piece to {@code writer} under its source label, copying it
+   *     unless it is the whole array
+   */
   static PackSink of(TokenShardWriter writer) {
     return (source, tokens, from, length) ->
         writer.add(
@@ -31,7 +37,11 @@ public interface PackSink {
                 : Arrays.copyOfRange(tokens, from, from + length));
   }
 
-  /** A sink that drops the pieces (when only the rows or the statistics are wanted). */
+  /**
+   * A sink that drops the pieces (when only the rows or the statistics are wanted).
+   *
+   * @return a sink that does nothing
+   */
   static PackSink discard() {
     return (source, tokens, from, length) -> {};
   }

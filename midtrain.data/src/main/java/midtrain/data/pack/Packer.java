@@ -32,29 +32,57 @@ public final class Packer {
    * A builder for rows of {@code seqLen + 1} tokens.
    *
    * @param seqLen the model's sequence length, at least 2
+   * @return a builder without framing or padding, in {@link PackMode#CONCAT} mode
+   * @throws DataException if {@code seqLen} is below 2
    */
   public static Builder builder(int seqLen) {
     return new Builder(seqLen);
   }
 
-  /** A document with its source label, as packing takes it. */
+  /**
+   * A document with its source label, as packing takes it.
+   *
+   * @param source the source label its tokens count toward
+   * @param tokens the document's token ids, before framing; not copied
+   */
   public record Document(String source, int[] tokens) {
-    /** Rejects nulls. */
+    /**
+     * Rejects nulls.
+     *
+     * @param source the source label its tokens count toward
+     * @param tokens the document's token ids, before framing; not copied
+     */
     public Document {
       Objects.requireNonNull(source, "source");
       Objects.requireNonNull(tokens, "tokens");
     }
   }
 
-  /** The rows and the statistics of one packing run. */
+  /**
+   * The rows and the statistics of one packing run.
+   *
+   * @param rows the packed rows, in stream order
+   * @param stats what packing did: counts, padding, dropped tokens and the length histogram
+   */
   public record Result(List<PackedRow> rows, PackStats stats) {
-    /** Copies the rows. */
+    /**
+     * Copies the rows.
+     *
+     * @param rows the packed rows, in stream order; copied
+     * @param stats what packing did
+     */
     public Result {
       rows = List.copyOf(rows);
     }
   }
 
-  /** Packs the documents in order. */
+  /**
+   * Packs the documents in order.
+   *
+   * @param documents the documents in stream order, framed here
+   * @return the rows of {@code seqLen + 1} tokens and the statistics; the last partial row is
+   *     padded when a pad id is set, otherwise dropped
+   */
   public Result pack(List<Document> documents) {
     Map<Integer, Long> hist = new TreeMap<>();
     Stream pool = new Stream();
@@ -168,25 +196,44 @@ public final class Packer {
       this.seqLen = checkSeqLen(seqLen);
     }
 
-    /** BOS/EOS handling (default: none). */
+    /**
+     * BOS/EOS handling (default: none).
+     *
+     * @param framing the tokens added to each document that lacks them
+     * @return this builder
+     */
     public Builder framing(Framing framing) {
       this.framing = Objects.requireNonNull(framing, "framing");
       return this;
     }
 
-    /** Concatenation or long-context preference (default: concatenation). */
+    /**
+     * Concatenation or long-context preference (default: concatenation).
+     *
+     * @param mode how documents are placed in rows
+     * @return this builder
+     */
     public Builder mode(PackMode mode) {
       this.mode = Objects.requireNonNull(mode, "mode");
       return this;
     }
 
-    /** Pads the last partial row with this id instead of dropping it. */
+    /**
+     * Pads the last partial row with this id instead of dropping it.
+     *
+     * @param padId the pad token id
+     * @return this builder
+     */
     public Builder pad(int padId) {
       this.pad = OptionalInt.of(padId);
       return this;
     }
 
-    /** Builds the packer. */
+    /**
+     * Builds the packer.
+     *
+     * @return the packer; it keeps no state between {@link #pack} calls
+     */
     public Packer build() {
       return new Packer(this);
     }

@@ -71,7 +71,9 @@ public final class StreamPacker {
   /**
    * A builder for rows of {@code seqLen + 1} tokens.
    *
-   * @param seqLen the model's sequence length, at least 2
+   * @param seqLen the model's sequence length, at least 2 and at most 2^28
+   * @return a builder without framing, sink or row consumer, in {@link PackMode#CONCAT} mode
+   * @throws DataException if {@code seqLen} is out of range
    */
   public static Builder builder(int seqLen) {
     return new Builder(seqLen);
@@ -85,6 +87,7 @@ public final class StreamPacker {
    * @param source its source label (mixture component)
    * @param tokens its token ids (framed here when the framing asks for it); not kept after the call
    *     unless the document waits in the long-context pool
+   * @throws IllegalStateException if the packer was finished
    */
   public void add(String source, int[] tokens) {
     Objects.requireNonNull(source, "source");
@@ -131,7 +134,12 @@ public final class StreamPacker {
     }
   }
 
-  /** Flushes the long-context pool and returns the statistics; the sink has had every piece. */
+  /**
+   * Flushes the long-context pool and returns the statistics; the sink has had every piece.
+   *
+   * @return the final statistics, as {@link #stats()} gives them from now on
+   * @throws IllegalStateException if the packer was already finished
+   */
   public PackStats finish() {
     if (finished) {
       throw new IllegalStateException("packer already finished");
@@ -145,13 +153,23 @@ public final class StreamPacker {
     return stats();
   }
 
-  /** The statistics so far (final after {@link #finish}). */
+  /**
+   * The statistics so far (final after {@link #finish}).
+   *
+   * @return the counts so far; {@code droppedTokens} is the partial row at the end of the stream,
+   *     and {@code paddedTokens} is always 0
+   */
   public PackStats stats() {
     long dropped = rows == 0 ? streamTokens : fill - 1L;
     return new PackStats(documents, rows, singleRows, 0, dropped, hist);
   }
 
-  /** The realised mixture: label positions (1..seqLen) of complete rows per source, by source. */
+  /**
+   * The realised mixture: label positions (1..seqLen) of complete rows per source, by source.
+   *
+   * @return an unmodifiable map from source label to label tokens, sorted by label; a source seen
+   *     only in the partial row maps to 0
+   */
   public Map<String, Long> tokensBySource() {
     Map<String, Long> out = new TreeMap<>();
     for (int i = 0; i < sourceNames.size(); i++) {
@@ -160,12 +178,20 @@ public final class StreamPacker {
     return Collections.unmodifiableMap(out);
   }
 
-  /** Tokens handed to the sink so far (the whole stream, including the dropped tail). */
+  /**
+   * Tokens handed to the sink so far (the whole stream, including the dropped tail).
+   *
+   * @return the number of tokens, framing included; pool tokens count once handed over
+   */
   public long streamTokens() {
     return streamTokens;
   }
 
-  /** Long documents that could not start at a row boundary (the pool was too small to fill). */
+  /**
+   * Long documents that could not start at a row boundary (the pool was too small to fill).
+   *
+   * @return the number of such documents; 0 in {@link PackMode#CONCAT} mode
+   */
   public long misalignedLongDocuments() {
     return misalignedLong;
   }
@@ -256,31 +282,55 @@ public final class StreamPacker {
       }
     }
 
-    /** BOS/EOS handling (default: none, for documents framed by {@code Tokenization}). */
+    /**
+     * BOS/EOS handling (default: none, for documents framed by {@code Tokenization}).
+     *
+     * @param framing the tokens added to each document that lacks them
+     * @return this builder
+     */
     public Builder framing(Framing framing) {
       this.framing = Objects.requireNonNull(framing, "framing");
       return this;
     }
 
-    /** Concatenation or long-context preference (default: concatenation). */
+    /**
+     * Concatenation or long-context preference (default: concatenation).
+     *
+     * @param mode how documents are placed in rows
+     * @return this builder
+     */
     public Builder mode(PackMode mode) {
       this.mode = Objects.requireNonNull(mode, "mode");
       return this;
     }
 
-    /** Where the stream's pieces go (default: nowhere). */
+    /**
+     * Where the stream's pieces go (default: nowhere).
+     *
+     * @param sink receives the framed stream piece by piece
+     * @return this builder
+     */
     public Builder sink(PackSink sink) {
       this.sink = Objects.requireNonNull(sink, "sink");
       return this;
     }
 
-    /** Also hands every complete row to {@code rows} (costs a copy per row). */
+    /**
+     * Also hands every complete row to {@code rows} (costs a copy per row).
+     *
+     * @param rows called once per complete row, in order, on the thread that adds documents
+     * @return this builder
+     */
     public Builder rows(Consumer<PackedRow> rows) {
       this.rows = Objects.requireNonNull(rows, "rows");
       return this;
     }
 
-    /** Builds the packer. */
+    /**
+     * Builds the packer.
+     *
+     * @return the packer, ready for {@link #add}
+     */
     public StreamPacker build() {
       return new StreamPacker(this);
     }

@@ -111,32 +111,57 @@ public final class TokenLoader {
    *
    * @param shards the shard directory
    * @param seqLen tokens per sequence, at least 2; rows carry one more
+   * @return a builder with one row, one micro-batch, seed 0 and no framing
+   * @throws DataException if {@code seqLen} is below 2
    */
   public static Builder builder(TokenShards shards, int seqLen) {
     return new Builder(shards, seqLen);
   }
 
-  /** Rows per epoch. */
+  /**
+   * Rows per epoch.
+   *
+   * @return the number of rows the framed stream holds: {@code (tokens - 1) / seqLen}, at least 1
+   */
   public int sequences() {
     return sequences;
   }
 
-  /** The step a resumed loader continues from (0 for a fresh one). */
+  /**
+   * The step a resumed loader continues from (0 for a fresh one).
+   *
+   * @return the resumed state's step, or 0
+   */
   public long startStep() {
     return startStep;
   }
 
-  /** Identifies the data: the shard manifest's SHA-256. */
+  /**
+   * Identifies the data: the shard manifest's SHA-256.
+   *
+   * @return the lower-case hex SHA-256 of the shards' {@code manifest.json}
+   */
   public String fingerprint() {
     return shards.fingerprint();
   }
 
-  /** The state to save so that a later loader resumes at {@code nextStep}. */
+  /**
+   * The state to save so that a later loader resumes at {@code nextStep}.
+   *
+   * @param nextStep the first step the resumed loader should load, at least 0
+   * @return the seed, the epoch of {@code nextStep}'s first row, {@code nextStep} and the
+   *     fingerprint
+   */
   public LoaderState state(long nextStep) {
     return new LoaderState(seed, epochOf(nextStep), nextStep, fingerprint());
   }
 
-  /** The epoch of a step's first row. */
+  /**
+   * The epoch of a step's first row.
+   *
+   * @param step an optimizer step, at least 0
+   * @return the epoch, from 0
+   */
   public long epochOf(long step) {
     return globalRow(step, 0, 0) / sequences;
   }
@@ -144,6 +169,12 @@ public final class TokenLoader {
   /**
    * The token rows of micro-batch {@code micro} of optimizer step {@code step}: {@code rows *
    * (seqLen + 1)} ids, a pure function of (seed, step, micro) for given shards and settings.
+   *
+   * @param step the optimizer step, at least 0
+   * @param micro the micro-batch within the step, in {@code [0, microBatches(step))}
+   * @return the micro-batch with its rows' tokens, sources and document starts
+   * @throws DataException if {@code step} or {@code micro} is out of range, or a shard cannot be
+   *     read
    */
   public LoaderBatch batch(long step, int micro) {
     if (step < 0 || micro < 0 || micro >= microBatches(step)) {
@@ -347,6 +378,9 @@ public final class TokenLoader {
      * Makes the batch size follow a schedule (in sequences per optimizer step) instead of a fixed
      * number of micro-batches; each step has {@code batchSize(step) / rows} micro-batches, so the
      * sizes must be multiples of the rows. Data positions stay a pure function of the step.
+     *
+     * @param schedule the sequences per optimizer step, read from step 0
+     * @return this builder
      */
     public Builder batchSchedule(BatchSizeSchedule schedule) {
       return batchSchedule(schedule, 0);
@@ -356,6 +390,11 @@ public final class TokenLoader {
      * Like {@link #batchSchedule(BatchSizeSchedule)} for a loader whose step 0 is step {@code
      * firstStep} of the run (a later training stage): the schedule is read at {@code firstStep +
      * step}, and this loader's data starts at its own beginning.
+     *
+     * @param schedule the sequences per optimizer step of the whole run
+     * @param firstStep the run's step that is this loader's step 0, at least 0
+     * @return this builder
+     * @throws DataException if {@code firstStep} is negative
      */
     public Builder batchSchedule(BatchSizeSchedule schedule, long firstStep) {
       if (firstStep < 0) {
@@ -366,7 +405,13 @@ public final class TokenLoader {
       return this;
     }
 
-    /** Rows per micro-batch (default 1). */
+    /**
+     * Rows per micro-batch (default 1).
+     *
+     * @param rows the rows, at least 1
+     * @return this builder
+     * @throws DataException if {@code rows} is below 1
+     */
     public Builder rows(int rows) {
       if (rows < 1) {
         throw new DataException("rows must be at least 1, got " + rows);
@@ -375,7 +420,13 @@ public final class TokenLoader {
       return this;
     }
 
-    /** Micro-batches per optimizer step, i.e. gradient accumulation (default 1). */
+    /**
+     * Micro-batches per optimizer step, i.e. gradient accumulation (default 1).
+     *
+     * @param n the micro-batches, at least 1; ignored when a batch schedule is set
+     * @return this builder
+     * @throws DataException if {@code n} is below 1
+     */
     public Builder microBatches(int n) {
       if (n < 1) {
         throw new DataException("microBatches must be at least 1, got " + n);
@@ -384,25 +435,47 @@ public final class TokenLoader {
       return this;
     }
 
-    /** The permutation seed (default 0); a resumed loader takes the state's seed. */
+    /**
+     * The permutation seed (default 0); a resumed loader takes the state's seed.
+     *
+     * @param seed any value; each epoch's row order is drawn from it
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
-    /** BOS/EOS added to documents that lack them (default none). */
+    /**
+     * BOS/EOS added to documents that lack them (default none).
+     *
+     * @param framing the framing; {@link Framing#none()} for shards written from a {@link
+     *     StreamPacker}'s pieces
+     * @return this builder
+     */
     public Builder framing(Framing framing) {
       this.framing = Objects.requireNonNull(framing, "framing");
       return this;
     }
 
-    /** Resume from a saved state; refused at {@link #build} when the shards changed. */
+    /**
+     * Resume from a saved state; refused at {@link #build} when the shards changed.
+     *
+     * @param state a state from {@link TokenLoader#state(long)}
+     * @return this builder
+     */
     public Builder resume(LoaderState state) {
       this.resume = Optional.of(state);
       return this;
     }
 
-    /** Builds the loader (reads each shard once to size the framed stream). */
+    /**
+     * Builds the loader (reads each shard once to size the framed stream).
+     *
+     * @return the loader
+     * @throws DataException if the shards hold less than one row, too many rows, cannot be read, or
+     *     the resume state's fingerprint or epoch does not match
+     */
     public TokenLoader build() {
       return new TokenLoader(this);
     }

@@ -25,7 +25,18 @@ public record PipelineResult(
     long copiesAdded,
     int shardsSkipped,
     Map<String, Double> thresholds) {
-  /** Copies the collections. */
+  /**
+   * Copies the collections.
+   *
+   * @param records input records seen by the readers
+   * @param rejected records the readers could not read, by reason; copied and sorted by reason
+   * @param stages per-stage statistics, in pipeline order; copied
+   * @param written documents written to the output
+   * @param writtenBytes their text bytes
+   * @param copiesAdded extra copies made by up-sampling
+   * @param shardsSkipped input shards already complete from an earlier run and not redone
+   * @param thresholds quantile thresholds fixed by calibration, by stage name; copied and sorted
+   */
   public PipelineResult {
     // Sorted copies: the statistics file must not depend on hash order.
     rejected = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(rejected));

@@ -24,7 +24,17 @@ public record StageStats(
     long docsOut,
     long bytesOut,
     Map<String, Long> removed) {
-  /** Copies the map. */
+  /**
+   * Copies the map.
+   *
+   * @param stage the stage name
+   * @param kind the stage kind, such as {@code filter}
+   * @param docsIn documents that reached the stage
+   * @param bytesIn their text bytes (UTF-8)
+   * @param docsOut documents it passed on (for {@code sample}, copies included)
+   * @param bytesOut their text bytes
+   * @param removed documents removed, by reason; copied and sorted by reason
+   */
   public StageStats {
     Objects.requireNonNull(stage, "stage");
     Objects.requireNonNull(kind, "kind");

@@ -17,7 +17,15 @@ import midtrain.data.DataException;
  * @param highest true to keep the highest scores, false the lowest
  */
 public record Quantile(String column, double keep, boolean highest) {
-  /** Checks the column and the fraction. */
+  /**
+   * Checks the column and the fraction.
+   *
+   * @param column the column, short or full form; a score named without its {@code score.} prefix
+   *     gets it, so {@link #column()} holds the full form
+   * @param keep the fraction kept, in (0, 1]
+   * @param highest true to keep the highest scores, false the lowest
+   * @throws DataException if {@code keep} is not in (0, 1]
+   */
   public Quantile {
     Objects.requireNonNull(column, "column");
     column = Selection.resolve(column);

@@ -69,22 +69,38 @@ public final class Sampler {
     return java.util.Collections.unmodifiableMap(copy);
   }
 
-  /** Whether the factors are keyed by source rather than domain. */
+  /**
+   * Whether the factors are keyed by source rather than domain.
+   *
+   * @return true for a sampler made by {@link #bySource}, false for one made by {@link #byDomain}
+   */
   public boolean bySource() {
     return bySource;
   }
 
-  /** The factors by key. */
+  /**
+   * The factors by key.
+   *
+   * @return an unmodifiable copy of the factors, each in [0, 1000], sorted by key
+   */
   public Map<String, Double> factors() {
     return factors;
   }
 
-  /** The factor of keys with none of their own. */
+  /**
+   * The factor of keys with none of their own.
+   *
+   * @return the default factor, in [0, 1000]
+   */
   public double defaultFactor() {
     return defaultFactor;
   }
 
-  /** The seed. */
+  /**
+   * The seed.
+   *
+   * @return the seed hashed with each document id to draw its fractional copy
+   */
   public long seed() {
     return seed;
   }

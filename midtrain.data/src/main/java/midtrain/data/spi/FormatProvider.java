@@ -15,7 +15,11 @@ import midtrain.data.io.ReaderOptions;
  * discovery.
  */
 public interface FormatProvider {
-  /** The stable id, for example {@code jsonl}, {@code text}, {@code arrow}, {@code parquet}. */
+  /**
+   * The stable id, for example {@code jsonl}, {@code text}, {@code arrow}, {@code parquet}.
+   *
+   * @return the id, unique among the providers found; users name the format by it
+   */
   String id();
 
   /**

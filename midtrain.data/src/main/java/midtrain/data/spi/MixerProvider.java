@@ -13,15 +13,27 @@ import midtrain.data.mix.Mixer;
  * fail, naming both classes.
  */
 public interface MixerProvider {
-  /** The stable id users name the mixer by, for example {@code ratio} or {@code temperature}. */
+  /**
+   * The stable id users name the mixer by, for example {@code ratio} or {@code temperature}.
+   *
+   * @return the id, unique among the providers found
+   */
   String id();
 
-  /** A one-line description for listings. */
+  /**
+   * A one-line description for listings.
+   *
+   * @return the description; the id unless the provider overrides it
+   */
   default String description() {
     return id();
   }
 
-  /** The parameter names {@link #create} understands; others are refused by name. */
+  /**
+   * The parameter names {@link #create} understands; others are refused by name.
+   *
+   * @return the names; none unless the provider overrides it
+   */
   default java.util.Set<String> parameters() {
     return java.util.Set.of();
   }

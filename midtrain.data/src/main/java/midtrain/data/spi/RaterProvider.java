@@ -14,15 +14,27 @@ import midtrain.data.rate.Rater;
  * naming both classes.
  */
 public interface RaterProvider {
-  /** The stable id users name the rater by, for example {@code gopher-quality}. */
+  /**
+   * The stable id users name the rater by, for example {@code gopher-quality}.
+   *
+   * @return the id, unique among the providers found
+   */
   String id();
 
-  /** A one-line description for listings. */
+  /**
+   * A one-line description for listings.
+   *
+   * @return the description; the id unless the provider overrides it
+   */
   default String description() {
     return id();
   }
 
-  /** The parameter names {@link #create} understands; others are refused by name. */
+  /**
+   * The parameter names {@link #create} understands; others are refused by name.
+   *
+   * @return the names; none unless the provider overrides it
+   */
   default Set<String> parameters() {
     return Set.of();
   }

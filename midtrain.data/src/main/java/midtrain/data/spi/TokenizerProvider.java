@@ -15,15 +15,27 @@ import midtrain.data.token.TextTokenizer;
  * constructor must be cheap (load native code in {@link #open}).
  */
 public interface TokenizerProvider {
-  /** The stable id, for example {@code huggingface} (in module {@code midtrain.tokenizers}). */
+  /**
+   * The stable id, for example {@code huggingface} (in module {@code midtrain.tokenizers}).
+   *
+   * @return the id, unique among the providers found
+   */
   String id();
 
-  /** A one-line description for listings. */
+  /**
+   * A one-line description for listings.
+   *
+   * @return the description; the id unless the provider overrides it
+   */
   default String description() {
     return id();
   }
 
-  /** The option names {@link #open} understands; others are refused by name. */
+  /**
+   * The option names {@link #open} understands; others are refused by name.
+   *
+   * @return the names; none unless the provider overrides it
+   */
   default Set<String> options() {
     return Set.of();
   }

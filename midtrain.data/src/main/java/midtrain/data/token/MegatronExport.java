@@ -28,7 +28,12 @@ public final class MegatronExport {
 
   private MegatronExport() {}
 
-  /** The dtype code Megatron picks for a vocabulary size. */
+  /**
+   * The dtype code Megatron picks for a vocabulary size.
+   *
+   * @param vocabSize the number of ids in the vocabulary
+   * @return {@link #DTYPE_UINT16} below 65500 ids, {@link #DTYPE_INT32} from 65500 on
+   */
   public static int dtypeCode(int vocabSize) {
     return vocabSize < 65500 ? DTYPE_UINT16 : DTYPE_INT32;
   }
@@ -36,6 +41,12 @@ public final class MegatronExport {
   /**
    * Writes {@code prefix.bin} and {@code prefix.idx} (each under a temporary name, renamed when
    * complete; the index last).
+   *
+   * @param shards the verified shard directory to export, read one shard at a time
+   * @param prefix the output path without extension; {@code .bin} and {@code .idx} are appended to
+   *     its file name
+   * @throws DataException if the shards hold more documents than one index can list, a shard cannot
+   *     be read, or a file cannot be written
    */
   public static void write(TokenShards shards, Path prefix) {
     TokenManifest m = shards.manifest();

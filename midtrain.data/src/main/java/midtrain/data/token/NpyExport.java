@@ -23,12 +23,23 @@ public final class NpyExport {
 
   private NpyExport() {}
 
-  /** The numpy {@code descr} used for a vocabulary size. */
+  /**
+   * The numpy {@code descr} used for a vocabulary size.
+   *
+   * @param vocabSize the number of ids in the vocabulary
+   * @return {@code <u2} for at most 65535 ids, {@code <u4} above
+   */
   public static String descr(int vocabSize) {
     return vocabSize <= 65535 ? "<u2" : "<u4";
   }
 
-  /** The complete header bytes (magic to newline) for a flat array of {@code count} items. */
+  /**
+   * The complete header bytes (magic to newline) for a flat array of {@code count} items.
+   *
+   * @param descr the numpy dtype, such as {@code <u2}, written as given
+   * @param count the number of items, the array's one dimension
+   * @return a new array whose length is a multiple of 64, so the data that follows it is aligned
+   */
   public static byte[] header(String descr, long count) {
     String shape = Long.toString(count);
     StringBuilder h =
@@ -53,7 +64,13 @@ public final class NpyExport {
     return out;
   }
 
-  /** Writes {@code file} (under a temporary name, renamed when complete). */
+  /**
+   * Writes {@code file} (under a temporary name, renamed when complete).
+   *
+   * @param shards the verified shard directory to export, read one shard at a time
+   * @param file the {@code .npy} file to write; an existing file is replaced
+   * @throws DataException if a shard cannot be read or the file cannot be written
+   */
   public static void write(TokenShards shards, Path file) {
     TokenManifest m = shards.manifest();
     String descr = descr(m.vocabSize());

@@ -17,22 +17,47 @@ import midtrain.data.fim.TokenCodec;
  * recipe wants.
  */
 public interface TextTokenizer extends TokenCodec, AutoCloseable {
-  /** The provider id that opened this tokenizer, for example {@code huggingface}. */
+  /**
+   * The provider id that opened this tokenizer, for example {@code huggingface}.
+   *
+   * @return the id of the {@link midtrain.data.spi.TokenizerProvider} that opened it
+   */
   String id();
 
-  /** A short name for messages, for example the file it was read from. */
+  /**
+   * A short name for messages, for example the file it was read from.
+   *
+   * @return the name, not meant to be parsed
+   */
   String name();
 
-  /** Identifies the tokenizer: the SHA-256 of its file, recorded in shard manifests. */
+  /**
+   * Identifies the tokenizer: the SHA-256 of its file, recorded in shard manifests.
+   *
+   * @return a string that differs between tokenizers that encode differently
+   */
   String hash();
 
-  /** Every id this tokenizer produces is in {@code [0, vocabSize())}. */
+  /**
+   * Every id this tokenizer produces is in {@code [0, vocabSize())}.
+   *
+   * @return the number of ids, special tokens included
+   */
   int vocabSize();
 
-  /** The id of a token given by its exact string (a special token or a vocabulary entry). */
+  /**
+   * The id of a token given by its exact string (a special token or a vocabulary entry).
+   *
+   * @param token the token's string, matched exactly
+   * @return its id, or empty when the tokenizer has no such token
+   */
   OptionalInt tokenId(String token);
 
-  /** The special (added) tokens by content, for listings and policy checks. */
+  /**
+   * The special (added) tokens by content, for listings and policy checks.
+   *
+   * @return each special token's string mapped to its id; empty when there are none
+   */
   Map<String, Integer> specialTokens();
 
   /**
@@ -70,7 +95,14 @@ public interface TextTokenizer extends TokenCodec, AutoCloseable {
   @Override
   String decode(int[] ids);
 
-  /** The id of a token the configuration needs, or an error naming the token and tokenizer. */
+  /**
+   * The id of a token the configuration needs, or an error naming the token and tokenizer.
+   *
+   * @param token the token's exact string
+   * @param purpose what the token is needed as, for the message, for example {@code BOS}
+   * @return the token's id, as {@link #tokenId} finds it
+   * @throws DataException if the tokenizer has no such token
+   */
   default int requireToken(String token, String purpose) {
     return tokenId(token)
         .orElseThrow(

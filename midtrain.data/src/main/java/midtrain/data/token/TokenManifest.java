@@ -51,7 +51,19 @@ public record TokenManifest(
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** Copies the collections so the value stays immutable. */
+  /**
+   * Copies the collections so the value stays immutable.
+   *
+   * @param formatVersion the shard format version
+   * @param tokenizerHash identifies the tokenizer the ids come from
+   * @param seed the seed of the pipeline that wrote the shards
+   * @param vocabSize every token id is in {@code [0, vocabSize)}
+   * @param documents the number of documents over all shards
+   * @param tokens the number of token ids over all shards
+   * @param sources counts per source label, copied and sorted by label
+   * @param shards the shard files in order, copied
+   * @param fingerprint lower-case hex SHA-256 of the manifest file's bytes
+   */
   public TokenManifest {
     Objects.requireNonNull(tokenizerHash, "tokenizerHash");
     Objects.requireNonNull(fingerprint, "fingerprint");

@@ -78,13 +78,23 @@ public final class TokenShardWriter implements AutoCloseable {
    *
    * @param dir the shard directory
    * @param allocator the allocator for the Arrow buffers; the writer closes what it allocates
-   * @param vocabSize token ids must lie in {@code [0, vocabSize)}
+   * @param vocabSize token ids must lie in {@code [0, vocabSize)}; at least 1
+   * @return a builder with tokenizer hash {@code unknown}, seed 0, shards of 2^24 tokens and record
+   *     batches of 2^20 tokens
+   * @throws DataException if {@code vocabSize} is below 1
    */
   public static Builder builder(Path dir, BufferAllocator allocator, int vocabSize) {
     return new Builder(dir, allocator, vocabSize);
   }
 
-  /** Appends one document of token ids labelled with its source. */
+  /**
+   * Appends one document of token ids labelled with its source.
+   *
+   * @param source the source label, counted per label in the manifest
+   * @param ids the document's token ids, each in {@code [0, vocabSize)}; copied
+   * @throws DataException if an id is out of range or a shard cannot be written
+   * @throws IllegalStateException if the writer was finished or closed
+   */
   public void add(String source, int[] ids) {
     Objects.requireNonNull(source, "source");
     if (finished) {
@@ -124,7 +134,13 @@ public final class TokenShardWriter implements AutoCloseable {
     }
   }
 
-  /** Writes the last shard and the manifest; returns the manifest. */
+  /**
+   * Writes the last shard and the manifest; returns the manifest.
+   *
+   * @return the manifest as read back from the written {@code manifest.json}, with its fingerprint
+   * @throws DataException if the last shard or the manifest cannot be written
+   * @throws IllegalStateException if the writer was finished or closed
+   */
   public TokenManifest finish() {
     if (finished) {
       throw new IllegalStateException("writer for " + dir + " already finished");
@@ -263,19 +279,38 @@ public final class TokenShardWriter implements AutoCloseable {
       this.vocabSize = vocabSize;
     }
 
-    /** Identifies the tokenizer (e.g. SHA-256 of its {@code tokenizer.json}). */
+    /**
+     * Identifies the tokenizer (e.g. SHA-256 of its {@code tokenizer.json}).
+     *
+     * @param hash the identifier recorded in the manifest ({@code unknown} by default), as {@link
+     *     TextTokenizer#hash()} gives it
+     * @return this builder
+     */
     public Builder tokenizerHash(String hash) {
       this.tokenizerHash = Objects.requireNonNull(hash, "hash");
       return this;
     }
 
-    /** The seed recorded in the manifest. */
+    /**
+     * The seed recorded in the manifest.
+     *
+     * @param seed the seed of the pipeline that produced the documents (0 by default); only
+     *     recorded
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
-    /** Tokens after which a shard is closed and the next begins (default 2^24). */
+    /**
+     * Tokens after which a shard is closed and the next begins (default 2^24).
+     *
+     * @param n the token count, at least 1; a shard closes after the document that reaches it, so
+     *     documents are never split across shards
+     * @return this builder
+     * @throws DataException if {@code n} is below 1
+     */
     public Builder shardTokens(long n) {
       if (n < 1) {
         throw new DataException("shardTokens must be positive, got " + n);
@@ -284,7 +319,13 @@ public final class TokenShardWriter implements AutoCloseable {
       return this;
     }
 
-    /** Tokens buffered per Arrow record batch (default 2^20). */
+    /**
+     * Tokens buffered per Arrow record batch (default 2^20).
+     *
+     * @param n the token count, at least 1; a batch is written after the document that reaches it
+     * @return this builder
+     * @throws DataException if {@code n} is below 1
+     */
     public Builder batchTokens(int n) {
       if (n < 1) {
         throw new DataException("batchTokens must be positive, got " + n);
@@ -293,7 +334,12 @@ public final class TokenShardWriter implements AutoCloseable {
       return this;
     }
 
-    /** Opens the writer. */
+    /**
+     * Opens the writer.
+     *
+     * @return the writer; the caller closes it
+     * @throws DataException if the directory cannot be created or is not empty
+     */
     public TokenShardWriter build() {
       return new TokenShardWriter(this);
     }

@@ -40,6 +40,9 @@ public final class TokenShards {
    *
    * @param dir the directory holding {@code manifest.json}
    * @param allocator used while reading shards; every buffer is released before a read returns
+   * @return the opened directory, with every shard's SHA-256 checked
+   * @throws DataException if the manifest is missing or malformed, a listed shard is missing, or a
+   *     shard's SHA-256 differs from its manifest entry
    */
   public static TokenShards open(Path dir, BufferAllocator allocator) {
     Objects.requireNonNull(allocator, "allocator");
@@ -65,27 +68,50 @@ public final class TokenShards {
     return new TokenShards(dir, allocator, m);
   }
 
-  /** The manifest. */
+  /**
+   * The manifest.
+   *
+   * @return the manifest read by {@link #open}
+   */
   public TokenManifest manifest() {
     return manifest;
   }
 
-  /** The manifest's SHA-256: changes whenever any shard or count changes. */
+  /**
+   * The manifest's SHA-256: changes whenever any shard or count changes.
+   *
+   * @return the lower-case hex SHA-256 of {@code manifest.json}'s bytes
+   */
   public String fingerprint() {
     return manifest.fingerprint();
   }
 
-  /** Number of shards. */
+  /**
+   * Number of shards.
+   *
+   * @return the number of shards the manifest lists, 0 or more
+   */
   public int shardCount() {
     return manifest.shards().size();
   }
 
-  /** The directory. */
+  /**
+   * The directory.
+   *
+   * @return the shard directory as passed to {@link #open}
+   */
   public Path directory() {
     return dir;
   }
 
-  /** Reads shard {@code i} into memory, checking its counts against the manifest. */
+  /**
+   * Reads shard {@code i} into memory, checking its counts against the manifest.
+   *
+   * @param i the shard's index in the manifest, in {@code [0, shardCount())}
+   * @return the shard's tokens, document offsets and source labels
+   * @throws DataException if {@code i} is out of range, the shard is too large for one array, its
+   *     schema or counts differ from the manifest, or it cannot be read
+   */
   public TokenShard read(int i) {
     if (i < 0 || i >= shardCount()) {
       throw new DataException(

@@ -52,22 +52,41 @@ public final class Tokenization implements AutoCloseable {
             : null;
   }
 
-  /** A builder over {@code tokenizer} (which the caller keeps and closes). */
+  /**
+   * A builder over {@code tokenizer} (which the caller keeps and closes).
+   *
+   * @param tokenizer the tokenizer to encode with; it must stay open while the built value is used
+   * @return a builder with no specials, no BOS or EOS, one thread and batches of 256
+   */
   public static Builder builder(TextTokenizer tokenizer) {
     return new Builder(tokenizer);
   }
 
-  /** The tokenizer. */
+  /**
+   * The tokenizer.
+   *
+   * @return the tokenizer passed to {@link #builder}, still owned by the caller
+   */
   public TextTokenizer tokenizer() {
     return tokenizer;
   }
 
-  /** The BOS/EOS framing the policy adds, as token ids. */
+  /**
+   * The BOS/EOS framing the policy adds, as token ids.
+   *
+   * @return the framing; its BOS and EOS are empty where the builder named none
+   */
   public Framing framing() {
     return framing;
   }
 
-  /** Encodes one document under the policy. */
+  /**
+   * Encodes one document under the policy.
+   *
+   * @param text the document's text
+   * @return its ids, with the post-processor's specials when configured and the BOS and EOS it
+   *     lacks
+   */
   public int[] encode(String text) {
     return framing.frame(tokenizer.encode(text, specials));
   }
@@ -148,25 +167,48 @@ public final class Tokenization implements AutoCloseable {
       this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
     }
 
-    /** Whether the tokenizer's post-processor adds its special tokens (default false). */
+    /**
+     * Whether the tokenizer's post-processor adds its special tokens (default false).
+     *
+     * @param on true to encode as Hugging Face's {@code add_special_tokens=True}
+     * @return this builder
+     */
     public Builder specials(boolean on) {
       this.specials = on;
       return this;
     }
 
-    /** The BOS token's string, prepended to each document lacking it; empty for none. */
+    /**
+     * The BOS token's string, prepended to each document lacking it; empty for none.
+     *
+     * @param token the token's exact string, such as {@code <s>}; {@link #build()} fails when the
+     *     tokenizer has no such token
+     * @return this builder
+     */
     public Builder bos(String token) {
       this.bos = Objects.requireNonNull(token, "bos");
       return this;
     }
 
-    /** The EOS token's string, appended to each document lacking it; empty for none. */
+    /**
+     * The EOS token's string, appended to each document lacking it; empty for none.
+     *
+     * @param token the token's exact string, such as {@code </s>}; {@link #build()} fails when the
+     *     tokenizer has no such token
+     * @return this builder
+     */
     public Builder eos(String token) {
       this.eos = Objects.requireNonNull(token, "eos");
       return this;
     }
 
-    /** Java threads calling the tokenizer's batch encoding at once (default 1). */
+    /**
+     * Java threads calling the tokenizer's batch encoding at once (default 1).
+     *
+     * @param n the number of threads, at least 1; with 1 the calling thread encodes
+     * @return this builder
+     * @throws DataException if {@code n} is below 1
+     */
     public Builder threads(int n) {
       if (n < 1) {
         throw new DataException("tokenizer threads must be at least 1, got " + n);
@@ -175,7 +217,13 @@ public final class Tokenization implements AutoCloseable {
       return this;
     }
 
-    /** Texts per call of the tokenizer's batch encoding (default 256). */
+    /**
+     * Texts per call of the tokenizer's batch encoding (default 256).
+     *
+     * @param n the number of texts, at least 1
+     * @return this builder
+     * @throws DataException if {@code n} is below 1
+     */
     public Builder batchSize(int n) {
       if (n < 1) {
         throw new DataException("tokenizer batch size must be at least 1, got " + n);
@@ -184,7 +232,12 @@ public final class Tokenization implements AutoCloseable {
       return this;
     }
 
-    /** Resolves the BOS/EOS tokens (failing when the tokenizer lacks one) and builds. */
+    /**
+     * Resolves the BOS/EOS tokens (failing when the tokenizer lacks one) and builds.
+     *
+     * @return the tokenization; close it to stop its worker threads
+     * @throws DataException if the tokenizer has no token for the configured BOS or EOS string
+     */
     public Tokenization build() {
       return new Tokenization(this);
     }

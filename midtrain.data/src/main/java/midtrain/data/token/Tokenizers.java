@@ -35,7 +35,14 @@ public final class Tokenizers {
     return Holder.PROVIDERS.get();
   }
 
-  /** Indexes providers by id; two classes with one id fail, naming both. */
+  /**
+   * Indexes providers by id; two classes with one id fail, naming both.
+   *
+   * @param found the providers to index, for example those a {@link ServiceLoader} found
+   * @return the providers by id, sorted by id; a class found twice is kept once
+   * @throws DataException if providers of two different classes share an id, or one cannot be
+   *     loaded
+   */
   public static Map<String, TokenizerProvider> index(Iterable<TokenizerProvider> found) {
     return Registry.index(found, TokenizerProvider::id, "tokenizer");
   }
