@@ -160,6 +160,7 @@ public final class DecontaminateCommand implements Callable<Integer> {
 
   @Option(
       names = "--output",
+      converter = Inputs.OutputFileName.class,
       paramLabel = "FILE",
       description =
           "The decontaminated documents, in the format of the name (.jsonl, .jsonl.gz,"
@@ -170,6 +171,7 @@ public final class DecontaminateCommand implements Callable<Integer> {
 
   @Option(
       names = "--report",
+      converter = Inputs.OutputFileName.class,
       required = true,
       paramLabel = "FILE",
       description = "The JSON report: documents, benchmarks, summary.")

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine;
 
 /** Reads JSON/YAML arguments and files into plain maps, with errors that name the source. */
 public final class Inputs {
@@ -82,6 +83,22 @@ public final class Inputs {
     Path parent = out.toAbsolutePath().getParent();
     if (parent != null) {
       outputFolder(option, parent);
+    }
+  }
+
+  /**
+   * Converts an option naming a file to write, refusing a name that ends in a separator: {@code
+   * Path.of} drops the separator, so {@code --out newdir/} would otherwise write a file named
+   * {@code newdir} where the user asked for a folder.
+   */
+  static final class OutputFileName implements CommandLine.ITypeConverter<Path> {
+    @Override
+    public Path convert(String value) {
+      if (value.endsWith("/") || value.endsWith(java.io.File.separator)) {
+        throw new CommandLine.TypeConversionException(
+            value + " ends in a separator, so it names a folder; give a file name");
+      }
+      return Path.of(value);
     }
   }
 

@@ -46,7 +46,11 @@ public final class RateCommand implements Callable<Integer> {
               + " pack takes them.")
   List<String> inputs = new ArrayList<>();
 
-  @Option(names = "--output", paramLabel = "FILE", description = "The output file.")
+  @Option(
+      names = "--output",
+      converter = Inputs.OutputFileName.class,
+      paramLabel = "FILE",
+      description = "The output file.")
   Path output;
 
   @Option(

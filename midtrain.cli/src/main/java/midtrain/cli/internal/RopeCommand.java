@@ -88,6 +88,7 @@ public final class RopeCommand implements Callable<Integer> {
 
   @Option(
       names = "--out",
+      converter = Inputs.OutputFileName.class,
       paramLabel = "FILE",
       description = "Write here instead of stdout (png defaults to rope.png).")
   Path out;

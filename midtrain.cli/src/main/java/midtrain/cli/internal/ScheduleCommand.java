@@ -77,6 +77,7 @@ public final class ScheduleCommand implements Callable<Integer> {
 
   @Option(
       names = "--out",
+      converter = Inputs.OutputFileName.class,
       paramLabel = "FILE",
       description = "Write here instead of stdout (png defaults to schedule.png).")
   Path out;

@@ -186,6 +186,61 @@ class ScheduleCommandTest {
     assertTrue(Files.readString(deep).contains("lr"));
   }
 
+  /**
+   * A file option ending in a separator names a folder, and is refused as one by every command that
+   * writes a file (it wrote a file named like the folder: Path.of drops the separator).
+   */
+  @Test
+  void aFileOutputEndingInASeparatorIsRefused() throws Exception {
+    Path in = tmp.resolve("in.jsonl");
+    Files.writeString(in, "{\"id\":\"a\",\"text\":\"some words here\"}\n");
+    Path config = tmp.resolve("config.json");
+    Files.writeString(config, "{\"head_dim\":8,\"rope_theta\":10000.0}");
+    String dir = tmp.resolve("newdir") + "/";
+    String file = tmp.resolve("r.json").toString();
+    String[][] commands = {
+      {"schedule", "--hf-type", "constant", "--peak-lr", "1", "--steps", "0", "--out", dir},
+      {
+        "schedule",
+        "--hf-type",
+        "constant",
+        "--peak-lr",
+        "1",
+        "--steps",
+        "0",
+        "--format",
+        "png",
+        "--out",
+        dir
+      },
+      {"rope", "--config", config.toString(), "--out", dir},
+      {"rate", "--rater", "c4", "--input", in.toString(), "--output", dir},
+      {"decontaminate", "--benchmarks", in.toString(), "--input", in.toString(), "--report", dir},
+      {
+        "decontaminate",
+        "--benchmarks",
+        in.toString(),
+        "--input",
+        in.toString(),
+        "--report",
+        file,
+        "--mode",
+        "drop",
+        "--output",
+        dir
+      }
+    };
+    for (String[] c : commands) {
+      Object[] r = run(c);
+      String err = ((String) r[2]).trim();
+      assertEquals(2, r[0], String.join(" ", c) + ": " + err);
+      assertTrue(err.contains(dir + " ends in a separator, so it names a folder"), err);
+      assertEquals(1, err.lines().count(), err);
+      assertTrue(!Files.exists(tmp.resolve("newdir")), String.join(" ", c) + " wrote newdir");
+      assertTrue(!Files.exists(Path.of(file)), String.join(" ", c) + " wrote its report");
+    }
+  }
+
   @Test
   void quickstartWritesItsOutputs() throws Exception {
     Object[] r = run("quickstart", "--out-dir", tmp.toString());
