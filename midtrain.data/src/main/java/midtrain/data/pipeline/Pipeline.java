@@ -1042,9 +1042,15 @@ public final class Pipeline {
 
     /** Adds input files, read in the order given. */
     public Builder inputs(List<Path> files) {
-      for (Path p : files) {
-        inputs.add(Objects.requireNonNull(p, "input"));
+      Objects.requireNonNull(files, "inputs: files is null");
+      // Checked before any is added, so a refused call leaves the builder as it was.
+      for (int i = 0; i < files.size(); i++) {
+        if (files.get(i) == null) {
+          throw new NullPointerException(
+              "inputs: file " + (i + 1) + " of " + files.size() + " is null");
+        }
       }
+      inputs.addAll(files);
       return this;
     }
 

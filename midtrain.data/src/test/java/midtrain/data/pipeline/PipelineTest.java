@@ -642,6 +642,11 @@ class PipelineTest {
     refused.accept("dedup: name is null", () -> Pipeline.builder().dedup(null, Dedup.exact()));
     refused.accept("filterPassing: rater is null", () -> Pipeline.builder().filterPassing(null));
     refused.accept("rate: rater 2 of 2 is null", () -> Pipeline.builder().rate(new Words(), null));
+    // inputs(null) was a NullPointerException without a message, from the loop over the files.
+    refused.accept("inputs: files is null", () -> Pipeline.builder().inputs(null));
+    refused.accept(
+        "inputs: file 2 of 2 is null",
+        () -> Pipeline.builder().inputs(java.util.Arrays.asList(Path.of("a.jsonl"), null)));
   }
 
   @Test
