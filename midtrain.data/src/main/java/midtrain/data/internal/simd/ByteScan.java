@@ -18,7 +18,7 @@ public final class ByteScan {
    * @param from first position
    * @param end one past the last position
    * @param b the value
-   * @return how often it occurs in {@code [from, end)}
+   * @return how often it occurs in {@code [from, end)}; 0 when {@code end <= from}
    */
   public static long count(byte[] a, int from, int end, byte b) {
     return count(BITS, a, from, end, b);
@@ -31,7 +31,7 @@ public final class ByteScan {
    * @param from first position
    * @param end one past the last position
    * @param b the value
-   * @return its first position in {@code [from, end)}, or -1
+   * @return its first position in {@code [from, end)}, or -1 (always when {@code end <= from})
    */
   public static int indexOf(byte[] a, int from, int end, byte b) {
     return indexOf(BITS, a, from, end, b);
@@ -48,6 +48,10 @@ public final class ByteScan {
   }
 
   static long count(int bits, byte[] a, int from, int end, byte b) {
+    if (from >= end) {
+      // As indexOf: the vector loop would round a negative length down and count before from.
+      return 0;
+    }
     return bits == 0 ? scalarCount(a, from, end, b) : VectorByteScan.count(bits, a, from, end, b);
   }
 

@@ -36,7 +36,7 @@ final class VectorByteScan {
     return ByteScan.scalarIndexOf(a, upper, end, b);
   }
 
-  /** {@link ByteScan#count} at a vector width. */
+  /** {@link ByteScan#count} at a vector width, for a range that is not empty. */
   static long count(int bits, byte[] a, int from, int end, byte b) {
     return switch (bits) {
       case 512 -> count(S512, a, from, end, b);

@@ -230,9 +230,11 @@ class JsonStringTest {
       assertEquals(first, want, "scalar indexOf #" + i);
       assertEquals(newlines, wantCount, "scalar count #" + i);
       assertEquals(found, ByteScan.indexOf(0, a, from, end, (byte) '\n'), "scalar find #" + i);
-      // A range that ends before it starts holds nothing.
+      // A range that ends before it starts holds nothing, for count as for indexOf (the vector
+      // count rounded the negative length down and counted, or read, before the range).
       for (int bits : ALL_WIDTHS) {
         assertEquals(-1, ByteScan.indexOf(bits, a, end, from - 1, (byte) '\n'), "empty #" + i);
+        assertEquals(0, ByteScan.count(bits, a, end, from - 1, (byte) '\n'), "none #" + i);
       }
       for (int bits : ALL_WIDTHS) {
         assertEquals(wantCount, ByteScan.count(bits, a, from, end, (byte) '\n'), "#" + i);
