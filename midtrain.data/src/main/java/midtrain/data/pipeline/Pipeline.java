@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import midtrain.data.DataException;
 import midtrain.data.DocumentBatch;
 import midtrain.data.decon.Decontaminator;
@@ -81,7 +82,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * tables (the deduplicators given to the builder are never fed: each run works on {@linkplain
  * midtrain.data.dedup.Deduplicator#emptyCopy copies}). So after a failure, running the same object
  * again resumes the output folder as above, and running a finished pipeline again skips every shard
- * of its folder, or writes its one output file anew.
+ * of its folder, or writes its one output file anew. One run at a time: a call while another thread
+ * runs the same object is refused, since the two would write the same output.
  *
  * <p>When every shard is done, {@code stats.json} and then {@code manifest.json} (each shard's
  * documents, size and SHA-256, the format {@link ShardManifest#verify} checks) are written.
@@ -114,6 +116,12 @@ public final class Pipeline {
   private final PipelineListener listener;
   private final long expectedDocuments;
 
+  /**
+   * Set while {@link #run} runs, so that a second thread's call is refused instead of writing the
+   * same shards and state files.
+   */
+  private final AtomicBoolean running;
+
   private Pipeline(Builder b) {
     this.inputs = List.copyOf(b.inputs);
     this.readerOptions = b.readerOptions;
@@ -127,6 +135,7 @@ public final class Pipeline {
     this.keepRemoved = b.keepRemoved;
     this.listener = b.listener;
     this.expectedDocuments = b.expectedDocuments;
+    this.running = new AtomicBoolean();
   }
 
   /** A copy of a pipeline for one run, with the stages that run uses. */
@@ -143,6 +152,7 @@ public final class Pipeline {
     this.keepRemoved = p.keepRemoved;
     this.listener = p.listener;
     this.expectedDocuments = p.expectedDocuments;
+    this.running = p.running;
   }
 
   /**
@@ -173,9 +183,24 @@ public final class Pipeline {
    *
    * @return what happened to every record
    * @throws DataException on bad configuration, unreadable input or a refused resume, naming the
-   *     file
+   *     file, or when this pipeline is running already
    */
   public PipelineResult run() {
+    if (!running.compareAndSet(false, true)) {
+      throw new DataException(
+          "this pipeline is running already, writing "
+              + (outputDir != null ? outputDir : outputFile)
+              + "; a second run at the same time would write the same output: wait for the first"
+              + " to return, or build a pipeline with another output");
+    }
+    try {
+      return runOnce();
+    } finally {
+      running.set(false);
+    }
+  }
+
+  private PipelineResult runOnce() {
     // The stages that gather state (dedup keys, quantile thresholds, the decontamination report)
     // are new for each run: kept from an earlier run, or shared with another pipeline, the keys
     // made every document seen before a duplicate of itself, and a resume reloaded saved keys on

@@ -621,6 +621,56 @@ class PipelineTest {
     assertFalse(Files.exists(dir.resolve("first.jsonl")));
   }
 
+  /**
+   * A second run of one pipeline while the first runs is refused: unguarded, both wrote the same
+   * shards and state files. The first run is held at its first progress report, so the second call
+   * comes while it runs, with no timing involved.
+   */
+  @Test
+  void aSecondRunWhileTheFirstRunsIsRefused(@TempDir Path dir) throws Exception {
+    Words.failOn = null;
+    List<Path> in = corpus(dir);
+    Path out = dir.resolve("out");
+    java.util.concurrent.CountDownLatch inFirstRun = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean held =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Pipeline p =
+        standard(in, out)
+            .listener(
+                (documents, bytes, totalBytes) -> {
+                  if (held.compareAndSet(false, true)) {
+                    inFirstRun.countDown();
+                    try {
+                      release.await();
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  }
+                })
+            .build();
+    java.util.concurrent.ExecutorService other =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<PipelineResult> first = other.submit(p::run);
+      assertTrue(
+          inFirstRun.await(2, java.util.concurrent.TimeUnit.MINUTES),
+          "the first run reported no progress");
+      DataException second = assertThrows(DataException.class, p::run);
+      assertTrue(
+          second.getMessage().startsWith("this pipeline is running already, writing " + out),
+          second.getMessage());
+      release.countDown();
+      PipelineResult r = first.get(2, java.util.concurrent.TimeUnit.MINUTES);
+      assertTrue(r.balanced(), r.account());
+      // Once the first has returned, the pipeline runs again (skipping the finished shards).
+      assertTrue(p.run().balanced());
+    } finally {
+      release.countDown();
+      other.shutdownNow();
+    }
+  }
+
   @Test
   void aNullStageArgumentIsNamedWhereItIsGiven() {
     // They failed only at build or run, with the text of an internal NullPointerException.
