@@ -258,8 +258,12 @@ public final class TrainCommand implements Callable<Integer> {
       }
     }
     Path weights = from == null ? modelDir : from.dir();
-    checkStages(weights, stages);
-    try (BufferAllocator allocator = new RootAllocator()) {
+    // Opened here so that the stage check uses its config instead of reading config.json again;
+    // opening reads config.json and the safetensors headers, not the weights (they load below).
+    HfCheckpoint hf = HfCheckpoint.open(weights);
+    try (hf;
+        BufferAllocator allocator = new RootAllocator()) {
+      checkStages(hf.config(), stages);
       // Every stage's loader, before the model loads: its seq_len against the data, for one.
       StagedShards source =
           new StagedShards(phases, allocator, seed, rows, accumulation, batchSchedule, stages);
@@ -283,7 +287,6 @@ public final class TrainCommand implements Callable<Integer> {
               devices.isEmpty()
                   ? NDManager.newBaseManager()
                   : NDManager.newBaseManager(devices.get(0));
-          HfCheckpoint hf = HfCheckpoint.open(weights);
           LlamaModel model = LlamaModel.load(hf, nd);
           ProgressBar bar =
               quietUnlessTerminal(
@@ -360,9 +363,8 @@ public final class TrainCommand implements Callable<Integer> {
    * Applies each stage's context change to the model's config as training will, so that a bad later
    * stage fails before the first one trains.
    */
-  private void checkStages(Path weights, List<Stage> stages) {
-    LlamaConfig cfg =
-        LlamaConfig.fromMap(Inputs.objectFile("model", weights.resolve("config.json")));
+  private void checkStages(LlamaConfig config, List<Stage> stages) {
+    LlamaConfig cfg = config;
     for (Stage st : stages) {
       try {
         if (st.ropeScaling() != null) {
