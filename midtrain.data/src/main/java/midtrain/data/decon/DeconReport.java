@@ -19,6 +19,11 @@ import midtrain.data.internal.decon.ReportParts;
  * training data, how many training documents were affected, with examples; plus totals and every
  * rejected input record with its reason. Thread-safe; records arrive in input order when one thread
  * records.
+ *
+ * <p>A curation pipeline's decontamination stage writes its report without the rejected records
+ * ({@code rejected}, {@code rejections}): records its readers reject never reach a stage, and the
+ * pipeline counts them itself ({@code stats.json}, {@code _rejects/}), so the stage has no count to
+ * give, and a 0 there would read as "none rejected".
  */
 public final class DeconReport {
   /** Examples kept per benchmark. */
@@ -50,13 +55,21 @@ public final class DeconReport {
   private long overlaps;
   private long outputDocuments;
 
+  /** Whether the JSON and the summary give the rejected records: not for a pipeline stage's. */
+  private final boolean countsRejects;
+
   /**
    * Starts an empty report.
    *
    * @param decon the decontaminator whose results will be recorded
    */
   public DeconReport(Decontaminator decon) {
+    this(decon, true);
+  }
+
+  private DeconReport(Decontaminator decon, boolean countsRejects) {
     this.decon = decon;
+    this.countsRejects = countsRejects;
     int benchmarks = decon.index().benchmarks().size();
     this.itemsHit = new BitSet(decon.index().itemCount());
     this.docsAffected = new long[benchmarks];
@@ -249,7 +262,7 @@ public final class DeconReport {
     g.writeNumberField("min_slice", decon.minSlice());
     g.writeNumberField("drop_threshold", decon.dropThreshold());
     g.writeNumberField("lcs_threshold", decon.lcsThreshold());
-    writeCounts(g);
+    writeCounts(g, countsRejects);
     g.writeObjectFieldStart("index");
     g.writeNumberField("distinct_ngrams", index.distinctNgrams());
     g.writeNumberField("table_bytes", index.tableBytes());
@@ -271,14 +284,14 @@ public final class DeconReport {
         String.format(
             Locale.ROOT,
             "decontamination: %d documents scanned (%d-grams, %s), %d contaminated, %d dropped,"
-                + " %d written, %d rejected%n",
+                + " %d written%s%n",
             documents,
             index.n(),
             index.normalization().id(),
             contaminated,
             dropped,
             outputDocuments,
-            rejected));
+            countsRejects ? ", " + rejected + " rejected" : ""));
     for (int b = 0; b < index.benchmarks().size(); b++) {
       Benchmark bm = index.benchmarks().get(b);
       int hit = itemsContaminated(b);
@@ -307,14 +320,20 @@ public final class DeconReport {
     return sb.toString();
   }
 
-  /** The totals and the rejections listed, as the summary and a saved part both hold them. */
-  private void writeCounts(JsonGenerator g) throws IOException {
+  /**
+   * The totals and, with {@code rejects}, the rejections listed, as the summary and a saved part
+   * both hold them.
+   */
+  private void writeCounts(JsonGenerator g, boolean rejects) throws IOException {
     g.writeNumberField("documents", documents);
     g.writeNumberField("contaminated", contaminated);
     g.writeNumberField("dropped", dropped);
     g.writeNumberField("output_documents", outputDocuments);
     g.writeNumberField("ngrams", ngrams);
     g.writeNumberField("overlapping_ngrams", overlaps);
+    if (!rejects) {
+      return;
+    }
     g.writeNumberField("rejected", rejected);
     g.writeArrayFieldStart("rejections");
     for (String[] r : rejections) {
@@ -333,6 +352,11 @@ public final class DeconReport {
    * hold all the new ones the report takes.
    */
   private static final class Parts implements ReportParts.Access {
+    @Override
+    public DeconReport forStage(Decontaminator decon) {
+      return new DeconReport(decon, false);
+    }
+
     @Override
     public byte[] save(DeconReport part) {
       StringWriter w = new StringWriter();
@@ -366,7 +390,9 @@ public final class DeconReport {
             g.writeEndObject();
           }
           g.writeEndArray();
-          part.writeCounts(g);
+          // Always with the rejects (none, in a pipeline): merge requires them, and so the parts
+          // saved before stage reports left them out read as these do.
+          part.writeCounts(g, true);
           g.writeEndObject();
         } catch (IOException e) {
           throw new UncheckedIOException(e);

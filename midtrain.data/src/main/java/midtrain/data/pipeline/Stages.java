@@ -437,7 +437,9 @@ final class Stages {
                 + " hybrid; janitor runs with `midtrain decontaminate`)");
       }
       this.decon = decon;
-      this.report = new DeconReport(decon);
+      // Without rejected records, which the readers reject before any stage (the pipeline counts
+      // them): the stage has no count of them to give.
+      this.report = ReportParts.get().forStage(decon);
     }
 
     @Override

@@ -411,6 +411,37 @@ class PipelineTest {
     assertTrue(e.getMessage().contains("janitor"), e.getMessage());
   }
 
+  /**
+   * A decontamination stage's report leaves out rejected records: the readers' rejects never reach
+   * a stage, so its report said "rejected": 0 beside the pipeline's 1; the pipeline counts them.
+   */
+  @Test
+  void aDeconStageReportDoesNotClaimTheReadersRejects(@TempDir Path dir) throws IOException {
+    List<Path> in = corpus(dir);
+    BenchmarkIndex index =
+        BenchmarkIndex.builder()
+            .n(3)
+            .add(
+                new Benchmark(
+                    "qa", "", List.of(new BenchmarkItem("q1", false, List.of("quick brown fox")))))
+            .build();
+    Path out = dir.resolve("out");
+    PipelineResult res =
+        Pipeline.builder()
+            .inputs(in)
+            .decontaminate("qa", Decontaminator.builder(index).mode(DeconMode.REPORT).build())
+            .outputDir(out, ".jsonl")
+            .build()
+            .run();
+    assertEquals(Map.of("malformed-json", 1L), res.rejected());
+    JsonNode summary =
+        JSON.readTree(out.resolve("decontamination-qa.json").toFile()).get("summary");
+    assertEquals(7, summary.get("documents").asInt(), summary.toString());
+    assertEquals(3, summary.get("contaminated").asInt(), summary.toString());
+    assertFalse(summary.has("rejected"), summary.toString());
+    assertFalse(summary.has("rejections"), summary.toString());
+  }
+
   @Test
   void dedupThatCannotFitIsRefusedBeforeAnyWork(@TempDir Path dir) throws IOException {
     List<Path> in = corpus(dir);

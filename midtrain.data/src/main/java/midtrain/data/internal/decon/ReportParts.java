@@ -2,10 +2,11 @@ package midtrain.data.internal.decon;
 
 import java.io.IOException;
 import midtrain.data.decon.DeconReport;
+import midtrain.data.decon.Decontaminator;
 
 /**
- * Lets the pipeline save a decontamination report per output shard and merge the saved ones,
- * without public methods on {@link DeconReport}.
+ * Lets the pipeline start a stage's decontamination report, save one per output shard and merge the
+ * saved ones, without public methods on {@link DeconReport}.
  *
  * <p>A resumed pipeline run processes only the shards that were not committed, so its report is
  * built from the parts saved when each shard committed, merged in input order; the result is the
@@ -18,6 +19,15 @@ public final class ReportParts {
 
   /** What {@link DeconReport} provides, set by its static initializer. */
   public interface Access {
+    /**
+     * Starts the report of a pipeline stage, which leaves out the rejected records: the pipeline's
+     * readers reject them before any stage, and the pipeline counts them.
+     *
+     * @param decon the stage's decontaminator
+     * @return an empty report
+     */
+    DeconReport forStage(Decontaminator decon);
+
     /**
      * Returns what a report of one part of the input recorded, as JSON that {@link #merge} reads.
      *
