@@ -38,6 +38,12 @@ public record LlamaConfig(
 
   private static final Set<String> TYPES = Set.of("llama", "mistral");
 
+  // transformers' ACT2FN maps both names to SiLU, the only activation the SwiGLU MLP computes.
+  private static final Set<String> ACTIVATIONS = Set.of("silu", "swish");
+
+  // MistralConfig's default window, used by transformers when config.json has no sliding_window.
+  private static final int MISTRAL_DEFAULT_WINDOW = 4096;
+
   /**
    * Validates the architecture.
    *
@@ -73,6 +79,9 @@ public record LlamaConfig(
    *
    * @param config the parsed JSON object
    * @return the configuration
+   * @throws TrainException if a required key is missing or not a positive number, the {@code
+   *     model_type} is not a Llama-style decoder, or the {@code hidden_act} is not SiLU ({@code
+   *     silu} or {@code swish}), naming the key
    */
   public static LlamaConfig fromMap(Map<String, ?> config) {
     Object type = config.get("model_type");
@@ -101,6 +110,15 @@ public record LlamaConfig(
     if (!(rmsEps > 0)) {
       throw new TrainException("config.json: 'rms_norm_eps' must be positive, got " + eps);
     }
+    Object act = config.get("hidden_act");
+    if (act != null && !ACTIVATIONS.contains(act.toString())) {
+      // Computing SiLU anyway would give other logits than transformers for the same weights.
+      throw new TrainException(
+          "config.json: hidden_act \""
+              + act
+              + "\" is not supported: the MLP is SwiGLU with SiLU (\"silu\" or \"swish\")");
+    }
+    slidingWindow(config);
     Object tie = config.get("tie_word_embeddings");
     if (tie != null && !(tie instanceof Boolean)) {
       throw new TrainException("config.json: 'tie_word_embeddings' must be true or false");
@@ -141,6 +159,29 @@ public record LlamaConfig(
     }
     String got = v instanceof String ? "the string \"" + v + "\"" : String.valueOf(v);
     throw new TrainException("config.json: '" + key + "' must be a number, got " + got);
+  }
+
+  /**
+   * Returns the sliding attention window: each position attends to itself and the {@code window -
+   * 1} positions before it, as transformers' Mistral does ({@code kv_idx > q_idx -
+   * sliding_window}). Only {@code model_type} {@code mistral} has one: its {@code sliding_window},
+   * or 4096 (MistralConfig's default) when the key is absent; {@code null} there turns it off.
+   * Llama configs have none whatever they hold, since LlamaForCausalLM ignores the key.
+   *
+   * @return the window, or 0 when attention reaches every earlier position
+   */
+  public int slidingWindow() {
+    return slidingWindow(raw);
+  }
+
+  private static int slidingWindow(Map<String, ?> config) {
+    if (!"mistral".equals(config.get("model_type"))) {
+      return 0;
+    }
+    if (!config.containsKey("sliding_window")) {
+      return MISTRAL_DEFAULT_WINDOW;
+    }
+    return config.get("sliding_window") == null ? 0 : positiveInt(config, "sliding_window", null);
   }
 
   /**

@@ -19,7 +19,8 @@ import midtrain.rope.RopeTable;
 
 /**
  * A Llama-architecture decoder on DJL's PyTorch engine: token embedding, blocks of RMSNorm, causal
- * grouped-query self-attention with rotary encoding, SwiGLU MLP, final norm and LM head.
+ * grouped-query self-attention with rotary encoding (within Mistral's sliding window where the
+ * config has one, see {@link LlamaConfig#slidingWindow()}), SwiGLU MLP, final norm and LM head.
  *
  * <p>Parameters are kept under their Hugging Face names and layouts ({@code [out, in]} matrices),
  * so loading and saving need no renaming or transposition. Rotary cos/sin tables come from {@code
@@ -225,8 +226,10 @@ public final class LlamaModel implements AutoCloseable {
    * ({@code segments[i] == segments[j]}), so documents packed into one row do not see each other.
    * With {@code resetPositions} each document's rotary positions restart at 0, as if it began the
    * row; RoPE depends only on relative positions, so masking alone already gives each document the
-   * logits it would have on its own, and resetting matters only for position-dependent scaling
-   * (dynamic NTK) or numerics at large offsets.
+   * logits it would have on its own, and resetting matters only for length-dependent scaling
+   * (dynamic NTK, LongRoPE) or numerics at large offsets. Those scalings then follow transformers
+   * given the same {@code position_ids}: they are sized by the largest position + 1, that is by the
+   * longest document in the batch, instead of by the row length.
    *
    * @param tokens token ids, {@code [batch, seq]}
    * @param segments document number of each position, {@code [batch, seq]}, non-decreasing along a
@@ -245,7 +248,7 @@ public final class LlamaModel implements AutoCloseable {
     int hd = config.headDim();
     if (t != cachedLength) {
       cachedTable = rope.frequencies(t).table(RopeLayout.ROTATE_HALF, 0, t);
-      cachedMask = causalMask(t);
+      cachedMask = causalMask(t, config.slidingWindow());
       cachedLength = t;
     }
     RopeTable table = cachedTable;
@@ -261,10 +264,17 @@ public final class LlamaModel implements AutoCloseable {
           seg.expandDims(2).eq(seg.expandDims(1)).logicalNot().toType(DataType.FLOAT32, false);
       mask = mask.add(other.mul(scalar(sm, -1e30f))).expandDims(1);
       if (resetPositions) {
-        NDArray pos =
-            owned(
-                sm.create(
-                    positionsWithinDocuments(seg.toIntArray(), (int) b, t), new Shape(b * t, 1)));
+        int[] within = positionsWithinDocuments(seg.toIntArray(), (int) b, t);
+        // transformers sizes dynamic and LongRoPE frequencies by the largest position id + 1 (the
+        // longest document in the batch), not by the row: a table for the row's length would
+        // scale a batch of short documents as if it held one long one.
+        int longest = Arrays.stream(within).max().orElse(0) + 1;
+        if (longest != t) {
+          RopeTable own = rope.frequencies(longest).table(RopeLayout.ROTATE_HALF, 0, longest);
+          cos = owned(sm.create(own.cosBuffer(), new Shape(longest, rd)));
+          sin = owned(sm.create(own.sinBuffer(), new Shape(longest, rd)));
+        }
+        NDArray pos = owned(sm.create(within, new Shape(b * t, 1)));
         NDArray idx = pos.toType(DataType.INT64, false).repeat(1, rd);
         cos = cos.gather(idx, 0).reshape(b, 1, t, rd);
         sin = sin.gather(idx, 0).reshape(b, 1, t, rd);
@@ -410,11 +420,14 @@ public final class LlamaModel implements AutoCloseable {
     return pos;
   }
 
-  private static float[] causalMask(int t) {
+  /** Position i attends to j <= i, and with a sliding window (> 0) only to j > i - window. */
+  private static float[] causalMask(int t, int window) {
     float[] mask = new float[t * t];
     for (int i = 0; i < t; i++) {
-      for (int j = i + 1; j < t; j++) {
-        mask[i * t + j] = Float.NEGATIVE_INFINITY;
+      for (int j = 0; j < t; j++) {
+        if (j > i || (window > 0 && j <= i - window)) {
+          mask[i * t + j] = Float.NEGATIVE_INFINITY;
+        }
       }
     }
     return mask;

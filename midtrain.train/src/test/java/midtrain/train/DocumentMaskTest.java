@@ -65,6 +65,47 @@ class DocumentMaskTest {
   }
 
   @Test
+  void restartedPositionsSizeLengthDependentRopeByTheLongestDocument() {
+    // transformers sizes dynamic NTK and LongRoPE frequencies by max(position_ids) + 1. With
+    // positions restarting per document that is the longest document, here the second (B tokens,
+    // within LongRoPE's original 8 and past dynamic's 4), which so gets the logits it gets alone;
+    // the row itself (A + B = 11) is longer than both.
+    LlamaConfig dynamic =
+        LlamaModelTest.config(
+            2,
+            false,
+            Map.of(
+                "max_position_embeddings",
+                4,
+                "rope_scaling",
+                Map.of("rope_type", "dynamic", "factor", 2.0)));
+    LlamaConfig longRope =
+        LlamaModelTest.config(
+            2,
+            false,
+            Map.of(
+                "max_position_embeddings",
+                32,
+                "original_max_position_embeddings",
+                8,
+                "rope_scaling",
+                Map.of(
+                    "rope_type",
+                    "longrope",
+                    "original_max_position_embeddings",
+                    8,
+                    "short_factor",
+                    List.of(1.0, 1.5),
+                    "long_factor",
+                    List.of(3.0, 9.0))));
+    for (LlamaConfig cfg : List.of(dynamic, longRope)) {
+      assertEquals(0, maxDiff(secondDocument(cfg, true, true)), 2e-5, cfg.raw().toString());
+      // Negative control: positions running on across the row reach 11, which rescales them.
+      assertTrue(maxDiff(secondDocument(cfg, true, false)) > 1e-3, cfg.raw().toString());
+    }
+  }
+
+  @Test
   void positionsRestartAtEachDocument() {
     int[] seg = {0, 0, 0, 1, 1, 2, 0, 1, 1, 1, 1, 1};
     assertArrayEquals(
