@@ -1056,6 +1056,13 @@ public final class Pipeline {
     /**
      * Sets how many documents to plan the deduplication memory for, instead of estimating it from a
      * sample of the first input.
+     *
+     * @param n the number of documents the deduplication tables are sized and checked for, at least
+     *     0; without this call the pipeline reads the first 2000 or so records of the first input
+     *     and scales their mean size to the size of all inputs, plus 10%. Unused without a
+     *     deduplication stage
+     * @return this builder
+     * @throws DataException if {@code n} is negative
      */
     public Builder expectedDocuments(long n) {
       if (n < 0) {
@@ -1065,7 +1072,14 @@ public final class Pipeline {
       return this;
     }
 
-    /** Adds input files, read in the order given. */
+    /**
+     * Adds input files, read in the order given.
+     *
+     * @param files the files, each in a format {@link Formats} reads by its name; added after those
+     *     of earlier calls, and input {@code k} of them all becomes output shard {@code
+     *     part-0000k}. Whether they exist is checked by {@link #build}
+     * @return this builder
+     */
     public Builder inputs(List<Path> files) {
       Objects.requireNonNull(files, "inputs: files is null");
       // Checked before any is added, so a refused call leaves the builder as it was.
@@ -1079,13 +1093,26 @@ public final class Pipeline {
       return this;
     }
 
-    /** Sets how records map to documents. */
+    /**
+     * Sets how records map to documents.
+     *
+     * @param options the fields to read and the readers' limits, for every input; {@link
+     *     ReaderOptions#defaults()} unless set
+     * @return this builder
+     */
     public Builder readerOptions(ReaderOptions options) {
       this.readerOptions = Objects.requireNonNull(options, "options");
       return this;
     }
 
-    /** Adds a stage that scores documents with raters. */
+    /**
+     * Adds a stage that scores documents with raters.
+     *
+     * @param raters the raters, whose outputs become {@code score.<id>.<output>} columns that later
+     *     stages select on; the stage is named {@code rate:} and their ids joined by commas, so two
+     *     rate stages with the same raters are refused by {@link #build}
+     * @return this builder
+     */
     public Builder rate(Rater... raters) {
       Objects.requireNonNull(raters, "rate: raters is null");
       List<String> ids = new ArrayList<>();
@@ -1100,7 +1127,16 @@ public final class Pipeline {
       return this;
     }
 
-    /** Adds a stage keeping documents a selection accepts; removed ones get the stage name. */
+    /**
+     * Adds a stage keeping documents a selection accepts; removed ones get the stage name.
+     *
+     * @param name the stage's name, unique among the pipeline's stages; the reason given to the
+     *     documents it removes, and its name in {@code stats.json}
+     * @param selection the condition a document must meet to be kept, over its source, domain and
+     *     lang and the score columns earlier stages add or the input carries ({@link #build} checks
+     *     that each score column has one of the two)
+     * @return this builder
+     */
     public Builder filter(String name, Selection selection) {
       given("filter", name, "selection", selection);
       stages.add(new Stages.Filter(name, selection));
@@ -1111,6 +1147,11 @@ public final class Pipeline {
      * Adds a stage keeping documents a rule rater passed ({@code score.<id>.pass == 1}); removed
      * ones get the rule they failed. An earlier stage must rate with it, or the input carry its
      * scores.
+     *
+     * @param rater the rule rater whose {@code pass} output decides; the stage is named {@code
+     *     pass:<id>}
+     * @return this builder
+     * @throws DataException if the rater has no {@code pass} output
      */
     public Builder filterPassing(Rater rater) {
       Objects.requireNonNull(rater, "filterPassing: rater is null");
@@ -1126,14 +1167,30 @@ public final class Pipeline {
       return filterPassing(Stages.carried(raterId));
     }
 
-    /** Adds a stage keeping a fraction of documents by score over the whole input. */
+    /**
+     * Adds a stage keeping a fraction of documents by score over the whole input.
+     *
+     * @param name the stage's name, unique among the pipeline's stages; the reason given to the
+     *     documents it removes
+     * @param quantile the score column, the fraction kept and which end of the scores is kept; the
+     *     stages before it run twice, once to fix the threshold and once to select
+     * @return this builder
+     */
     public Builder quantile(String name, Quantile quantile) {
       given("quantile", name, "quantile", quantile);
       stages.add(new Stages.QuantileFilter(name, quantile));
       return this;
     }
 
-    /** Adds a stage sampling documents by domain or source. */
+    /**
+     * Adds a stage sampling documents by domain or source.
+     *
+     * @param name the stage's name, unique among the pipeline's stages; the reason given to the
+     *     documents it drops
+     * @param sampler the factors per domain or per source and the seed; a factor below 1 drops
+     *     documents, above 1 repeats them (copies get ids {@code <id>#1}, {@code <id>#2}, ...)
+     * @return this builder
+     */
     public Builder sample(String name, Sampler sampler) {
       given("sample", name, "sampler", sampler);
       stages.add(new Stages.Sample(name, sampler));
@@ -1143,6 +1200,12 @@ public final class Pipeline {
     /**
      * Adds a deduplication stage; each run deduplicates with an empty copy of the deduplicator
      * given, which may be given to other pipelines and stages too.
+     *
+     * @param name the stage's name, unique among the pipeline's stages
+     * @param dedup the deduplicator to copy, holding no keys; its copies see the documents in input
+     *     order and name the reason for each duplicate they remove
+     * @return this builder
+     * @throws DataException if the deduplicator already holds keys
      */
     public Builder dedup(String name, Deduplicator dedup) {
       given("dedup", name, "deduplicator", dedup);
@@ -1162,7 +1225,16 @@ public final class Pipeline {
       return this;
     }
 
-    /** Adds a decontamination stage (report, drop or hybrid mode). */
+    /**
+     * Adds a decontamination stage (report, drop or hybrid mode).
+     *
+     * @param name the stage's name, unique among the pipeline's stages; with an output folder, its
+     *     findings are written to {@code decontamination-<name>.json} there
+     * @param decon the benchmark index and the mode; each run reports anew
+     * @return this builder
+     * @throws DataException if the decontaminator's mode is janitor, which cuts documents into
+     *     pieces and runs only with {@code midtrain decontaminate}
+     */
     public Builder decontaminate(String name, Decontaminator decon) {
       given("decontaminate", name, "decontaminator", decon);
       stages.add(new Stages.Decon(name, decon));
@@ -1171,6 +1243,13 @@ public final class Pipeline {
 
     /**
      * Writes one shard per input into a directory, resumably; refused after {@link #outputFile}.
+     *
+     * @param dir the folder, created when the run starts if missing; it holds the shards, {@code
+     *     _state/}, {@code _rejects/}, {@code stats.json} and {@code manifest.json}
+     * @param fileSuffix the suffix of every shard's file name, which picks its format ({@code
+     *     .jsonl.zst} unless set; {@link #build} refuses one no format writes)
+     * @return this builder
+     * @throws DataException if {@link #outputFile} was set already
      */
     public Builder outputDir(Path dir, String fileSuffix) {
       Objects.requireNonNull(dir, "dir");
@@ -1187,6 +1266,11 @@ public final class Pipeline {
      * Writes everything into one file, anew on every run (not resumable), and the readers' rejects
      * into {@code <file>.rejects.jsonl} beside it; removed documents are only counted. Refused
      * after {@link #outputDir}.
+     *
+     * @param file the file, replaced when the run ends; its format is the one its name's suffix
+     *     picks
+     * @return this builder
+     * @throws DataException if {@link #outputDir} was set already
      */
     public Builder outputFile(Path file) {
       Objects.requireNonNull(file, "file");
@@ -1198,7 +1282,15 @@ public final class Pipeline {
       return this;
     }
 
-    /** Writes everything into one file of a named format, whatever its file name says. */
+    /**
+     * Writes everything into one file of a named format, whatever its file name says.
+     *
+     * @param file the file, replaced when the run ends, as with {@link #outputFile(Path)}
+     * @param formatId the id of a format that can write, such as {@code jsonl} or {@code arrow}
+     * @return this builder
+     * @throws DataException if no format has that id, if it cannot write, or if {@link #outputDir}
+     *     was set already; a refused format leaves the builder as it was
+     */
     public Builder outputFile(Path file, String formatId) {
       // Checked first, so that a refused format leaves the builder as it was.
       if (!Formats.get(formatId).canWrite()) {
@@ -1235,7 +1327,14 @@ public final class Pipeline {
               + "; a pipeline writes one file or one folder: set only one");
     }
 
-    /** Sets the worker threads (default: all cores). */
+    /**
+     * Sets the worker threads (default: all cores).
+     *
+     * @param n the number of threads running the stages before the first deduplication, at least 1;
+     *     up to {@code 2 x n} batches are in flight. The output does not depend on it
+     * @return this builder
+     * @throws DataException if {@code n} is less than 1
+     */
     public Builder threads(int n) {
       if (n < 1) {
         throw new DataException("threads must be at least 1, got " + n);
@@ -1244,7 +1343,14 @@ public final class Pipeline {
       return this;
     }
 
-    /** Sets documents per batch (default 1024). */
+    /**
+     * Sets documents per batch (default 1024).
+     *
+     * @param n the most records read into one batch, at least 1; larger batches take more memory
+     *     per batch in flight
+     * @return this builder
+     * @throws DataException if {@code n} is less than 1
+     */
     public Builder batchSize(int n) {
       if (n < 1) {
         throw new DataException("batch size must be at least 1, got " + n);
@@ -1256,19 +1362,35 @@ public final class Pipeline {
     /**
      * Also writes removed documents, with their lineage, under the output folder's {@code
      * _removed/} (an output file has no such place: there they are only counted).
+     *
+     * @param keep true to write removed documents too; false (the default) only counts them
+     * @return this builder
      */
     public Builder keepRemoved(boolean keep) {
       this.keepRemoved = keep;
       return this;
     }
 
-    /** Receives progress. */
+    /**
+     * Receives progress.
+     *
+     * @param l the listener, called after each written batch on the thread that writes the output;
+     *     without one, progress goes unreported
+     * @return this builder
+     */
     public Builder listener(PipelineListener l) {
       this.listener = Objects.requireNonNull(l, "listener");
       return this;
     }
 
-    /** Builds the pipeline, checking that it has inputs and an output. */
+    /**
+     * Builds the pipeline, checking that it has inputs and an output.
+     *
+     * @return the pipeline, which may be run more than once (see {@link Pipeline#run})
+     * @throws DataException if there are no inputs or no output, two stages share a name, an input
+     *     is missing, has no format or is the output (or a file of the output folder), or a stage
+     *     reads a score column that no earlier stage adds and a non-empty input does not carry
+     */
     public Pipeline build() {
       if (inputs.isEmpty()) {
         throw new DataException("pipeline has no input files");
