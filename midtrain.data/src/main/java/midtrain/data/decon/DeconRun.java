@@ -152,7 +152,7 @@ public final class DeconRun {
      * @return this builder
      */
     public Builder decontaminator(Decontaminator decon) {
-      this.decon = decon;
+      this.decon = Objects.requireNonNull(decon, "decontaminator: decontaminator is null");
       return this;
     }
 
@@ -164,6 +164,14 @@ public final class DeconRun {
      * @return this builder
      */
     public Builder inputs(List<Path> files) {
+      Objects.requireNonNull(files, "inputs: files is null");
+      // Checked before any is added, so a refused call leaves the builder as it was.
+      for (int i = 0; i < files.size(); i++) {
+        if (files.get(i) == null) {
+          throw new NullPointerException(
+              "inputs: file " + (i + 1) + " of " + files.size() + " is null");
+        }
+      }
       inputs.addAll(files);
       return this;
     }
@@ -175,6 +183,7 @@ public final class DeconRun {
      * @return this builder
      */
     public Builder textField(String field) {
+      Objects.requireNonNull(field, "textField: field is null");
       // The readers' rules for paths, since other formats go through them.
       ReaderOptions.builder().textField(field);
       this.textField = field;
@@ -188,6 +197,7 @@ public final class DeconRun {
      * @return this builder
      */
     public Builder idField(String field) {
+      Objects.requireNonNull(field, "idField: field is null");
       ReaderOptions.builder().idField(field);
       this.idField = field;
       return this;
@@ -201,7 +211,7 @@ public final class DeconRun {
      * @return this builder
      */
     public Builder output(Path file) {
-      this.output = Optional.of(file);
+      this.output = Optional.of(Objects.requireNonNull(file, "output: file is null"));
       return this;
     }
 
@@ -212,7 +222,7 @@ public final class DeconRun {
      * @return this builder
      */
     public Builder report(Path file) {
-      this.report = file;
+      this.report = Objects.requireNonNull(file, "report: file is null");
       return this;
     }
 
@@ -237,7 +247,7 @@ public final class DeconRun {
      * @return this builder
      */
     public Builder listener(Listener l) {
-      this.listener = Objects.requireNonNull(l, "listener");
+      this.listener = Objects.requireNonNull(l, "listener: listener is null");
       return this;
     }
 

@@ -274,6 +274,43 @@ class DeconRunTest {
                 .build());
   }
 
+  @Test
+  void aNullSettingIsRefusedWhereItIsGivenNamingIt() {
+    java.util.function.BiConsumer<String, org.junit.jupiter.api.function.Executable> refused =
+        (message, call) ->
+            assertEquals(message, assertThrows(NullPointerException.class, call).getMessage());
+    // inputs(null) was the JDK's NullPointerException about addAll's argument ("c" is null).
+    refused.accept("inputs: files is null", () -> DeconRun.builder().inputs(null));
+    // A null file was taken in, and build failed with a NullPointerException naming no input.
+    refused.accept(
+        "inputs: file 2 of 2 is null",
+        () -> DeconRun.builder().inputs(java.util.Arrays.asList(Path.of("a.jsonl"), null)));
+    // Optional.of's NullPointerException, without a message.
+    refused.accept("output: file is null", () -> DeconRun.builder().output(null));
+    // Taken in, and build said "no report file given", as if it had never been set.
+    refused.accept("report: file is null", () -> DeconRun.builder().report(null));
+    // Taken in, and build failed with NullPointerException("decontaminator").
+    refused.accept(
+        "decontaminator: decontaminator is null", () -> DeconRun.builder().decontaminator(null));
+    refused.accept("textField: field is null", () -> DeconRun.builder().textField(null));
+    refused.accept("idField: field is null", () -> DeconRun.builder().idField(null));
+    refused.accept("listener: listener is null", () -> DeconRun.builder().listener(null));
+  }
+
+  @Test
+  void aRefusedInputsCallAddsNoFile(@TempDir Path dir) throws IOException {
+    Path in = dir.resolve("in.jsonl");
+    Files.write(in, corpus(20));
+    Decontaminator d = Decontaminator.builder(DecontaminatorTest.index()).build();
+    DeconRun.Builder b = DeconRun.builder().decontaminator(d).report(dir.resolve("r.json"));
+    // The file before the null was added, and build went on to fail on the null.
+    assertThrows(NullPointerException.class, () -> b.inputs(java.util.Arrays.asList(in, null)));
+    DataException e = assertThrows(DataException.class, b::build);
+    assertEquals("no input files given", e.getMessage());
+    b.inputs(List.of(in)).build().run();
+    assertTrue(Files.exists(dir.resolve("r.json")));
+  }
+
   /** Runs a scan and returns its report's JSON. */
   static JsonNode run(Decontaminator d, List<Path> in, Path rep, Path out, int threads) {
     DeconRun.Builder b =
