@@ -85,6 +85,8 @@ public interface PositionEncoding {
    * @param start the first position, non-negative
    * @param count the number of positions, non-negative
    * @return the tables
+   * @throws RopeException when {@code start} or {@code count} is negative, or the tables would
+   *     exceed the largest Java array
    */
   default RopeTable table(RopeLayout layout, int start, int count) {
     long end = (long) start + count;
@@ -112,6 +114,7 @@ public interface PositionEncoding {
    *     bySeqLen.apply(0)}
    * @param bySeqLen computes the frequencies for a sequence length; must be pure and thread-safe
    * @return the encoding
+   * @throws RopeException if {@code originalLength} is not positive
    */
   static PositionEncoding lengthDependent(
       String ropeType,

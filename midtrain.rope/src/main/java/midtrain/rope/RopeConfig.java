@@ -573,6 +573,7 @@ public final class RopeConfig {
      *
      * @param value the length, positive
      * @return this builder
+     * @throws RopeException if {@code value} is below 1
      */
     public Builder maxPositionEmbeddings(int value) {
       this.maxPositionEmbeddings = OptionalInt.of(positive("max_position_embeddings", value));
@@ -584,6 +585,7 @@ public final class RopeConfig {
      *
      * @param value the length, positive
      * @return this builder
+     * @throws RopeException if {@code value} is below 1
      */
     public Builder originalMaxPositionEmbeddings(int value) {
       this.originalMaxPositionEmbeddings =
@@ -597,6 +599,9 @@ public final class RopeConfig {
      * @param key the key as in {@code config.json}
      * @param value a number, boolean, string, {@code double[]} or list of numbers
      * @return this builder
+     * @throws RopeException if {@code key} is one this class reads itself ({@code rope_type},
+     *     {@code type}, {@code rope_theta}, {@code partial_rotary_factor} or {@code
+     *     original_max_position_embeddings}), which its own builder method sets
      */
     public Builder parameter(String key, Object value) {
       Objects.requireNonNull(key, "key");

@@ -102,6 +102,7 @@ public final class RopeFrequencies {
    * @param position the token position, non-negative
    * @param layout the lane layout
    * @return a fresh array of {@code rotaryDim()} values
+   * @throws RopeException if {@code position} is negative
    */
   public double[] cosRow(long position, RopeLayout layout) {
     return row(position, layout, true);
@@ -113,6 +114,7 @@ public final class RopeFrequencies {
    * @param position the token position, non-negative
    * @param layout the lane layout
    * @return a fresh array of {@code rotaryDim()} values
+   * @throws RopeException if {@code position} is negative
    */
   public double[] sinRow(long position, RopeLayout layout) {
     return row(position, layout, false);
@@ -139,7 +141,8 @@ public final class RopeFrequencies {
    * @param startPosition the first position, non-negative
    * @param positions the number of positions, non-negative
    * @return the tables
-   * @throws RopeException when the tables would exceed the largest Java array
+   * @throws RopeException when {@code startPosition} or {@code positions} is negative, or the
+   *     tables would exceed the largest Java array
    */
   public RopeTable table(RopeLayout layout, int startPosition, int positions) {
     checkPosition(startPosition);

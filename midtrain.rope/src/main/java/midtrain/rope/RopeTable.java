@@ -99,6 +99,8 @@ public final class RopeTable {
    * @param position the position, covered by this table
    * @param lane the lane, {@code 0 .. rotaryDim() - 1}
    * @return the value
+   * @throws RopeException when the table does not cover {@code position} or {@code lane} is outside
+   *     {@code [0, rotaryDim())}
    */
   public float cos(int position, int lane) {
     return cos[index(position, lane)];
@@ -110,6 +112,8 @@ public final class RopeTable {
    * @param position the position, covered by this table
    * @param lane the lane, {@code 0 .. rotaryDim() - 1}
    * @return the value
+   * @throws RopeException when the table does not cover {@code position} or {@code lane} is outside
+   *     {@code [0, rotaryDim())}
    */
   public float sin(int position, int lane) {
     return sin[index(position, lane)];

@@ -69,6 +69,8 @@ public final class RopeTemperature {
    * @param scale the context extension factor {@code s}
    * @param originalLength {@code L}, the pre-training context length, above 1
    * @return the factor
+   * @throws RopeException if {@code originalLength} is 1 or less, where {@code ln(L)} is not
+   *     positive
    */
   public static double longRopeAttentionFactor(double scale, int originalLength) {
     if (originalLength <= 1) {

@@ -42,6 +42,7 @@ public final class RotaryCache {
    *
    * @param seqLen the sequence length (largest position plus one), non-negative
    * @return tables whose rows start at position 0 and cover at least {@code seqLen} positions
+   * @throws RopeException if {@code seqLen} is negative
    */
   public synchronized RopeTable tableFor(int seqLen) {
     if (seqLen < 0) {

@@ -81,6 +81,8 @@ public final class RotaryKernel {
    * @param position the vector's position, covered by the table
    * @param x the data
    * @param offset the vector's first lane
+   * @throws RopeException when the table does not cover {@code position}, {@code offset} is
+   *     negative, or the data ends before the vector's {@code table.rotaryDim()} lanes
    */
   public void rotate(RopeTable table, int position, float[] x, int offset) {
     checkPosition(table, position, 0);
@@ -99,7 +101,9 @@ public final class RotaryKernel {
    * @param tokenStride the distance between tokens, in floats
    * @param heads the number of heads per token
    * @param headStride the distance between heads, in floats
-   * @throws RopeException when the table is too short or the data too small
+   * @throws RopeException when the table is too short or the data too small, an offset, count or
+   *     stride is negative, or a stride is below the rotary dimension where it would make vectors
+   *     overlap
    */
   public void rotate(
       RopeTable table,
@@ -131,7 +135,9 @@ public final class RotaryKernel {
    * @param tokenStride the distance between tokens, in floats
    * @param heads the number of heads per token
    * @param headStride the distance between heads, in floats
-   * @throws RopeException when a position is outside the table or the data too small
+   * @throws RopeException when a position is outside the table or the data too small, an offset,
+   *     count or stride is negative, or a stride is below the rotary dimension where it would make
+   *     vectors overlap
    */
   public void rotate(
       RopeTable table,

@@ -39,6 +39,7 @@ public final class BatchSizeSchedule {
    *
    * @param size sequences per step, positive
    * @return the schedule
+   * @throws ScheduleException if {@code size} is not positive
    */
   public static BatchSizeSchedule constant(int size) {
     positive("size", size);
@@ -54,6 +55,9 @@ public final class BatchSizeSchedule {
    * @param rampSequences sequences consumed over the ramp, positive
    * @param increment the granularity of sizes (for data parallelism), positive, dividing start
    * @return the schedule
+   * @throws ScheduleException if {@code start} or {@code increment} is not positive, {@code end} is
+   *     below {@code start}, {@code rampSequences} is not positive, {@code increment} does not
+   *     divide {@code start} and {@code end}, or the ramp would last more than 50,000,000 steps
    */
   public static BatchSizeSchedule linearRampSequences(
       int start, int end, long rampSequences, int increment) {
@@ -104,6 +108,8 @@ public final class BatchSizeSchedule {
    * @param seqLen tokens per sequence
    * @param increment the granularity of sizes
    * @return the schedule
+   * @throws ScheduleException if {@code seqLen} is not positive, or as {@link #linearRampSequences}
+   *     refuses the sizes (the ramp lasts {@code rampTokens / seqLen} sequences, at least 1)
    */
   public static BatchSizeSchedule linearRampTokens(
       int start, int end, long rampTokens, int seqLen, int increment) {
@@ -117,6 +123,8 @@ public final class BatchSizeSchedule {
    * @param initial the size from step 0
    * @param changesAtStep new sizes keyed by the first step they apply to
    * @return the schedule
+   * @throws ScheduleException if {@code initial} or a new size is not positive, or a change is
+   *     keyed by a negative step
    */
   public static BatchSizeSchedule stepwise(int initial, Map<Long, Integer> changesAtStep) {
     positive("initial", initial);
@@ -140,6 +148,10 @@ public final class BatchSizeSchedule {
    *
    * @param p the spec
    * @return the schedule
+   * @throws ScheduleException naming the key when {@code type} is missing or unknown, a key the
+   *     type needs is missing, a size is not a positive int, a key is unknown, or the values are
+   *     refused as {@link #constant}, {@link #linearRampSequences} and {@link #stepwise} refuse
+   *     them
    */
   public static BatchSizeSchedule fromSpec(ScheduleParams p) {
     String type = p.requireString("type");
@@ -192,6 +204,7 @@ public final class BatchSizeSchedule {
    *
    * @param step the optimizer step, at least 0
    * @return sequences in that step's batch
+   * @throws ScheduleException if {@code step} is negative
    */
   public int batchSize(long step) {
     if (step < 0) {

@@ -53,6 +53,7 @@ public final class DecayShape {
    *
    * @param cycles the number of cosine cycles, positive
    * @return {@code (1 + cos(2 pi cycles p)) / 2}
+   * @throws ScheduleException if {@code cycles} is not a positive finite number
    */
   public static DecayShape cosine(double cycles) {
     positive("cycles", cycles);
@@ -65,6 +66,7 @@ public final class DecayShape {
    *
    * @param cycles the number of restarts, positive
    * @return {@code (1 + cos(pi ((cycles p) mod 1))) / 2}
+   * @throws ScheduleException if {@code cycles} is not a positive finite number
    */
   public static DecayShape cosineWithRestarts(double cycles) {
     positive("cycles", cycles);
@@ -77,6 +79,7 @@ public final class DecayShape {
    *
    * @param k the rate per step, positive
    * @return {@code e^(-k s)}
+   * @throws ScheduleException if {@code k} is not a positive finite number
    */
   public static DecayShape exponential(double k) {
     positive("rate", k);
@@ -97,6 +100,7 @@ public final class DecayShape {
    *
    * @param timescale the steps at which the rate has fallen by sqrt(2), positive
    * @return the shape
+   * @throws ScheduleException if {@code timescale} is not a positive finite number
    */
   public static DecayShape inverseSqrt(double timescale) {
     positive("timescale", timescale);
@@ -108,6 +112,7 @@ public final class DecayShape {
    *
    * @param power the power, positive (1 is linear)
    * @return the shape
+   * @throws ScheduleException if {@code power} is not a positive finite number
    */
   public static DecayShape polynomial(double power) {
     positive("power", power);
@@ -161,6 +166,9 @@ public final class DecayShape {
    *
    * @param params the phase's parameters
    * @return the shape
+   * @throws ScheduleException if {@code shape} names no known shape, {@code rate} (exponential) or
+   *     {@code timescale} (inverse-sqrt) is missing, or the shape's parameter is not a positive
+   *     finite number
    */
   public static DecayShape parse(ScheduleParams params) {
     String name = params.getString("shape", "cosine").trim().toLowerCase(Locale.ROOT);

@@ -89,6 +89,9 @@ public final class MixtureSchedule {
    * @param lr the LR schedule the phases belong to
    * @param segments the spec's segments, in step order
    * @return the schedule
+   * @throws ScheduleException naming the segment's key when {@code weights} is missing or not an
+   *     object of numbers, a segment has neither {@code phase} nor {@code from_step} or has an
+   *     unknown key, or as the {@link Builder} refuses the segments
    */
   public static MixtureSchedule fromSpec(LearningRateSchedule lr, List<ScheduleParams> segments) {
     Builder b = builder(lr);
@@ -119,6 +122,7 @@ public final class MixtureSchedule {
    *
    * @param step the optimizer step
    * @return weights by source, summing to 1, in source-name order
+   * @throws ScheduleException if {@code step} is negative
    */
   public Map<String, Double> weights(long step) {
     Segment seg = segmentAt(step);
@@ -149,6 +153,7 @@ public final class MixtureSchedule {
    *
    * @param step the optimizer step, at least 0
    * @return the segment
+   * @throws ScheduleException if {@code step} is negative
    */
   public Segment segmentAt(long step) {
     if (step < 0) {
@@ -214,6 +219,8 @@ public final class MixtureSchedule {
      * @param phase the phase's name in the LR schedule
      * @param weights the mixture
      * @return this builder
+     * @throws ScheduleException as {@link #phase(String, Map, Map)} refuses the phase or the
+     *     mixture
      */
     public Builder phase(String phase, Map<String, Double> weights) {
       return phase(phase, weights, weights);
@@ -226,6 +233,9 @@ public final class MixtureSchedule {
      * @param from the mixture at the phase's first step
      * @param to the mixture at the phase's end
      * @return this builder
+     * @throws ScheduleException if the LR schedule has no phase of that name, a mixture has no
+     *     sources, a weight is negative, NaN or infinite, or the weights sum to 0, or the phase
+     *     does not start after the previous segment's start
      */
     public Builder phase(String phase, Map<String, Double> from, Map<String, Double> to) {
       PhaseSpan span =
@@ -246,6 +256,9 @@ public final class MixtureSchedule {
      * @param step the first step
      * @param weights the mixture
      * @return this builder
+     * @throws ScheduleException if the mixture has no sources, a weight is negative, NaN or
+     *     infinite, or the weights sum to 0, or {@code step} is not after the previous segment's
+     *     start
      */
     public Builder fromStep(long step, Map<String, Double> weights) {
       return fromStep(step, weights, weights);
@@ -277,6 +290,8 @@ public final class MixtureSchedule {
      * explicit end lasts until the next one starts.
      *
      * @return the schedule
+     * @throws ScheduleException if there is no segment, the first does not start at step 0, or a
+     *     segment tied to a phase ends where the next does not start (a gap or an overlap)
      */
     public MixtureSchedule build() {
       if (spans.isEmpty()) {

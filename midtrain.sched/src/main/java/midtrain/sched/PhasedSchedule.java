@@ -49,6 +49,7 @@ public final class PhasedSchedule implements LearningRateSchedule {
    *
    * @param peakLr the peak learning rate, positive and finite
    * @return a builder
+   * @throws ScheduleException if {@code peakLr} is not a positive finite number
    */
   public static Builder builder(double peakLr) {
     return new Builder(peakLr);
@@ -64,6 +65,11 @@ public final class PhasedSchedule implements LearningRateSchedule {
    * @param peakLr the peak learning rate
    * @param spec the spec without {@code peak_lr}; unknown keys are errors
    * @return the schedule
+   * @throws ScheduleException naming the key when {@code phases} is missing or empty, a phase's
+   *     {@code type} or {@code steps} is missing or its {@code type} or {@code shape} unknown, a
+   *     level is given both as a ratio and as an LR, {@code min_lr} and {@code min_lr_ratio} are
+   *     both set, {@code total_steps} differs from the phases' sum, or a key is unknown; or as
+   *     {@link #builder} and the {@link Builder} refuse the values
    */
   public static PhasedSchedule fromSpec(double peakLr, ScheduleParams spec) {
     Builder b = builder(peakLr);
@@ -134,6 +140,11 @@ public final class PhasedSchedule implements LearningRateSchedule {
     return p.getDouble(ratioKey, dflt);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws ScheduleException if {@code step} is negative
+   */
   @Override
   public double lr(long step) {
     if (step < 0) {
@@ -228,6 +239,7 @@ public final class PhasedSchedule implements LearningRateSchedule {
      * @param steps the phase's length, positive
      * @param shape how it rises
      * @return this builder
+     * @throws ScheduleException if {@code steps} is not positive
      */
     public Builder warmup(long steps, WarmupShape shape) {
       return warmupBetween(steps, shape, Double.NaN, 1.0);
@@ -240,6 +252,8 @@ public final class PhasedSchedule implements LearningRateSchedule {
      * @param shape how it rises
      * @param fromRatio the starting multiplier, in [0, 1]
      * @return this builder
+     * @throws ScheduleException if {@code steps} is not positive or {@code fromRatio} is not in [0,
+     *     1]
      */
     public Builder warmupFromRatio(long steps, WarmupShape shape, double fromRatio) {
       return warmupBetween(steps, shape, fromRatio, 1.0);
@@ -253,6 +267,8 @@ public final class PhasedSchedule implements LearningRateSchedule {
      * @param shape how it rises
      * @param fromLr the starting learning rate, at most the peak
      * @return this builder
+     * @throws ScheduleException if {@code steps} is not positive, or {@code fromLr} is negative,
+     *     above the peak or NaN
      */
     public Builder warmupFromLr(long steps, WarmupShape shape, double fromLr) {
       return warmupBetween(steps, shape, fromLr / peakLr, 1.0);
@@ -275,6 +291,7 @@ public final class PhasedSchedule implements LearningRateSchedule {
      *
      * @param steps the phase's length, positive
      * @return this builder
+     * @throws ScheduleException if {@code steps} is not positive
      */
     public Builder stable(long steps) {
       double level = phases.isEmpty() ? 1.0 : currentLevel();
@@ -288,6 +305,8 @@ public final class PhasedSchedule implements LearningRateSchedule {
      * @param shape how it falls
      * @param toRatio the target multiplier, in [0, current level]
      * @return this builder
+     * @throws ScheduleException if {@code steps} is not positive, or {@code toRatio} is not in [0,
+     *     1] or is above the level the decay starts from
      */
     public Builder decay(long steps, DecayShape shape, double toRatio) {
       Objects.requireNonNull(shape, "shape");
@@ -305,6 +324,8 @@ public final class PhasedSchedule implements LearningRateSchedule {
      *
      * @param name a name unique in this schedule
      * @return this builder
+     * @throws ScheduleException if no phase was added yet, {@code name} is blank, or another phase
+     *     has it
      */
     public Builder name(String name) {
       Objects.requireNonNull(name, "name");
@@ -330,6 +351,7 @@ public final class PhasedSchedule implements LearningRateSchedule {
      *
      * @param minLr the floor, in [0, peak]
      * @return this builder
+     * @throws ScheduleException if {@code minLr} is negative, not finite, or above the peak
      */
     public Builder minLr(double minLr) {
       if (!(minLr >= 0) || !Double.isFinite(minLr)) {
@@ -347,6 +369,7 @@ public final class PhasedSchedule implements LearningRateSchedule {
      *
      * @param ratio the floor's multiplier, in [0, 1]
      * @return this builder
+     * @throws ScheduleException if {@code ratio} is not in [0, 1]
      */
     public Builder minLrRatio(double ratio) {
       ratio("min_lr_ratio", ratio);
@@ -357,6 +380,7 @@ public final class PhasedSchedule implements LearningRateSchedule {
      * Builds the schedule.
      *
      * @return the schedule
+     * @throws ScheduleException if no phase was added
      */
     public PhasedSchedule build() {
       if (phases.isEmpty()) {

@@ -80,6 +80,8 @@ public final class ScheduleParams {
    *
    * @param key the key
    * @return the value
+   * @throws ScheduleException naming the key if it is absent, or its value is not a finite number
+   *     or a string holding one
    */
   public double requireDouble(String key) {
     return optDouble(key).orElseThrow(() -> error(key, "is required"));
@@ -91,6 +93,8 @@ public final class ScheduleParams {
    * @param key the key
    * @param defaultValue the value when absent
    * @return the value
+   * @throws ScheduleException naming the key if its value is not a finite number or a string
+   *     holding one
    */
   public double getDouble(String key, double defaultValue) {
     return optDouble(key).orElse(defaultValue);
@@ -101,6 +105,8 @@ public final class ScheduleParams {
    *
    * @param key the key
    * @return the value, or empty when absent
+   * @throws ScheduleException naming the key if its value is not a finite number or a string
+   *     holding one
    */
   public Optional<Double> optDouble(String key) {
     used.add(key);
@@ -131,6 +137,9 @@ public final class ScheduleParams {
    *
    * @param key the key
    * @return the value
+   * @throws ScheduleException naming the key if it is absent, or its value is not a number or a
+   *     string holding one, has a fraction, or (unless given as an int or a long) exceeds 2^53 in
+   *     magnitude
    */
   public long requireLong(String key) {
     return optLong(key).orElseThrow(() -> error(key, "is required"));
@@ -142,6 +151,8 @@ public final class ScheduleParams {
    * @param key the key
    * @param defaultValue the value when absent
    * @return the value
+   * @throws ScheduleException naming the key if its value is not a whole number, as {@link
+   *     #optLong} refuses it
    */
   public long getLong(String key, long defaultValue) {
     return optLong(key).orElse(defaultValue);
@@ -152,6 +163,8 @@ public final class ScheduleParams {
    *
    * @param key the key
    * @return the value, or empty when absent
+   * @throws ScheduleException naming the key if its value is not a number or a string holding one,
+   *     has a fraction, or (unless given as an int or a long) exceeds 2^53 in magnitude
    */
   public Optional<Long> optLong(String key) {
     Optional<Double> d = optDouble(key);
@@ -175,6 +188,7 @@ public final class ScheduleParams {
    * @param key the key
    * @param defaultValue the value when absent
    * @return the value
+   * @throws ScheduleException naming the key if its value is not a string
    */
   public String getString(String key, String defaultValue) {
     return optString(key).orElse(defaultValue);
@@ -185,6 +199,7 @@ public final class ScheduleParams {
    *
    * @param key the key
    * @return the value
+   * @throws ScheduleException naming the key if it is absent or its value is not a string
    */
   public String requireString(String key) {
     return optString(key).orElseThrow(() -> error(key, "is required"));
@@ -195,6 +210,7 @@ public final class ScheduleParams {
    *
    * @param key the key
    * @return the value, or empty when absent
+   * @throws ScheduleException naming the key if its value is not a string
    */
   public Optional<String> optString(String key) {
     used.add(key);
@@ -213,6 +229,7 @@ public final class ScheduleParams {
    *
    * @param key the key
    * @return the nested parameters, or empty when absent
+   * @throws ScheduleException naming the key if its value is not an object (a map)
    */
   public Optional<ScheduleParams> optObject(String key) {
     used.add(key);
@@ -228,6 +245,8 @@ public final class ScheduleParams {
    *
    * @param key the key
    * @return the nested parameters in order, or empty when absent
+   * @throws ScheduleException naming the key if its value is not a list, or naming the element
+   *     ({@code key[i]}) if one is not an object
    */
   public Optional<List<ScheduleParams>> optObjectList(String key) {
     used.add(key);
@@ -257,7 +276,11 @@ public final class ScheduleParams {
     return Optional.ofNullable(values.get(key));
   }
 
-  /** Fails when a key was present but never read: it is unknown or misspelled. */
+  /**
+   * Fails when a key was present but never read: it is unknown or misspelled.
+   *
+   * @throws ScheduleException naming every key present but never read, and the keys that were read
+   */
   public void requireAllUsed() {
     List<String> unknown = new ArrayList<>();
     for (String k : values.keySet()) {

@@ -144,6 +144,8 @@ public final class Schedules {
    * @param peakLr the peak learning rate
    * @param params the provider's parameters
    * @return the schedule
+   * @throws ScheduleException when no provider has the id, the provider refuses {@code peakLr} or a
+   *     parameter, or a parameter is one the provider did not read (unknown or misspelled)
    */
   public static LearningRateSchedule create(String id, double peakLr, Map<String, ?> params) {
     ScheduleProvider provider = provider(id);
@@ -162,6 +164,8 @@ public final class Schedules {
    * @param kwargs the keyword arguments under their Hugging Face names
    * @param peakLr the optimizer's learning rate
    * @return the schedule
+   * @throws ScheduleException when {@code lrSchedulerType} is not one of {@link
+   *     #HUGGING_FACE_TYPES}, or as {@link #create} refuses the arguments
    */
   public static LearningRateSchedule huggingFace(
       String lrSchedulerType, Map<String, ?> kwargs, double peakLr) {
@@ -183,6 +187,9 @@ public final class Schedules {
    *
    * @param spec the spec
    * @return the schedule
+   * @throws ScheduleException naming the key when {@code peak_lr} is missing or not a finite
+   *     number, there is neither {@code type} nor {@code phases}, or as {@link #create} refuses the
+   *     rest
    */
   public static LearningRateSchedule fromSpec(Map<String, ?> spec) {
     ScheduleParams p = ScheduleParams.of("schedule spec", spec);

@@ -49,6 +49,8 @@ public enum WarmupShape {
    * @param field the field the name came from, for the message
    * @param name {@code linear}, {@code cosine} or {@code 1-sqrt}
    * @return the shape
+   * @throws ScheduleException naming the field if {@code name}, trimmed and in any case, is none of
+   *     the three
    */
   public static WarmupShape parse(String field, String name) {
     String n = name.trim().toLowerCase(Locale.ROOT);

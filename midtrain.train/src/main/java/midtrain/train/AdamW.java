@@ -34,6 +34,8 @@ public final class AdamW implements AutoCloseable {
    * @param eps denominator guard, positive
    * @param weightDecay decoupled decay, at least 0
    * @param parent manager under which the state is allocated
+   * @throws TrainException if a beta is not in [0, 1), {@code eps} is not positive, or {@code
+   *     weightDecay} is negative (NaN fails each check)
    */
   public AdamW(
       Map<String, NDArray> params,
@@ -70,6 +72,8 @@ public final class AdamW implements AutoCloseable {
    * @param params the parameters (the same names as at construction)
    * @param lr the learning rate for this step
    * @param scope a manager closed after the step
+   * @throws TrainException if {@code params} names a parameter the optimizer was not created for;
+   *     the parameters before it in iteration order have been updated by then
    */
   public void step(Map<String, NDArray> params, double lr, NDManager scope) {
     step++;
@@ -141,6 +145,9 @@ public final class AdamW implements AutoCloseable {
    *
    * @param stepCount the number of updates already applied
    * @param state the arrays by name
+   * @throws TrainException if {@code stepCount} is negative, or {@code state} lacks a parameter's
+   *     {@code exp_avg.} or {@code exp_avg_sq.} array or holds one of another size than the
+   *     parameter
    */
   public void importState(long stepCount, Map<String, float[]> state) {
     if (stepCount < 0) {

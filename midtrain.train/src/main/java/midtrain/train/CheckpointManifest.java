@@ -60,6 +60,8 @@ public final class CheckpointManifest {
    *
    * @param dir the checkpoint directory
    * @return the manifest
+   * @throws TrainException naming the directory if it cannot be walked or a file in it cannot be
+   *     read
    */
   public static CheckpointManifest of(Path dir) {
     Map<String, Entry> m = new TreeMap<>();
@@ -83,6 +85,9 @@ public final class CheckpointManifest {
    * @param staging the directory holding every file but the manifest, on the same file system
    * @param target the final name, which must not exist yet
    * @return the manifest written
+   * @throws TrainException if {@code target} exists already, {@code staging} cannot be hashed or
+   *     the manifest written, or the directory cannot be renamed atomically (the two on different
+   *     file systems)
    */
   public static CheckpointManifest commit(Path staging, Path target) {
     if (Files.exists(target)) {

@@ -53,6 +53,8 @@ public enum DType {
    * @param name for example {@code F32} or {@code BF16}
    * @param where the tensor and file, for the message
    * @return the type
+   * @throws TrainException prefixed with {@code where} if {@code name}, in any case, is no dtype of
+   *     this enum
    */
   public static DType parse(String name, String where) {
     try {

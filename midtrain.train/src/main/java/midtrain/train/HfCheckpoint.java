@@ -47,6 +47,13 @@ public final class HfCheckpoint implements AutoCloseable {
    *
    * @param dir the directory
    * @return the checkpoint; close it to release its files
+   * @throws TrainException naming the file when {@code config.json} is missing, not a JSON object
+   *     or not a valid Llama config; the directory has neither {@code model.safetensors} nor {@code
+   *     model.safetensors.index.json} (saying so when it holds pickled weights instead); the
+   *     index's {@code weight_map} is not an object or names a shard that is not a file name in the
+   *     directory or is missing; a shard is not valid safetensors; a tensor is in another shard
+   *     than the index says or in two shards; or the tensors are not those the config implies (a
+   *     name missing or unexpected, a shape differing, a dtype that is not floating)
    */
   public static HfCheckpoint open(Path dir) {
     LlamaConfig config = LlamaConfig.fromMap(readJson(dir.resolve("config.json")));
@@ -200,6 +207,8 @@ public final class HfCheckpoint implements AutoCloseable {
    *
    * @param name the Hugging Face tensor name
    * @return the values, row-major
+   * @throws TrainException if no tensor has that name, or as {@link SafetensorsFile#readFloats}
+   *     refuses it
    */
   public float[] readFloats(String name) {
     SafetensorsFile f = byTensor.get(name);
@@ -221,6 +230,9 @@ public final class HfCheckpoint implements AutoCloseable {
    * @param dir the directory to create or fill
    * @param config the architecture
    * @param weights every expected tensor by name
+   * @throws TrainException if {@code weights} lacks a tensor the config implies or holds one whose
+   *     length does not match its shape, or {@code config.json} or {@code model.safetensors} cannot
+   *     be written
    */
   public static void save(Path dir, LlamaConfig config, Map<String, float[]> weights) {
     Map<String, long[]> expected = config.expectedTensors();

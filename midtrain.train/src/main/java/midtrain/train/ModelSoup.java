@@ -22,6 +22,11 @@ public final class ModelSoup {
    * @param weights one non-negative weight per input, or empty for a uniform mean
    * @param out the directory to write
    * @return the architecture of the result
+   * @throws TrainException if there are fewer than two inputs, {@code weights} is neither empty nor
+   *     one per input, a weight is negative or not finite, or all are 0; an input is not a valid
+   *     model directory (as {@link HfCheckpoint#open} refuses it); the inputs differ in their
+   *     tensors or in their heads, head dimension, norm epsilon, rope settings or {@code
+   *     max_position_embeddings}; or the result cannot be written
    */
   public static LlamaConfig average(List<Path> inputs, double[] weights, Path out) {
     if (inputs.size() < 2) {

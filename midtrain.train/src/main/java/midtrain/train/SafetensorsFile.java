@@ -262,6 +262,7 @@ public final class SafetensorsFile implements AutoCloseable {
    *
    * @param name the tensor's name
    * @return the entry
+   * @throws TrainException naming the file if no tensor has that name
    */
   public TensorInfo info(String name) {
     TensorInfo t = tensors.get(name);
@@ -276,6 +277,8 @@ public final class SafetensorsFile implements AutoCloseable {
    *
    * @param name the tensor's name
    * @return a read-only little-endian buffer over its bytes
+   * @throws TrainException naming the file if no tensor has that name, the tensor is over 2 GiB, or
+   *     it cannot be mapped
    */
   public ByteBuffer raw(String name) {
     TensorInfo t = info(name);
@@ -298,6 +301,8 @@ public final class SafetensorsFile implements AutoCloseable {
    *
    * @param name the tensor's name
    * @return its values, row-major
+   * @throws TrainException naming the file if no tensor has that name, its dtype is not floating,
+   *     it has more elements than a float[] holds or is over 2 GiB, or it cannot be mapped
    */
   public float[] readFloats(String name) {
     TensorInfo t = info(name);

@@ -42,6 +42,9 @@ public final class SafetensorsWriter {
    * @param shape its shape; the product must equal {@code data.length}
    * @param data the values, row-major (copied)
    * @return this writer
+   * @throws TrainException as {@link #addRaw} refuses the tensor: an empty or reserved name, a
+   *     negative dimension, a shape whose product is not {@code data.length}, or a name added
+   *     before
    */
   public SafetensorsWriter addFloats(String name, long[] shape, float[] data) {
     ByteBuffer b = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -57,6 +60,9 @@ public final class SafetensorsWriter {
    * @param shape the shape
    * @param bytes exactly {@code elements * dtype.bytes()} bytes, from position to limit (copied)
    * @return this writer
+   * @throws TrainException if {@code name} is empty or {@code __metadata__}, a dimension is
+   *     negative, the bytes remaining are not {@code elements * dtype.bytes()}, or a tensor of that
+   *     name was added before
    */
   public SafetensorsWriter addRaw(String name, DType dtype, long[] shape, ByteBuffer bytes) {
     if (name.isEmpty() || name.equals("__metadata__")) {
@@ -107,6 +113,8 @@ public final class SafetensorsWriter {
    * Writes the file atomically.
    *
    * @param file the destination; replaced if it exists
+   * @throws TrainException naming the file if it, its folder or its temporary file cannot be
+   *     written, or the temporary file cannot be renamed onto it atomically
    */
   public void write(Path file) {
     ObjectNode header = JSON.createObjectNode();

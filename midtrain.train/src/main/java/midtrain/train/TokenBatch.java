@@ -31,6 +31,8 @@ public record TokenBatch(
    * @param rows sequences
    * @param seqLen tokens per sequence
    * @param tokensBySource per-source counts
+   * @throws TrainException if {@code rows} or {@code seqLen} is not positive, or {@code inputs} or
+   *     {@code labels} does not hold {@code rows * seqLen} ids
    */
   public TokenBatch(
       int[] inputs, int[] labels, int rows, int seqLen, Map<String, Long> tokensBySource) {
@@ -103,6 +105,9 @@ public record TokenBatch(
    * @param documentStarts per row, the positions (in the row of {@code seqLen + 1}) where documents
    *     begin, ascending; 0 is implied
    * @return the batch
+   * @throws TrainException if {@code tokens} does not hold {@code rows * (seqLen + 1)} ids, {@code
+   *     rows} or {@code seqLen} is not positive, or {@code documentStarts} does not hold one array
+   *     per row
    */
   public static TokenBatch shifted(
       int[] tokens,
@@ -142,6 +147,8 @@ public record TokenBatch(
    * @param seqLen tokens per sequence
    * @param tokensBySource per-source counts
    * @return the batch
+   * @throws TrainException if {@code tokens} does not hold {@code rows * (seqLen + 1)} ids, or
+   *     {@code rows} or {@code seqLen} is not positive
    */
   public static TokenBatch shifted(
       int[] tokens, int rows, int seqLen, Map<String, Long> tokensBySource) {

@@ -181,6 +181,8 @@ public final class Trainer implements AutoCloseable {
    *
    * @param totalSteps the step count to reach
    * @return the metrics of the last step, or null when no step ran
+   * @throws TrainException if a step's loss is not finite (naming the last good checkpoint), or the
+   *     run directory, its {@code metrics.jsonl} or a checkpoint cannot be written
    */
   public StepMetrics train(long totalSteps) {
     StepMetrics last = null;
@@ -470,6 +472,7 @@ public final class Trainer implements AutoCloseable {
      *
      * @param n at least 1
      * @return this builder
+     * @throws TrainException if {@code n} is less than 1
      */
     public Builder accumulation(int n) {
       if (n < 1) {
@@ -484,6 +487,7 @@ public final class Trainer implements AutoCloseable {
      *
      * @param max the maximum norm
      * @return this builder
+     * @throws TrainException if {@code max} is negative or NaN
      */
     public Builder maxGradNorm(double max) {
       if (!(max >= 0)) {
@@ -516,6 +520,7 @@ public final class Trainer implements AutoCloseable {
      * @param everySteps steps between checkpoints, positive
      * @param keep checkpoints kept, at least 1
      * @return this builder
+     * @throws TrainException if {@code everySteps} or {@code keep} is less than 1
      */
     public Builder checkpoints(long everySteps, int keep) {
       if (everySteps < 1 || keep < 1) {
@@ -574,6 +579,8 @@ public final class Trainer implements AutoCloseable {
      *
      * @param list the devices, the master's first
      * @return this builder
+     * @throws TrainException if the list is empty, its first device is not the model's, or it names
+     *     a GPU the engine does not see
      */
     public Builder devices(List<ai.djl.Device> list) {
       if (list.isEmpty()) {
@@ -632,6 +639,10 @@ public final class Trainer implements AutoCloseable {
      * Builds the trainer (and its optimizer).
      *
      * @return the trainer
+     * @throws TrainException if the run directory holds a checkpoint beyond the step the run starts
+     *     from, the AdamW settings are out of range (see {@link AdamW#AdamW}), or the checkpoint
+     *     resumed from was trained on other data and {@link #resume} did not allow it, or its
+     *     optimizer state does not fit the model
      */
     public Trainer build() {
       return new Trainer(this);

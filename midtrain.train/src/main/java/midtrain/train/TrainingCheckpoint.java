@@ -54,6 +54,8 @@ public record TrainingCheckpoint(
    * @param optimizer its optimizer
    * @param state further trainer state, JSON-serialisable
    * @return the checkpoint written
+   * @throws TrainException if {@code checkpoint-<step>} exists already in the run directory, or a
+   *     file of the checkpoint cannot be written or the directory renamed into place
    */
   public static TrainingCheckpoint save(
       Path runDir, long step, LlamaModel model, AdamW optimizer, Map<String, Object> state) {
@@ -89,6 +91,9 @@ public record TrainingCheckpoint(
    *
    * @param dir a checkpoint directory
    * @return the checkpoint
+   * @throws TrainException if the directory does not verify against its manifest (naming the
+   *     missing or corrupt file), or its {@code trainer_state.json} is missing, not a JSON object,
+   *     or lacks a numeric {@code global_step} or {@code optimizer_step}
    */
   public static TrainingCheckpoint read(Path dir) {
     CheckpointManifest.verify(dir);
@@ -111,6 +116,8 @@ public record TrainingCheckpoint(
    * Restores the optimizer state saved with this checkpoint.
    *
    * @param optimizer an optimizer built over a model loaded from this checkpoint
+   * @throws TrainException if {@code optimizer.safetensors} is missing or not valid safetensors, or
+   *     its arrays do not fit the optimizer's parameters (see {@link AdamW#importState})
    */
   public void restoreOptimizer(AdamW optimizer) {
     Map<String, float[]> state = new LinkedHashMap<>();
@@ -127,6 +134,7 @@ public record TrainingCheckpoint(
    *
    * @param runDir the run directory
    * @return checkpoint directories by descending step
+   * @throws TrainException if the run directory exists but cannot be listed
    */
   public static List<Path> list(Path runDir) {
     if (!Files.isDirectory(runDir)) {
@@ -149,6 +157,8 @@ public record TrainingCheckpoint(
    * @param runDir the run directory
    * @param skipped receives one line per checkpoint skipped
    * @return the newest good checkpoint, or null when there is none
+   * @throws TrainException if the run directory exists but cannot be listed; a checkpoint that does
+   *     not read or verify is skipped, not thrown
    */
   public static TrainingCheckpoint latestGood(Path runDir, List<String> skipped) {
     for (Path p : list(runDir)) {
@@ -169,6 +179,8 @@ public record TrainingCheckpoint(
    * @param runDir the run directory
    * @param step the step being resumed from (the newest checkpoint that verified)
    * @return each directory moved, mapped to its new name, newest first
+   * @throws TrainException if the run directory cannot be listed or a checkpoint cannot be moved
+   *     aside; those moved before it stay moved
    */
   public static Map<Path, Path> setAsideNewerThan(Path runDir, long step) {
     Map<Path, Path> moved = new LinkedHashMap<>();
@@ -196,6 +208,8 @@ public record TrainingCheckpoint(
    * @param runDir the run directory
    * @param keep how many to keep, at least 1
    * @return the directories deleted
+   * @throws TrainException if {@code keep} is less than 1, or the run directory cannot be listed or
+   *     a checkpoint deleted
    */
   public static List<Path> prune(Path runDir, int keep) {
     if (keep < 1) {
