@@ -73,18 +73,22 @@ public final class AdamW implements AutoCloseable {
    * @param lr the learning rate for this step
    * @param scope a manager closed after the step
    * @throws TrainException if {@code params} names a parameter the optimizer was not created for;
-   *     the parameters before it in iteration order have been updated by then
+   *     nothing has been updated then, and the step count is unchanged
    */
   public void step(Map<String, NDArray> params, double lr, NDManager scope) {
+    // Every name first: a refusal halfway would leave some parameters and moments updated and the
+    // step counted, a state no checkpoint could describe.
+    for (String name : params.keySet()) {
+      if (!m.containsKey(name)) {
+        throw new TrainException("AdamW has no state for parameter '" + name + "'");
+      }
+    }
     step++;
     double bc1 = 1 - Math.pow(beta1, step);
     double bc2 = 1 - Math.pow(beta2, step);
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
       NDArray mm = m.get(e.getKey());
       NDArray vv = v.get(e.getKey());
-      if (mm == null) {
-        throw new TrainException("AdamW has no state for parameter '" + e.getKey() + "'");
-      }
       NDArray p = e.getValue();
       // Long-lived arrays visit the step's scope, so every temporary they produce closes with it.
       LlamaModel.visit(p, scope);

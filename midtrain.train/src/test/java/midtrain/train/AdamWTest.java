@@ -2,6 +2,7 @@ package midtrain.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -60,6 +61,33 @@ class AdamWTest {
           }
         }
         assertEquals(5, opt.stepCount());
+      }
+    }
+  }
+
+  @Test
+  void aStepNamingAnUnknownParameterChangesNothing() {
+    try (NDManager base = NDManager.newBaseManager()) {
+      NDArray p = LlamaModel.owned(base.create(new float[] {0.5f, -1.0f}, new Shape(1, 2)));
+      p.setRequiresGradient(true);
+      Map<String, NDArray> params = new LinkedHashMap<>();
+      params.put("w", p);
+      try (AdamW opt = new AdamW(params, 0.9, 0.999, 1e-8, 0.1, base);
+          NDManager step = base.newSubManager()) {
+        LlamaModel.visit(p, step);
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          gc.zeroGradients();
+          gc.backward(p.mul(3f).sum());
+        }
+        // "w" comes first, so a check inside the update loop would have updated it already.
+        Map<String, NDArray> withStranger = new LinkedHashMap<>(params);
+        withStranger.put("stranger", LlamaModel.owned(step.create(new float[] {1f})));
+        TrainException e =
+            assertThrows(TrainException.class, () -> opt.step(withStranger, 0.01, step));
+        assertTrue(e.getMessage().contains("'stranger'"), e.getMessage());
+        assertArrayEquals(new float[] {0.5f, -1.0f}, p.toFloatArray());
+        assertArrayEquals(new float[] {0f, 0f}, opt.firstMoments().get("w").toFloatArray());
+        assertEquals(0, opt.stepCount());
       }
     }
   }
