@@ -152,12 +152,16 @@ public record TokenBatch(
    */
   public static TokenBatch shifted(
       int[] tokens, int rows, int seqLen, Map<String, Long> tokensBySource) {
-    if (tokens.length != rows * (seqLen + 1)) {
+    // Checked here, before the sizes below: a seqLen of -1 made an empty row length and a negative
+    // array size, and large ones overflowed int.
+    if (rows <= 0 || seqLen <= 0) {
       throw new TrainException(
-          "shifted batch needs rows * (seqLen + 1) = "
-              + rows * (seqLen + 1)
-              + " tokens, got "
-              + tokens.length);
+          "shifted batch needs positive rows and seqLen, got rows " + rows + ", seqLen " + seqLen);
+    }
+    long needed = (long) rows * (seqLen + 1L);
+    if (tokens.length != needed) {
+      throw new TrainException(
+          "shifted batch needs rows * (seqLen + 1) = " + needed + " tokens, got " + tokens.length);
     }
     int[] in = new int[rows * seqLen];
     int[] lab = new int[rows * seqLen];

@@ -129,4 +129,16 @@ class DocumentMaskTest {
         TrainException.class,
         () -> TokenBatch.shifted(tokens, 2, 5, Map.of(), List.of(new int[] {0})));
   }
+
+  @Test
+  void shiftedBatchesRefuseSizesThatAreNotPositiveOrOverflow() {
+    // seqLen -1 made rows of 0 tokens and then a negative array size; the product overflowed int.
+    for (int[] rowsAndSeq : new int[][] {{2, -1}, {0, 5}, {-2, 5}, {65536, 65535}}) {
+      TrainException e =
+          assertThrows(
+              TrainException.class,
+              () -> TokenBatch.shifted(new int[0], rowsAndSeq[0], rowsAndSeq[1], Map.of()));
+      assertTrue(e.getMessage().contains("shifted batch needs"), e.getMessage());
+    }
+  }
 }
