@@ -100,6 +100,7 @@ public interface PositionEncoding {
    * @param config the configuration
    * @param frequencies the frequencies; their rotary dimension must match the configuration's
    * @return the encoding
+   * @throws RopeException if the frequencies' rotary dimension is not the configuration's
    */
   static PositionEncoding fixed(String ropeType, RopeConfig config, RopeFrequencies frequencies) {
     return Encodings.fixed(ropeType, config, frequencies);
@@ -112,9 +113,11 @@ public interface PositionEncoding {
    * @param config the configuration
    * @param originalLength the longest sequence served by the initial frequencies, {@code
    *     bySeqLen.apply(0)}
-   * @param bySeqLen computes the frequencies for a sequence length; must be pure and thread-safe
+   * @param bySeqLen computes the frequencies for a sequence length; must be pure and thread-safe,
+   *     and give the configuration's rotary dimension (checked at each call)
    * @return the encoding
-   * @throws RopeException if {@code originalLength} is not positive
+   * @throws RopeException if {@code originalLength} is not positive, or the initial frequencies'
+   *     rotary dimension is not the configuration's
    */
   static PositionEncoding lengthDependent(
       String ropeType,

@@ -79,6 +79,24 @@ class PositionEncodingsTest {
   }
 
   @Test
+  void aProvidersFrequenciesOfAnotherRotaryDimensionAreRefused() {
+    RopeConfig config = RopeConfig.builder().ropeTheta(10000).headDim(64).build();
+    RopeFrequencies half = RopeFrequencies.of(new double[16], 1);
+    String msg =
+        assertThrows(RopeException.class, () -> PositionEncoding.fixed("mine", config, half))
+            .getMessage();
+    assertTrue(msg.contains("'mine'") && msg.contains("32") && msg.contains("64"), msg);
+    RopeFrequencies right = RopeFrequencies.of(config.unscaledInvFreq(), 1);
+    PositionEncoding later =
+        PositionEncoding.lengthDependent("mine", config, 100, n -> n <= 100 ? right : half);
+    assertEquals(64, later.frequencies(100).rotaryDim());
+    assertThrows(RopeException.class, () -> later.frequencies(101));
+    assertThrows(
+        RopeException.class,
+        () -> PositionEncoding.lengthDependent("mine", config, 100, n -> half));
+  }
+
+  @Test
   void everyBuiltInReturnsTheConfiguredRotaryDimension() {
     RopeConfig.Builder b =
         RopeConfig.builder()

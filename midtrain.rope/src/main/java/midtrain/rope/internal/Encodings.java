@@ -60,6 +60,25 @@ public final class Encodings {
       return config;
     }
 
+    /**
+     * Refuses frequencies of another rotary dimension than the configuration's: a provider's
+     * mistake would otherwise rotate the wrong lanes, or fail in a kernel far from its cause.
+     */
+    RopeFrequencies matching(RopeFrequencies f) {
+      Objects.requireNonNull(f, "frequencies");
+      if (f.rotaryDim() != config.rotaryDim()) {
+        throw new RopeException(
+            "rope type '"
+                + ropeType
+                + "' made frequencies of rotary dimension "
+                + f.rotaryDim()
+                + ", but its configuration has "
+                + config.rotaryDim()
+                + " (head_dim x partial_rotary_factor)");
+      }
+      return f;
+    }
+
     static void checkSeqLen(int seqLen) {
       if (seqLen < 0) {
         throw new RopeException("seq_len must be >= 0, got " + seqLen);
@@ -77,7 +96,7 @@ public final class Encodings {
 
     Fixed(String ropeType, RopeConfig config, RopeFrequencies frequencies) {
       super(ropeType, config);
-      this.frequencies = Objects.requireNonNull(frequencies, "frequencies");
+      this.frequencies = matching(frequencies);
     }
 
     @Override
@@ -119,7 +138,7 @@ public final class Encodings {
       this.originalLength = originalLength;
       this.bySeqLen = Objects.requireNonNull(bySeqLen, "bySeqLen");
       // Sequence length 0 stands for transformers' "no seq_len" at model construction.
-      this.initial = Objects.requireNonNull(bySeqLen.apply(0), "frequencies");
+      this.initial = matching(bySeqLen.apply(0));
     }
 
     @Override
@@ -130,7 +149,7 @@ public final class Encodings {
     @Override
     public RopeFrequencies frequencies(int seqLen) {
       checkSeqLen(seqLen);
-      return seqLen <= originalLength ? initial : bySeqLen.apply(seqLen);
+      return seqLen <= originalLength ? initial : matching(bySeqLen.apply(seqLen));
     }
 
     @Override
