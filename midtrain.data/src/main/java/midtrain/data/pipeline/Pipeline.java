@@ -1101,7 +1101,7 @@ public final class Pipeline {
      * @return this builder
      */
     public Builder readerOptions(ReaderOptions options) {
-      this.readerOptions = Objects.requireNonNull(options, "options");
+      this.readerOptions = Objects.requireNonNull(options, "readerOptions: options is null");
       return this;
     }
 
@@ -1252,8 +1252,8 @@ public final class Pipeline {
      * @throws DataException if {@link #outputFile} was set already
      */
     public Builder outputDir(Path dir, String fileSuffix) {
-      Objects.requireNonNull(dir, "dir");
-      Objects.requireNonNull(fileSuffix, "suffix");
+      Objects.requireNonNull(dir, "outputDir: dir is null");
+      Objects.requireNonNull(fileSuffix, "outputDir: fileSuffix is null");
       if (outputFile != null) {
         throw bothOutputs("outputFile(" + outputFile + ")", "outputDir(" + dir + ")");
       }
@@ -1273,7 +1273,7 @@ public final class Pipeline {
      * @throws DataException if {@link #outputDir} was set already
      */
     public Builder outputFile(Path file) {
-      Objects.requireNonNull(file, "file");
+      Objects.requireNonNull(file, "outputFile: file is null");
       if (outputDir != null) {
         throw bothOutputs("outputDir(" + outputDir + ")", "outputFile(" + file + ")");
       }
@@ -1379,7 +1379,7 @@ public final class Pipeline {
      * @return this builder
      */
     public Builder listener(PipelineListener l) {
-      this.listener = Objects.requireNonNull(l, "listener");
+      this.listener = Objects.requireNonNull(l, "listener: listener is null");
       return this;
     }
 

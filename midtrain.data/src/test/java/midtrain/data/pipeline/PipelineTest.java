@@ -728,6 +728,13 @@ class PipelineTest {
     refused.accept(
         "inputs: file 2 of 2 is null",
         () -> Pipeline.builder().inputs(java.util.Arrays.asList(Path.of("a.jsonl"), null)));
+    // These named only the parameter ("file"), not the setting it was given to.
+    refused.accept("outputFile: file is null", () -> Pipeline.builder().outputFile(null));
+    refused.accept("outputDir: dir is null", () -> Pipeline.builder().outputDir(null, ".jsonl"));
+    refused.accept(
+        "outputDir: fileSuffix is null", () -> Pipeline.builder().outputDir(Path.of("o"), null));
+    refused.accept("readerOptions: options is null", () -> Pipeline.builder().readerOptions(null));
+    refused.accept("listener: listener is null", () -> Pipeline.builder().listener(null));
   }
 
   @Test
