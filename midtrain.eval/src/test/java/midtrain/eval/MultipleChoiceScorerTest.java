@@ -210,6 +210,32 @@ class MultipleChoiceScorerTest {
   }
 
   @Test
+  void emptyContextContinuationGetsNoBosAndMayStartWithThePrefix() {
+    Unigram model = new Unigram(LOGP);
+    MultipleChoiceScorer s =
+        MultipleChoiceScorer.builder()
+            .encoder(new WordEncoder(VOCAB))
+            .maxLength(100)
+            .bosToken(0)
+            .prefixToken(9)
+            .build();
+    // [prefix 9] + encode(" yes") without the BOS: [9, 2], ll -2.0 (with a BOS it would be
+    // [9, 0, 2] and -9 - 2).
+    assertEquals(-2.0, s.loglikelihood(model, "", " yes"), 1e-12);
+    assertArrayEquals(new int[] {9, 2}, model.calls.get(0));
+    // A continuation that starts with the prefix token uses it as the context: "Q: yes" is
+    // [1, 2] with prefix 1, so context [1], continuation [2], ll -2.0 (not [1, 1, 2], -3.0).
+    MultipleChoiceScorer q =
+        MultipleChoiceScorer.builder()
+            .encoder(new WordEncoder(VOCAB))
+            .maxLength(100)
+            .prefixToken(1)
+            .build();
+    assertEquals(-2.0, q.loglikelihood(model, "", "Q: yes"), 1e-12);
+    assertArrayEquals(new int[] {1, 2}, model.calls.get(1));
+  }
+
+  @Test
   void emptyContextWithoutAPrefixTokenIsRefused() {
     EvalException e =
         assertThrows(
