@@ -6,6 +6,8 @@ module midtrain.train {
   requires transitive midtrain.sched;
   requires transitive midtrain.rope;
   requires transitive midtrain.data;
+  // CheckpointLanguageModel implements eval's LanguageModel; eval needs only the JDK, so no cycle.
+  requires transitive midtrain.eval;
   requires com.fasterxml.jackson.databind;
   requires transitive ai.djl.api;
 
