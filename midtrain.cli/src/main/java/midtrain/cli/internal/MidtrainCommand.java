@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       PackCommand.class,
       FastTextCommand.class,
       TrainCommand.class,
+      EvalCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class MidtrainCommand implements Runnable {

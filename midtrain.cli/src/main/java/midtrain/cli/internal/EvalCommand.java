@@ -1,0 +1,404 @@
+package midtrain.cli.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import midtrain.data.token.TokenManifest;
+import midtrain.data.token.TokenShard;
+import midtrain.data.token.TokenShards;
+import midtrain.eval.LanguageModel;
+import midtrain.eval.Perplexity;
+import midtrain.train.CheckpointLanguageModel;
+import midtrain.train.HfCheckpoint;
+import midtrain.train.LlamaConfig;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code midtrain eval}: perplexity of a checkpoint on token shards and, with {@code --base}, the
+ * forgetting gate against the model it started from.
+ */
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measure a checkpoint's perplexity on token shards (as `midtrain pack` writes them), overall",
+      "and per source; with --base, also the starting model's, and the forgetting gate: exit code",
+      "3 when the perplexity rose by more than --max-increase."
+    })
+public final class EvalCommand implements Callable<Integer> {
+  /** Exit code when the forgetting gate fails: distinct from 1, which means the command failed. */
+  static final int GATE_FAILED = 3;
+
+  @Option(names = "--model", required = true, description = "The model directory to measure.")
+  Path model;
+
+  @Option(
+      names = "--base",
+      description = "The model it was trained from: both are measured and the gate applied.")
+  Path base;
+
+  @Option(
+      names = "--data",
+      required = true,
+      split = ",",
+      paramLabel = "SHARDS",
+      description = "Token shard folders (or their manifest.json), scored in the order given.")
+  List<Path> data;
+
+  @Option(
+      names = "--max-tokens",
+      description = "Score at most this many tokens, in document order (default: all).")
+  long maxTokens = Long.MAX_VALUE;
+
+  @Option(
+      names = "--max-increase",
+      defaultValue = "0.05",
+      description = "Gate: the largest relative perplexity increase over --base (default: 0.05).")
+  double maxIncrease;
+
+  @Option(
+      names = "--window",
+      description =
+          "Tokens the model sees at once (default: max_position_embeddings, the smaller of the"
+              + " two models' with --base).")
+  int window;
+
+  @Option(
+      names = "--stride",
+      description =
+          "Tokens between window starts; less is more context (default: half the window).")
+  int stride;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "4",
+      description = "Windows per forward pass (default: 4).")
+  int batch;
+
+  @Option(
+      names = "--out",
+      converter = Inputs.OutputFileName.class,
+      description = "Also write the report as JSON to this file.")
+  Path out;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  /** A document to score and the source its shard names. */
+  private record Doc(String source, int[] tokens) {}
+
+  @Override
+  public Integer call() {
+    if (maxTokens < 1) {
+      throw new UserInputException("--max-tokens must be at least 1, got " + maxTokens);
+    }
+    if (!(maxIncrease >= 0) || Double.isInfinite(maxIncrease)) {
+      throw new UserInputException("--max-increase must be 0 or more, got " + maxIncrease);
+    }
+    if (window != 0 && window < 2) {
+      throw new UserInputException("--window must be at least 2, got " + window);
+    }
+    if (stride < 0 || window != 0 && stride >= window) {
+      throw new UserInputException(
+          "--stride must be at least 1 and below the window, got " + stride);
+    }
+    if (batch < 1) {
+      throw new UserInputException("--batch must be at least 1, got " + batch);
+    }
+    if (out != null) {
+      Inputs.outputFile("--out", out);
+    }
+    LlamaConfig modelConfig = config("--model", model);
+    LlamaConfig baseConfig = base == null ? null : config("--base", base);
+    if (baseConfig != null && baseConfig.vocabSize() != modelConfig.vocabSize()) {
+      throw new UserInputException(
+          "--base has vocab_size "
+              + baseConfig.vocabSize()
+              + " but --model has "
+              + modelConfig.vocabSize()
+              + ": not the same tokenizer, so their perplexities are not comparable");
+    }
+    int w = window != 0 ? window : defaultWindow(modelConfig, baseConfig);
+    List<Doc> docs = readData(modelConfig.vocabSize(), w);
+    long scored = docs.stream().mapToLong(d -> d.tokens().length - 1).sum();
+    PrintWriter stdout = spec.commandLine().getOut();
+
+    ObjectNode report = Inputs.JSON.createObjectNode();
+    var dataNode = report.putArray("data");
+    data.forEach(d -> dataNode.add(d.toString()));
+    report.put("tokens", scored).put("documents", docs.size());
+    Result measured = measure("model", model, w, docs, scored);
+    report.put("window", measured.window()).put("stride", measured.stride());
+    report.set("model", measured.json(model));
+    stdout.printf(
+        "%s%s: %,d tokens in %,d documents, window %d, stride %d%n",
+        model,
+        base == null ? "" : " against base " + base,
+        scored,
+        docs.size(),
+        measured.window(),
+        measured.stride());
+    measured.print(stdout, "model");
+    int code = 0;
+    if (base != null) {
+      Result before = measure("base", base, w, docs, scored);
+      report.set("base", before.json(base));
+      before.print(stdout, "base ");
+      double increase = measured.all().value() / before.all().value() - 1;
+      boolean passed = measured.all().withinForgettingBudget(before.all(), maxIncrease);
+      report
+          .putObject("forgetting_gate")
+          .put("max_increase", maxIncrease)
+          .put("relative_increase", increase)
+          .put("passed", passed);
+      stdout.printf(
+          "forgetting gate: perplexity %+.2f%% against the base (at most %+.2f%%): %s%n",
+          100 * increase, 100 * maxIncrease, passed ? "passed" : "FAILED");
+      code = passed ? 0 : GATE_FAILED;
+    }
+    if (out != null) {
+      try {
+        Inputs.writeText("--out", out, Inputs.JSON.writeValueAsString(report) + "\n");
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException("report serialisation failed", e);
+      }
+      stdout.printf("wrote %s%n", out);
+    }
+    stdout.flush();
+    return code;
+  }
+
+  /** Reads a model folder's config, refusing a folder that is not there with a plain message. */
+  private static LlamaConfig config(String option, Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new UserInputException(option + ": no such model folder: " + dir);
+    }
+    // Validates the weights' names and shapes too, before any data is read.
+    try (HfCheckpoint hf = HfCheckpoint.open(dir)) {
+      return hf.config();
+    }
+  }
+
+  /**
+   * Both models see the same window, so that their perplexities compare: a model whose context was
+   * extended is measured at the shorter context of the one it started from.
+   */
+  private static int defaultWindow(LlamaConfig model, LlamaConfig base) {
+    int w = maxPositions("--model", model);
+    return base == null ? w : Math.min(w, maxPositions("--base", base));
+  }
+
+  private static int maxPositions(String option, LlamaConfig config) {
+    Object max = config.raw().get("max_position_embeddings");
+    if (!(max instanceof Number n) || n.longValue() < 2 || n.longValue() > Integer.MAX_VALUE) {
+      throw new UserInputException(
+          option
+              + ": config.json has max_position_embeddings "
+              + max
+              + "; give the context to score in with --window");
+    }
+    return n.intValue();
+  }
+
+  /** Every document of every data set, in order, until --max-tokens tokens are to be scored. */
+  private List<Doc> readData(int vocab, int w) {
+    List<Doc> docs = new ArrayList<>();
+    String tokenizer = null;
+    Path tokenizerFrom = null;
+    long budget = maxTokens;
+    try (BufferAllocator allocator = new RootAllocator()) {
+      for (Path given : data) {
+        Path dir =
+            Files.isRegularFile(given) && given.getFileName().toString().equals(TokenManifest.FILE)
+                ? given.toAbsolutePath().getParent()
+                : given;
+        if (!Files.isDirectory(dir)) {
+          throw new UserInputException(
+              "--data: no such token shard folder: " + given + " (make one with midtrain pack)");
+        }
+        TokenShards shards = TokenShards.open(dir, allocator);
+        TokenManifest m = shards.manifest();
+        if (m.vocabSize() > vocab) {
+          throw new UserInputException(
+              "--data: "
+                  + dir
+                  + " holds token ids up to vocab_size "
+                  + m.vocabSize()
+                  + " but the model's vocab_size is "
+                  + vocab
+                  + ": the shards were made with another tokenizer");
+        }
+        if (tokenizer != null && !tokenizer.equals(m.tokenizerHash())) {
+          throw new UserInputException(
+              "--data: "
+                  + dir
+                  + " was tokenized with "
+                  + m.tokenizerHash()
+                  + " but "
+                  + tokenizerFrom
+                  + " with "
+                  + tokenizer
+                  + ": evaluate shards of one tokenizer together");
+        }
+        tokenizer = m.tokenizerHash();
+        tokenizerFrom = dir;
+        checkTokenizer(model, m, dir);
+        for (int i = 0; i < shards.shardCount() && budget > 0; i++) {
+          TokenShard s = shards.read(i);
+          for (int d = 0; d < s.documents() && budget > 0; d++) {
+            int[] t = s.document(d);
+            if (t.length < 2) {
+              continue; // nothing to predict: a single token has no context
+            }
+            if (t.length - 1 > budget) {
+              t = java.util.Arrays.copyOf(t, (int) budget + 1);
+            }
+            budget -= t.length - 1;
+            docs.add(new Doc(s.source(d), t));
+          }
+        }
+      }
+    }
+    if (docs.isEmpty()) {
+      throw new UserInputException(
+          "--data: no document of 2 or more tokens in " + data + "; nothing to score");
+    }
+    return docs;
+  }
+
+  /**
+   * Refuses shards whose manifest names another tokenizer than the model folder's {@code
+   * tokenizer.json} (midtrain pack records its SHA-256); without either, nothing can be compared.
+   */
+  private static void checkTokenizer(Path modelDir, TokenManifest m, Path dir) {
+    Path file = modelDir.resolve("tokenizer.json");
+    if (!Files.isRegularFile(file) || "unknown".equals(m.tokenizerHash())) {
+      return;
+    }
+    String hash;
+    try {
+      hash =
+          HexFormat.of()
+              .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    } catch (IOException e) {
+      throw new UserInputException("--model: cannot read " + file + ": " + e.getMessage());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 missing from the JDK", e);
+    }
+    if (!hash.equals(m.tokenizerHash())) {
+      throw new UserInputException(
+          "--data: "
+              + dir
+              + " was tokenized with "
+              + m.tokenizerHash()
+              + ", not with "
+              + file
+              + " (SHA-256 "
+              + hash
+              + "); pack the data with the model's tokenizer.json");
+    }
+  }
+
+  /** One model's figures: over everything and per source. */
+  private record Result(
+      Perplexity all,
+      Map<String, Perplexity> bySource,
+      Map<String, Integer> docs,
+      int window,
+      int stride) {
+    ObjectNode json(Path dir) {
+      ObjectNode n = Inputs.JSON.createObjectNode();
+      n.put("dir", dir.toString()).put("tokens", all.tokens());
+      n.put("mean_nll", all.meanNll()).put("perplexity", all.value());
+      ObjectNode src = n.putObject("sources");
+      bySource.forEach(
+          (k, p) ->
+              src.putObject(k)
+                  .put("documents", docs.get(k))
+                  .put("tokens", p.tokens())
+                  .put("mean_nll", p.meanNll())
+                  .put("perplexity", p.value()));
+      return n;
+    }
+
+    void print(PrintWriter w, String label) {
+      w.printf(
+          "  %s  mean NLL %.4f  perplexity %.4f  (%,d tokens)%n",
+          label, all.meanNll(), all.value(), all.tokens());
+      if (bySource.size() > 1) {
+        bySource.forEach(
+            (k, p) ->
+                w.printf(
+                    "    %-12s mean NLL %.4f  perplexity %.4f  (%,d tokens, %,d documents)%n",
+                    k, p.meanNll(), p.value(), p.tokens(), docs.get(k)));
+      }
+    }
+  }
+
+  private Result measure(String task, Path dir, int w, List<Doc> docs, long scored) {
+    CheckpointLanguageModel.Builder b =
+        CheckpointLanguageModel.builder().window(w).batchSize(batch);
+    if (stride != 0) {
+      b.stride(stride);
+    }
+    try (CheckpointLanguageModel lm = b.open(dir);
+        ProgressBar bar =
+            TrainCommand.quietUnlessTerminal(
+                    new ProgressBarBuilder()
+                        .setTaskName("eval " + task)
+                        .setInitialMax(scored)
+                        .setStyle(ProgressBarStyle.ASCII)
+                        .continuousUpdate())
+                .build()) {
+      // Each document is scored once; the per-source figures reuse the overall pass's scores.
+      Map<int[], double[]> scores = new IdentityHashMap<>();
+      LanguageModel once =
+          new LanguageModel() {
+            @Override
+            public int vocabSize() {
+              return lm.vocabSize();
+            }
+
+            @Override
+            public double[] tokenLogProbs(int[] tokens) {
+              return scores.computeIfAbsent(
+                  tokens,
+                  t -> {
+                    double[] lp = lm.tokenLogProbs(t);
+                    bar.stepBy(lp.length);
+                    return lp;
+                  });
+            }
+          };
+      Perplexity all = Perplexity.measure(once, docs.stream().map(Doc::tokens).toList());
+      Map<String, List<int[]>> grouped = new TreeMap<>();
+      docs.forEach(
+          d -> grouped.computeIfAbsent(d.source(), k -> new ArrayList<>()).add(d.tokens()));
+      Map<String, Perplexity> bySource = new TreeMap<>();
+      Map<String, Integer> counts = new TreeMap<>();
+      grouped.forEach(
+          (k, v) -> {
+            bySource.put(k, Perplexity.measure(once, v));
+            counts.put(k, v.size());
+          });
+      return new Result(all, bySource, counts, lm.window(), lm.stride());
+    }
+  }
+}
