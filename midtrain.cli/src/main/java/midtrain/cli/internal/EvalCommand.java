@@ -79,13 +79,13 @@ public final class EvalCommand implements Callable<Integer> {
       description =
           "Tokens the model sees at once (default: max_position_embeddings, the smaller of the"
               + " two models' with --base).")
-  int window;
+  Integer window; // null: the default, which depends on the models
 
   @Option(
       names = "--stride",
       description =
           "Tokens between window starts; less is more context (default: half the window).")
-  int stride;
+  Integer stride; // null: half the window
 
   @Option(
       names = "--batch",
@@ -112,10 +112,10 @@ public final class EvalCommand implements Callable<Integer> {
     if (!(maxIncrease >= 0) || Double.isInfinite(maxIncrease)) {
       throw new UserInputException("--max-increase must be 0 or more, got " + maxIncrease);
     }
-    if (window != 0 && window < 2) {
+    if (window != null && window < 2) {
       throw new UserInputException("--window must be at least 2, got " + window);
     }
-    if (stride < 0 || window != 0 && stride >= window) {
+    if (stride != null && (stride < 1 || window != null && stride >= window)) {
       throw new UserInputException(
           "--stride must be at least 1 and below the window, got " + stride);
     }
@@ -135,7 +135,7 @@ public final class EvalCommand implements Callable<Integer> {
               + modelConfig.vocabSize()
               + ": not the same tokenizer, so their perplexities are not comparable");
     }
-    int w = window != 0 ? window : defaultWindow(modelConfig, baseConfig);
+    int w = window != null ? window : defaultWindow(modelConfig, baseConfig);
     List<Doc> docs = readData(modelConfig.vocabSize(), w);
     long scored = docs.stream().mapToLong(d -> d.tokens().length - 1).sum();
     PrintWriter stdout = spec.commandLine().getOut();
@@ -355,7 +355,7 @@ public final class EvalCommand implements Callable<Integer> {
   private Result measure(String task, Path dir, int w, List<Doc> docs, long scored) {
     CheckpointLanguageModel.Builder b =
         CheckpointLanguageModel.builder().window(w).batchSize(batch);
-    if (stride != 0) {
+    if (stride != null) {
       b.stride(stride);
     }
     try (CheckpointLanguageModel lm = b.open(dir);

@@ -237,7 +237,22 @@ class EvalCommandTest {
               "-1"
             },
             new String[] {
-              "stride", "--model", model.toString(), "--data", data.toString(), "--stride", "16"
+              "--stride must be at least 1",
+              "--model",
+              model.toString(),
+              "--data",
+              data.toString(),
+              "--stride",
+              "0"
+            },
+            new String[] {
+              "stride 16 must be below the window 16",
+              "--model",
+              model.toString(),
+              "--data",
+              data.toString(),
+              "--stride",
+              "16"
             });
     for (String[] c : cases) {
       String[] args = new String[c.length];
