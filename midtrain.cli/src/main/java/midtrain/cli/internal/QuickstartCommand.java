@@ -20,6 +20,7 @@ import midtrain.sched.Schedules;
 import midtrain.sched.WarmupShape;
 import midtrain.train.HfCheckpoint;
 import midtrain.train.LlamaConfig;
+import midtrain.train.TrainingCheckpoint;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine.Command;
@@ -35,7 +36,7 @@ import picocli.CommandLine.Spec;
       "A mid-training WSD schedule with its data mixture, checked against the Hugging Face",
       "formula and plotted; a small generated web crawl curated (raters, filters, dedup,",
       "decontamination); then a tiny Llama trained on generated token shards in two stages",
-      "(anneal, then long context with YaRN)."
+      "(anneal, then long context with YaRN) and evaluated against its starting point."
     })
 public final class QuickstartCommand implements Callable<Integer> {
 
@@ -137,24 +138,11 @@ public final class QuickstartCommand implements Callable<Integer> {
     Path shards = outDir.resolve("tokens");
     Path model = outDir.resolve("model");
     Path run = outDir.resolve("run");
-    for (Path p : new Path[] {shards, model, run}) {
+    Path heldOut = outDir.resolve("held-out");
+    for (Path p : new Path[] {shards, heldOut, model, run}) {
       deleteTree(p);
     }
-    try (BufferAllocator allocator = new RootAllocator();
-        TokenShardWriter w = TokenShardWriter.builder(shards, allocator, 128).seed(1).build()) {
-      Random r = new Random(1);
-      for (int d = 0; d < 200; d++) {
-        // Documents follow a simple rule (each token adds a per-document stride) a model can learn.
-        int[] doc = new int[24 + r.nextInt(64)];
-        int stride = 1 + d % 5;
-        doc[0] = r.nextInt(128);
-        for (int i = 1; i < doc.length; i++) {
-          doc[i] = (doc[i - 1] + stride) % 128;
-        }
-        w.add(d % 4 == 0 ? "math" : "web", doc);
-      }
-      w.finish();
-    }
+    ruleShards(shards, 1, 200);
     Map<String, Object> cfg = new java.util.LinkedHashMap<>();
     cfg.put("model_type", "llama");
     cfg.put("vocab_size", 128);
@@ -204,10 +192,54 @@ public final class QuickstartCommand implements Callable<Integer> {
     out.printf(
         "loss %.3f -> %.3f over %d steps (ln 128 = %.3f is chance)%n",
         first, last, lines.size(), Math.log(128));
+
+    out.println();
     out.println(
-        "next: ./midtrain help   (curate, rate, fasttext, decontaminate, mix, pack, train, ...)");
+        "== 6. Evaluate: the trained model against its starting point, on held-out data ==");
+    // New documents of the same rule (another seed), so the figures are not the training loss.
+    ruleShards(heldOut, 2, 40);
+    Path trained = TrainingCheckpoint.list(run).get(0);
+    out.flush();
+    code =
+        spec.commandLine()
+            .getParent()
+            .getSubcommands()
+            .get("eval")
+            .execute(
+                "--model",
+                trained.toString(),
+                "--base",
+                model.toString(),
+                "--data",
+                heldOut.toString(),
+                "--out",
+                outDir.resolve("eval.json").toString());
+    if (code != 0) {
+      return code;
+    }
+    out.println(
+        "next: ./midtrain help   (curate, rate, fasttext, decontaminate, mix, pack, train, eval,"
+            + " ...)");
     out.flush();
     return 0;
+  }
+
+  /** Writes shards of documents that follow a rule a model can learn: each token adds a stride. */
+  private static void ruleShards(Path dir, long seed, int documents) {
+    try (BufferAllocator allocator = new RootAllocator();
+        TokenShardWriter w = TokenShardWriter.builder(dir, allocator, 128).seed(seed).build()) {
+      Random r = new Random(seed);
+      for (int d = 0; d < documents; d++) {
+        int[] doc = new int[24 + r.nextInt(64)];
+        int stride = 1 + d % 5;
+        doc[0] = r.nextInt(128);
+        for (int i = 1; i < doc.length; i++) {
+          doc[i] = (doc[i - 1] + stride) % 128;
+        }
+        w.add(d % 4 == 0 ? "math" : "web", doc);
+      }
+      w.finish();
+    }
   }
 
   private static final String[] NOUNS = {
