@@ -11,16 +11,25 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import midtrain.data.token.TextTokenizer;
 import midtrain.data.token.TokenManifest;
 import midtrain.data.token.TokenShard;
 import midtrain.data.token.TokenShards;
+import midtrain.data.token.Tokenizers;
+import midtrain.eval.EvalException;
 import midtrain.eval.LanguageModel;
+import midtrain.eval.MultipleChoiceItem;
+import midtrain.eval.MultipleChoiceItemResult;
+import midtrain.eval.MultipleChoiceResult;
+import midtrain.eval.MultipleChoiceScorer;
 import midtrain.eval.Perplexity;
 import midtrain.train.CheckpointLanguageModel;
 import midtrain.train.HfCheckpoint;
@@ -32,8 +41,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code midtrain eval}: perplexity of a checkpoint on token shards and, with {@code --base}, the
- * forgetting gate against the model it started from.
+ * {@code midtrain eval}: perplexity of a checkpoint on token shards, multiple-choice benchmark
+ * accuracy and, with {@code --base}, the forgetting gate against the model it started from.
  */
 @Command(
     name = "eval",
@@ -41,7 +50,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Measure a checkpoint's perplexity on token shards (as `midtrain pack` writes them), overall",
       "and per source; with --base, also the starting model's, and the forgetting gate: exit code",
-      "3 when the perplexity rose by more than --max-increase."
+      "3 when the perplexity rose by more than --max-increase. With --benchmark, also acc and",
+      "acc_norm on multiple-choice JSONL files, scored as lm-evaluation-harness does."
     })
 public final class EvalCommand implements Callable<Integer> {
   /** Exit code when the forgetting gate fails: distinct from 1, which means the command failed. */
@@ -57,11 +67,60 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Option(
       names = "--data",
-      required = true,
       split = ",",
       paramLabel = "SHARDS",
       description = "Token shard folders (or their manifest.json), scored in the order given.")
-  List<Path> data;
+  List<Path> data; // null when not given: then --benchmark must be
+
+  @Option(
+      names = "--benchmark",
+      split = ",",
+      paramLabel = "FILE",
+      description =
+          "Multiple-choice benchmarks, JSONL (.gz allowed), one item a line; tokenized with the"
+              + " model folder's tokenizer.json.")
+  List<Path> benchmarks; // null when not given
+
+  @Option(
+      names = "--context-field",
+      paramLabel = "F",
+      description =
+          "The benchmark items' context field, a dotted path (default: query, question"
+              + " or ctx, the first present).")
+  String contextField;
+
+  @Option(
+      names = "--choices-field",
+      paramLabel = "F",
+      description =
+          "The items' choices: a list of strings, or {text: [...], label: [...]} as ARC's"
+              + " (default: choices).")
+  String choicesField;
+
+  @Option(
+      names = "--gold-field",
+      paramLabel = "F",
+      description =
+          "The items' correct choice: an index, a list of indices, or a label of labelled choices"
+              + " (default: gold, label, answer or answerKey, the first present).")
+  String goldField;
+
+  @Option(
+      names = "--bos",
+      paramLabel = "TOKEN",
+      description =
+          "A BOS token put before each benchmark request's context, for models whose tokenizer"
+              + " adds one (lm-evaluation-harness's add_bos_token); also the context of an item"
+              + " with an empty one (default: none).")
+  String bos;
+
+  @Option(
+      names = "--tokenizer",
+      paramLabel = "FILE",
+      description =
+          "The tokenizer.json benchmarks are tokenized with (default: the --model folder's, else"
+              + " the --base folder's).")
+  Path tokenizer;
 
   @Option(
       names = "--max-tokens",
@@ -106,6 +165,10 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (data == null && benchmarks == null) {
+      throw new UserInputException(
+          "give --data SHARDS, --benchmark FILE or both: there is nothing to evaluate");
+    }
     if (maxTokens < 1) {
       throw new UserInputException("--max-tokens must be at least 1, got " + maxTokens);
     }
@@ -136,42 +199,71 @@ public final class EvalCommand implements Callable<Integer> {
               + ": not the same tokenizer, so their perplexities are not comparable");
     }
     int w = window != null ? window : defaultWindow(modelConfig, baseConfig);
-    List<Doc> docs = readData(modelConfig.vocabSize(), w);
-    long scored = docs.stream().mapToLong(d -> d.tokens().length - 1).sum();
+    List<Doc> docs = data == null ? null : readData(modelConfig.vocabSize(), w);
+    long scored = docs == null ? 0 : docs.stream().mapToLong(d -> d.tokens().length - 1).sum();
     PrintWriter stdout = spec.commandLine().getOut();
-
-    ObjectNode report = Inputs.JSON.createObjectNode();
-    var dataNode = report.putArray("data");
-    data.forEach(d -> dataNode.add(d.toString()));
-    report.put("tokens", scored).put("documents", docs.size());
-    Result measured = measure("model", model, w, docs, scored);
-    report.put("window", measured.window()).put("stride", measured.stride());
-    report.set("model", measured.json(model));
-    stdout.printf(
-        "%s%s: %,d tokens in %,d documents, window %d, stride %d%n",
-        model,
-        base == null ? "" : " against base " + base,
-        scored,
-        docs.size(),
-        measured.window(),
-        measured.stride());
-    measured.print(stdout, "model");
     int code = 0;
-    if (base != null) {
-      Result before = measure("base", base, w, docs, scored);
-      report.set("base", before.json(base));
-      before.print(stdout, "base ");
-      double increase = measured.all().value() / before.all().value() - 1;
-      boolean passed = measured.all().withinForgettingBudget(before.all(), maxIncrease);
-      report
-          .putObject("forgetting_gate")
-          .put("max_increase", maxIncrease)
-          .put("relative_increase", increase)
-          .put("passed", passed);
-      stdout.printf(
-          "forgetting gate: perplexity %+.2f%% against the base (at most %+.2f%%): %s%n",
-          100 * increase, 100 * maxIncrease, passed ? "passed" : "FAILED");
-      code = passed ? 0 : GATE_FAILED;
+    ObjectNode report = Inputs.JSON.createObjectNode();
+    try (TextTokenizer tok = benchmarks == null ? null : benchmarkTokenizer(modelConfig)) {
+      // CheckpointLanguageModel scores a sequence of up to `w` tokens in one pass, each predicted
+      // from the tokens before it, so a request conditions on at most w - 1 tokens. The harness
+      // feeds max_length tokens and uses the logit after the last one too; with maxLength = w the
+      // longest requests would spill into a second, sliding window with less context, so the
+      // harness's rule is applied one token shorter instead.
+      int maxLength = w - 1;
+      MultipleChoiceScorer scorer = tok == null ? null : scorer(tok, maxLength);
+      List<MultipleChoiceFile> benches = tok == null ? List.of() : readBenchmarks(scorer);
+      if (docs != null) {
+        var dataNode = report.putArray("data");
+        data.forEach(d -> dataNode.add(d.toString()));
+        report.put("tokens", scored).put("documents", docs.size());
+      }
+      Measured measured = measure("model", model, w, docs, scored, scorer, benches);
+      report.put("window", measured.window());
+      if (docs != null) {
+        report.put("stride", measured.stride());
+        report.set("model", measured.perplexity().json(model));
+        stdout.printf(
+            "%s%s: %,d tokens in %,d documents, window %d, stride %d%n",
+            model,
+            base == null ? "" : " against base " + base,
+            scored,
+            docs.size(),
+            measured.window(),
+            measured.stride());
+        measured.perplexity().print(stdout, "model");
+      } else {
+        stdout.printf(
+            "%s%s: window %d%n",
+            model, base == null ? "" : " against base " + base, measured.window());
+      }
+      Measured before = null;
+      if (base != null) {
+        before = measure("base", base, w, docs, scored, scorer, benches);
+        if (docs != null) {
+          report.set("base", before.perplexity().json(base));
+          before.perplexity().print(stdout, "base ");
+          double increase =
+              measured.perplexity().all().value() / before.perplexity().all().value() - 1;
+          boolean passed =
+              measured
+                  .perplexity()
+                  .all()
+                  .withinForgettingBudget(before.perplexity().all(), maxIncrease);
+          report
+              .putObject("forgetting_gate")
+              .put("max_increase", maxIncrease)
+              .put("relative_increase", increase)
+              .put("passed", passed);
+          stdout.printf(
+              "forgetting gate: perplexity %+.2f%% against the base (at most %+.2f%%): %s%n",
+              100 * increase, 100 * maxIncrease, passed ? "passed" : "FAILED");
+          code = passed ? 0 : GATE_FAILED;
+        }
+      }
+      if (!benches.isEmpty()) {
+        reportBenchmarks(report, stdout, benches, maxLength, measured, before);
+      }
     }
     if (out != null) {
       try {
@@ -183,6 +275,192 @@ public final class EvalCommand implements Callable<Integer> {
     }
     stdout.flush();
     return code;
+  }
+
+  /**
+   * The tokenizer benchmarks are encoded with: --tokenizer, else the model folder's, else the base
+   * folder's tokenizer.json (checkpoints written by training hold none of their own).
+   */
+  private TextTokenizer benchmarkTokenizer(LlamaConfig config) {
+    Path file = tokenizer;
+    if (file == null) {
+      Path own = model.resolve("tokenizer.json");
+      Path baseOwn = base == null ? null : base.resolve("tokenizer.json");
+      if (Files.isRegularFile(own)) {
+        file = own;
+        if (baseOwn != null && Files.isRegularFile(baseOwn) && !sameBytes(own, baseOwn)) {
+          throw new UserInputException(
+              "--benchmark: "
+                  + own
+                  + " and "
+                  + baseOwn
+                  + " differ; the two models' scores would not compare (choose one with"
+                  + " --tokenizer)");
+        }
+      } else if (baseOwn != null && Files.isRegularFile(baseOwn)) {
+        file = baseOwn;
+      } else {
+        throw new UserInputException(
+            "--benchmark: no tokenizer.json in "
+                + model
+                + (base == null ? "" : " or " + base)
+                + "; give the model's tokenizer with --tokenizer");
+      }
+    } else if (!Files.isRegularFile(file)) {
+      throw new UserInputException("--tokenizer: no such file: " + file);
+    }
+    TextTokenizer tok = Tokenizers.open(file);
+    if (tok.vocabSize() > config.vocabSize()) {
+      int v = tok.vocabSize();
+      tok.close();
+      throw new UserInputException(
+          "--benchmark: "
+              + file
+              + " has "
+              + v
+              + " tokens but the model's vocab_size is "
+              + config.vocabSize()
+              + ": not the model's tokenizer");
+    }
+    return tok;
+  }
+
+  private static boolean sameBytes(Path a, Path b) {
+    try {
+      return Files.mismatch(a, b) == -1;
+    } catch (IOException e) {
+      throw new UserInputException("cannot read " + a + " or " + b + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * The harness's scorer over the tokenizer, which adds no special tokens of its own (the harness
+   * encodes with add_special_tokens off unless the model asks for a BOS, which --bos stands for).
+   */
+  private MultipleChoiceScorer scorer(TextTokenizer tok, int maxLength) {
+    MultipleChoiceScorer.Builder b =
+        MultipleChoiceScorer.builder()
+            .encoder(text -> tok.encode(text, false))
+            .maxLength(maxLength);
+    if (bos != null) {
+      b.bosToken(tok.requireToken(bos, "--bos"));
+    }
+    return b.build();
+  }
+
+  /**
+   * Reads every benchmark and runs the scorer over it with a stand-in model, so that an item the
+   * scorer refuses (an empty encoding, an empty context without --bos, an overlong choice) stops
+   * the run, naming its file and line, before any model is loaded.
+   */
+  private List<MultipleChoiceFile> readBenchmarks(MultipleChoiceScorer scorer) {
+    List<MultipleChoiceFile> files = new ArrayList<>();
+    Map<String, Path> names = new TreeMap<>();
+    LanguageModel standIn =
+        new LanguageModel() {
+          @Override
+          public int vocabSize() {
+            return Integer.MAX_VALUE;
+          }
+
+          @Override
+          public double[] tokenLogProbs(int[] tokens) {
+            return new double[tokens.length - 1];
+          }
+        };
+    for (Path p : benchmarks) {
+      MultipleChoiceFile f = MultipleChoiceFile.read(p, contextField, choicesField, goldField);
+      Path earlier = names.putIfAbsent(f.name(), p);
+      if (earlier != null) {
+        throw new UserInputException(
+            "--benchmark: "
+                + earlier
+                + " and "
+                + p
+                + " would both be reported as "
+                + f.name()
+                + "; rename one");
+      }
+      score(scorer, standIn, f, null);
+      files.add(f);
+    }
+    return files;
+  }
+
+  /** Scores a benchmark item by item, naming an item's file and line when the scorer refuses it. */
+  private static MultipleChoiceResult score(
+      MultipleChoiceScorer scorer, LanguageModel lm, MultipleChoiceFile f, ProgressBar bar) {
+    List<MultipleChoiceItemResult> results = new ArrayList<>(f.items().size());
+    for (int i = 0; i < f.items().size(); i++) {
+      MultipleChoiceItem item = f.items().get(i);
+      try {
+        results.add(scorer.score(lm, item));
+      } catch (EvalException e) {
+        throw new UserInputException(
+            "--benchmark: " + f.file() + ":" + f.lines()[i] + ": " + e.getMessage());
+      }
+      if (bar != null) {
+        bar.stepBy(item.choices().size());
+      }
+    }
+    return MultipleChoiceResult.of(results);
+  }
+
+  private static void reportBenchmarks(
+      ObjectNode report,
+      PrintWriter stdout,
+      List<MultipleChoiceFile> benches,
+      int maxLength,
+      Measured model,
+      Measured base) {
+    ObjectNode all = report.putObject("benchmarks");
+    for (MultipleChoiceFile f : benches) {
+      MultipleChoiceResult m = model.benchmarks().get(f.name());
+      ObjectNode n = all.putObject(f.name());
+      n.put("file", f.file().toString()).put("items", m.count()).put("max_length", maxLength);
+      n.set("model", scores(m));
+      stdout.printf("benchmark %s: %,d items (%s)%n", f.name(), m.count(), f.file());
+      printScores(stdout, "model", m);
+      if (base != null) {
+        MultipleChoiceResult b = base.benchmarks().get(f.name());
+        n.set("base", scores(b));
+        n.putObject("difference")
+            .put("acc", m.acc() - b.acc())
+            .put("acc_norm", m.accNorm() - b.accNorm());
+        printScores(stdout, "base ", b);
+        stdout.printf(
+            "  model - base  acc %+.4f  acc_norm %+.4f%n",
+            m.acc() - b.acc(), m.accNorm() - b.accNorm());
+      }
+    }
+  }
+
+  /** The harness's four figures; a standard error it would report as "N/A" is null. */
+  private static ObjectNode scores(MultipleChoiceResult r) {
+    ObjectNode n = Inputs.JSON.createObjectNode();
+    n.put("acc", r.acc());
+    putOptional(n, "acc_stderr", r.accStderr());
+    n.put("acc_norm", r.accNorm());
+    putOptional(n, "acc_norm_stderr", r.accNormStderr());
+    return n;
+  }
+
+  private static void putOptional(ObjectNode n, String key, OptionalDouble v) {
+    if (v.isPresent()) {
+      n.put(key, v.getAsDouble());
+    } else {
+      n.putNull(key);
+    }
+  }
+
+  private static void printScores(PrintWriter w, String label, MultipleChoiceResult r) {
+    w.printf(
+        "  %s  acc %.4f ± %s  acc_norm %.4f ± %s%n",
+        label, r.acc(), stderr(r.accStderr()), r.accNorm(), stderr(r.accNormStderr()));
+  }
+
+  private static String stderr(OptionalDouble v) {
+    return v.isPresent() ? String.format(Locale.ROOT, "%.4f", v.getAsDouble()) : "N/A";
   }
 
   /** Reads a model folder's config, refusing a folder that is not there with a plain message. */
@@ -318,11 +596,7 @@ public final class EvalCommand implements Callable<Integer> {
 
   /** One model's figures: over everything and per source. */
   private record Result(
-      Perplexity all,
-      Map<String, Perplexity> bySource,
-      Map<String, Integer> docs,
-      int window,
-      int stride) {
+      Perplexity all, Map<String, Perplexity> bySource, Map<String, Integer> docs) {
     ObjectNode json(Path dir) {
       ObjectNode n = Inputs.JSON.createObjectNode();
       n.put("dir", dir.toString()).put("tokens", all.tokens());
@@ -352,21 +626,61 @@ public final class EvalCommand implements Callable<Integer> {
     }
   }
 
-  private Result measure(String task, Path dir, int w, List<Doc> docs, long scored) {
+  /**
+   * One model's figures: perplexity when there is data (else null), and each benchmark's result by
+   * name.
+   */
+  private record Measured(
+      Result perplexity, Map<String, MultipleChoiceResult> benchmarks, int window, int stride) {}
+
+  private Measured measure(
+      String task,
+      Path dir,
+      int w,
+      List<Doc> docs,
+      long scored,
+      MultipleChoiceScorer scorer,
+      List<MultipleChoiceFile> benches) {
     CheckpointLanguageModel.Builder b =
         CheckpointLanguageModel.builder().window(w).batchSize(batch);
     if (stride != null) {
       b.stride(stride);
     }
-    try (CheckpointLanguageModel lm = b.open(dir);
-        ProgressBar bar =
+    try (CheckpointLanguageModel lm = b.open(dir)) {
+      Result ppl = docs == null ? null : perplexity(task, lm, docs, scored);
+      Map<String, MultipleChoiceResult> mc = new TreeMap<>();
+      if (!benches.isEmpty()) {
+        long choices =
+            benches.stream()
+                .flatMap(f -> f.items().stream())
+                .mapToLong(i -> i.choices().size())
+                .sum();
+        try (ProgressBar bar =
             TrainCommand.quietUnlessTerminal(
                     new ProgressBarBuilder()
-                        .setTaskName("eval " + task)
-                        .setInitialMax(scored)
+                        .setTaskName("benchmarks " + task)
+                        .setInitialMax(choices)
                         .setStyle(ProgressBarStyle.ASCII)
                         .continuousUpdate())
                 .build()) {
+          for (MultipleChoiceFile f : benches) {
+            mc.put(f.name(), score(scorer, lm, f, bar));
+          }
+        }
+      }
+      return new Measured(ppl, mc, lm.window(), lm.stride());
+    }
+  }
+
+  private Result perplexity(String task, CheckpointLanguageModel lm, List<Doc> docs, long scored) {
+    try (ProgressBar bar =
+        TrainCommand.quietUnlessTerminal(
+                new ProgressBarBuilder()
+                    .setTaskName("eval " + task)
+                    .setInitialMax(scored)
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .continuousUpdate())
+            .build()) {
       // Each document is scored once; the per-source figures reuse the overall pass's scores.
       Map<int[], double[]> scores = new IdentityHashMap<>();
       LanguageModel once =
@@ -398,7 +712,7 @@ public final class EvalCommand implements Callable<Integer> {
             bySource.put(k, Perplexity.measure(once, v));
             counts.put(k, v.size());
           });
-      return new Result(all, bySource, counts, lm.window(), lm.stride());
+      return new Result(all, bySource, counts);
     }
   }
 }

@@ -10,9 +10,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import midtrain.data.token.TextTokenizer;
 import midtrain.data.token.TokenShard;
 import midtrain.data.token.TokenShardWriter;
 import midtrain.data.token.TokenShards;
+import midtrain.data.token.Tokenizers;
+import midtrain.eval.MultipleChoiceItem;
+import midtrain.eval.MultipleChoiceResult;
+import midtrain.eval.MultipleChoiceScorer;
 import midtrain.eval.Perplexity;
 import midtrain.train.CheckpointLanguageModel;
 import org.apache.arrow.memory.BufferAllocator;
@@ -271,5 +276,172 @@ class EvalCommandTest {
         ScheduleCommandTest.run("eval", "--model", model.toString(), "--data", data.toString());
     assertEquals(2, r[0], (String) r[2]);
     assertTrue(((String) r[2]).contains("pack the data with the model's tokenizer.json"));
+  }
+
+  /**
+   * Three items in the usual shapes: a plain one, one with two gold answers and an overlong context
+   * the scorer cuts from the left, and ARC's labelled choices with an answerKey.
+   */
+  static final String BENCHMARK =
+      "{\"query\": \"alpha beta gamma\", \"choices\": [\"delta\", \"eps zeta\", \"eta\"],"
+          + " \"gold\": 1}\n"
+          + "\n"
+          + "{\"question\": \""
+          + "theta eta zeta eps delta gamma beta alpha ".repeat(3).strip()
+          + "\", \"choices\": [\"alpha\", \"beta\"], \"label\": [0, 1]}\n"
+          + "{\"question\": \"gamma delta\", \"choices\": {\"text\": [\"beta\", \"theta\","
+          + " \"alpha beta\"], \"label\": [\"A\", \"B\", \"C\"]}, \"answerKey\": \"C\"}\n";
+
+  @Test
+  void scoresABenchmarkAsTheScorerDoesAndComparesWithTheBase() throws Exception {
+    Path model = model("model", "0.5");
+    Path base = model("base", "0.02");
+    PackCommandTest.tokenizer(model, true);
+    Path bench = tmp.resolve("tiny.jsonl");
+    Files.writeString(bench, BENCHMARK);
+    Path report = tmp.resolve("bench.json");
+    Object[] r =
+        ScheduleCommandTest.run(
+            "eval",
+            "--model",
+            model.toString(),
+            "--base",
+            base.toString(),
+            "--benchmark",
+            bench.toString(),
+            "--out",
+            report.toString());
+    assertEquals(0, r[0], (String) r[2]);
+    JsonNode j = Inputs.JSON.readTree(report.toFile());
+    JsonNode b = j.at("/benchmarks/tiny");
+    assertEquals(3, b.get("items").asInt(), j.toString());
+    assertEquals(15, b.get("max_length").asInt());
+    assertTrue(j.get("model") == null && j.get("forgetting_gate") == null, j.toString());
+
+    // The same items through the same encoder and scorer, by hand.
+    List<MultipleChoiceItem> items =
+        List.of(
+            MultipleChoiceItem.of("alpha beta gamma", List.of("delta", "eps zeta", "eta"), 1),
+            MultipleChoiceItem.of(
+                "theta eta zeta eps delta gamma beta alpha ".repeat(3).strip(),
+                List.of("alpha", "beta"),
+                List.of(0, 1)),
+            MultipleChoiceItem.of("gamma delta", List.of("beta", "theta", "alpha beta"), 2));
+    for (String who : List.of("model", "base")) {
+      Path dir = who.equals("model") ? model : base;
+      MultipleChoiceResult want;
+      try (TextTokenizer tok = Tokenizers.open(model.resolve("tokenizer.json"));
+          CheckpointLanguageModel lm = CheckpointLanguageModel.builder().open(dir)) {
+        MultipleChoiceScorer scorer =
+            MultipleChoiceScorer.builder()
+                .encoder(t -> tok.encode(t, false))
+                .maxLength(lm.window() - 1)
+                .build();
+        want = scorer.score(lm, items);
+      }
+      assertEquals(want.acc(), b.at("/" + who + "/acc").asDouble(), 0.0, who);
+      assertEquals(want.accNorm(), b.at("/" + who + "/acc_norm").asDouble(), 0.0, who);
+      assertEquals(
+          want.accStderr().getAsDouble(), b.at("/" + who + "/acc_stderr").asDouble(), 0.0, who);
+      assertEquals(
+          want.accNormStderr().getAsDouble(),
+          b.at("/" + who + "/acc_norm_stderr").asDouble(),
+          0.0,
+          who);
+    }
+    assertEquals(
+        b.at("/model/acc").asDouble() - b.at("/base/acc").asDouble(),
+        b.at("/difference/acc").asDouble(),
+        0.0);
+    assertEquals(
+        b.at("/model/acc_norm").asDouble() - b.at("/base/acc_norm").asDouble(),
+        b.at("/difference/acc_norm").asDouble(),
+        0.0);
+    String out = (String) r[1];
+    assertTrue(out.contains("benchmark tiny: 3 items") && out.contains("model - base"), out);
+
+    // With --data too, both sections; --bos names the tokenizer's <s>, put before each context.
+    Object[] both =
+        ScheduleCommandTest.run(
+            "eval",
+            "--model",
+            model.toString(),
+            "--data",
+            shards("tokens", 64, "unknown", 2, 20).toString(),
+            "--max-tokens",
+            "30",
+            "--benchmark",
+            bench.toString(),
+            "--bos",
+            "<s>",
+            "--out",
+            report.toString());
+    assertEquals(0, both[0], (String) both[2]);
+    j = Inputs.JSON.readTree(report.toFile());
+    assertEquals(30, j.get("tokens").asLong());
+    assertEquals(3, j.at("/benchmarks/tiny/items").asInt());
+    assertTrue(j.at("/benchmarks/tiny/base").isMissingNode(), j.toString());
+  }
+
+  @Test
+  void refusesBadBenchmarksNamingFileAndLine() throws Exception {
+    Path model = model("model", "0.02");
+    Path noTokenizer = model("bare", "0.02");
+    PackCommandTest.tokenizer(model, true);
+    String good = "{\"query\": \"alpha\", \"choices\": [\"beta\", \"gamma\"], \"gold\": 0}\n";
+    String[][] cases = {
+      {"malformed JSON", good + "{\"query\": \n"},
+      {"no field 'query' or 'question' or 'ctx'", good + "{\"choices\": [\"a\"], \"gold\": 0}\n"},
+      {"field 'gold': gold index 2 is out of range", good + good.replace("0}", "2}")},
+      {
+        "field 'choices' must be a non-empty list of strings",
+        good + good.replace("[\"beta\", \"gamma\"]", "[]")
+      },
+      {"context is empty", good + good.replace("alpha", "")},
+    };
+    for (String[] c : cases) {
+      Path f = tmp.resolve("bad.jsonl");
+      Files.writeString(f, c[1]);
+      Object[] r =
+          ScheduleCommandTest.run("eval", "--model", model.toString(), "--benchmark", f.toString());
+      String err = (String) r[2];
+      assertEquals(2, r[0], c[0] + ": " + err);
+      assertTrue(err.contains(c[0]) && err.contains(f + ":2:"), c[0] + ": " + err);
+      assertEquals(1, err.strip().lines().count(), err);
+    }
+    Path f = tmp.resolve("good.jsonl");
+    Files.writeString(f, good);
+    String[][] usage = {
+      {"--data SHARDS, --benchmark FILE or both", "--model", model.toString()},
+      {
+        "field 'answer'",
+        "--model",
+        model.toString(),
+        "--benchmark",
+        f.toString(),
+        "--gold-field",
+        "answer"
+      },
+      {
+        "has no token '<bos>'",
+        "--model",
+        model.toString(),
+        "--benchmark",
+        f.toString(),
+        "--bos",
+        "<bos>"
+      },
+      {"no tokenizer.json in", "--model", noTokenizer.toString(), "--benchmark", f.toString()},
+    };
+    for (String[] c : usage) {
+      String[] args = new String[c.length];
+      args[0] = "eval";
+      System.arraycopy(c, 1, args, 1, c.length - 1);
+      Object[] r = ScheduleCommandTest.run(args);
+      String err = (String) r[2];
+      assertEquals(2, r[0], c[0] + ": " + err);
+      assertTrue(err.contains(c[0]), c[0] + ": " + err);
+      assertEquals(1, err.strip().lines().count(), err);
+    }
   }
 }
