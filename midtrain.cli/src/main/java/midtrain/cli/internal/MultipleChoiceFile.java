@@ -70,7 +70,13 @@ record MultipleChoiceFile(String name, Path file, List<MultipleChoiceItem> items
         if (line.isBlank()) {
           continue;
         }
-        items.add(item(file + ":" + lineNo, line, contextField, choicesField, goldField));
+        items.add(
+            item(
+                "--benchmark: " + file + ":" + lineNo,
+                line,
+                contextField,
+                choicesField,
+                goldField));
         lines.add(lineNo);
       }
     } catch (IOException e) {
