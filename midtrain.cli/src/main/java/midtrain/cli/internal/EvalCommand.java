@@ -77,8 +77,8 @@ public final class EvalCommand implements Callable<Integer> {
       split = ",",
       paramLabel = "FILE",
       description =
-          "Multiple-choice benchmarks, JSONL (.gz allowed), one item a line; tokenized with the"
-              + " model folder's tokenizer.json.")
+          "Multiple-choice benchmarks, JSONL (.gz allowed), one item a line, tokenized with"
+              + " --tokenizer (default: the model folder's tokenizer.json).")
   List<Path> benchmarks; // null when not given
 
   @Option(
@@ -168,6 +168,18 @@ public final class EvalCommand implements Callable<Integer> {
     if (data == null && benchmarks == null) {
       throw new UserInputException(
           "give --data SHARDS, --benchmark FILE or both: there is nothing to evaluate");
+    }
+    if (benchmarks == null) {
+      // These only shape benchmark scoring; given alone they would be silently ignored.
+      String[] names = {
+        "--context-field", "--choices-field", "--gold-field", "--bos", "--tokenizer"
+      };
+      Object[] values = {contextField, choicesField, goldField, bos, tokenizer};
+      for (int i = 0; i < names.length; i++) {
+        if (values[i] != null) {
+          throw new UserInputException(names[i] + " applies to --benchmark, which is not given");
+        }
+      }
     }
     if (maxTokens < 1) {
       throw new UserInputException("--max-tokens must be at least 1, got " + maxTokens);

@@ -432,6 +432,15 @@ class EvalCommandTest {
         "<bos>"
       },
       {"no tokenizer.json in", "--model", noTokenizer.toString(), "--benchmark", f.toString()},
+      {
+        "--bos applies to --benchmark",
+        "--model",
+        model.toString(),
+        "--data",
+        shards("tokens", 64, "unknown", 2, 20).toString(),
+        "--bos",
+        "<s>"
+      },
     };
     for (String[] c : usage) {
       String[] args = new String[c.length];
