@@ -431,7 +431,9 @@ public final class EvalCommand implements Callable<Integer> {
       ObjectNode n = all.putObject(f.name());
       n.put("file", f.file().toString()).put("items", m.count()).put("max_length", maxLength);
       n.set("model", scores(m));
-      stdout.printf("benchmark %s: %,d items (%s)%n", f.name(), m.count(), f.file());
+      stdout.printf(
+          "benchmark %s: %,d item%s (%s)%n",
+          f.name(), m.count(), m.count() == 1 ? "" : "s", f.file());
       printScores(stdout, "model", m);
       if (base != null) {
         MultipleChoiceResult b = base.benchmarks().get(f.name());
