@@ -1,7 +1,9 @@
 package midtrain.cli.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +29,13 @@ import midtrain.eval.MultipleChoiceItem;
  * @param lines each item's line number (1-based), for messages about it
  */
 record MultipleChoiceFile(String name, Path file, List<MultipleChoiceItem> items, int[] lines) {
+  /**
+   * Reads one line's JSON, refusing anything after the value: two items run together on a line (a
+   * lost newline) would otherwise be read as the first alone.
+   */
+  private static final ObjectReader LINE =
+      Inputs.JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   /** Where the context is looked for when --context-field is not given, first match wins. */
   static final List<String> CONTEXT_FIELDS = List.of("query", "question", "ctx");
 
@@ -104,7 +113,7 @@ record MultipleChoiceFile(String name, Path file, List<MultipleChoiceItem> items
       String where, String line, String contextField, String choicesField, String goldField) {
     JsonNode node;
     try {
-      node = Inputs.JSON.readTree(line);
+      node = LINE.readTree(line);
     } catch (JsonProcessingException e) {
       throw new UserInputException(where + ": malformed JSON: " + e.getOriginalMessage());
     }

@@ -391,6 +391,9 @@ class EvalCommandTest {
     String good = "{\"query\": \"alpha\", \"choices\": [\"beta\", \"gamma\"], \"gold\": 0}\n";
     String[][] cases = {
       {"malformed JSON", good + "{\"query\": \n"},
+      // Two items run together on one line (a lost newline) must not be read as the first alone.
+      {"malformed JSON", good + good.strip() + good},
+      {"malformed JSON", good + good.strip() + " ]\n"},
       {"no field 'query' or 'question' or 'ctx'", good + "{\"choices\": [\"a\"], \"gold\": 0}\n"},
       {"field 'gold': gold index 2 is out of range", good + good.replace("0}", "2}")},
       {
