@@ -551,7 +551,11 @@ public final class EvalCommand implements Callable<Integer> {
         }
         tokenizer = m.tokenizerHash();
         tokenizerFrom = dir;
-        checkTokenizer(model, m, dir);
+        checkTokenizer("--model", model, m, dir);
+        if (base != null) {
+          // Trained checkpoints hold no tokenizer.json; their base folder usually does.
+          checkTokenizer("--base", base, m, dir);
+        }
         for (int i = 0; i < shards.shardCount() && budget > 0; i++) {
           TokenShard s = shards.read(i);
           for (int d = 0; d < s.documents() && budget > 0; d++) {
@@ -576,10 +580,10 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   /**
-   * Refuses shards whose manifest names another tokenizer than the model folder's {@code
+   * Refuses shards whose manifest names another tokenizer than a model folder's {@code
    * tokenizer.json} (midtrain pack records its SHA-256); without either, nothing can be compared.
    */
-  private static void checkTokenizer(Path modelDir, TokenManifest m, Path dir) {
+  private static void checkTokenizer(String option, Path modelDir, TokenManifest m, Path dir) {
     Path file = modelDir.resolve("tokenizer.json");
     if (!Files.isRegularFile(file) || "unknown".equals(m.tokenizerHash())) {
       return;
@@ -590,7 +594,7 @@ public final class EvalCommand implements Callable<Integer> {
           HexFormat.of()
               .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     } catch (IOException e) {
-      throw new UserInputException("--model: cannot read " + file + ": " + e.getMessage());
+      throw new UserInputException(option + ": cannot read " + file + ": " + e.getMessage());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 missing from the JDK", e);
     }
@@ -604,7 +608,9 @@ public final class EvalCommand implements Callable<Integer> {
               + file
               + " (SHA-256 "
               + hash
-              + "); pack the data with the model's tokenizer.json");
+              + "); pack the data with the "
+              + (option.equals("--model") ? "model" : "base")
+              + "'s tokenizer.json");
     }
   }
 

@@ -276,6 +276,23 @@ class EvalCommandTest {
         ScheduleCommandTest.run("eval", "--model", model.toString(), "--data", data.toString());
     assertEquals(2, r[0], (String) r[2]);
     assertTrue(((String) r[2]).contains("pack the data with the model's tokenizer.json"));
+
+    // A trained checkpoint holds no tokenizer.json; the base folder's is checked then, so shards
+    // of another tokenizer are not scored against both models as if they were theirs.
+    Path checkpoint = model("checkpoint", "0.02");
+    Files.writeString(model.resolve("tokenizer.json"), "{\"model\": {}}");
+    r =
+        ScheduleCommandTest.run(
+            "eval",
+            "--model",
+            checkpoint.toString(),
+            "--base",
+            model.toString(),
+            "--data",
+            data.toString());
+    assertEquals(2, r[0], (String) r[2]);
+    assertTrue(((String) r[2]).contains(model.resolve("tokenizer.json").toString()), (String) r[2]);
+    assertEquals(1, ((String) r[2]).strip().lines().count(), (String) r[2]);
   }
 
   /**
