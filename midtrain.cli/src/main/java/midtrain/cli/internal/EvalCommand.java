@@ -236,11 +236,12 @@ public final class EvalCommand implements Callable<Integer> {
         report.put("stride", measured.stride());
         report.set("model", measured.perplexity().json(model));
         stdout.printf(
-            "%s%s: %,d tokens in %,d documents, window %d, stride %d%n",
+            "%s%s: %,d tokens in %,d document%s, window %d, stride %d%n",
             model,
             base == null ? "" : " against base " + base,
             scored,
             docs.size(),
+            docs.size() == 1 ? "" : "s",
             measured.window(),
             measured.stride());
         measured.perplexity().print(stdout, "model");
@@ -640,8 +641,13 @@ public final class EvalCommand implements Callable<Integer> {
         bySource.forEach(
             (k, p) ->
                 w.printf(
-                    "    %-12s mean NLL %.4f  perplexity %.4f  (%,d tokens, %,d documents)%n",
-                    k, p.meanNll(), p.value(), p.tokens(), docs.get(k)));
+                    "    %-12s mean NLL %.4f  perplexity %.4f  (%,d tokens, %,d document%s)%n",
+                    k,
+                    p.meanNll(),
+                    p.value(),
+                    p.tokens(),
+                    docs.get(k),
+                    docs.get(k) == 1 ? "" : "s"));
       }
     }
   }
