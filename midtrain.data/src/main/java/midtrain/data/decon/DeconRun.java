@@ -42,6 +42,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import midtrain.data.DataException;
 import midtrain.data.DocumentBatch;
+import midtrain.data.internal.Args;
 import midtrain.data.internal.io.Compression;
 import midtrain.data.internal.io.DecodedInput;
 import midtrain.data.internal.io.FileOutput;
@@ -164,15 +165,8 @@ public final class DeconRun {
      * @return this builder
      */
     public Builder inputs(List<Path> files) {
-      Objects.requireNonNull(files, "inputs: files is null");
       // Checked before any is added, so a refused call leaves the builder as it was.
-      for (int i = 0; i < files.size(); i++) {
-        if (files.get(i) == null) {
-          throw new NullPointerException(
-              "inputs: file " + (i + 1) + " of " + files.size() + " is null");
-        }
-      }
-      inputs.addAll(files);
+      inputs.addAll(Args.noNulls(files, "inputs", "file"));
       return this;
     }
 

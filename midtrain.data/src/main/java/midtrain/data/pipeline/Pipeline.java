@@ -28,6 +28,7 @@ import midtrain.data.DataException;
 import midtrain.data.DocumentBatch;
 import midtrain.data.decon.Decontaminator;
 import midtrain.data.dedup.Deduplicator;
+import midtrain.data.internal.Args;
 import midtrain.data.internal.token.Files2;
 import midtrain.data.io.DocumentReader;
 import midtrain.data.io.DocumentWriter;
@@ -1081,15 +1082,8 @@ public final class Pipeline {
      * @return this builder
      */
     public Builder inputs(List<Path> files) {
-      Objects.requireNonNull(files, "inputs: files is null");
       // Checked before any is added, so a refused call leaves the builder as it was.
-      for (int i = 0; i < files.size(); i++) {
-        if (files.get(i) == null) {
-          throw new NullPointerException(
-              "inputs: file " + (i + 1) + " of " + files.size() + " is null");
-        }
-      }
-      inputs.addAll(files);
+      inputs.addAll(Args.noNulls(files, "inputs", "file"));
       return this;
     }
 
@@ -1115,15 +1109,12 @@ public final class Pipeline {
      */
     public Builder rate(Rater... raters) {
       Objects.requireNonNull(raters, "rate: raters is null");
+      List<Rater> given = Args.noNulls(Arrays.asList(raters), "rate", "rater");
       List<String> ids = new ArrayList<>();
-      for (int i = 0; i < raters.length; i++) {
-        if (raters[i] == null) {
-          throw new NullPointerException(
-              "rate: rater " + (i + 1) + " of " + raters.length + " is null");
-        }
-        ids.add(raters[i].id());
+      for (Rater r : given) {
+        ids.add(r.id());
       }
-      stages.add(new Stages.Rate("rate:" + String.join(",", ids), Arrays.asList(raters)));
+      stages.add(new Stages.Rate("rate:" + String.join(",", ids), given));
       return this;
     }
 
