@@ -37,6 +37,9 @@ public final class LlamaModel implements AutoCloseable {
   private int cachedLength = -1;
   private RopeTable cachedTable;
   private float[] cachedMask;
+  // The reset-positions branch's table, sized by the batch's longest document; kept like the row's.
+  private int cachedResetLength = -1;
+  private RopeTable cachedResetTable;
 
   private LlamaModel(
       LlamaConfig config, NDManager manager, Map<String, NDArray> params, PositionEncoding rope) {
@@ -124,6 +127,7 @@ public final class LlamaModel implements AutoCloseable {
     this.rope = encoding(next);
     this.config = next;
     this.cachedLength = -1;
+    this.cachedResetLength = -1;
   }
 
   /**
@@ -252,9 +256,8 @@ public final class LlamaModel implements AutoCloseable {
       cachedLength = t;
     }
     RopeTable table = cachedTable;
-    int rd = table.rotaryDim();
-    NDArray cos = owned(sm.create(table.cosBuffer(), new Shape(t, rd)));
-    NDArray sin = owned(sm.create(table.sinBuffer(), new Shape(t, rd)));
+    int rows = t;
+    int[] within = null;
     NDArray mask = owned(sm.create(cachedMask, new Shape(t, t)));
     if (segments != null) {
       // Pairs from different documents get a large finite penalty (not -inf: 0 * -inf is NaN);
@@ -264,23 +267,26 @@ public final class LlamaModel implements AutoCloseable {
           seg.expandDims(2).eq(seg.expandDims(1)).logicalNot().toType(DataType.FLOAT32, false);
       mask = mask.add(other.mul(scalar(sm, -1e30f))).expandDims(1);
       if (resetPositions) {
-        int[] within = positionsWithinDocuments(seg.toIntArray(), (int) b, t);
+        within = positionsWithinDocuments(seg.toIntArray(), (int) b, t);
         // transformers sizes dynamic and LongRoPE frequencies by the largest position id + 1 (the
         // longest document in the batch), not by the row: a table for the row's length would
         // scale a batch of short documents as if it held one long one.
-        int longest = Arrays.stream(within).max().orElse(0) + 1;
-        if (longest != t) {
-          RopeTable own = rope.frequencies(longest).table(RopeLayout.ROTATE_HALF, 0, longest);
-          cos = owned(sm.create(own.cosBuffer(), new Shape(longest, rd)));
-          sin = owned(sm.create(own.sinBuffer(), new Shape(longest, rd)));
+        rows = Arrays.stream(within).max().orElse(0) + 1;
+        if (rows != t) {
+          table = resetTable(rows);
         }
-        NDArray pos = owned(sm.create(within, new Shape(b * t, 1)));
-        NDArray idx = pos.toType(DataType.INT64, false).repeat(1, rd);
-        cos = cos.gather(idx, 0).reshape(b, 1, t, rd);
-        sin = sin.gather(idx, 0).reshape(b, 1, t, rd);
       }
     } else if (resetPositions) {
       throw new TrainException("resetting positions needs document segments");
+    }
+    int rd = table.rotaryDim();
+    NDArray cos = owned(sm.create(table.cosBuffer(), new Shape(rows, rd)));
+    NDArray sin = owned(sm.create(table.sinBuffer(), new Shape(rows, rd)));
+    if (within != null) {
+      NDArray pos = owned(sm.create(within, new Shape(b * t, 1)));
+      NDArray idx = pos.toType(DataType.INT64, false).repeat(1, rd);
+      cos = cos.gather(idx, 0).reshape(b, 1, t, rd);
+      sin = sin.gather(idx, 0).reshape(b, 1, t, rd);
     }
     NDArray scale = scalar(sm, (float) (1 / Math.sqrt(hd)));
 
@@ -418,6 +424,15 @@ public final class LlamaModel implements AutoCloseable {
       }
     }
     return pos;
+  }
+
+  /** The table for reset positions up to {@code length}, rebuilt only when the length changes. */
+  private RopeTable resetTable(int length) {
+    if (length != cachedResetLength) {
+      cachedResetTable = rope.frequencies(length).table(RopeLayout.ROTATE_HALF, 0, length);
+      cachedResetLength = length;
+    }
+    return cachedResetTable;
   }
 
   /** Position i attends to j <= i, and with a sliding window (> 0) only to j > i - window. */
