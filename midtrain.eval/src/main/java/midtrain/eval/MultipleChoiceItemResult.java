@@ -11,21 +11,13 @@ public final class MultipleChoiceItemResult {
   private final int predicted;
   private final int predictedNorm;
   private final List<Integer> gold;
-  private final boolean correct;
-  private final boolean correctNorm;
 
   private MultipleChoiceItemResult(
-      double[] loglikelihoods,
-      int predicted,
-      int predictedNorm,
-      List<Integer> gold,
-      MultipleChoiceItem item) {
+      double[] loglikelihoods, int predicted, int predictedNorm, List<Integer> gold) {
     this.loglikelihoods = loglikelihoods;
     this.predicted = predicted;
     this.predictedNorm = predictedNorm;
     this.gold = gold;
-    this.correct = item.isGold(predicted);
-    this.correctNorm = item.isGold(predictedNorm);
   }
 
   /**
@@ -73,7 +65,7 @@ public final class MultipleChoiceItemResult {
         bestNormValue = norm;
       }
     }
-    return new MultipleChoiceItemResult(lls, best, bestNorm, item.gold(), item);
+    return new MultipleChoiceItemResult(lls, best, bestNorm, item.gold());
   }
 
   /**
@@ -118,7 +110,7 @@ public final class MultipleChoiceItemResult {
    * @return true when {@link #predicted()} is a gold index
    */
   public boolean correct() {
-    return correct;
+    return gold.contains(predicted);
   }
 
   /**
@@ -127,6 +119,6 @@ public final class MultipleChoiceItemResult {
    * @return true when {@link #predictedNorm()} is a gold index
    */
   public boolean correctNorm() {
-    return correctNorm;
+    return gold.contains(predictedNorm);
   }
 }

@@ -97,24 +97,25 @@ public final class MultipleChoiceScorer {
       throw new EvalException(
           (model == null ? "model" : context == null ? "context" : "continuation") + " is null");
     }
-    return loglikelihood(model, context, continuation, "request");
+    return loglikelihood(model, encodePair(context, continuation, "request", null), "request");
   }
 
   private MultipleChoiceItemResult scoreItem(
       LanguageModel model, MultipleChoiceItem item, String where) {
     List<String> choices = item.choices();
     double[] lls = new double[choices.size()];
+    // Every choice shares the item's context, so its tokens are encoded once, by the first choice.
+    int[] ctxTokens = null;
     for (int c = 0; c < lls.length; c++) {
-      lls[c] =
-          loglikelihood(
-              model, item.context(), targetDelimiter + choices.get(c), where + " choice " + c);
+      String at = where + " choice " + c;
+      int[][] pair = encodePair(item.context(), targetDelimiter + choices.get(c), at, ctxTokens);
+      ctxTokens = pair[0];
+      lls[c] = loglikelihood(model, pair, at);
     }
     return MultipleChoiceItemResult.of(item, lls);
   }
 
-  private double loglikelihood(
-      LanguageModel model, String context, String continuation, String where) {
-    int[][] pair = encodePair(context, continuation, where);
+  private double loglikelihood(LanguageModel model, int[][] pair, String where) {
     int[] ctx = pair[0];
     int[] cont = pair[1];
     if (ctx.length == 0) {
@@ -165,8 +166,10 @@ public final class MultipleChoiceScorer {
 
   /**
    * Tokenizes a request the way the harness does; returns {context tokens, continuation tokens}.
+   * {@code ctxTokens}, when not null, are the context's tokens from an earlier request of the same
+   * context, used instead of encoding it again.
    */
-  private int[][] encodePair(String context, String continuation, String where) {
+  private int[][] encodePair(String context, String continuation, String where, int[] ctxTokens) {
     if (context.isEmpty()) {
       // The harness conditions an empty context on its prefix token (BOS, else EOS), unless the
       // continuation already starts with it.
@@ -193,7 +196,7 @@ public final class MultipleChoiceScorer {
     // Encode the whole and the context separately and take the continuation as the whole's tail,
     // so tokens that merge across the boundary are scored as the model would see them.
     int[] whole = encode(ctx + cont, true, where);
-    int[] ctxEnc = encode(ctx, true, where);
+    int[] ctxEnc = ctxTokens != null ? ctxTokens : encode(ctx, true, where);
     int from = Math.min(ctxEnc.length, whole.length);
     return new int[][] {ctxEnc, Arrays.copyOfRange(whole, from, whole.length)};
   }
