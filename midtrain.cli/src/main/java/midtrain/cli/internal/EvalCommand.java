@@ -214,6 +214,7 @@ public final class EvalCommand implements Callable<Integer> {
     List<Doc> docs = data == null ? null : readData(modelConfig.vocabSize(), w);
     long scored = docs == null ? 0 : docs.stream().mapToLong(d -> d.tokens().length - 1).sum();
     PrintWriter stdout = spec.commandLine().getOut();
+    String against = base == null ? "" : " against base " + base;
     int code = 0;
     ObjectNode report = Inputs.JSON.createObjectNode();
     try (TextTokenizer tok = benchmarks == null ? null : benchmarkTokenizer(modelConfig)) {
@@ -238,7 +239,7 @@ public final class EvalCommand implements Callable<Integer> {
         stdout.printf(
             "%s%s: %,d tokens in %,d document%s, window %d, stride %d%n",
             model,
-            base == null ? "" : " against base " + base,
+            against,
             scored,
             docs.size(),
             docs.size() == 1 ? "" : "s",
@@ -246,9 +247,7 @@ public final class EvalCommand implements Callable<Integer> {
             measured.stride());
         measured.perplexity().print(stdout, "model");
       } else {
-        stdout.printf(
-            "%s%s: window %d%n",
-            model, base == null ? "" : " against base " + base, measured.window());
+        stdout.printf("%s%s: window %d%n", model, against, measured.window());
       }
       Measured before = null;
       if (base != null) {
@@ -538,7 +537,15 @@ public final class EvalCommand implements Callable<Integer> {
                   + vocab
                   + ": the shards were made with another tokenizer");
         }
-        if (tokenizer != null && !tokenizer.equals(m.tokenizerHash())) {
+        if (tokenizer == null) {
+          // Later folders must name this same tokenizer (refused below), so this one check covers
+          // them all and each tokenizer.json is read and hashed once.
+          checkTokenizer("--model", model, m, dir);
+          if (base != null) {
+            // Trained checkpoints hold no tokenizer.json; their base folder usually does.
+            checkTokenizer("--base", base, m, dir);
+          }
+        } else if (!tokenizer.equals(m.tokenizerHash())) {
           throw new UserInputException(
               "--data: "
                   + dir
@@ -552,11 +559,6 @@ public final class EvalCommand implements Callable<Integer> {
         }
         tokenizer = m.tokenizerHash();
         tokenizerFrom = dir;
-        checkTokenizer("--model", model, m, dir);
-        if (base != null) {
-          // Trained checkpoints hold no tokenizer.json; their base folder usually does.
-          checkTokenizer("--base", base, m, dir);
-        }
         for (int i = 0; i < shards.shardCount() && budget > 0; i++) {
           TokenShard s = shards.read(i);
           for (int d = 0; d < s.documents() && budget > 0; d++) {

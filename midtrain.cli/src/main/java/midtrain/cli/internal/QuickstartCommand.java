@@ -177,12 +177,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         StandardCharsets.UTF_8);
     out.println("recipe: " + recipe);
     out.flush();
-    int code =
-        spec.commandLine()
-            .getParent()
-            .getSubcommands()
-            .get("train")
-            .execute("--recipe", recipe.toString());
+    int code = subcommand("train", "--recipe", recipe.toString());
     if (code != 0) {
       return code;
     }
@@ -201,19 +196,16 @@ public final class QuickstartCommand implements Callable<Integer> {
     Path trained = TrainingCheckpoint.list(run).get(0);
     out.flush();
     code =
-        spec.commandLine()
-            .getParent()
-            .getSubcommands()
-            .get("eval")
-            .execute(
-                "--model",
-                trained.toString(),
-                "--base",
-                model.toString(),
-                "--data",
-                heldOut.toString(),
-                "--out",
-                outDir.resolve("eval.json").toString());
+        subcommand(
+            "eval",
+            "--model",
+            trained.toString(),
+            "--base",
+            model.toString(),
+            "--data",
+            heldOut.toString(),
+            "--out",
+            outDir.resolve("eval.json").toString());
     if (code != 0) {
       return code;
     }
@@ -352,11 +344,13 @@ public final class QuickstartCommand implements Callable<Integer> {
         StandardCharsets.UTF_8);
     out.println("pipeline: " + dir.resolve("pipeline.yaml"));
     out.flush();
-    return spec.commandLine()
-        .getParent()
-        .getSubcommands()
-        .get("curate")
-        .execute("--config", dir.resolve("pipeline.yaml").toString(), "--no-progress");
+    return subcommand(
+        "curate", "--config", dir.resolve("pipeline.yaml").toString(), "--no-progress");
+  }
+
+  /** Runs a sibling `midtrain` command as its own command line would; returns its exit code. */
+  private int subcommand(String name, String... args) {
+    return spec.commandLine().getParent().getSubcommands().get(name).execute(args);
   }
 
   private static void deleteTree(Path p) throws IOException {
