@@ -9,14 +9,18 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 import midtrain.eval.EvalException;
+import midtrain.eval.GenerativeModel;
 import midtrain.eval.LanguageModel;
 
 /**
  * A {@link LanguageModel} over a {@link LlamaModel} that scores sequences of any length with
- * overlapping sliding windows of the model's context.
+ * overlapping sliding windows of the model's context, and generates greedily ({@link
+ * GenerativeModel}).
  *
  * <p>Window {@code k} covers tokens {@code [k * stride, k * stride + window)}; the last one is
  * moved back to end where the sequence ends, so it is full. Each token is scored once, in the first
@@ -27,7 +31,7 @@ import midtrain.eval.LanguageModel;
  * widened when read, as DJL's CPU build aborts on BF16), so scores repeat exactly from run to run.
  * Not thread-safe.
  */
-public final class CheckpointLanguageModel implements LanguageModel, AutoCloseable {
+public final class CheckpointLanguageModel implements GenerativeModel, AutoCloseable {
   private final LlamaModel model;
   private final int window;
   private final int stride;
@@ -99,10 +103,68 @@ public final class CheckpointLanguageModel implements LanguageModel, AutoCloseab
     if (tokens.length < 2) {
       throw new EvalException("a sequence of " + tokens.length + " tokens; need at least 2");
     }
+    checkIds(tokens);
+    List<int[]> spans = windows(tokens.length, window, stride);
+    double[] out = new double[tokens.length - 1];
+    for (int from = 0; from < spans.size(); from += batchSize) {
+      score(tokens, spans.subList(from, Math.min(from + batchSize, spans.size())), out);
+    }
+    return out;
+  }
+
+  /**
+   * Continues a prompt greedily, each token conditioned on the last {@link #window()} tokens of the
+   * prompt and what was generated so far (their rotary positions counted from the first of them).
+   *
+   * @throws EvalException as {@link GenerativeModel#greedy} says
+   */
+  @Override
+  public int[] greedy(int[] prompt, int maxNewTokens, Predicate<int[]> stop) {
+    Objects.requireNonNull(prompt, "prompt");
+    Objects.requireNonNull(stop, "stop");
+    if (prompt.length == 0) {
+      throw new EvalException("an empty prompt; need at least 1 token to continue");
+    }
+    if (maxNewTokens < 1) {
+      throw new EvalException("maxNewTokens must be at least 1, got " + maxNewTokens);
+    }
+    checkIds(prompt);
+    int[] seq = Arrays.copyOf(prompt, prompt.length + maxNewTokens);
+    int n = prompt.length;
+    int vocab = vocabSize();
+    while (n < seq.length) {
+      int start = Math.max(0, n - window);
+      int len = n - start;
+      int next;
+      try (NDManager step = model.manager().newSubManager()) {
+        NDArray in = step.create(Arrays.copyOfRange(seq, start, n), new Shape(1, len));
+        float[] last = model.logits(in).get(new NDIndex("0, -1, :")).toFloatArray();
+        next = argmax(last, vocab);
+      }
+      seq[n++] = next;
+      if (stop.test(Arrays.copyOfRange(seq, prompt.length, n))) {
+        break;
+      }
+    }
+    return Arrays.copyOfRange(seq, prompt.length, n);
+  }
+
+  /** The index of the largest score, the lowest among equal ones (NaN is never chosen). */
+  static int argmax(float[] scores, int n) {
+    int best = 0;
+    for (int i = 1; i < n; i++) {
+      if (scores[i] > scores[best] || Float.isNaN(scores[best])) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /** Refuses ids outside the vocabulary, which would index past the embedding table in libtorch. */
+  private void checkIds(int[] tokens) {
     int vocab = vocabSize();
     for (int i = 0; i < tokens.length; i++) {
       if (tokens[i] < 0 || tokens[i] >= vocab) {
-        // Out-of-range ids would index past the embedding table inside libtorch.
         throw new EvalException(
             "token id "
                 + tokens[i]
@@ -113,12 +175,6 @@ public final class CheckpointLanguageModel implements LanguageModel, AutoCloseab
                 + ")");
       }
     }
-    List<int[]> spans = windows(tokens.length, window, stride);
-    double[] out = new double[tokens.length - 1];
-    for (int from = 0; from < spans.size(); from += batchSize) {
-      score(tokens, spans.subList(from, Math.min(from + batchSize, spans.size())), out);
-    }
-    return out;
   }
 
   /**

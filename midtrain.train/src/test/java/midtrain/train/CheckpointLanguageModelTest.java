@@ -97,6 +97,45 @@ class CheckpointLanguageModelTest {
   }
 
   @Test
+  void greedyPicksTheTokenTheScorerRatesHighestWithinTheWindow() {
+    try (NDManager base = NDManager.newBaseManager();
+        LlamaModel model = LlamaModel.of(CFG, WEIGHTS, base);
+        CheckpointLanguageModel lm = CheckpointLanguageModel.builder().window(8).build(model);
+        CheckpointLanguageModel oracle = CheckpointLanguageModel.builder().window(9).build(model)) {
+      // A prompt longer than the window, so later tokens see only the last 8.
+      int[] prompt = LlamaModelTest.tokens(5, 11, CFG.vocabSize());
+      int[] got = lm.greedy(prompt, 6, g -> false);
+      assertEquals(6, got.length);
+      int[] seq = java.util.Arrays.copyOf(prompt, prompt.length + got.length);
+      System.arraycopy(got, 0, seq, prompt.length, got.length);
+      for (int i = 0; i < got.length; i++) {
+        int n = prompt.length + i;
+        // The oracle is the scoring path: every candidate appended to the last 8 tokens.
+        int[] ctx = java.util.Arrays.copyOfRange(seq, n - 8, n + 1);
+        double best = Double.NEGATIVE_INFINITY;
+        int arg = -1;
+        for (int c = 0; c < CFG.vocabSize(); c++) {
+          ctx[8] = c;
+          double lp = oracle.tokenLogProbs(ctx)[7];
+          if (lp > best) {
+            best = lp;
+            arg = c;
+          }
+        }
+        assertEquals(arg, got[i], "generated token " + i);
+      }
+      // The stop predicate sees what was generated and keeps the token that ended it.
+      int[] stopped = lm.greedy(prompt, 6, g -> g.length == 2);
+      assertArrayEquals(java.util.Arrays.copyOf(got, 2), stopped);
+      assertThrows(EvalException.class, () -> lm.greedy(new int[0], 3, g -> false));
+      assertThrows(EvalException.class, () -> lm.greedy(prompt, 0, g -> false));
+      assertThrows(EvalException.class, () -> lm.greedy(new int[] {1, 99}, 3, g -> false));
+      assertEquals(2, CheckpointLanguageModel.argmax(new float[] {1, 2, 3, 3}, 4));
+      assertEquals(1, CheckpointLanguageModel.argmax(new float[] {Float.NaN, 2, 1}, 3));
+    }
+  }
+
+  @Test
   void windowsCoverEveryTokenOnce() {
     for (int n = 2; n < 40; n++) {
       for (int w = 2; w < 12; w++) {
