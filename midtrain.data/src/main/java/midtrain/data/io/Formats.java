@@ -30,6 +30,21 @@ public final class Formats {
     Map<String, FormatProvider> bySuffix = new HashMap<>();
     for (FormatProvider p : byId.values()) {
       for (String suffix : p.suffixes()) {
+        // forPath matches the lower-cased file name: a suffix with upper case, or without its
+        // dot (".jsonl" would then match "xjsonl"), would never match or match too much, silently.
+        if (suffix == null
+            || suffix.length() < 2
+            || suffix.charAt(0) != '.'
+            || !suffix.equals(suffix.toLowerCase(Locale.ROOT))) {
+          throw new DataException(
+              "format provider "
+                  + p.getClass().getName()
+                  + " (id '"
+                  + p.id()
+                  + "') claims the file suffix "
+                  + (suffix == null ? "null" : "'" + suffix + "'")
+                  + "; suffixes must be lower case and start with a dot, as '.jsonl.zst'");
+        }
         FormatProvider prev = bySuffix.putIfAbsent(suffix, p);
         if (prev != null && prev != p) {
           throw new DataException(
