@@ -36,12 +36,20 @@ public final class CheckpointLanguageModel implements GenerativeModel, AutoClose
   private final int window;
   private final int stride;
   private final int batchSize;
+  private final boolean kvCache;
+  private int cachedSteps;
   // What close() releases: the base manager and model when this instance loaded them, else none.
   private final List<AutoCloseable> owned;
 
   private CheckpointLanguageModel(
-      LlamaModel model, int window, int stride, int batchSize, List<AutoCloseable> owned) {
+      LlamaModel model,
+      int window,
+      int stride,
+      int batchSize,
+      boolean kvCache,
+      List<AutoCloseable> owned) {
     this.model = model;
+    this.kvCache = kvCache;
     this.window = window;
     this.stride = stride;
     this.batchSize = batchSize;
@@ -116,6 +124,15 @@ public final class CheckpointLanguageModel implements GenerativeModel, AutoClose
    * Continues a prompt greedily, each token conditioned on the last {@link #window()} tokens of the
    * prompt and what was generated so far (their rotary positions counted from the first of them).
    *
+   * <p>While the prompt and the tokens generated so far fit the window, each step runs one token
+   * through the model against a KV cache of the earlier positions (see {@link Builder#kvCache}).
+   * Once they outgrow it, every later step recomputes the last {@code window} tokens from position
+   * 0, as the full forward would see them, since shifting the window changes every cached key's
+   * position. The same holds past the original length of dynamic NTK and LongRoPE scaling, whose
+   * frequencies change with the sequence length: the result is always that of the full forward over
+   * the conditioning tokens (transformers, decoding with a cache, keeps keys rotated with the
+   * shorter sequence's frequencies there and so differs from its own uncached forward).
+   *
    * @throws EvalException as {@link GenerativeModel#greedy} says
    */
   @Override
@@ -132,21 +149,50 @@ public final class CheckpointLanguageModel implements GenerativeModel, AutoClose
     int[] seq = Arrays.copyOf(prompt, prompt.length + maxNewTokens);
     int n = prompt.length;
     int vocab = vocabSize();
-    while (n < seq.length) {
-      int start = Math.max(0, n - window);
-      int len = n - start;
-      int next;
-      try (NDManager step = model.manager().newSubManager()) {
-        NDArray in = step.create(Arrays.copyOfRange(seq, start, n), new Shape(1, len));
-        float[] last = model.logits(in).get(new NDIndex("0, -1, :")).toFloatArray();
-        next = argmax(last, vocab);
+    // The cache serves a step whose n conditioning tokens all fit, at positions 0 .. n - 1 with the
+    // full forward's rotary tables; the last step conditions on seq.length - 1 tokens.
+    int limit = kvCache ? Math.min(window, model.cacheablePositions()) : 0;
+    int capacity = Math.min(limit, seq.length - 1);
+    KvCache cache = n <= capacity ? model.newCache(capacity) : null;
+    cachedSteps = 0;
+    try {
+      while (n < seq.length) {
+        float[] last;
+        if (cache != null && n <= capacity) {
+          last = cache.length() == 0 ? model.prefill(cache, prompt) : model.step(cache, seq[n - 1]);
+          cachedSteps++;
+        } else {
+          if (cache != null) {
+            cache.close(); // outgrown: free it now rather than after the remaining steps
+            cache = null;
+          }
+          last = uncachedLogits(seq, n);
+        }
+        seq[n++] = argmax(last, vocab);
+        if (stop.test(Arrays.copyOfRange(seq, prompt.length, n))) {
+          break;
+        }
       }
-      seq[n++] = next;
-      if (stop.test(Arrays.copyOfRange(seq, prompt.length, n))) {
-        break;
+    } finally {
+      if (cache != null) {
+        cache.close();
       }
     }
     return Arrays.copyOfRange(seq, prompt.length, n);
+  }
+
+  /** Steps of the last {@link #greedy} call that the KV cache served (for tests). */
+  int cachedSteps() {
+    return cachedSteps;
+  }
+
+  /** Next-token logits after {@code seq[0 .. n)}: the full forward of its last window. */
+  private float[] uncachedLogits(int[] seq, int n) {
+    int start = Math.max(0, n - window);
+    try (NDManager step = model.manager().newSubManager()) {
+      NDArray in = step.create(Arrays.copyOfRange(seq, start, n), new Shape(1, n - start));
+      return model.logits(in).get(new NDIndex("0, -1, :")).toFloatArray();
+    }
   }
 
   /** The index of the largest score, the lowest among equal ones (NaN is never chosen). */
@@ -247,8 +293,23 @@ public final class CheckpointLanguageModel implements GenerativeModel, AutoClose
     private int window;
     private int stride;
     private int batchSize = 4;
+    private boolean kvCache = true;
 
     private Builder() {}
+
+    /**
+     * Sets whether {@link CheckpointLanguageModel#greedy} decodes against a KV cache while the
+     * sequence fits the window; without it every step recomputes the full forward of its context
+     * (slower, same tokens: it is the reference the cached path is tested against, and a fallback
+     * while investigating).
+     *
+     * @param enabled whether to cache; default true
+     * @return this builder
+     */
+    public Builder kvCache(boolean enabled) {
+      this.kvCache = enabled;
+      return this;
+    }
 
     /**
      * Sets the window: the most tokens the model sees at once.
@@ -335,7 +396,7 @@ public final class CheckpointLanguageModel implements GenerativeModel, AutoClose
 
     private CheckpointLanguageModel make(LlamaModel model, List<AutoCloseable> owned) {
       int[] ws = settings(model.config());
-      return new CheckpointLanguageModel(model, ws[0], ws[1], batchSize, owned);
+      return new CheckpointLanguageModel(model, ws[0], ws[1], batchSize, kvCache, owned);
     }
 
     /** The window and stride for a config: as set, or their defaults. */

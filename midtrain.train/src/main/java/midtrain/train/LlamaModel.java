@@ -242,6 +242,14 @@ public final class LlamaModel implements AutoCloseable {
    * @return logits, shape {@code [batch, seq, vocab]}
    */
   public NDArray logits(NDArray tokens, NDArray segments, boolean resetPositions) {
+    return forward(tokens, segments, resetPositions, null);
+  }
+
+  /**
+   * The forward pass. With {@code fill} (a single row, plain causal attention) each layer's keys
+   * and values are handed to the cache and only the last position's logits are computed.
+   */
+  private NDArray forward(NDArray tokens, NDArray segments, boolean resetPositions, KvCache fill) {
     NDManager sm = tokens.getManager();
     params.values().forEach(p -> visit(p, sm));
     long b = tokens.getShape().get(0);
@@ -293,6 +301,8 @@ public final class LlamaModel implements AutoCloseable {
     // Embedding lookup as a gather along the vocabulary axis: its backward is a plain scatter-add.
     NDArray ids = tokens.toType(DataType.INT64, false).reshape(b * t, 1).repeat(1, h);
     NDArray x = p("model.embed_tokens.weight").gather(ids, 0).reshape(b, t, h);
+    NDArray[] keptKeys = new NDArray[config.numLayers()];
+    NDArray[] keptValues = new NDArray[config.numLayers()];
     for (int i = 0; i < config.numLayers(); i++) {
       String pre = "model.layers." + i + ".";
       NDArray n = rmsNorm(x, p(pre + "input_layernorm.weight"));
@@ -308,6 +318,8 @@ public final class LlamaModel implements AutoCloseable {
               .transpose(0, 2, 1, 3);
       q = rotate(q, cos, sin, rd, hd);
       k = rotate(k, cos, sin, rd, hd);
+      keptKeys[i] = k;
+      keptValues[i] = v;
       if (nkv != nh) {
         // Grouped-query attention: kv head j serves query heads j*g .. j*g+g-1, as in HF repeat_kv.
         k = k.repeat(1, nh / nkv);
@@ -323,10 +335,166 @@ public final class LlamaModel implements AutoCloseable {
       NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up);
       x = x.add(linear(act, p(pre + "mlp.down_proj.weight")));
     }
+    if (fill != null) {
+      // Only the next token is wanted: a [1, vocab] head instead of [t, vocab].
+      x = x.get(new NDIndex(":, -1:, :"));
+    }
     x = rmsNorm(x, p("model.norm.weight"));
     NDArray head =
         config.tieWordEmbeddings() ? p("model.embed_tokens.weight") : p("lm_head.weight");
-    return linear(x, head);
+    NDArray out = linear(x, head);
+    if (fill != null) {
+      // Attached only now: ops on an array run in its manager, so the layers above must have
+      // finished with these before they move to the cache's.
+      fill.keep(keptKeys, keptValues, t);
+    }
+    return out;
+  }
+
+  /**
+   * Starts an incremental decoding cache for one sequence of up to {@code capacity} tokens, for
+   * {@link #prefill} and {@link #step}.
+   *
+   * <p>The cache's arrays live in its own sub-manager of this model's manager; close the cache to
+   * free them. It serves positions {@code 0 .. capacity - 1} with the rotary tables the full
+   * forward ({@link #logits(NDArray)}) uses for sequences of those lengths, so it refuses a
+   * capacity beyond {@link #cacheablePositions()}.
+   *
+   * @param capacity the most tokens (prompt and generated) the cache will hold, at least 1
+   * @return an empty cache
+   * @throws TrainException if {@code capacity} is below 1 or beyond {@link #cacheablePositions()}
+   */
+  KvCache newCache(int capacity) {
+    if (capacity < 1 || capacity > cacheablePositions()) {
+      throw new TrainException(
+          "a KV cache of "
+              + capacity
+              + " positions; this model's rotary encoding ("
+              + rope.ropeType()
+              + ") allows 1 to "
+              + cacheablePositions());
+    }
+    // One table for every position the cache will see. Within cacheablePositions() the frequencies
+    // do not depend on the length, so each row equals that of the full forward's table.
+    RopeTable table = rope.frequencies(capacity).table(RopeLayout.ROTATE_HALF, 0, capacity);
+    return new KvCache(manager.newSubManager(), rope, config.numLayers(), table);
+  }
+
+  /**
+   * Returns how many positions a KV cache can serve with the rotary tables of the full forward.
+   *
+   * <p>Dynamic NTK and LongRoPE rescale every position's frequencies once the sequence is longer
+   * than {@link PositionEncoding#originalLength()}, so keys cached before that would carry stale
+   * rotations. transformers keeps them anyway when it decodes with a cache (its outputs then differ
+   * from its own uncached forward); here a cache stops at that length instead, and callers
+   * recompute beyond it to match {@link #logits(NDArray)}.
+   *
+   * @return {@link Integer#MAX_VALUE} for encodings that do not depend on the sequence length, else
+   *     the encoding's original length
+   */
+  int cacheablePositions() {
+    return rope.dependsOnSequenceLength() ? rope.originalLength() : Integer.MAX_VALUE;
+  }
+
+  /**
+   * Runs a prompt through the model at positions {@code 0 .. n - 1}, keeping every layer's keys
+   * (after rotary encoding, before the grouped-query repeat) and values in the cache.
+   *
+   * @param cache an empty cache from {@link #newCache} of this model
+   * @param tokens the prompt, at least 1 and at most the cache's capacity
+   * @return the next-token logits of the last position, {@code vocabSize} of them, as {@link
+   *     #logits(NDArray)} gives them for the whole prompt
+   * @throws TrainException if the cache is not empty, is closed, belongs to another encoding (the
+   *     context was extended since), or the prompt does not fit
+   */
+  float[] prefill(KvCache cache, int[] tokens) {
+    cache.checkUsable(rope);
+    if (cache.length() != 0) {
+      throw new TrainException("prefill needs an empty cache; it holds " + cache.length());
+    }
+    if (tokens.length < 1 || tokens.length > cache.capacity()) {
+      throw new TrainException(
+          "a prompt of " + tokens.length + " tokens for a cache of " + cache.capacity());
+    }
+    try (NDManager sm = manager.newSubManager()) {
+      NDArray in = sm.create(tokens, new Shape(1, tokens.length));
+      return forward(in, null, false, cache).toFloatArray();
+    }
+  }
+
+  /**
+   * Appends one token at the next position and returns the logits that follow it, attending to the
+   * cached keys and values (the last {@link LlamaConfig#slidingWindow()} of them where the config
+   * has a window).
+   *
+   * @param cache a cache that {@link #prefill} filled, with room for one more position
+   * @param token the token at position {@code cache.length()}
+   * @return the next-token logits, as the last row of {@link #logits(NDArray)} over the whole
+   *     sequence
+   * @throws TrainException if the cache is empty, full, closed or belongs to another encoding
+   */
+  float[] step(KvCache cache, int token) {
+    cache.checkUsable(rope);
+    int pos = cache.length();
+    if (pos == 0 || pos >= cache.capacity()) {
+      throw new TrainException(
+          "a decoding step at position " + pos + " of a cache of " + cache.capacity());
+    }
+    int h = config.hiddenSize();
+    int nh = config.numHeads();
+    int nkv = config.numKvHeads();
+    int hd = config.headDim();
+    int window = config.slidingWindow();
+    // Keys before this position that the query may see: all, or within Mistral's sliding window.
+    int from = window > 0 ? Math.max(0, pos - window + 1) : 0;
+    try (NDManager sm = manager.newSubManager()) {
+      params.values().forEach(p -> visit(p, sm));
+      cache.visit(sm);
+      int rd = cache.rotaryDim();
+      NDArray cos = cache.cos().get(new NDIndex("{}:{}", pos, pos + 1));
+      NDArray sin = cache.sin().get(new NDIndex("{}:{}", pos, pos + 1));
+      NDArray scale = scalar(sm, (float) (1 / Math.sqrt(hd)));
+      NDArray x =
+          p("model.embed_tokens.weight")
+              .get(new NDIndex("{}:{}", token, token + 1))
+              .reshape(1, 1, h);
+      NDArray[] keys = new NDArray[config.numLayers()];
+      NDArray[] values = new NDArray[config.numLayers()];
+      for (int i = 0; i < config.numLayers(); i++) {
+        String pre = "model.layers." + i + ".";
+        NDArray n = rmsNorm(x, p(pre + "input_layernorm.weight"));
+        NDArray q = linear(n, p(pre + "self_attn.q_proj.weight")).reshape(1, nh, 1, hd);
+        NDArray k = linear(n, p(pre + "self_attn.k_proj.weight")).reshape(1, nkv, 1, hd);
+        NDArray v = linear(n, p(pre + "self_attn.v_proj.weight")).reshape(1, nkv, 1, hd);
+        q = rotate(q, cos, sin, rd, hd);
+        k = rotate(k, cos, sin, rd, hd);
+        keys[i] = cache.keys(i).concat(k, 2);
+        values[i] = cache.values(i).concat(v, 2);
+        NDArray kw = keys[i];
+        NDArray vw = values[i];
+        if (from > 0) {
+          kw = kw.get(new NDIndex(":, :, {}:, :", from));
+          vw = vw.get(new NDIndex(":, :, {}:, :", from));
+        }
+        // Grouped-query attention without the repeat: query heads j*g .. j*g+g-1 share kv head j,
+        // so [1, nh, 1, hd] regrouped as [1, nkv, g, hd] meets each kv head's keys once.
+        NDArray scores =
+            q.reshape(1, nkv, nh / nkv, hd).matMul(kw.transpose(0, 1, 3, 2)).mul(scale);
+        NDArray attn = scores.softmax(-1).matMul(vw).reshape(1, 1, (long) nh * hd);
+        x = x.add(linear(attn, p(pre + "self_attn.o_proj.weight")));
+        NDArray n2 = rmsNorm(x, p(pre + "post_attention_layernorm.weight"));
+        NDArray gate = linear(n2, p(pre + "mlp.gate_proj.weight"));
+        NDArray up = linear(n2, p(pre + "mlp.up_proj.weight"));
+        NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up);
+        x = x.add(linear(act, p(pre + "mlp.down_proj.weight")));
+      }
+      x = rmsNorm(x, p("model.norm.weight"));
+      NDArray head =
+          config.tieWordEmbeddings() ? p("model.embed_tokens.weight") : p("lm_head.weight");
+      float[] out = linear(x, head).toFloatArray();
+      cache.replace(keys, values, pos + 1);
+      return out;
+    }
   }
 
   /**
