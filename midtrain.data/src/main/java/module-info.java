@@ -2,12 +2,13 @@
  * Document batches on Arrow and the curation stages over them; this release holds the batch schema,
  * document readers and writers (JSONL, plain text, Arrow IPC, WARC/WET; Parquet with
  * midtrain.data.parquet), benchmark decontamination, mixture planning, FIM, token shards with their
- * exports, packing and the loader.
+ * exports, packing and the loader; synthetic data from a generator model behind an
+ * OpenAI-compatible server.
  *
- * <p>Custom mixers, file formats and tokenizers plug in through {@link
- * midtrain.data.spi.MixerProvider}, {@link midtrain.data.spi.FormatProvider} and {@link
- * midtrain.data.spi.TokenizerProvider} (the Hugging Face tokenizer is in midtrain.tokenizers,
- * Parquet in midtrain.data.parquet).
+ * <p>Custom mixers, file formats, synthesizers and tokenizers plug in through {@link
+ * midtrain.data.spi.MixerProvider}, {@link midtrain.data.spi.FormatProvider}, {@link
+ * midtrain.data.spi.SynthesizerProvider} and {@link midtrain.data.spi.TokenizerProvider} (the
+ * Hugging Face tokenizer is in midtrain.tokenizers, Parquet in midtrain.data.parquet).
  */
 module midtrain.data {
   requires transitive org.apache.arrow.memory.core;
@@ -20,6 +21,7 @@ module midtrain.data {
   requires jwarc;
   requires org.jsoup;
   requires jdk.incubator.vector;
+  requires java.net.http;
 
   exports midtrain.data;
   exports midtrain.data.decon;
@@ -33,6 +35,7 @@ module midtrain.data {
   exports midtrain.data.rate;
   exports midtrain.data.select;
   exports midtrain.data.spi;
+  exports midtrain.data.synth;
   exports midtrain.data.token;
 
   // Jackson writes and reads the run statistics (records) reflectively.
@@ -42,6 +45,7 @@ module midtrain.data {
   uses midtrain.data.spi.FormatProvider;
   uses midtrain.data.spi.MixerProvider;
   uses midtrain.data.spi.RaterProvider;
+  uses midtrain.data.spi.SynthesizerProvider;
   uses midtrain.data.spi.TokenizerProvider;
 
   provides midtrain.data.spi.FormatProvider with
@@ -58,4 +62,10 @@ module midtrain.data {
       midtrain.data.internal.rate.GopherRepetitionProvider,
       midtrain.data.internal.rate.C4Provider,
       midtrain.data.internal.rate.FineWebProvider;
+  provides midtrain.data.spi.SynthesizerProvider with
+      midtrain.data.internal.synth.RewriteProvider,
+      midtrain.data.internal.synth.QaProvider,
+      midtrain.data.internal.synth.ExtractProvider,
+      midtrain.data.internal.synth.InstructProvider,
+      midtrain.data.internal.synth.EvolveProvider;
 }
