@@ -37,6 +37,8 @@ final class Journal implements AutoCloseable {
   Journal(Path file, ObjectNode header) {
     this.file = file;
     try {
+      // Read back as it will be from the file, so that numbers compare by the same node types.
+      header = (ObjectNode) OpenAiClient.JSON.readTree(OpenAiClient.JSON.writeValueAsBytes(header));
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
         Files.createDirectories(parent);
