@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       AverageCommand.class,
       CurateCommand.class,
       RateCommand.class,
+      SynthesizeCommand.class,
       DecontaminateCommand.class,
       MixCommand.class,
       PackCommand.class,
