@@ -240,7 +240,6 @@ public final class Runner {
             doneBytes += reader.bytesRead();
           }
         }
-        bytesRead.set(doneBytes);
       } finally {
         pool.shutdown();
         try {
