@@ -1,8 +1,19 @@
 /**
  * Evaluation for mid-training over any {@link midtrain.eval.LanguageModel}: perplexity and the
  * forgetting gate, and benchmark scoring with lm-evaluation-harness semantics (multiple-choice
- * {@code acc} and {@code acc_norm} with their standard errors, exact match, pass@k).
+ * {@code acc} and {@code acc_norm} with their standard errors, exact match after greedy generation,
+ * pass@k), and passkey retrieval for long context.
+ *
+ * <p>Tasks plug in through {@link midtrain.eval.spi.TaskProvider}; the built-ins are {@code gsm8k}
+ * and {@code needle}.
  */
 module midtrain.eval {
   exports midtrain.eval;
+  exports midtrain.eval.spi;
+
+  uses midtrain.eval.spi.TaskProvider;
+
+  provides midtrain.eval.spi.TaskProvider with
+      midtrain.eval.internal.Gsm8kTaskProvider,
+      midtrain.eval.internal.PasskeyTaskProvider;
 }

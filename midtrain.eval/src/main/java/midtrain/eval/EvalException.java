@@ -12,4 +12,14 @@ public final class EvalException extends RuntimeException {
   public EvalException(String message) {
     super(message);
   }
+
+  /**
+   * Creates the exception with its cause.
+   *
+   * @param message what is wrong
+   * @param cause the failure underneath
+   */
+  public EvalException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -1,0 +1,571 @@
+package midtrain.eval;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Scores generative benchmarks by exact match, with the prompt building, truncation, stopping and
+ * answer extraction of lm-evaluation-harness's {@code generate_until} tasks (GSM8K, say), so that
+ * the numbers compare with the ones the field reports.
+ *
+ * <p>Each item's prompt is its few-shot examples, each {@code text + targetDelimiter + target}
+ * followed by {@code fewshotDelimiter}, then the item's text. The prompt's tokens (after an
+ * optional BOS) lose tokens from the left until {@code maxGenTokens} more fit in {@code maxLength};
+ * the model continues it greedily until a stop string appears in the decoded continuation or the
+ * EOS token is generated, and the continuation is cut at the first stop string. Each {@link
+ * AnswerFilter} extracts an answer, which {@link ExactMatch} compares with the target. {@code
+ * docs/eval.md} lists the harness sources each rule follows and where this departs.
+ */
+public final class GenerativeScorer {
+  /** How few-shot examples are chosen from the pool. */
+  public enum FewshotSampler {
+    /**
+     * A sample without replacement for each item, drawn from one {@link Random} seeded with {@link
+     * Builder#seed}, item after item, as the harness draws from one seeded {@code random.Random}
+     * (whose draws Java's cannot reproduce).
+     */
+    RANDOM,
+    /** The pool's first examples, in order, as the harness's {@code first_n} sampler. */
+    FIRST_N
+  }
+
+  private final TextEncoder encoder;
+  private final TextDecoder decoder;
+  private final int maxLength;
+  private final int maxGenTokens;
+  private final List<String> until;
+  private final OptionalInt eosToken;
+  private final OptionalInt bosToken;
+  private final String targetDelimiter;
+  private final String fewshotDelimiter;
+  private final List<GenerativeItem> fewshot;
+  private final int numFewshot;
+  private final FewshotSampler sampler;
+  private final long seed;
+  private final List<AnswerFilter> filters;
+  private final ExactMatch metric;
+
+  private GenerativeScorer(Builder b) {
+    this.encoder = b.encoder;
+    this.decoder = b.decoder;
+    this.maxLength = b.maxLength;
+    this.maxGenTokens = b.maxGenTokens;
+    this.until = b.until;
+    this.eosToken = b.eosToken;
+    this.bosToken = b.bosToken;
+    this.targetDelimiter = b.targetDelimiter;
+    this.fewshotDelimiter = b.fewshotDelimiter;
+    this.fewshot = b.fewshot;
+    this.numFewshot = b.numFewshot;
+    this.sampler = b.sampler;
+    this.seed = b.seed;
+    this.filters = b.filters;
+    this.metric = b.metric;
+  }
+
+  /**
+   * Starts a scorer.
+   *
+   * @return a builder; {@link Builder#encoder}, {@link Builder#decoder} and {@link
+   *     Builder#maxLength} must be set
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the filters, in the order results list their answers.
+   *
+   * @return the filters' names
+   */
+  public List<String> filterNames() {
+    return filters.stream().map(AnswerFilter::name).toList();
+  }
+
+  /**
+   * Chooses each item's few-shot examples, as {@link #score} does: the same items in the same order
+   * get the same examples. An example equal to the item it is for (same text and target) is never
+   * among them.
+   *
+   * @param items the items, in scoring order
+   * @return for each item, its examples in prompt order
+   * @throws EvalException if an item is null, or the pool holds fewer than {@code numFewshot}
+   *     examples besides an item
+   */
+  public List<List<GenerativeItem>> examples(List<GenerativeItem> items) {
+    if (items == null) {
+      throw new EvalException("items is null");
+    }
+    Random rnd = new Random(seed);
+    List<List<GenerativeItem>> out = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      GenerativeItem item = items.get(i);
+      if (item == null) {
+        throw new EvalException("item " + i + " is null");
+      }
+      if (numFewshot == 0) {
+        out.add(List.of());
+        continue;
+      }
+      List<GenerativeItem> pool = new ArrayList<>(fewshot.size());
+      for (GenerativeItem e : fewshot) {
+        if (!e.equals(item)) {
+          pool.add(e);
+        }
+      }
+      if (pool.size() < numFewshot) {
+        throw new EvalException(
+            "item "
+                + item.id()
+                + ": "
+                + numFewshot
+                + " few-shot examples asked for but the pool has "
+                + pool.size()
+                + (pool.size() < fewshot.size() ? " besides the item itself" : ""));
+      }
+      if (sampler == FewshotSampler.FIRST_N) {
+        out.add(List.copyOf(pool.subList(0, numFewshot)));
+      } else {
+        // A partial Fisher-Yates shuffle: the first numFewshot positions are a uniform sample,
+        // in the order drawn (as random.sample returns them).
+        List<GenerativeItem> chosen = new ArrayList<>(numFewshot);
+        for (int k = 0; k < numFewshot; k++) {
+          int j = k + rnd.nextInt(pool.size() - k);
+          GenerativeItem pick = pool.get(j);
+          pool.set(j, pool.get(k));
+          pool.set(k, pick);
+          chosen.add(pick);
+        }
+        out.add(List.copyOf(chosen));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Builds an item's prompt text: the harness's few-shot context followed by the item's text.
+   *
+   * @param examples the few-shot examples, possibly none
+   * @param item the item
+   * @return each example's {@code text + targetDelimiter + target + fewshotDelimiter} (an example
+   *     with an empty target adds its text alone, as the harness), then the item's text
+   * @throws EvalException if an argument is null
+   */
+  public String prompt(List<GenerativeItem> examples, GenerativeItem item) {
+    if (examples == null || item == null) {
+      throw new EvalException((examples == null ? "examples" : "item") + " is null");
+    }
+    StringBuilder b = new StringBuilder();
+    for (GenerativeItem e : examples) {
+      b.append(e.text());
+      // The harness's ContextSampler adds the delimiters only after a non-empty target.
+      if (!e.target().isEmpty()) {
+        b.append(targetDelimiter).append(e.target()).append(fewshotDelimiter);
+      }
+    }
+    return b.append(item.text()).toString();
+  }
+
+  /**
+   * Encodes a prompt as the model receives it: the BOS if one is set, then the prompt's tokens,
+   * left-truncated to {@code maxLength - maxGenTokens} tokens (the BOS is cut first, as in the
+   * harness).
+   *
+   * @param prompt the prompt text
+   * @return the context tokens, at least one
+   * @throws EvalException if {@code prompt} is null or encodes to no tokens without a BOS
+   */
+  public int[] context(String prompt) {
+    if (prompt == null) {
+      throw new EvalException("prompt is null");
+    }
+    int[] enc = encoder.encode(prompt);
+    if (enc == null) {
+      throw new EvalException("the encoder returned null");
+    }
+    int[] all = enc;
+    if (bosToken.isPresent()) {
+      all = new int[enc.length + 1];
+      all[0] = bosToken.getAsInt();
+      System.arraycopy(enc, 0, all, 1, enc.length);
+    }
+    if (all.length == 0) {
+      throw new EvalException("prompt encodes to no tokens");
+    }
+    int keep = maxLength - maxGenTokens;
+    return all.length <= keep ? all : Arrays.copyOfRange(all, all.length - keep, all.length);
+  }
+
+  /**
+   * Generates a continuation: greedily, until a stop string appears in the decoded text, the EOS
+   * token comes, or {@code maxGenTokens} were generated; then the text is cut where the first stop
+   * string starts, and the EOS and what follows it are dropped.
+   *
+   * @param model the model
+   * @param context the context tokens, as {@link #context} returns them
+   * @return the continuation's text and token count
+   * @throws EvalException if an argument is null, or the model generates no tokens or more than
+   *     asked
+   */
+  public Continuation continuation(GenerativeModel model, int[] context) {
+    if (model == null || context == null) {
+      throw new EvalException((model == null ? "model" : "context") + " is null");
+    }
+    int[] generated =
+        model.greedy(
+            context,
+            maxGenTokens,
+            tokens ->
+                (eosToken.isPresent() && tokens[tokens.length - 1] == eosToken.getAsInt())
+                    || stopAt(decoder.decode(tokens)) >= 0);
+    if (generated == null || generated.length == 0 || generated.length > maxGenTokens) {
+      throw new EvalException(
+          "the model generated "
+              + (generated == null ? "null" : generated.length + " tokens")
+              + "; expected 1 to "
+              + maxGenTokens);
+    }
+    int[] kept = generated;
+    if (eosToken.isPresent()) {
+      for (int i = 0; i < generated.length; i++) {
+        if (generated[i] == eosToken.getAsInt()) {
+          kept = Arrays.copyOf(generated, i);
+          break;
+        }
+      }
+    }
+    String text = decoder.decode(kept);
+    int stop = stopAt(text);
+    return new Continuation(stop >= 0 ? text.substring(0, stop) : text, generated.length);
+  }
+
+  /**
+   * The text a generation produced and how many tokens it took.
+   *
+   * @param text the decoded continuation, cut at the first stop string
+   * @param tokens the tokens generated, the one that ended it included
+   */
+  public record Continuation(String text, int tokens) {}
+
+  /** Where the earliest stop string starts, or -1: the harness splits on each in turn. */
+  private int stopAt(String text) {
+    int first = -1;
+    for (String s : until) {
+      int at = text.indexOf(s);
+      if (at >= 0 && (first < 0 || at < first)) {
+        first = at;
+      }
+    }
+    return first;
+  }
+
+  /**
+   * Scores one item with given few-shot examples.
+   *
+   * @param model the model
+   * @param examples the item's few-shot examples
+   * @param item the item
+   * @return the item's continuation, answers and matches
+   * @throws EvalException as {@link #context} and {@link #continuation}
+   */
+  public GenerativeItemResult score(
+      GenerativeModel model, List<GenerativeItem> examples, GenerativeItem item) {
+    if (model == null) {
+      throw new EvalException("model is null");
+    }
+    int[] ctx = context(prompt(examples, item));
+    Continuation c = continuation(model, ctx);
+    Map<String, String> answers = new LinkedHashMap<>();
+    Map<String, Boolean> matches = new LinkedHashMap<>();
+    for (AnswerFilter f : filters) {
+      String a = f.apply(c.text());
+      answers.put(f.name(), a);
+      matches.put(f.name(), metric.matches(a, item.target()));
+    }
+    return GenerativeItemResult.of(
+        item.id(), ctx.length, c.tokens(), c.text(), answers, item.target(), matches);
+  }
+
+  /**
+   * Scores every item: few-shot examples as {@link #examples} chooses them, then {@link
+   * #score(GenerativeModel, List, GenerativeItem)}.
+   *
+   * @param model the model
+   * @param items the items, at least one
+   * @return per-item results and the exact match per filter
+   * @throws EvalException if there are no items, or as {@link #examples} and the item scoring; the
+   *     message names the item
+   */
+  public GenerativeResult score(GenerativeModel model, List<GenerativeItem> items) {
+    if (model == null) {
+      throw new EvalException("model is null");
+    }
+    if (items == null || items.isEmpty()) {
+      throw new EvalException("items: need at least one item");
+    }
+    List<List<GenerativeItem>> ex = examples(items);
+    List<GenerativeItemResult> results = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      try {
+        results.add(score(model, ex.get(i), items.get(i)));
+      } catch (EvalException e) {
+        throw new EvalException("item " + items.get(i).id() + ": " + e.getMessage());
+      }
+    }
+    return GenerativeResult.of(filterNames(), results);
+  }
+
+  /** Builds a {@link GenerativeScorer}. */
+  public static final class Builder {
+    private TextEncoder encoder;
+    private TextDecoder decoder;
+    private int maxLength = -1;
+    private int maxGenTokens = 256;
+    private List<String> until = List.of();
+    private OptionalInt eosToken = OptionalInt.empty();
+    private OptionalInt bosToken = OptionalInt.empty();
+    private String targetDelimiter = " ";
+    private String fewshotDelimiter = "\n\n";
+    private List<GenerativeItem> fewshot = List.of();
+    private int numFewshot;
+    private FewshotSampler sampler = FewshotSampler.RANDOM;
+    private long seed = 1234;
+    private List<AnswerFilter> filters = List.of(AnswerFilter.none());
+    private ExactMatch metric = ExactMatch.strict();
+
+    private Builder() {}
+
+    /**
+     * Sets the tokenizer's encoding side.
+     *
+     * @param encoder text to ids, no special tokens added
+     * @return this builder
+     */
+    public Builder encoder(TextEncoder encoder) {
+      this.encoder = encoder;
+      return this;
+    }
+
+    /**
+     * Sets the tokenizer's decoding side.
+     *
+     * @param decoder ids to text
+     * @return this builder
+     */
+    public Builder decoder(TextDecoder decoder) {
+      this.decoder = decoder;
+      return this;
+    }
+
+    /**
+     * Sets the most tokens the model takes, context and generation together (the harness's {@code
+     * max_length}); required.
+     *
+     * @param tokens the model's context length
+     * @return this builder
+     */
+    public Builder maxLength(int tokens) {
+      this.maxLength = tokens;
+      return this;
+    }
+
+    /**
+     * Sets the most tokens generated per item ({@code max_gen_toks}, default 256).
+     *
+     * @param tokens at least 1, below {@link #maxLength}
+     * @return this builder
+     */
+    public Builder maxGenTokens(int tokens) {
+      this.maxGenTokens = tokens;
+      return this;
+    }
+
+    /**
+     * Sets the stop strings ({@code until}, default none): generation ends once one appears in the
+     * decoded continuation, which is cut where the first of them starts. Empty strings are ignored,
+     * as the harness does.
+     *
+     * @param stops the stop strings
+     * @return this builder
+     */
+    public Builder until(List<String> stops) {
+      if (stops == null || stops.stream().anyMatch(java.util.Objects::isNull)) {
+        throw new EvalException("until is null or holds a null");
+      }
+      Set<String> kept = new LinkedHashSet<>();
+      for (String s : stops) {
+        if (!s.isEmpty()) {
+          kept.add(s);
+        }
+      }
+      this.until = List.copyOf(kept);
+      return this;
+    }
+
+    /**
+     * Sets the EOS token: generating it ends the continuation, which does not include it.
+     *
+     * @param id the token id
+     * @return this builder
+     */
+    public Builder eosToken(int id) {
+      this.eosToken = OptionalInt.of(id);
+      return this;
+    }
+
+    /**
+     * Sets a BOS token put before each prompt, for models whose tokenizer adds one ({@code
+     * add_bos_token}).
+     *
+     * @param id the token id
+     * @return this builder
+     */
+    public Builder bosToken(int id) {
+      this.bosToken = OptionalInt.of(id);
+      return this;
+    }
+
+    /**
+     * Sets the text between an example's text and its target ({@code target_delimiter}, default
+     * {@code " "}).
+     *
+     * @param delimiter the delimiter
+     * @return this builder
+     */
+    public Builder targetDelimiter(String delimiter) {
+      if (delimiter == null) {
+        throw new EvalException("targetDelimiter is null");
+      }
+      this.targetDelimiter = delimiter;
+      return this;
+    }
+
+    /**
+     * Sets the text after each few-shot example ({@code fewshot_delimiter}, default {@code
+     * "\n\n"}).
+     *
+     * @param delimiter the delimiter
+     * @return this builder
+     */
+    public Builder fewshotDelimiter(String delimiter) {
+      if (delimiter == null) {
+        throw new EvalException("fewshotDelimiter is null");
+      }
+      this.fewshotDelimiter = delimiter;
+      return this;
+    }
+
+    /**
+     * Sets the few-shot examples and how many each prompt shows ({@code num_fewshot}, default 0).
+     *
+     * @param pool the examples to choose from (the harness's {@code fewshot_split})
+     * @param count how many each prompt shows, 0 or more
+     * @return this builder
+     */
+    public Builder fewshot(List<GenerativeItem> pool, int count) {
+      if (pool == null || pool.stream().anyMatch(java.util.Objects::isNull)) {
+        throw new EvalException("the few-shot pool is null or holds a null");
+      }
+      this.fewshot = List.copyOf(pool);
+      this.numFewshot = count;
+      return this;
+    }
+
+    /**
+     * Sets how examples are chosen (default {@link FewshotSampler#RANDOM}).
+     *
+     * @param sampler the sampler
+     * @return this builder
+     */
+    public Builder sampler(FewshotSampler sampler) {
+      if (sampler == null) {
+        throw new EvalException("sampler is null");
+      }
+      this.sampler = sampler;
+      return this;
+    }
+
+    /**
+     * Sets the seed of the {@link FewshotSampler#RANDOM} sampler (default 1234, the harness's
+     * {@code fewshot_seed}).
+     *
+     * @param seed the seed
+     * @return this builder
+     */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /**
+     * Sets the answer filters (default {@link AnswerFilter#none()}); each gets its own exact match.
+     *
+     * @param filters at least one, with distinct names
+     * @return this builder
+     */
+    public Builder filters(List<AnswerFilter> filters) {
+      if (filters == null
+          || filters.isEmpty()
+          || filters.stream().anyMatch(java.util.Objects::isNull)) {
+        throw new EvalException("filters: need at least one, and no null");
+      }
+      Set<String> names = new LinkedHashSet<>();
+      for (AnswerFilter f : filters) {
+        if (!names.add(f.name())) {
+          throw new EvalException("two filters are named " + f.name());
+        }
+      }
+      this.filters = List.copyOf(filters);
+      return this;
+    }
+
+    /**
+     * Sets the metric's normalization (default {@link ExactMatch#strict()}).
+     *
+     * @param metric the exact match
+     * @return this builder
+     */
+    public Builder metric(ExactMatch metric) {
+      if (metric == null) {
+        throw new EvalException("metric is null");
+      }
+      this.metric = metric;
+      return this;
+    }
+
+    /**
+     * Builds the scorer.
+     *
+     * @return the scorer
+     * @throws EvalException if the encoder, decoder or maximum length is missing, {@code
+     *     maxGenTokens} is not in {@code [1, maxLength)}, or the few-shot count is negative
+     */
+    public GenerativeScorer build() {
+      if (encoder == null || decoder == null) {
+        throw new EvalException((encoder == null ? "encoder" : "decoder") + " is not set");
+      }
+      if (maxLength < 2) {
+        throw new EvalException("maxLength must be set, at least 2; got " + maxLength);
+      }
+      if (maxGenTokens < 1 || maxGenTokens >= maxLength) {
+        // The harness would leave max_length - max_gen_toks <= 0 tokens for the context.
+        throw new EvalException(
+            "maxGenTokens must be at least 1 and below maxLength "
+                + maxLength
+                + " (the rest is the context); got "
+                + maxGenTokens);
+      }
+      if (numFewshot < 0) {
+        throw new EvalException("the few-shot count must be 0 or more, got " + numFewshot);
+      }
+      return new GenerativeScorer(this);
+    }
+  }
+}
