@@ -8,14 +8,19 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -25,12 +30,19 @@ import midtrain.data.token.TokenShard;
 import midtrain.data.token.TokenShards;
 import midtrain.data.token.Tokenizers;
 import midtrain.eval.EvalException;
+import midtrain.eval.GenerativeModel;
 import midtrain.eval.LanguageModel;
 import midtrain.eval.MultipleChoiceItem;
 import midtrain.eval.MultipleChoiceItemResult;
 import midtrain.eval.MultipleChoiceResult;
 import midtrain.eval.MultipleChoiceScorer;
 import midtrain.eval.Perplexity;
+import midtrain.eval.Tasks;
+import midtrain.eval.spi.EvalTask;
+import midtrain.eval.spi.TaskConfig;
+import midtrain.eval.spi.TaskDocument;
+import midtrain.eval.spi.TaskProvider;
+import midtrain.eval.spi.TaskResult;
 import midtrain.train.CheckpointLanguageModel;
 import midtrain.train.HfCheckpoint;
 import midtrain.train.LlamaConfig;
@@ -42,7 +54,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code midtrain eval}: perplexity of a checkpoint on token shards, multiple-choice benchmark
- * accuracy and, with {@code --base}, the forgetting gate against the model it started from.
+ * accuracy, generative tasks (exact match after generation, passkey retrieval) and, with {@code
+ * --base}, the forgetting gate against the model it started from.
  */
 @Command(
     name = "eval",
@@ -51,7 +64,9 @@ import picocli.CommandLine.Spec;
       "Measure a checkpoint's perplexity on token shards (as `midtrain pack` writes them), overall",
       "and per source; with --base, also the starting model's, and the forgetting gate: exit code",
       "3 when the perplexity rose by more than --max-increase. With --benchmark, also acc and",
-      "acc_norm on multiple-choice JSONL files, scored as lm-evaluation-harness does."
+      "acc_norm on multiple-choice JSONL files, scored as lm-evaluation-harness does. With",
+      "--task, generative tasks: gsm8k (exact match after greedy generation, as the harness)",
+      "and needle (passkey retrieval at several prompt lengths and depths)."
     })
 public final class EvalCommand implements Callable<Integer> {
   /** Exit code when the forgetting gate fails: distinct from 1, which means the command failed. */
@@ -77,7 +92,7 @@ public final class EvalCommand implements Callable<Integer> {
       split = ",",
       paramLabel = "FILE",
       description =
-          "Multiple-choice benchmarks, JSONL (.gz allowed), one item a line, tokenized with"
+          "Multiple-choice benchmarks, JSONL (.gz or .zst allowed), one item a line, tokenized with"
               + " --tokenizer (default: the model folder's tokenizer.json).")
   List<Path> benchmarks; // null when not given
 
@@ -118,9 +133,81 @@ public final class EvalCommand implements Callable<Integer> {
       names = "--tokenizer",
       paramLabel = "FILE",
       description =
-          "The tokenizer.json benchmarks are tokenized with (default: the --model folder's, else"
-              + " the --base folder's).")
+          "The tokenizer.json benchmarks and tasks are tokenized with (default: the --model"
+              + " folder's, else the --base folder's).")
   Path tokenizer;
+
+  @Option(
+      names = "--task",
+      split = ",",
+      paramLabel = "ID[=FILE]",
+      description =
+          "Generative tasks: gsm8k=TEST.jsonl (questions and answers; exact match after greedy"
+              + " generation, as lm-evaluation-harness's gsm8k) or needle (passkey retrieval at"
+              + " --needle-lengths and --needle-depths). Files may be .gz or .zst.")
+  List<String> tasks; // null when not given
+
+  @Option(
+      names = "--fewshot",
+      paramLabel = "FILE",
+      description =
+          "Few-shot examples for the tasks given with a file, JSONL of the same fields (gsm8k:"
+              + " the train split).")
+  Path fewshot;
+
+  @Option(
+      names = "--num-fewshot",
+      paramLabel = "K",
+      description = "Few-shot examples in each prompt (default: the task's; gsm8k 5).")
+  String numFewshot;
+
+  @Option(
+      names = "--fewshot-sampler",
+      paramLabel = "random|first_n",
+      description =
+          "How each prompt's examples are chosen: random, a seeded sample per item (default, as"
+              + " the harness, whose Python draws differ), or first_n, the file's first K.")
+  String fewshotSampler;
+
+  @Option(
+      names = "--max-gen-tokens",
+      paramLabel = "N",
+      description = "The most tokens generated per item (default: the task's; gsm8k 256).")
+  String maxGenTokens;
+
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      description = "Score only the first N documents of each task file (default: all).")
+  String limit;
+
+  @Option(
+      names = "--needle-lengths",
+      paramLabel = "TOKENS",
+      description =
+          "needle: prompt lengths in tokens, comma-separated (default: 256, 512, ... below the"
+              + " window, and the window less the 10 generated tokens).")
+  String needleLengths;
+
+  @Option(
+      names = "--needle-depths",
+      paramLabel = "FRACTIONS",
+      description =
+          "needle: where the pass key goes, from 0 (start of the filler) to 1 (its end),"
+              + " comma-separated (default: 0,0.25,0.5,0.75,1).")
+  String needleDepths;
+
+  @Option(
+      names = "--needle-trials",
+      paramLabel = "N",
+      description = "needle: trials per length and depth, each with its own key (default: 5).")
+  String needleTrials;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      description = "The seed of few-shot sampling and of the pass keys (default: 1234).")
+  String seed;
 
   @Option(
       names = "--max-tokens",
@@ -165,20 +252,36 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (data == null && benchmarks == null) {
+    if (data == null && benchmarks == null && tasks == null) {
       throw new UserInputException(
-          "give --data SHARDS, --benchmark FILE or both: there is nothing to evaluate");
+          "give --data SHARDS, --benchmark FILE, --task ID or several: there is nothing to"
+              + " evaluate");
     }
     if (benchmarks == null) {
       // These only shape benchmark scoring; given alone they would be silently ignored.
-      String[] names = {
-        "--context-field", "--choices-field", "--gold-field", "--bos", "--tokenizer"
-      };
-      Object[] values = {contextField, choicesField, goldField, bos, tokenizer};
+      String[] names = {"--context-field", "--choices-field", "--gold-field"};
+      Object[] values = {contextField, choicesField, goldField};
       for (int i = 0; i < names.length; i++) {
         if (values[i] != null) {
           throw new UserInputException(names[i] + " applies to --benchmark, which is not given");
         }
+      }
+    }
+    if (benchmarks == null && tasks == null) {
+      if (bos != null || tokenizer != null) {
+        throw new UserInputException(
+            (bos != null ? "--bos" : "--tokenizer")
+                + " applies to --benchmark and --task, neither of which is given");
+      }
+    }
+    if (tasks == null) {
+      taskOptions()
+          .forEach(
+              (k, v) -> {
+                throw new UserInputException("--" + k + " applies to --task, which is not given");
+              });
+      if (fewshot != null) {
+        throw new UserInputException("--fewshot applies to --task, which is not given");
       }
     }
     if (maxTokens < 1) {
@@ -217,21 +320,26 @@ public final class EvalCommand implements Callable<Integer> {
     String against = base == null ? "" : " against base " + base;
     int code = 0;
     ObjectNode report = Inputs.JSON.createObjectNode();
-    try (TextTokenizer tok = benchmarks == null ? null : benchmarkTokenizer(modelConfig)) {
+    try (TextTokenizer tok =
+        benchmarks == null && tasks == null ? null : benchmarkTokenizer(modelConfig)) {
       // CheckpointLanguageModel scores a sequence of up to `w` tokens in one pass, each predicted
       // from the tokens before it, so a request conditions on at most w - 1 tokens. The harness
       // feeds max_length tokens and uses the logit after the last one too; with maxLength = w the
       // longest requests would spill into a second, sliding window with less context, so the
       // harness's rule is applied one token shorter instead.
       int maxLength = w - 1;
-      MultipleChoiceScorer scorer = tok == null ? null : scorer(tok, maxLength);
-      List<MultipleChoiceFile> benches = tok == null ? List.of() : readBenchmarks(scorer);
+      MultipleChoiceScorer scorer = benchmarks == null ? null : scorer(tok, maxLength);
+      List<MultipleChoiceFile> benches = scorer == null ? List.of() : readBenchmarks(scorer);
+      // Tasks read and check their input now, so that a bad line stops the run before a model
+      // loads. Their limit is the whole window: the harness keeps context + max_gen_toks within
+      // max_length, and greedy decoding here conditions on the last `w` tokens.
+      List<Prepared> prepared = tasks == null ? List.of() : prepareTasks(tok, w, modelConfig);
       if (docs != null) {
         var dataNode = report.putArray("data");
         data.forEach(d -> dataNode.add(d.toString()));
         report.put("tokens", scored).put("documents", docs.size());
       }
-      Measured measured = measure("model", model, w, docs, scored, scorer, benches);
+      Measured measured = measure("model", model, w, docs, scored, scorer, benches, prepared);
       report.put("window", measured.window());
       if (docs != null) {
         report.put("stride", measured.stride());
@@ -251,7 +359,7 @@ public final class EvalCommand implements Callable<Integer> {
       }
       Measured before = null;
       if (base != null) {
-        before = measure("base", base, w, docs, scored, scorer, benches);
+        before = measure("base", base, w, docs, scored, scorer, benches, prepared);
         if (docs != null) {
           report.set("base", before.perplexity().json(base));
           before.perplexity().print(stdout, "base ");
@@ -276,6 +384,9 @@ public final class EvalCommand implements Callable<Integer> {
       if (!benches.isEmpty()) {
         reportBenchmarks(report, stdout, benches, maxLength, measured, before);
       }
+      if (!prepared.isEmpty()) {
+        reportTasks(report, stdout, prepared, w, measured, before);
+      }
     }
     if (out != null) {
       try {
@@ -290,10 +401,11 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   /**
-   * The tokenizer benchmarks are encoded with: --tokenizer, else the model folder's, else the base
-   * folder's tokenizer.json (checkpoints written by training hold none of their own).
+   * The tokenizer benchmarks and tasks are encoded with: --tokenizer, else the model folder's, else
+   * the base folder's tokenizer.json (checkpoints written by training hold none of their own).
    */
   private TextTokenizer benchmarkTokenizer(LlamaConfig config) {
+    String label = benchmarks != null ? "--benchmark" : "--task";
     Path file = tokenizer;
     if (file == null) {
       Path own = model.resolve("tokenizer.json");
@@ -302,7 +414,8 @@ public final class EvalCommand implements Callable<Integer> {
         file = own;
         if (baseOwn != null && Files.isRegularFile(baseOwn) && !sameBytes(own, baseOwn)) {
           throw new UserInputException(
-              "--benchmark: "
+              label
+                  + ": "
                   + own
                   + " and "
                   + baseOwn
@@ -313,7 +426,8 @@ public final class EvalCommand implements Callable<Integer> {
         file = baseOwn;
       } else {
         throw new UserInputException(
-            "--benchmark: no tokenizer.json in "
+            label
+                + ": no tokenizer.json in "
                 + model
                 + (base == null ? "" : " or " + base)
                 + "; give the model's tokenizer with --tokenizer");
@@ -326,7 +440,8 @@ public final class EvalCommand implements Callable<Integer> {
       int v = tok.vocabSize();
       tok.close();
       throw new UserInputException(
-          "--benchmark: "
+          label
+              + ": "
               + file
               + " has "
               + v
@@ -659,7 +774,11 @@ public final class EvalCommand implements Callable<Integer> {
    * name.
    */
   private record Measured(
-      Result perplexity, Map<String, MultipleChoiceResult> benchmarks, int window, int stride) {}
+      Result perplexity,
+      Map<String, MultipleChoiceResult> benchmarks,
+      Map<String, TaskResult> tasks,
+      int window,
+      int stride) {}
 
   private Measured measure(
       String task,
@@ -668,7 +787,8 @@ public final class EvalCommand implements Callable<Integer> {
       List<Doc> docs,
       long scored,
       MultipleChoiceScorer scorer,
-      List<MultipleChoiceFile> benches) {
+      List<MultipleChoiceFile> benches,
+      List<Prepared> prepared) {
     CheckpointLanguageModel.Builder b =
         CheckpointLanguageModel.builder().window(w).batchSize(batch);
     if (stride != null) {
@@ -696,7 +816,22 @@ public final class EvalCommand implements Callable<Integer> {
           }
         }
       }
-      return new Measured(ppl, mc, lm.window(), lm.stride());
+      Map<String, TaskResult> done = new LinkedHashMap<>();
+      if (!prepared.isEmpty()) {
+        try (ProgressBar bar =
+            TrainCommand.quietUnlessTerminal(
+                    new ProgressBarBuilder()
+                        .setTaskName("tasks " + task)
+                        .setStyle(ProgressBarStyle.ASCII)
+                        .continuousUpdate())
+                .build()) {
+          GenerativeModel counted = counting(lm, bar);
+          for (Prepared p : prepared) {
+            done.put(p.id(), p.task().run(counted));
+          }
+        }
+      }
+      return new Measured(ppl, mc, done, lm.window(), lm.stride());
     }
   }
 
@@ -741,6 +876,186 @@ public final class EvalCommand implements Callable<Integer> {
             counts.put(k, v.size());
           });
       return new Result(all, bySource, counts);
+    }
+  }
+
+  /** A task ready to run, under the id it was given as. */
+  private record Prepared(String id, Path file, EvalTask task) {}
+
+  /** The task options given, by the names tasks read them under (the flags without dashes). */
+  private Map<String, String> taskOptions() {
+    Map<String, String> o = new LinkedHashMap<>();
+    String[] names = {
+      "num-fewshot",
+      "fewshot-sampler",
+      "max-gen-tokens",
+      "limit",
+      "needle-lengths",
+      "needle-depths",
+      "needle-trials",
+      "seed"
+    };
+    String[] values = {
+      numFewshot,
+      fewshotSampler,
+      maxGenTokens,
+      limit,
+      needleLengths,
+      needleDepths,
+      needleTrials,
+      seed
+    };
+    for (int i = 0; i < names.length; i++) {
+      if (values[i] != null) {
+        o.put(names[i], values[i]);
+      }
+    }
+    return o;
+  }
+
+  /**
+   * Reads every --task's file and --fewshot, and creates the tasks, so that a bad line or option
+   * stops the run, naming it, before any model is loaded; then refuses an option no task read.
+   */
+  private List<Prepared> prepareTasks(TextTokenizer tok, int w, LlamaConfig config) {
+    Map<String, String> options = taskOptions();
+    List<TaskDocument> shots = fewshot == null ? null : TaskFile.read("--fewshot", fewshot);
+    OptionalInt bosId =
+        bos == null ? OptionalInt.empty() : OptionalInt.of(tok.requireToken(bos, "--bos"));
+    OptionalInt eosId = eosToken(config);
+    List<Prepared> out = new ArrayList<>();
+    Set<String> read = new HashSet<>();
+    boolean anyFile = false;
+    for (String spec : tasks) {
+      int eq = spec.indexOf('=');
+      String id = (eq < 0 ? spec : spec.substring(0, eq)).strip();
+      Path file = eq < 0 ? null : Path.of(spec.substring(eq + 1).strip());
+      if (id.isEmpty() || file != null && file.toString().isEmpty()) {
+        throw new UserInputException(
+            "--task: '" + spec + "' is not ID or ID=FILE (for example gsm8k=test.jsonl, needle)");
+      }
+      String option = "--task " + id;
+      if (out.stream().anyMatch(p -> p.id().equals(id))) {
+        throw new UserInputException(option + " is given twice; evaluate one file per task");
+      }
+      TaskProvider provider;
+      try {
+        provider = Tasks.provider(id);
+      } catch (EvalException e) {
+        throw new UserInputException("--task: " + e.getMessage());
+      }
+      TaskConfig.Builder b =
+          TaskConfig.builder(id)
+              .encoder(text -> tok.encode(text, false))
+              .decoder(tok::decode)
+              .maxLength(w)
+              .optionPrefix("--");
+      options.forEach(b::option);
+      if (file != null) {
+        anyFile = true;
+        b.documents(TaskFile.read(option, file));
+        if (shots != null) {
+          b.fewshot(shots);
+        }
+      }
+      bosId.ifPresent(b::bosToken);
+      eosId.ifPresent(b::eosToken);
+      TaskConfig c = b.build();
+      try {
+        out.add(new Prepared(id, file, provider.create(c)));
+      } catch (EvalException e) {
+        // Providers name themselves ("gsm8k: ..."), or a document ("FILE:LINE: field ...").
+        String m = e.getMessage();
+        throw new UserInputException(
+            option + (m.startsWith(id + ": ") ? m.substring(id.length()) : ": " + m));
+      }
+      read.addAll(c.readOptions());
+    }
+    for (String k : options.keySet()) {
+      if (!read.contains(k)) {
+        throw new UserInputException(
+            "--" + k + " applies to none of the tasks given (" + String.join(", ", tasks) + ")");
+      }
+    }
+    if (shots != null && !anyFile) {
+      throw new UserInputException(
+          "--fewshot applies to tasks given with a file (ID=FILE), and there is none");
+    }
+    return out;
+  }
+
+  /**
+   * The model's end-of-sequence token from config.json's eos_token_id (the first, where it is a
+   * list): generating it ends a task's continuation, as Hugging Face's generate stops on it.
+   */
+  private static OptionalInt eosToken(LlamaConfig config) {
+    Object eos = config.raw().get("eos_token_id");
+    if (eos instanceof List<?> l && !l.isEmpty()) {
+      eos = l.get(0);
+    }
+    if (eos instanceof Number n && n.longValue() >= 0 && n.longValue() < config.vocabSize()) {
+      return OptionalInt.of(n.intValue());
+    }
+    return OptionalInt.empty();
+  }
+
+  /** The model, stepping the progress bar once per generation. */
+  private static GenerativeModel counting(CheckpointLanguageModel lm, ProgressBar bar) {
+    return new GenerativeModel() {
+      @Override
+      public int vocabSize() {
+        return lm.vocabSize();
+      }
+
+      @Override
+      public double[] tokenLogProbs(int[] tokens) {
+        return lm.tokenLogProbs(tokens);
+      }
+
+      @Override
+      public int[] greedy(int[] prompt, int maxNewTokens, Predicate<int[]> stop) {
+        int[] out = lm.greedy(prompt, maxNewTokens, stop);
+        bar.step();
+        return out;
+      }
+    };
+  }
+
+  private static void reportTasks(
+      ObjectNode report,
+      PrintWriter stdout,
+      List<Prepared> prepared,
+      int w,
+      Measured model,
+      Measured base) {
+    ObjectNode all = report.putObject("tasks");
+    for (Prepared p : prepared) {
+      TaskResult m = model.tasks().get(p.id());
+      ObjectNode n = all.putObject(p.id());
+      if (p.file() != null) {
+        n.put("file", p.file().toString());
+      }
+      n.put("max_length", w);
+      n.set("model", Inputs.JSON.valueToTree(m.details()));
+      stdout.printf("task %s%s%n", p.id(), p.file() == null ? "" : " (" + p.file() + ")");
+      m.summary().forEach(line -> stdout.printf("  model  %s%n", line));
+      if (base != null) {
+        TaskResult b = base.tasks().get(p.id());
+        n.set("base", Inputs.JSON.valueToTree(b.details()));
+        b.summary().forEach(line -> stdout.printf("  base   %s%n", line));
+        ObjectNode diff = n.putObject("difference");
+        StringBuilder line = new StringBuilder("  model - base");
+        m.metrics()
+            .forEach(
+                (k, v) -> {
+                  Double bv = b.metrics().get(k);
+                  if (bv != null) {
+                    diff.put(k, v - bv);
+                    line.append(String.format(Locale.ROOT, "  %s %+.4f", k, v - bv));
+                  }
+                });
+        stdout.println(line);
+      }
     }
   }
 }

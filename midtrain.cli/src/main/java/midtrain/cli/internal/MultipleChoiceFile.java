@@ -6,15 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
+import midtrain.data.io.CompressedFiles;
 import midtrain.eval.EvalException;
 import midtrain.eval.MultipleChoiceItem;
 
@@ -51,7 +48,7 @@ record MultipleChoiceFile(String name, Path file, List<MultipleChoiceItem> items
   /**
    * Reads a benchmark file.
    *
-   * @param file a JSONL file, optionally gzip-compressed ({@code .gz})
+   * @param file a JSONL file, optionally compressed ({@code .gz}, {@code .zst})
    * @param contextField the context's field (a dotted path), or null for {@link #CONTEXT_FIELDS}
    * @param choicesField the choices' field, or null for {@link #CHOICES_FIELDS}
    * @param goldField the gold answer's field, or null for {@link #GOLD_FIELDS}
@@ -65,10 +62,7 @@ record MultipleChoiceFile(String name, Path file, List<MultipleChoiceItem> items
     }
     List<MultipleChoiceItem> items = new ArrayList<>();
     List<Integer> lines = new ArrayList<>();
-    try (InputStream raw = Files.newInputStream(file);
-        InputStream in =
-            file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+    try (BufferedReader r = CompressedFiles.reader(file)) {
       String line;
       int lineNo = 0;
       while ((line = r.readLine()) != null) {
@@ -98,10 +92,13 @@ record MultipleChoiceFile(String name, Path file, List<MultipleChoiceItem> items
         nameOf(file), file, items, lines.stream().mapToInt(Integer::intValue).toArray());
   }
 
-  /** The file name less its {@code .gz} and {@code .jsonl} or {@code .json}: the report's key. */
+  /**
+   * The file name less its compression ({@code .gz}, {@code .zst}) and {@code .jsonl} or {@code
+   * .json}: the report's key.
+   */
   static String nameOf(Path file) {
-    String name = file.getFileName().toString();
-    for (String ext : new String[] {".gz", ".jsonl", ".json"}) {
+    String name = CompressedFiles.stripCompression(file.getFileName().toString());
+    for (String ext : new String[] {".jsonl", ".json"}) {
       if (name.endsWith(ext) && name.length() > ext.length()) {
         name = name.substring(0, name.length() - ext.length());
       }

@@ -432,7 +432,7 @@ class EvalCommandTest {
     Path f = tmp.resolve("good.jsonl");
     Files.writeString(f, good);
     String[][] usage = {
-      {"--data SHARDS, --benchmark FILE or both", "--model", model.toString()},
+      {"--data SHARDS, --benchmark FILE, --task ID", "--model", model.toString()},
       {
         "field 'answer'",
         "--model",

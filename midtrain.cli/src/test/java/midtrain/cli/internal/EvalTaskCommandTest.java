@@ -1,0 +1,352 @@
+package midtrain.cli.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.GZIPOutputStream;
+import midtrain.data.token.TextTokenizer;
+import midtrain.data.token.Tokenizers;
+import midtrain.eval.PasskeyTest;
+import midtrain.eval.Tasks;
+import midtrain.eval.spi.TaskConfig;
+import midtrain.eval.spi.TaskDocument;
+import midtrain.eval.spi.TaskResult;
+import midtrain.train.CheckpointLanguageModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code midtrain eval --task}: the real command on tiny random checkpoints. */
+class EvalTaskCommandTest {
+  @TempDir Path tmp;
+
+  static final String TEST =
+      "{\"question\": \"What is 2 + 3?\", \"answer\": \"2 + 3 = 5\\n#### 5\"}\n"
+          + "{\"question\": \"What is 7 - 4?\", \"answer\": \"7 - 4 = 3\\n#### 3\"}\n"
+          + "\n"
+          + "{\"question\": \"What is 1 + 1?\", \"answer\": \"#### 2\"}\n";
+
+  static final String TRAIN =
+      "{\"question\": \"What is 4 + 4?\", \"answer\": \"4 + 4 = 8\\n#### 8\"}\n"
+          + "{\"question\": \"What is 9 - 1?\", \"answer\": \"#### 8\"}\n";
+
+  /** A tiny model made by init-model: vocab 96, context 256. */
+  Path model(String name, String std) throws Exception {
+    Path cfg = tmp.resolve(name + "-config.json");
+    Files.writeString(
+        cfg,
+        "{\"model_type\":\"llama\",\"vocab_size\":96,\"hidden_size\":16,\"intermediate_size\":32,"
+            + "\"num_hidden_layers\":1,\"num_attention_heads\":2,\"rope_theta\":10000.0,"
+            + "\"max_position_embeddings\":256,\"eos_token_id\":2}");
+    Path out = tmp.resolve(name);
+    Object[] r =
+        ScheduleCommandTest.run(
+            "init-model", "--config", cfg.toString(), "--out", out.toString(), "--std", std);
+    assertEquals(0, r[0], (String) r[2]);
+    return out;
+  }
+
+  /**
+   * A word-level tokenizer over the words of the passkey prompt and the test questions, digits one
+   * token each: every prompt encodes without unknown words.
+   */
+  static void tokenizer(Path dir) throws Exception {
+    Set<String> words = new LinkedHashSet<>(List.of("<unk>", "<s>", "</s>"));
+    for (int d = 0; d <= 9; d++) {
+      words.add(Integer.toString(d));
+    }
+    String text =
+        PasskeyTest.TASK_DESCRIPTION
+            + " "
+            + PasskeyTest.FILLER
+            + " The pass key is . Remember it . is the pass key "
+            + PasskeyTest.QUESTION
+            + " Question : Answer : What is + - = ####";
+    for (String w : text.split("\\s+|(?=[.?:])|(?<=[.?:])")) {
+      if (!w.isBlank()) {
+        words.add(w.strip());
+      }
+    }
+    ObjectNode root = Inputs.JSON.createObjectNode();
+    ArrayNode added = root.putArray("added_tokens");
+    ObjectNode vocab = Inputs.JSON.createObjectNode();
+    int id = 0;
+    for (String w : words) {
+      if (w.startsWith("<")) {
+        added
+            .addObject()
+            .put("id", id)
+            .put("content", w)
+            .put("single_word", false)
+            .put("lstrip", false)
+            .put("rstrip", false)
+            .put("normalized", false)
+            .put("special", true);
+      }
+      vocab.put(w, id++);
+    }
+    assertTrue(id <= 96, "vocab " + id);
+    ObjectNode pre = root.putObject("pre_tokenizer").put("type", "Sequence");
+    ArrayNode seq = pre.putArray("pretokenizers");
+    seq.addObject().put("type", "Whitespace");
+    seq.addObject().put("type", "Digits").put("individual_digits", true);
+    root.putObject("model").put("type", "WordLevel").put("unk_token", "<unk>").set("vocab", vocab);
+    Files.writeString(dir.resolve("tokenizer.json"), root.toString());
+  }
+
+  static List<TaskDocument> docs(Path file, String text) {
+    List<TaskDocument> out = new ArrayList<>();
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      if (!lines[i].isBlank()) {
+        try {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> m = Inputs.JSON.readValue(lines[i], Map.class);
+          out.add(TaskDocument.of(file.toString(), i + 1, m));
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The same task through the API over the same checkpoint: the reference for the command. */
+  static TaskResult direct(
+      Path dir,
+      Path tokenizerDir,
+      String id,
+      Map<String, String> options,
+      List<TaskDocument> test,
+      List<TaskDocument> train) {
+    try (TextTokenizer tok = Tokenizers.open(tokenizerDir.resolve("tokenizer.json"));
+        CheckpointLanguageModel lm = CheckpointLanguageModel.builder().open(dir)) {
+      TaskConfig.Builder b =
+          TaskConfig.builder(id)
+              .encoder(t -> tok.encode(t, false))
+              .decoder(tok::decode)
+              .maxLength(lm.window())
+              .documents(test)
+              .fewshot(train)
+              .eosToken(2);
+      options.forEach(b::option);
+      return Tasks.provider(id).create(b.build()).run(lm);
+    }
+  }
+
+  @Test
+  void gsm8kAndNeedleRunAsTheApiDoesAndCompareWithTheBase() throws Exception {
+    Path model = model("model", "0.5");
+    Path base = model("base", "0.02");
+    tokenizer(model);
+    // The test split gzip-compressed, the few-shot file plain: both are read.
+    Path test = tmp.resolve("test.jsonl.gz");
+    try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(test))) {
+      o.write(TEST.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    Path train = tmp.resolve("train.jsonl");
+    Files.writeString(train, TRAIN);
+    Path report = tmp.resolve("out.json");
+    Object[] r =
+        ScheduleCommandTest.run(
+            "eval",
+            "--model",
+            model.toString(),
+            "--base",
+            base.toString(),
+            "--task",
+            "gsm8k=" + test + ",needle",
+            "--fewshot",
+            train.toString(),
+            "--num-fewshot",
+            "1",
+            "--max-gen-tokens",
+            "6",
+            "--needle-lengths",
+            "100,200",
+            "--needle-depths",
+            "0,1",
+            "--needle-trials",
+            "2",
+            "--seed",
+            "3",
+            "--out",
+            report.toString());
+    assertEquals(0, r[0], (String) r[2]);
+    JsonNode j = Inputs.JSON.readTree(report.toFile());
+    JsonNode g = j.at("/tasks/gsm8k");
+    assertEquals(test.toString(), g.get("file").asText());
+    assertEquals(256, g.get("max_length").asInt());
+    assertEquals(3, g.at("/model/items").asInt(), j.toString());
+    JsonNode n = j.at("/tasks/needle");
+    assertEquals(8, n.at("/model/trials").asInt(), j.toString());
+
+    // The same runs through the API, item for item and trial for trial.
+    Map<String, String> gsmOpts = Map.of("num-fewshot", "1", "max-gen-tokens", "6", "seed", "3");
+    Map<String, String> needleOpts =
+        Map.of(
+            "needle-lengths", "100,200", "needle-depths", "0,1", "needle-trials", "2", "seed", "3");
+    for (String who : List.of("model", "base")) {
+      Path dir = who.equals("model") ? model : base;
+      TaskResult gs = direct(dir, model, "gsm8k", gsmOpts, docs(test, TEST), docs(train, TRAIN));
+      assertEquals(Inputs.JSON.valueToTree(gs.details()), g.get(who), who);
+      TaskResult ns = direct(dir, model, "needle", needleOpts, List.of(), List.of());
+      assertEquals(Inputs.JSON.valueToTree(ns.details()), n.get(who), who);
+      // Prompts are sized to at most the asked length, and the ids name file and line.
+      for (JsonNode t : n.at("/" + who + "/results")) {
+        assertTrue(t.get("prompt_tokens").asInt() <= t.get("length").asInt(), t.toString());
+      }
+    }
+    assertEquals(test + ":4", g.at("/model/results/2/id").asText());
+    assertEquals(
+        g.at("/model/exact_match,strict-match").asDouble()
+            - g.at("/base/exact_match,strict-match").asDouble(),
+        g.at("/difference/exact_match,strict-match").asDouble(),
+        0.0);
+    assertEquals(
+        n.at("/model/accuracy").asDouble() - n.at("/base/accuracy").asDouble(),
+        n.at("/difference/accuracy").asDouble(),
+        0.0);
+    String out = (String) r[1];
+    assertTrue(out.contains("task gsm8k (" + test + ")"), out);
+    assertTrue(out.contains("exact_match strict-match") && out.contains("model - base"), out);
+    assertTrue(out.contains("task needle") && out.contains("accuracy"), out);
+  }
+
+  @Test
+  void refusesBadTaskInputBeforeAnyModelLoads() throws Exception {
+    Path model = model("model", "0.02");
+    tokenizer(model);
+    Path train = tmp.resolve("train.jsonl");
+    Files.writeString(train, TRAIN);
+    String good = "{\"question\": \"What is 1?\", \"answer\": \"#### 1\"}\n";
+    String[][] lines = {
+      {"field 'answer' is missing", good + "{\"question\": \"q\"}\n"},
+      {"field 'question' is not a string", good + "{\"question\": 3, \"answer\": \"a\"}\n"},
+      {"malformed JSON", good + good.strip() + good},
+      {"expected a JSON object, found array", good + "[1]\n"},
+    };
+    for (String[] c : lines) {
+      Path f = tmp.resolve("bad.jsonl");
+      Files.writeString(f, c[1]);
+      Object[] r =
+          ScheduleCommandTest.run(
+              "eval",
+              "--model",
+              model.toString(),
+              "--task",
+              "gsm8k=" + f,
+              "--num-fewshot",
+              "0",
+              "--max-gen-tokens",
+              "16");
+      String err = (String) r[2];
+      assertEquals(2, r[0], c[0] + ": " + err);
+      assertTrue(err.contains("--task gsm8k") && err.contains(f + ":2"), c[0] + ": " + err);
+      assertTrue(err.contains(c[0]), c[0] + ": " + err);
+      assertEquals(1, err.strip().lines().count(), err);
+    }
+    Path f = tmp.resolve("good.jsonl");
+    Files.writeString(f, good);
+    Path bare = model("bare", "0.02");
+    String[][] usage = {
+      // The window is 256 tokens: gsm8k's default 256 new tokens leave none for the prompt.
+      {"--max-gen-tokens is 256 but the model takes 256 tokens", "--task", "gsm8k=" + f},
+      {
+        "--num-fewshot is 5 but no few-shot documents",
+        "--task",
+        "gsm8k=" + f,
+        "--max-gen-tokens",
+        "16"
+      },
+      {"--num-fewshot must be an integer, got 'x'", "--task", "gsm8k=" + f, "--num-fewshot", "x"},
+      {"unknown task 'mmlu' (known: gsm8k, needle)", "--task", "mmlu=" + f},
+      {
+        "--task gsm8k is given twice",
+        "--task",
+        "gsm8k=" + f + ",gsm8k=" + f,
+        "--num-fewshot",
+        "0",
+        "--max-gen-tokens",
+        "16"
+      },
+      {
+        "--task gsm8k: no documents",
+        "--task",
+        "gsm8k",
+        "--num-fewshot",
+        "0",
+        "--max-gen-tokens",
+        "16"
+      },
+      {"--task needle: the passkey test makes its own prompts", "--task", "needle=" + f},
+      {"--task gsm8k: no such file", "--task", "gsm8k=" + tmp.resolve("none.jsonl")},
+      {
+        "--needle-trials applies to none of the tasks given",
+        "--task",
+        "gsm8k=" + f,
+        "--fewshot",
+        train.toString(),
+        "--needle-trials",
+        "3",
+        "--max-gen-tokens",
+        "16",
+        "--num-fewshot",
+        "1"
+      },
+      {
+        "--limit applies to --task, which is not given", "--benchmark", f.toString(), "--limit", "2"
+      },
+      {
+        "--fewshot applies to tasks given with a file",
+        "--task",
+        "needle",
+        "--fewshot",
+        train.toString()
+      },
+      {
+        "--task needle: length 300 must be at least 1 and at most maxLength - maxNewTokens = 246",
+        "--task",
+        "needle",
+        "--needle-lengths",
+        "300"
+      },
+      {
+        "--task needle: length 20: length 20 is shorter than the prompt without filler",
+        "--task",
+        "needle",
+        "--needle-lengths",
+        "20"
+      },
+      {
+        "--task needle: --needle-depths must be numbers",
+        "--task",
+        "needle",
+        "--needle-depths",
+        "0,half"
+      },
+    };
+    for (String[] c : usage) {
+      List<String> args = new ArrayList<>(List.of("eval", "--model", model.toString()));
+      args.addAll(List.of(c).subList(1, c.length));
+      Object[] r = ScheduleCommandTest.run(args.toArray(String[]::new));
+      String err = (String) r[2];
+      assertEquals(2, r[0], c[0] + ": " + err);
+      assertTrue(err.contains(c[0]), c[0] + ": " + err);
+      assertEquals(1, err.strip().lines().count(), err);
+    }
+    Object[] r = ScheduleCommandTest.run("eval", "--model", bare.toString(), "--task", "needle");
+    assertEquals(2, r[0]);
+    assertTrue(((String) r[2]).contains("--task: no tokenizer.json in"), (String) r[2]);
+  }
+}
