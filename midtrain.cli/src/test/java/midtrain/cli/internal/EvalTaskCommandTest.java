@@ -104,6 +104,30 @@ class EvalTaskCommandTest {
     Files.writeString(dir.resolve("tokenizer.json"), root.toString());
   }
 
+  /**
+   * A Zstandard frame holding the bytes in one raw (stored) block, written by hand after RFC 8878:
+   * magic, a single-segment frame header with a one-byte content size, and a last raw block.
+   */
+  static byte[] zstdRaw(byte[] content) {
+    assertTrue(content.length < 256);
+    int header = 1 | (content.length << 3); // last block, type raw (0), size
+    byte[] out = new byte[4 + 2 + 3 + content.length];
+    byte[] head = {
+      0x28,
+      (byte) 0xB5,
+      0x2F,
+      (byte) 0xFD,
+      0x20,
+      (byte) content.length,
+      (byte) header,
+      (byte) (header >>> 8),
+      (byte) (header >>> 16)
+    };
+    System.arraycopy(head, 0, out, 0, head.length);
+    System.arraycopy(content, 0, out, head.length, content.length);
+    return out;
+  }
+
   static List<TaskDocument> docs(Path file, String text) {
     List<TaskDocument> out = new ArrayList<>();
     String[] lines = text.split("\n", -1);
@@ -154,8 +178,8 @@ class EvalTaskCommandTest {
     try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(test))) {
       o.write(TEST.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
-    Path train = tmp.resolve("train.jsonl");
-    Files.writeString(train, TRAIN);
+    Path train = tmp.resolve("train.jsonl.zst");
+    Files.write(train, zstdRaw(TRAIN.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     Path report = tmp.resolve("out.json");
     Object[] r =
         ScheduleCommandTest.run(

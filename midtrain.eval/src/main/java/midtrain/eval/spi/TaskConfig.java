@@ -30,6 +30,7 @@ public final class TaskConfig {
   private final int maxLength;
   private final OptionalInt bosToken;
   private final OptionalInt eosToken;
+  private final String optionPrefix;
   private final Set<String> read = Collections.synchronizedSet(new TreeSet<>());
 
   private TaskConfig(Builder b) {
@@ -42,6 +43,7 @@ public final class TaskConfig {
     this.maxLength = b.maxLength;
     this.bosToken = b.bosToken;
     this.eosToken = b.eosToken;
+    this.optionPrefix = b.optionPrefix;
   }
 
   /**
@@ -259,10 +261,12 @@ public final class TaskConfig {
    *
    * @param name the option's name
    * @param problem what is wrong
-   * @return the exception, whose message names the task and option
+   * @return the exception, whose message names the task and option ({@code gsm8k: option
+   *     num-fewshot must be ...}, or with the builder's {@link Builder#optionPrefix} instead of
+   *     {@code "option "})
    */
   public EvalException error(String name, String problem) {
-    return new EvalException(task + ": option " + name + " " + problem);
+    return new EvalException(task + ": " + optionPrefix + name + " " + problem);
   }
 
   /**
@@ -287,6 +291,7 @@ public final class TaskConfig {
     private int maxLength = -1;
     private OptionalInt bosToken = OptionalInt.empty();
     private OptionalInt eosToken = OptionalInt.empty();
+    private String optionPrefix = "option ";
 
     private Builder(String task) {
       if (task == null) {
@@ -394,6 +399,22 @@ public final class TaskConfig {
      */
     public Builder eosToken(int id) {
       this.eosToken = OptionalInt.of(id);
+      return this;
+    }
+
+    /**
+     * Sets what precedes an option's name in messages (default {@code "option "}); a command line
+     * whose flags are the option names sets {@code "--"}.
+     *
+     * @param prefix the prefix
+     * @return this builder
+     * @throws EvalException if {@code prefix} is null
+     */
+    public Builder optionPrefix(String prefix) {
+      if (prefix == null) {
+        throw new EvalException("optionPrefix is null");
+      }
+      this.optionPrefix = prefix;
       return this;
     }
 
