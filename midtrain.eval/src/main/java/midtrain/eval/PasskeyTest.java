@@ -49,6 +49,7 @@ public final class PasskeyTest {
   private final int maxNewTokens;
   private final long seed;
   private final OptionalInt bosToken;
+  private final OptionalInt eosToken;
 
   private PasskeyTest(Builder b) {
     this.encoder = b.encoder;
@@ -60,6 +61,7 @@ public final class PasskeyTest {
     this.maxNewTokens = b.maxNewTokens;
     this.seed = b.seed;
     this.bosToken = b.bosToken;
+    this.eosToken = b.eosToken;
   }
 
   /**
@@ -210,7 +212,7 @@ public final class PasskeyTest {
   /**
    * Runs every trial: for each length, depth and trial, a key drawn from one {@link Random} seeded
    * with the seed (lengths outermost, trials innermost), its sized prompt, and a greedy
-   * continuation of {@code maxNewTokens}.
+   * continuation of {@code maxNewTokens}, ended early by the EOS token if one is set.
    *
    * @param model the model
    * @return every trial and the accuracies
@@ -233,9 +235,17 @@ public final class PasskeyTest {
           } catch (EvalException e) {
             throw new EvalException("length " + length + ": " + e.getMessage());
           }
-          int[] gen = model.greedy(prompt, maxNewTokens, g -> false);
+          int[] gen =
+              model.greedy(
+                  prompt,
+                  maxNewTokens,
+                  g -> eosToken.isPresent() && g[g.length - 1] == eosToken.getAsInt());
           if (gen == null || gen.length == 0) {
             throw new EvalException("the model generated no tokens");
+          }
+          // Hugging Face's generate, which the papers call, ends at the EOS: nothing after it.
+          if (eosToken.isPresent() && gen[gen.length - 1] == eosToken.getAsInt()) {
+            gen = java.util.Arrays.copyOf(gen, gen.length - 1);
           }
           String text = decoder.decode(gen);
           String answer = answer(text);
@@ -265,6 +275,7 @@ public final class PasskeyTest {
     private int maxNewTokens = 10;
     private long seed = 1234;
     private OptionalInt bosToken = OptionalInt.empty();
+    private OptionalInt eosToken = OptionalInt.empty();
 
     private Builder() {}
 
@@ -370,6 +381,18 @@ public final class PasskeyTest {
      */
     public Builder bosToken(int id) {
       this.bosToken = OptionalInt.of(id);
+      return this;
+    }
+
+    /**
+     * Sets the end-of-sequence token: generating it ends a trial's continuation, which does not
+     * include it, as Hugging Face's {@code generate} stops there.
+     *
+     * @param id the token id
+     * @return this builder
+     */
+    public Builder eosToken(int id) {
+      this.eosToken = OptionalInt.of(id);
       return this;
     }
 

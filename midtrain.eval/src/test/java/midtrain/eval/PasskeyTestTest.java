@@ -113,6 +113,26 @@ class PasskeyTestTest {
   }
 
   @Test
+  void theEosEndsATrialAndNothingAfterItCounts() {
+    // The model says "#" (the EOS here) then the key: with the EOS set, generation stops there
+    // and the continuation is empty; without it, the key after it would count.
+    Scripted m =
+        new Scripted(
+            p -> {
+              Matcher k =
+                  Pattern.compile("The pass key is (\\d+)").matcher(FakeModels.UNCHARS.decode(p));
+              assertTrue(k.find());
+              return FakeModels.CHARS.encode("#" + k.group(1));
+            });
+    PasskeyResult with =
+        chars(900, 300).depths(List.of(0.5)).trials(2).eosToken('#').build().run(m);
+    assertEquals(0.0, with.accuracy());
+    assertEquals("", with.trials().get(0).continuation());
+    PasskeyResult without = chars(900, 300).depths(List.of(0.5)).trials(2).build().run(m);
+    assertEquals(1.0, without.accuracy());
+  }
+
+  @Test
   void badSettingsAreRefused() {
     // A length must leave room for the generated tokens.
     EvalException e = assertThrows(EvalException.class, () -> chars(500, 495).build());

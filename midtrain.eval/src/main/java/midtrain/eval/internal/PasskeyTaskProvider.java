@@ -84,6 +84,7 @@ public final class PasskeyTaskProvider implements TaskProvider {
             .trials(trials)
             .seed(seed);
     config.bosToken().ifPresent(b::bosToken);
+    config.eosToken().ifPresent(b::eosToken);
     PasskeyTest test;
     try {
       test = b.build();
