@@ -9,6 +9,9 @@
  * midtrain.data.spi.MixerProvider}, {@link midtrain.data.spi.FormatProvider}, {@link
  * midtrain.data.spi.SynthesizerProvider} and {@link midtrain.data.spi.TokenizerProvider} (the
  * Hugging Face tokenizer is in midtrain.tokenizers, Parquet in midtrain.data.parquet).
+ *
+ * <p>Text rewriters (PII masking, C4 line cleaning, symbol lines) plug in through {@link
+ * midtrain.data.spi.RewriterProvider}.
  */
 module midtrain.data {
   requires transitive org.apache.arrow.memory.core;
@@ -33,6 +36,7 @@ module midtrain.data {
   exports midtrain.data.pack;
   exports midtrain.data.pipeline;
   exports midtrain.data.rate;
+  exports midtrain.data.rewrite;
   exports midtrain.data.select;
   exports midtrain.data.spi;
   exports midtrain.data.synth;
@@ -45,6 +49,7 @@ module midtrain.data {
   uses midtrain.data.spi.FormatProvider;
   uses midtrain.data.spi.MixerProvider;
   uses midtrain.data.spi.RaterProvider;
+  uses midtrain.data.spi.RewriterProvider;
   uses midtrain.data.spi.SynthesizerProvider;
   uses midtrain.data.spi.TokenizerProvider;
 
@@ -62,6 +67,11 @@ module midtrain.data {
       midtrain.data.internal.rate.GopherRepetitionProvider,
       midtrain.data.internal.rate.C4Provider,
       midtrain.data.internal.rate.FineWebProvider;
+  provides midtrain.data.spi.RewriterProvider with
+      midtrain.data.internal.rewrite.PiiProvider,
+      midtrain.data.internal.rewrite.C4LinesProvider,
+      midtrain.data.internal.rewrite.SymbolLinesProvider,
+      midtrain.data.internal.rewrite.UnicodeNfcProvider;
   provides midtrain.data.spi.SynthesizerProvider with
       midtrain.data.internal.synth.RewriteProvider,
       midtrain.data.internal.synth.QaProvider,

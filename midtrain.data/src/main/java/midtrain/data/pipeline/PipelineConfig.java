@@ -24,6 +24,8 @@ import midtrain.data.dedup.Dedup;
 import midtrain.data.io.ReaderOptions;
 import midtrain.data.rate.Rater;
 import midtrain.data.rate.Raters;
+import midtrain.data.rewrite.Rewriters;
+import midtrain.data.rewrite.TextRewriter;
 import midtrain.data.select.Quantile;
 import midtrain.data.select.Sampler;
 import midtrain.data.select.Selection;
@@ -40,6 +42,7 @@ import midtrain.data.select.Selection;
  * batch_size: 1024
  * expected_documents: 50000000        # optional: size the dedup memory check without sampling
  * stages:
+ *   - rewrite: [pii, {id: c4-lines, min_words_per_line: 3}, symbol-lines]
  *   - rate: [gopher-quality, gopher-repetition, c4, fineweb]
  *   - rate: [{id: fasttext, model: quality.bin, as: dclm}]
  *   - keep_passing: [gopher-quality, gopher-repetition]
@@ -110,7 +113,7 @@ public final class PipelineConfig {
       throw new DataException(
           st.where
               + " must have exactly one key (rate, keep_passing, filter, quantile, sample, dedup,"
-              + " decontaminate), got "
+              + " decontaminate, rewrite), got "
               + st.keys());
     }
     String kind = st.keys().iterator().next();
@@ -127,6 +130,15 @@ public final class PipelineConfig {
             list.add(r);
           }
           b.rate(list.toArray(new Rater[0]));
+          break;
+        }
+      case "rewrite":
+        {
+          List<TextRewriter> list = new ArrayList<>();
+          for (Object spec : st.rawList("rewrite")) {
+            list.add(rewriter(spec, st.where + ".rewrite", baseDir));
+          }
+          b.rewrite(list.toArray(new TextRewriter[0]));
           break;
         }
       case "keep_passing":
@@ -238,7 +250,8 @@ public final class PipelineConfig {
             st.where
                 + ": unknown stage '"
                 + kind
-                + "' (known: rate, keep_passing, filter, quantile, sample, dedup, decontaminate)");
+                + "' (known: rate, keep_passing, filter, quantile, sample, dedup, decontaminate,"
+                + " rewrite)");
     }
   }
 
@@ -272,6 +285,39 @@ public final class PipelineConfig {
       throw new DataException(where + ": rater needs an 'id'");
     }
     return Raters.create(id, params);
+  }
+
+  /** A rewriter: an id, or {@code {id: ..., params...}} with lists joined by commas. */
+  private static TextRewriter rewriter(Object spec, String where, Path baseDir) {
+    if (spec instanceof String) {
+      return Rewriters.create((String) spec, Map.of());
+    }
+    if (!(spec instanceof Map)) {
+      throw new DataException(where + ": each rewriter is an id or {id: ..., params...}");
+    }
+    Map<String, String> params = new TreeMap<>();
+    String id = null;
+    for (Map.Entry<?, ?> e : ((Map<?, ?>) spec).entrySet()) {
+      String k = String.valueOf(e.getKey());
+      Object v = e.getValue();
+      if (k.equals("id")) {
+        id = String.valueOf(v);
+      } else if (v instanceof List) {
+        List<String> parts = new ArrayList<>();
+        for (Object o : (List<?>) v) {
+          parts.add(String.valueOf(o));
+        }
+        params.put(k, String.join(",", parts));
+      } else if (k.endsWith("_path") || k.endsWith("_file")) {
+        params.put(k, baseDir.resolve(String.valueOf(v)).toString());
+      } else {
+        params.put(k, String.valueOf(v));
+      }
+    }
+    if (id == null) {
+      throw new DataException(where + ": rewriter needs an 'id'");
+    }
+    return Rewriters.create(id, params);
   }
 
   private static ReaderOptions reader(Node r) {

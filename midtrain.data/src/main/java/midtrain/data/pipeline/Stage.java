@@ -96,6 +96,12 @@ abstract class Stage {
         removed.merge(w.reason[i], 1L, Long::sum);
       }
     }
-    w.stats[index] = new StageStats(name, kind, in, bytesIn, out, bytesOut, removed);
+    w.stats[index] =
+        new StageStats(name, kind, in, bytesIn, out, bytesOut, removed, counts(w, index));
+  }
+
+  /** What the stage counted in the batch besides documents, for {@link StageStats#counts()}. */
+  Map<String, Long> counts(Work w, int index) {
+    return Map.of();
   }
 }

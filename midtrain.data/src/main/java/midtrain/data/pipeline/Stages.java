@@ -563,4 +563,122 @@ final class Stages {
       w.side[index] = out.toArray();
     }
   }
+
+  /**
+   * Rewrites the text of live documents with text rewriters, in order; a rewriter's removal, or a
+   * text it leaves blank, removes the document, naming the rewriter.
+   */
+  static final class RewriteText extends Stage {
+    final List<midtrain.data.rewrite.TextRewriter> rewriters;
+
+    RewriteText(String name, List<midtrain.data.rewrite.TextRewriter> rewriters) {
+      super(name, "rewrite");
+      this.rewriters = List.copyOf(rewriters);
+    }
+
+    @Override
+    boolean parallel() {
+      return true;
+    }
+
+    @Override
+    String describe() {
+      List<String> d = new ArrayList<>();
+      for (midtrain.data.rewrite.TextRewriter r : rewriters) {
+        d.add(r.describe());
+      }
+      return "rewrite " + d;
+    }
+
+    @Override
+    void process(Work w, int index, BufferAllocator allocator) {
+      VarCharVector text = DocumentBatch.utf8(w.root, DocumentBatch.TEXT);
+      VarCharVector ids = DocumentBatch.utf8(w.root, DocumentBatch.ID);
+      int k = rewriters.size();
+      // Per rewriter: documents changed, lines removed, replacements; summed over batches, so the
+      // totals do not depend on how batches meet the threads.
+      long[] counts = new long[3 * k];
+      byte[][] rewritten = new byte[w.rows()][];
+      boolean any = false;
+      for (int i = 0; i < w.rows(); i++) {
+        if (!w.alive[i] || text.isNull(i)) {
+          continue;
+        }
+        String original = DocumentBatch.string(text, i);
+        String current = original;
+        for (int j = 0; j < k && w.alive[i]; j++) {
+          midtrain.data.rewrite.TextRewriter r = rewriters.get(j);
+          midtrain.data.rewrite.Rewrite result = r.apply(current);
+          if (result == null) {
+            throw new DataException(
+                label()
+                    + ": rewriter '"
+                    + r.id()
+                    + "' returned null for document '"
+                    + DocumentBatch.string(ids, i)
+                    + "'; it must return Rewrite.unchanged(text) for a text it keeps as is");
+          }
+          if (result.isRemoved()) {
+            w.kill(i, index, r.id() + ": " + result.reason());
+          } else if (!result.text().equals(current)) {
+            counts[3 * j]++;
+            counts[3 * j + 1] += result.linesRemoved();
+            counts[3 * j + 2] += result.replacements();
+            current = result.text();
+            if (current.isBlank()) {
+              w.kill(i, index, r.id() + ": empty");
+            }
+          }
+        }
+        if (w.alive[i] && !current.equals(original)) {
+          rewritten[i] = current.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          any = true;
+        }
+      }
+      w.side[index] = new Object[] {counts};
+      if (any) {
+        replaceText(w, text, rewritten, allocator);
+      }
+    }
+
+    /** Swaps the batch's text column for one holding the rewritten texts. */
+    private static void replaceText(
+        Work w, VarCharVector text, byte[][] rewritten, BufferAllocator allocator) {
+      int rows = w.rows();
+      VarCharVector fresh = (VarCharVector) text.getField().createVector(allocator);
+      try {
+        fresh.allocateNew(rows);
+        for (int i = 0; i < rows; i++) {
+          if (rewritten[i] != null) {
+            fresh.setSafe(i, rewritten[i]);
+          } else {
+            fresh.copyFromSafe(i, i, text);
+          }
+        }
+        fresh.setValueCount(rows);
+      } catch (RuntimeException e) {
+        fresh.close();
+        throw e;
+      }
+      List<FieldVector> vectors = new ArrayList<>(w.root.getFieldVectors());
+      vectors.set(vectors.indexOf(text), fresh);
+      text.close();
+      VectorSchemaRoot root = new VectorSchemaRoot(vectors);
+      root.setRowCount(rows);
+      w.root = root;
+    }
+
+    @Override
+    java.util.Map<String, Long> counts(Work w, int index) {
+      java.util.Map<String, Long> out = new java.util.TreeMap<>();
+      long[] counts = (long[]) w.side[index][0];
+      for (int j = 0; j < rewriters.size(); j++) {
+        String id = rewriters.get(j).id();
+        out.put(id + ".documents_changed", counts[3 * j]);
+        out.put(id + ".lines_removed", counts[3 * j + 1]);
+        out.put(id + ".replacements", counts[3 * j + 2]);
+      }
+      return out;
+    }
+  }
 }
