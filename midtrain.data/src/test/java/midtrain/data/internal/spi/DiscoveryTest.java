@@ -23,9 +23,12 @@ import midtrain.data.io.ReaderOptions;
 import midtrain.data.mix.Mixer;
 import midtrain.data.rate.Rater;
 import midtrain.data.rate.Raters;
+import midtrain.data.rewrite.Rewrite;
+import midtrain.data.rewrite.TextRewriter;
 import midtrain.data.spi.FormatProvider;
 import midtrain.data.spi.MixerProvider;
 import midtrain.data.spi.RaterProvider;
+import midtrain.data.spi.RewriterProvider;
 import midtrain.data.spi.TokenizerProvider;
 import midtrain.data.token.TextTokenizer;
 import org.junit.jupiter.api.Test;
@@ -133,6 +136,81 @@ class DiscoveryTest {
   public static final class DupTokenizer extends MyTokenizer {
     /** Creates the provider. */
     public DupTokenizer() {}
+  }
+
+  /** A rewriter claiming a built-in id. */
+  public static final class MyPii implements RewriterProvider {
+    /** Creates the provider. */
+    public MyPii() {}
+
+    @Override
+    public String id() {
+      return "pii";
+    }
+
+    @Override
+    public TextRewriter create(Map<String, String> params) {
+      throw new AssertionError("never created");
+    }
+  }
+
+  /** A user's rewriter with an id of its own. */
+  public static final class Shout implements RewriterProvider {
+    /** Creates the provider. */
+    public Shout() {}
+
+    @Override
+    public String id() {
+      return "shout";
+    }
+
+    @Override
+    public TextRewriter create(Map<String, String> params) {
+      return new TextRewriter() {
+        @Override
+        public String id() {
+          return "shout";
+        }
+
+        @Override
+        public Rewrite apply(String text) {
+          return Rewrite.kept(text.toUpperCase(java.util.Locale.ROOT), 0, 1);
+        }
+      };
+    }
+  }
+
+  @Test
+  void aDuplicateRewriterIdFailsWithTheSameDataExceptionOnEveryCall(@TempDir Path dir)
+      throws Exception {
+    try (URLClassLoader loader = isolated(dir, RewriterProvider.class, MyPii.class.getName())) {
+      Method create =
+          method(loader, "midtrain.data.rewrite.Rewriters", "create", String.class, Map.class);
+      assertFailsEveryTime(
+          () -> create.invoke(null, "pii", Map.of()),
+          "two rewriter providers claim id 'pii'",
+          "midtrain.data.internal.rewrite.PiiProvider",
+          MyPii.class.getName());
+    }
+  }
+
+  @Test
+  void aUsersRewriterIsFoundByServiceLoaderBesideTheBuiltIns(@TempDir Path dir) throws Exception {
+    try (URLClassLoader loader = isolated(dir, RewriterProvider.class, Shout.class.getName())) {
+      Method providers = method(loader, "midtrain.data.rewrite.Rewriters", "providers");
+      Map<?, ?> found = (Map<?, ?>) providers.invoke(null);
+      assertEquals(
+          List.of("c4-lines", "pii", "shout", "symbol-lines", "unicode-nfc"),
+          new ArrayList<>(found.keySet()));
+      Method create =
+          method(loader, "midtrain.data.rewrite.Rewriters", "create", String.class, Map.class);
+      Object shout = create.invoke(null, "shout", Map.of());
+      Object result =
+          method(loader, "midtrain.data.rewrite.TextRewriter", "apply", String.class)
+              .invoke(shout, "quiet words");
+      assertEquals(
+          "QUIET WORDS", method(loader, "midtrain.data.rewrite.Rewrite", "text").invoke(result));
+    }
   }
 
   @Test
