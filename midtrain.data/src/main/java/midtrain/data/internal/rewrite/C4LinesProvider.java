@@ -177,17 +177,18 @@ public final class C4LinesProvider implements RewriterProvider {
           removed++;
           continue;
         }
-        if (lorem && contains(line, "lorem ipsum")) {
+        int found = phrases(line);
+        if (lorem && (found & LOREM) != 0) {
           return Rewrite.removed("lorem_ipsum");
         }
-        if (javascript && contains(line, "javascript")) {
+        if (javascript && (found & JAVASCRIPT) != 0) {
           removed++;
           continue;
         }
-        if (curly && line.indexOf('{') >= 0) {
+        if (curly && (found & CURLY) != 0) {
           return Rewrite.removed("curly_bracket");
         }
-        if (policy && hasPolicyPhrase(line)) {
+        if (policy && (found & POLICY) != 0) {
           removed++;
           continue;
         }
@@ -269,34 +270,57 @@ public final class C4LinesProvider implements RewriterProvider {
           && !line.endsWith("...");
     }
 
-    private static boolean hasPolicyPhrase(String line) {
-      return contains(line, "terms of use")
-          || contains(line, "privacy policy")
-          || contains(line, "cookie policy")
-          || contains(line, "uses cookies")
-          || contains(line, "use of cookies")
-          || contains(line, "use cookies");
+    private static final int LOREM = 1;
+    private static final int JAVASCRIPT = 2;
+    private static final int CURLY = 4;
+    private static final int POLICY = 8;
+
+    /**
+     * The phrases found in a line, in one pass: each is looked for only where its first letter is,
+     * so a line costs about one look at each character rather than one per phrase.
+     */
+    static int phrases(String line) {
+      int found = 0;
+      for (int i = 0; i < line.length(); i++) {
+        switch (lower(line.charAt(i))) {
+          case '{' -> found |= CURLY;
+          case 'l' -> found |= at(line, i, "lorem ipsum") ? LOREM : 0;
+          case 'j' -> found |= at(line, i, "javascript") ? JAVASCRIPT : 0;
+          case 't' -> found |= at(line, i, "terms of use") ? POLICY : 0;
+          case 'p' -> found |= at(line, i, "privacy policy") ? POLICY : 0;
+          case 'c' -> found |= at(line, i, "cookie policy") ? POLICY : 0;
+          case 'u' ->
+              found |=
+                  at(line, i, "uses cookies")
+                          || at(line, i, "use of cookies")
+                          || at(line, i, "use cookies")
+                      ? POLICY
+                      : 0;
+          default -> {}
+        }
+      }
+      return found;
+    }
+
+    /** Whether {@code phrase} starts at {@code i} of Python's {@code line.lower()}. */
+    private static boolean at(String line, int i, String phrase) {
+      int m = phrase.length();
+      if (i + m > line.length()) {
+        return false;
+      }
+      for (int k = 1; k < m; k++) {
+        if (lower(line.charAt(i + k)) != phrase.charAt(k)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /**
-     * Whether {@code phrase} (ASCII, lower case) occurs in Python's {@code line.lower()}: the only
-     * characters that lower-case to an ASCII letter on their own are A-Z and the Kelvin sign
-     * (U+0130 lower-cases to an i and a combining dot, which no phrase holds).
+     * Lower-cases as Python's {@code str.lower} where it matters to the phrases (ASCII, lower
+     * case): the only characters that lower-case to an ASCII letter on their own are A-Z and the
+     * Kelvin sign (U+0130 lower-cases to an i and a combining dot, which no phrase holds).
      */
-    static boolean contains(String line, String phrase) {
-      int m = phrase.length();
-      for (int i = 0; i + m <= line.length(); i++) {
-        int k = 0;
-        while (k < m && lower(line.charAt(i + k)) == phrase.charAt(k)) {
-          k++;
-        }
-        if (k == m) {
-          return true;
-        }
-      }
-      return false;
-    }
-
     private static char lower(char c) {
       if (c >= 'A' && c <= 'Z') {
         return (char) (c + 32);

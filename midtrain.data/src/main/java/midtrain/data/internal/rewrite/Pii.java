@@ -210,6 +210,9 @@ final class Pii implements TextRewriter {
 
   private static String replaceIps(
       String t, List<String> replacements, boolean publicOnly, long[] count) {
+    if (!hasDigitDotDigit(t)) {
+      return t; // no address can match: most texts, and the pattern is costly to run on them
+    }
     Matcher m = IPV4.matcher(t);
     StringBuilder out = null;
     int copied = 0;
@@ -231,6 +234,20 @@ final class Pii implements TextRewriter {
       return t;
     }
     return out.append(t, copied, t.length()).toString();
+  }
+
+  /** Whether a digit, a dot and a digit follow each other somewhere, as in every address. */
+  static boolean hasDigitDotDigit(String t) {
+    for (int i = t.indexOf('.', 1); i >= 0 && i + 1 < t.length(); i = t.indexOf('.', i + 1)) {
+      if (isDigit(t.charAt(i - 1)) && isDigit(t.charAt(i + 1))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   /**
