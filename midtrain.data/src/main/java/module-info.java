@@ -10,8 +10,8 @@
  * midtrain.data.spi.SynthesizerProvider} and {@link midtrain.data.spi.TokenizerProvider} (the
  * Hugging Face tokenizer is in midtrain.tokenizers, Parquet in midtrain.data.parquet).
  *
- * <p>Text rewriters (PII masking, C4 line cleaning, symbol lines) plug in through {@link
- * midtrain.data.spi.RewriterProvider}.
+ * <p>Text modifiers (PII masking, C4 line cleaning, symbol lines) plug in through {@link
+ * midtrain.data.spi.ModifierProvider}.
  */
 module midtrain.data {
   requires transitive org.apache.arrow.memory.core;
@@ -36,7 +36,7 @@ module midtrain.data {
   exports midtrain.data.pack;
   exports midtrain.data.pipeline;
   exports midtrain.data.rate;
-  exports midtrain.data.rewrite;
+  exports midtrain.data.modify;
   exports midtrain.data.select;
   exports midtrain.data.spi;
   exports midtrain.data.synth;
@@ -49,7 +49,7 @@ module midtrain.data {
   uses midtrain.data.spi.FormatProvider;
   uses midtrain.data.spi.MixerProvider;
   uses midtrain.data.spi.RaterProvider;
-  uses midtrain.data.spi.RewriterProvider;
+  uses midtrain.data.spi.ModifierProvider;
   uses midtrain.data.spi.SynthesizerProvider;
   uses midtrain.data.spi.TokenizerProvider;
 
@@ -67,11 +67,11 @@ module midtrain.data {
       midtrain.data.internal.rate.GopherRepetitionProvider,
       midtrain.data.internal.rate.C4Provider,
       midtrain.data.internal.rate.FineWebProvider;
-  provides midtrain.data.spi.RewriterProvider with
-      midtrain.data.internal.rewrite.PiiProvider,
-      midtrain.data.internal.rewrite.C4LinesProvider,
-      midtrain.data.internal.rewrite.SymbolLinesProvider,
-      midtrain.data.internal.rewrite.UnicodeNfcProvider;
+  provides midtrain.data.spi.ModifierProvider with
+      midtrain.data.internal.modify.PiiProvider,
+      midtrain.data.internal.modify.C4LinesProvider,
+      midtrain.data.internal.modify.SymbolLinesProvider,
+      midtrain.data.internal.modify.UnicodeNfcProvider;
   provides midtrain.data.spi.SynthesizerProvider with
       midtrain.data.internal.synth.RewriteProvider,
       midtrain.data.internal.synth.QaProvider,

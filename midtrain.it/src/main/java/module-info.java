@@ -1,6 +1,6 @@
 /**
  * A user's module, as a user would write it: plugs a custom schedule, a custom rater and a custom
- * rewriter into midtrain through the SPIs alone. Its tests use only exported API, on the module
+ * modifier into midtrain through the SPIs alone. Its tests use only exported API, on the module
  * path.
  */
 module midtrain.it {
@@ -13,6 +13,6 @@ module midtrain.it {
       midtrain.it.StepDecayProvider;
   provides midtrain.data.spi.RaterProvider with
       midtrain.it.DigitShareProvider;
-  provides midtrain.data.spi.RewriterProvider with
+  provides midtrain.data.spi.ModifierProvider with
       midtrain.it.MaskDigitsProvider;
 }

@@ -3,15 +3,15 @@ package midtrain.it;
 import java.util.Map;
 import java.util.Set;
 import midtrain.data.DataException;
-import midtrain.data.rewrite.Rewrite;
-import midtrain.data.rewrite.TextRewriter;
-import midtrain.data.spi.RewriterProvider;
+import midtrain.data.modify.Modification;
+import midtrain.data.modify.TextModifier;
+import midtrain.data.spi.ModifierProvider;
 
 /**
- * A user's rewriter: masks every ASCII digit with a character, and removes a document left with
+ * A user's modifier: masks every ASCII digit with a character, and removes a document left with
  * nothing but digits and whitespace.
  */
-public final class MaskDigitsProvider implements RewriterProvider {
+public final class MaskDigitsProvider implements ModifierProvider {
   /** Creates the provider; ServiceLoader needs a public no-argument constructor. */
   public MaskDigitsProvider() {}
 
@@ -31,20 +31,20 @@ public final class MaskDigitsProvider implements RewriterProvider {
   }
 
   @Override
-  public TextRewriter create(Map<String, String> params) {
+  public TextModifier create(Map<String, String> params) {
     String mask = params.getOrDefault("mask", "#");
     if (mask.length() != 1) {
       throw new DataException("mask-digits: mask must be one character, got '" + mask + "'");
     }
     char m = mask.charAt(0);
-    return new TextRewriter() {
+    return new TextModifier() {
       @Override
       public String id() {
         return "mask-digits";
       }
 
       @Override
-      public Rewrite apply(String text) {
+      public Modification apply(String text) {
         StringBuilder sb = new StringBuilder(text.length());
         long masked = 0;
         boolean other = false;
@@ -59,9 +59,11 @@ public final class MaskDigitsProvider implements RewriterProvider {
           }
         }
         if (!other && masked > 0) {
-          return Rewrite.removed("only_digits");
+          return Modification.removed("only_digits");
         }
-        return masked == 0 ? Rewrite.unchanged(text) : Rewrite.kept(sb.toString(), 0, masked);
+        return masked == 0
+            ? Modification.unchanged(text)
+            : Modification.kept(sb.toString(), 0, masked);
       }
     };
   }

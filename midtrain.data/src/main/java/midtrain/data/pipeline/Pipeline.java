@@ -1119,31 +1119,31 @@ public final class Pipeline {
     }
 
     /**
-     * Adds a stage that rewrites documents' text, before any deduplication sees it.
+     * Adds a stage that modifies documents' text, before any deduplication sees it.
      *
-     * @param rewriters the rewriters, applied in order to each document's text; one that removes
+     * @param modifiers the modifiers, applied in order to each document's text; one that removes
      *     the document, or leaves its text blank, removes it with the reason {@code <id>: <why>}.
-     *     The stage is named {@code rewrite:} and their ids joined by commas; its statistics count,
-     *     per rewriter, the documents it changed, the lines it removed and the replacements it made
+     *     The stage is named {@code modify:} and their ids joined by commas; its statistics count,
+     *     per modifier, the documents it changed, the lines it removed and the replacements it made
      * @return this builder
-     * @throws DataException if no rewriter is given or two share an id (their counts would mix)
+     * @throws DataException if no modifier is given or two share an id (their counts would mix)
      */
-    public Builder rewrite(midtrain.data.rewrite.TextRewriter... rewriters) {
-      Objects.requireNonNull(rewriters, "rewrite: rewriters is null");
-      List<midtrain.data.rewrite.TextRewriter> given =
-          Args.noNulls(Arrays.asList(rewriters), "rewrite", "rewriter");
+    public Builder modify(midtrain.data.modify.TextModifier... modifiers) {
+      Objects.requireNonNull(modifiers, "modify: modifiers is null");
+      List<midtrain.data.modify.TextModifier> given =
+          Args.noNulls(Arrays.asList(modifiers), "modify", "modifier");
       if (given.isEmpty()) {
-        throw new DataException("rewrite stage needs at least one rewriter");
+        throw new DataException("modify stage needs at least one modifier");
       }
       List<String> ids = new ArrayList<>();
-      for (midtrain.data.rewrite.TextRewriter r : given) {
+      for (midtrain.data.modify.TextModifier r : given) {
         if (ids.contains(r.id())) {
           throw new DataException(
-              "rewrite stage: rewriter '" + r.id() + "' is given twice; use one, or two stages");
+              "modify stage: modifier '" + r.id() + "' is given twice; use one, or two stages");
         }
         ids.add(r.id());
       }
-      stages.add(new Stages.RewriteText("rewrite:" + String.join(",", ids), given));
+      stages.add(new Stages.ModifyText("modify:" + String.join(",", ids), given));
       return this;
     }
 

@@ -22,10 +22,10 @@ import midtrain.data.decon.Decontaminator;
 import midtrain.data.decon.Normalization;
 import midtrain.data.dedup.Dedup;
 import midtrain.data.io.ReaderOptions;
+import midtrain.data.modify.Modifiers;
+import midtrain.data.modify.TextModifier;
 import midtrain.data.rate.Rater;
 import midtrain.data.rate.Raters;
-import midtrain.data.rewrite.Rewriters;
-import midtrain.data.rewrite.TextRewriter;
 import midtrain.data.select.Quantile;
 import midtrain.data.select.Sampler;
 import midtrain.data.select.Selection;
@@ -42,7 +42,7 @@ import midtrain.data.select.Selection;
  * batch_size: 1024
  * expected_documents: 50000000        # optional: size the dedup memory check without sampling
  * stages:
- *   - rewrite: [pii, {id: c4-lines, min_words_per_line: 3}, symbol-lines]
+ *   - modify: [pii, {id: c4-lines, min_words_per_line: 3}, symbol-lines]
  *   - rate: [gopher-quality, gopher-repetition, c4, fineweb]
  *   - rate: [{id: fasttext, model: quality.bin, as: dclm}]
  *   - keep_passing: [gopher-quality, gopher-repetition]
@@ -113,7 +113,7 @@ public final class PipelineConfig {
       throw new DataException(
           st.where
               + " must have exactly one key (rate, keep_passing, filter, quantile, sample, dedup,"
-              + " decontaminate, rewrite), got "
+              + " decontaminate, modify), got "
               + st.keys());
     }
     String kind = st.keys().iterator().next();
@@ -132,13 +132,13 @@ public final class PipelineConfig {
           b.rate(list.toArray(new Rater[0]));
           break;
         }
-      case "rewrite":
+      case "modify":
         {
-          List<TextRewriter> list = new ArrayList<>();
-          for (Object spec : st.rawList("rewrite")) {
-            list.add(rewriter(spec, st.where + ".rewrite", baseDir));
+          List<TextModifier> list = new ArrayList<>();
+          for (Object spec : st.rawList("modify")) {
+            list.add(modifier(spec, st.where + ".modify", baseDir));
           }
-          b.rewrite(list.toArray(new TextRewriter[0]));
+          b.modify(list.toArray(new TextModifier[0]));
           break;
         }
       case "keep_passing":
@@ -251,7 +251,7 @@ public final class PipelineConfig {
                 + ": unknown stage '"
                 + kind
                 + "' (known: rate, keep_passing, filter, quantile, sample, dedup, decontaminate,"
-                + " rewrite)");
+                + " modify)");
     }
   }
 
@@ -287,13 +287,13 @@ public final class PipelineConfig {
     return Raters.create(id, params);
   }
 
-  /** A rewriter: an id, or {@code {id: ..., params...}} with lists joined by commas. */
-  private static TextRewriter rewriter(Object spec, String where, Path baseDir) {
+  /** A modifier: an id, or {@code {id: ..., params...}} with lists joined by commas. */
+  private static TextModifier modifier(Object spec, String where, Path baseDir) {
     if (spec instanceof String) {
-      return Rewriters.create((String) spec, Map.of());
+      return Modifiers.create((String) spec, Map.of());
     }
     if (!(spec instanceof Map)) {
-      throw new DataException(where + ": each rewriter is an id or {id: ..., params...}");
+      throw new DataException(where + ": each modifier is an id or {id: ..., params...}");
     }
     Map<String, String> params = new TreeMap<>();
     String id = null;
@@ -315,9 +315,9 @@ public final class PipelineConfig {
       }
     }
     if (id == null) {
-      throw new DataException(where + ": rewriter needs an 'id'");
+      throw new DataException(where + ": modifier needs an 'id'");
     }
-    return Rewriters.create(id, params);
+    return Modifiers.create(id, params);
   }
 
   private static ReaderOptions reader(Node r) {

@@ -9,15 +9,15 @@ import java.util.TreeMap;
  *
  * @param stage the stage name
  * @param kind the stage kind ({@code read}, {@code rate}, {@code filter}, {@code quantile}, {@code
- *     sample}, {@code dedup}, {@code decontaminate}, {@code rewrite})
+ *     sample}, {@code dedup}, {@code decontaminate}, {@code modify})
  * @param docsIn documents that reached the stage
  * @param bytesIn their text bytes (UTF-8)
  * @param docsOut documents it passed on (for {@code sample}, copies included)
  * @param bytesOut their text bytes
  * @param removed documents removed, by reason, sorted by reason
- * @param counts what the stage counted besides documents, by name, sorted by name (a {@code
- *     rewrite} stage's {@code <rewriter>.documents_changed}, {@code <rewriter>.lines_removed} and
- *     {@code <rewriter>.replacements}); empty for the other stages
+ * @param counts what the stage counted besides documents, by name, sorted by name (a {@code modify}
+ *     stage's {@code <modifier>.documents_changed}, {@code <modifier>.lines_removed} and {@code
+ *     <modifier>.replacements}); empty for the other stages
  */
 public record StageStats(
     String stage,

@@ -565,15 +565,15 @@ final class Stages {
   }
 
   /**
-   * Rewrites the text of live documents with text rewriters, in order; a rewriter's removal, or a
-   * text it leaves blank, removes the document, naming the rewriter.
+   * Modifies the text of live documents with text modifiers, in order; a modifier's removal, or a
+   * text it leaves blank, removes the document, naming the modifier.
    */
-  static final class RewriteText extends Stage {
-    final List<midtrain.data.rewrite.TextRewriter> rewriters;
+  static final class ModifyText extends Stage {
+    final List<midtrain.data.modify.TextModifier> modifiers;
 
-    RewriteText(String name, List<midtrain.data.rewrite.TextRewriter> rewriters) {
-      super(name, "rewrite");
-      this.rewriters = List.copyOf(rewriters);
+    ModifyText(String name, List<midtrain.data.modify.TextModifier> modifiers) {
+      super(name, "modify");
+      this.modifiers = List.copyOf(modifiers);
     }
 
     @Override
@@ -584,21 +584,21 @@ final class Stages {
     @Override
     String describe() {
       List<String> d = new ArrayList<>();
-      for (midtrain.data.rewrite.TextRewriter r : rewriters) {
+      for (midtrain.data.modify.TextModifier r : modifiers) {
         d.add(r.describe());
       }
-      return "rewrite " + d;
+      return "modify " + d;
     }
 
     @Override
     void process(Work w, int index, BufferAllocator allocator) {
       VarCharVector text = DocumentBatch.utf8(w.root, DocumentBatch.TEXT);
       VarCharVector ids = DocumentBatch.utf8(w.root, DocumentBatch.ID);
-      int k = rewriters.size();
-      // Per rewriter: documents changed, lines removed, replacements; summed over batches, so the
+      int k = modifiers.size();
+      // Per modifier: documents changed, lines removed, replacements; summed over batches, so the
       // totals do not depend on how batches meet the threads.
       long[] counts = new long[3 * k];
-      byte[][] rewritten = new byte[w.rows()][];
+      byte[][] modified = new byte[w.rows()][];
       boolean any = false;
       for (int i = 0; i < w.rows(); i++) {
         if (!w.alive[i] || text.isNull(i)) {
@@ -607,16 +607,16 @@ final class Stages {
         String original = DocumentBatch.string(text, i);
         String current = original;
         for (int j = 0; j < k && w.alive[i]; j++) {
-          midtrain.data.rewrite.TextRewriter r = rewriters.get(j);
-          midtrain.data.rewrite.Rewrite result = r.apply(current);
+          midtrain.data.modify.TextModifier r = modifiers.get(j);
+          midtrain.data.modify.Modification result = r.apply(current);
           if (result == null) {
             throw new DataException(
                 label()
-                    + ": rewriter '"
+                    + ": modifier '"
                     + r.id()
                     + "' returned null for document '"
                     + DocumentBatch.string(ids, i)
-                    + "'; it must return Rewrite.unchanged(text) for a text it keeps as is");
+                    + "'; it must return Modification.unchanged(text) for a text it keeps as is");
           }
           if (result.isRemoved()) {
             w.kill(i, index, r.id() + ": " + result.reason());
@@ -631,26 +631,26 @@ final class Stages {
           }
         }
         if (w.alive[i] && !current.equals(original)) {
-          rewritten[i] = current.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          modified[i] = current.getBytes(java.nio.charset.StandardCharsets.UTF_8);
           any = true;
         }
       }
       w.side[index] = new Object[] {counts};
       if (any) {
-        replaceText(w, text, rewritten, allocator);
+        replaceText(w, text, modified, allocator);
       }
     }
 
-    /** Swaps the batch's text column for one holding the rewritten texts. */
+    /** Swaps the batch's text column for one holding the modified texts. */
     private static void replaceText(
-        Work w, VarCharVector text, byte[][] rewritten, BufferAllocator allocator) {
+        Work w, VarCharVector text, byte[][] modified, BufferAllocator allocator) {
       int rows = w.rows();
       VarCharVector fresh = (VarCharVector) text.getField().createVector(allocator);
       try {
         fresh.allocateNew(rows);
         for (int i = 0; i < rows; i++) {
-          if (rewritten[i] != null) {
-            fresh.setSafe(i, rewritten[i]);
+          if (modified[i] != null) {
+            fresh.setSafe(i, modified[i]);
           } else {
             fresh.copyFromSafe(i, i, text);
           }
@@ -672,8 +672,8 @@ final class Stages {
     java.util.Map<String, Long> counts(Work w, int index) {
       java.util.Map<String, Long> out = new java.util.TreeMap<>();
       long[] counts = (long[]) w.side[index][0];
-      for (int j = 0; j < rewriters.size(); j++) {
-        String id = rewriters.get(j).id();
+      for (int j = 0; j < modifiers.size(); j++) {
+        String id = modifiers.get(j).id();
         out.put(id + ".documents_changed", counts[3 * j]);
         out.put(id + ".lines_removed", counts[3 * j + 1]);
         out.put(id + ".replacements", counts[3 * j + 2]);

@@ -21,14 +21,14 @@ import midtrain.data.DataException;
 import midtrain.data.io.DocumentReader;
 import midtrain.data.io.ReaderOptions;
 import midtrain.data.mix.Mixer;
+import midtrain.data.modify.Modification;
+import midtrain.data.modify.TextModifier;
 import midtrain.data.rate.Rater;
 import midtrain.data.rate.Raters;
-import midtrain.data.rewrite.Rewrite;
-import midtrain.data.rewrite.TextRewriter;
 import midtrain.data.spi.FormatProvider;
 import midtrain.data.spi.MixerProvider;
+import midtrain.data.spi.ModifierProvider;
 import midtrain.data.spi.RaterProvider;
-import midtrain.data.spi.RewriterProvider;
 import midtrain.data.spi.TokenizerProvider;
 import midtrain.data.token.TextTokenizer;
 import org.junit.jupiter.api.Test;
@@ -138,8 +138,8 @@ class DiscoveryTest {
     public DupTokenizer() {}
   }
 
-  /** A rewriter claiming a built-in id. */
-  public static final class MyPii implements RewriterProvider {
+  /** A modifier claiming a built-in id. */
+  public static final class MyPii implements ModifierProvider {
     /** Creates the provider. */
     public MyPii() {}
 
@@ -149,13 +149,13 @@ class DiscoveryTest {
     }
 
     @Override
-    public TextRewriter create(Map<String, String> params) {
+    public TextModifier create(Map<String, String> params) {
       throw new AssertionError("never created");
     }
   }
 
-  /** A user's rewriter with an id of its own. */
-  public static final class Shout implements RewriterProvider {
+  /** A user's modifier with an id of its own. */
+  public static final class Shout implements ModifierProvider {
     /** Creates the provider. */
     public Shout() {}
 
@@ -165,51 +165,52 @@ class DiscoveryTest {
     }
 
     @Override
-    public TextRewriter create(Map<String, String> params) {
-      return new TextRewriter() {
+    public TextModifier create(Map<String, String> params) {
+      return new TextModifier() {
         @Override
         public String id() {
           return "shout";
         }
 
         @Override
-        public Rewrite apply(String text) {
-          return Rewrite.kept(text.toUpperCase(java.util.Locale.ROOT), 0, 1);
+        public Modification apply(String text) {
+          return Modification.kept(text.toUpperCase(java.util.Locale.ROOT), 0, 1);
         }
       };
     }
   }
 
   @Test
-  void aDuplicateRewriterIdFailsWithTheSameDataExceptionOnEveryCall(@TempDir Path dir)
+  void aDuplicateModifierIdFailsWithTheSameDataExceptionOnEveryCall(@TempDir Path dir)
       throws Exception {
-    try (URLClassLoader loader = isolated(dir, RewriterProvider.class, MyPii.class.getName())) {
+    try (URLClassLoader loader = isolated(dir, ModifierProvider.class, MyPii.class.getName())) {
       Method create =
-          method(loader, "midtrain.data.rewrite.Rewriters", "create", String.class, Map.class);
+          method(loader, "midtrain.data.modify.Modifiers", "create", String.class, Map.class);
       assertFailsEveryTime(
           () -> create.invoke(null, "pii", Map.of()),
-          "two rewriter providers claim id 'pii'",
-          "midtrain.data.internal.rewrite.PiiProvider",
+          "two modifier providers claim id 'pii'",
+          "midtrain.data.internal.modify.PiiProvider",
           MyPii.class.getName());
     }
   }
 
   @Test
-  void aUsersRewriterIsFoundByServiceLoaderBesideTheBuiltIns(@TempDir Path dir) throws Exception {
-    try (URLClassLoader loader = isolated(dir, RewriterProvider.class, Shout.class.getName())) {
-      Method providers = method(loader, "midtrain.data.rewrite.Rewriters", "providers");
+  void aUsersModifierIsFoundByServiceLoaderBesideTheBuiltIns(@TempDir Path dir) throws Exception {
+    try (URLClassLoader loader = isolated(dir, ModifierProvider.class, Shout.class.getName())) {
+      Method providers = method(loader, "midtrain.data.modify.Modifiers", "providers");
       Map<?, ?> found = (Map<?, ?>) providers.invoke(null);
       assertEquals(
           List.of("c4-lines", "pii", "shout", "symbol-lines", "unicode-nfc"),
           new ArrayList<>(found.keySet()));
       Method create =
-          method(loader, "midtrain.data.rewrite.Rewriters", "create", String.class, Map.class);
+          method(loader, "midtrain.data.modify.Modifiers", "create", String.class, Map.class);
       Object shout = create.invoke(null, "shout", Map.of());
       Object result =
-          method(loader, "midtrain.data.rewrite.TextRewriter", "apply", String.class)
+          method(loader, "midtrain.data.modify.TextModifier", "apply", String.class)
               .invoke(shout, "quiet words");
       assertEquals(
-          "QUIET WORDS", method(loader, "midtrain.data.rewrite.Rewrite", "text").invoke(result));
+          "QUIET WORDS",
+          method(loader, "midtrain.data.modify.Modification", "text").invoke(result));
     }
   }
 

@@ -1,11 +1,11 @@
-package midtrain.data.internal.rewrite;
+package midtrain.data.internal.modify;
 
 import java.util.Map;
 import java.util.Set;
 import midtrain.data.internal.simd.Chars;
-import midtrain.data.rewrite.Rewrite;
-import midtrain.data.rewrite.TextRewriter;
-import midtrain.data.spi.RewriterProvider;
+import midtrain.data.modify.Modification;
+import midtrain.data.modify.TextModifier;
+import midtrain.data.spi.ModifierProvider;
 
 /**
  * {@code symbol-lines}: removes lines made only of symbols, as datatrove's {@code
@@ -22,7 +22,7 @@ import midtrain.data.spi.RewriterProvider;
  * not a symbol line: datatrove, whose set holds {@code \r}, removes those blank lines and so joins
  * the paragraphs of CRLF texts that it keeps apart in LF texts.
  */
-public final class SymbolLinesProvider implements RewriterProvider {
+public final class SymbolLinesProvider implements ModifierProvider {
   static final String ID = "symbol-lines";
 
   /** datatrove's {@code PUNCTUATION}, without its control characters (see {@link #isSymbol}). */
@@ -50,7 +50,7 @@ public final class SymbolLinesProvider implements RewriterProvider {
   }
 
   @Override
-  public TextRewriter create(Map<String, String> params) {
+  public TextModifier create(Map<String, String> params) {
     return new SymbolLines(new Params(ID, params).string("replace_char", ""));
   }
 
@@ -68,8 +68,8 @@ public final class SymbolLinesProvider implements RewriterProvider {
     return cp < 0x10000 && PUNCTUATION.indexOf(cp) >= 0;
   }
 
-  /** The rewriter. */
-  static final class SymbolLines implements TextRewriter {
+  /** The modifier. */
+  static final class SymbolLines implements TextModifier {
     private final String replacement;
 
     SymbolLines(String replacement) {
@@ -82,7 +82,7 @@ public final class SymbolLinesProvider implements RewriterProvider {
     }
 
     @Override
-    public Rewrite apply(String text) {
+    public Modification apply(String text) {
       int n = text.length();
       StringBuilder out = null;
       int copied = 0;
@@ -107,9 +107,9 @@ public final class SymbolLinesProvider implements RewriterProvider {
         copied = i;
       }
       if (out == null) {
-        return Rewrite.unchanged(text);
+        return Modification.unchanged(text);
       }
-      return Rewrite.kept(out.append(text, copied, n).toString(), removed, 0);
+      return Modification.kept(out.append(text, copied, n).toString(), removed, 0);
     }
 
     /** The end of the line starting at {@code from}: its line feed, or the text's end. */

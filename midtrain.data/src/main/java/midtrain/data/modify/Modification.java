@@ -1,18 +1,18 @@
-package midtrain.data.rewrite;
+package midtrain.data.modify;
 
 import java.util.Objects;
 
 /**
- * What a {@link TextRewriter} made of one text: a new text with the lines it removed and the
+ * What a {@link TextModifier} made of one text: a new text with the lines it removed and the
  * replacements it made, or the removal of the document with a reason.
  */
-public final class Rewrite {
+public final class Modification {
   private final String text;
   private final String reason;
   private final long linesRemoved;
   private final long replacements;
 
-  private Rewrite(String text, String reason, long linesRemoved, long replacements) {
+  private Modification(String text, String reason, long linesRemoved, long replacements) {
     this.text = text;
     this.reason = reason;
     this.linesRemoved = linesRemoved;
@@ -23,13 +23,13 @@ public final class Rewrite {
    * A kept document with its new text.
    *
    * @param text the new text (the input itself when nothing changed)
-   * @param linesRemoved lines the rewriter removed, at least 0
-   * @param replacements spans the rewriter replaced (an email masked, say), at least 0
+   * @param linesRemoved lines the modifier removed, at least 0
+   * @param replacements spans the modifier replaced (an email masked, say), at least 0
    * @return the result
    * @throws NullPointerException if {@code text} is null
    * @throws IllegalArgumentException if a count is negative
    */
-  public static Rewrite kept(String text, long linesRemoved, long replacements) {
+  public static Modification kept(String text, long linesRemoved, long replacements) {
     Objects.requireNonNull(text, "text");
     if (linesRemoved < 0 || replacements < 0) {
       throw new IllegalArgumentException(
@@ -38,7 +38,7 @@ public final class Rewrite {
               + ", replacements "
               + replacements);
     }
-    return new Rewrite(text, null, linesRemoved, replacements);
+    return new Modification(text, null, linesRemoved, replacements);
   }
 
   /**
@@ -48,7 +48,7 @@ public final class Rewrite {
    * @return the result
    * @throws NullPointerException if {@code text} is null
    */
-  public static Rewrite unchanged(String text) {
+  public static Modification unchanged(String text) {
     return kept(text, 0, 0);
   }
 
@@ -60,12 +60,12 @@ public final class Rewrite {
    * @throws NullPointerException if {@code reason} is null
    * @throws IllegalArgumentException if {@code reason} is blank
    */
-  public static Rewrite removed(String reason) {
+  public static Modification removed(String reason) {
     Objects.requireNonNull(reason, "reason");
     if (reason.isBlank()) {
       throw new IllegalArgumentException("a removal needs a reason");
     }
-    return new Rewrite(null, reason, 0, 0);
+    return new Modification(null, reason, 0, 0);
   }
 
   /**
@@ -123,7 +123,7 @@ public final class Rewrite {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Rewrite r
+    return o instanceof Modification r
         && Objects.equals(text, r.text)
         && Objects.equals(reason, r.reason)
         && linesRemoved == r.linesRemoved

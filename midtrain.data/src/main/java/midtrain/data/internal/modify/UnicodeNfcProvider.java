@@ -1,16 +1,16 @@
-package midtrain.data.internal.rewrite;
+package midtrain.data.internal.modify;
 
 import java.text.Normalizer;
 import java.util.Map;
-import midtrain.data.rewrite.Rewrite;
-import midtrain.data.rewrite.TextRewriter;
-import midtrain.data.spi.RewriterProvider;
+import midtrain.data.modify.Modification;
+import midtrain.data.modify.TextModifier;
+import midtrain.data.spi.ModifierProvider;
 
 /**
  * {@code unicode-nfc}: puts the text in Unicode normalization form C, so that one word written with
  * precomposed or combining characters reads, hashes and deduplicates as one.
  */
-public final class UnicodeNfcProvider implements RewriterProvider {
+public final class UnicodeNfcProvider implements ModifierProvider {
   static final String ID = "unicode-nfc";
 
   /** The cheap no-argument constructor ServiceLoader needs. */
@@ -27,20 +27,20 @@ public final class UnicodeNfcProvider implements RewriterProvider {
   }
 
   @Override
-  public TextRewriter create(Map<String, String> params) {
-    return new TextRewriter() {
+  public TextModifier create(Map<String, String> params) {
+    return new TextModifier() {
       @Override
       public String id() {
         return ID;
       }
 
       @Override
-      public Rewrite apply(String text) {
+      public Modification apply(String text) {
         // The quick check answers most texts without building a copy.
         if (Normalizer.isNormalized(text, Normalizer.Form.NFC)) {
-          return Rewrite.unchanged(text);
+          return Modification.unchanged(text);
         }
-        return Rewrite.kept(Normalizer.normalize(text, Normalizer.Form.NFC), 0, 0);
+        return Modification.kept(Normalizer.normalize(text, Normalizer.Form.NFC), 0, 0);
       }
     };
   }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Oracle of midtrain's text rewriters (pii, symbol-lines, c4-lines) and generator of the corpus
+"""Oracle of midtrain's text modifiers (pii, symbol-lines, c4-lines) and generator of the corpus
 their differential test runs on.
 
 Written from datatrove's formatters as they are: PIIFormatter's two regular expressions, its
@@ -17,8 +17,8 @@ steps, in its order. Where midtrain departs on purpose, this script follows midt
 SymbolLinesFormatter is run as datatrove runs it; midtrain keeps a line that is only "\\r" (a
 blank line of a CRLF text), which datatrove removes: such documents are marked "crlf_blank".
 
-    python3 rewrite_baseline.py gen CORPUS.jsonl --docs 400 --seed 11
-    python3 rewrite_baseline.py run CORPUS.jsonl EXPECTED.jsonl
+    python3 modify_baseline.py gen CORPUS.jsonl --docs 400 --seed 11
+    python3 modify_baseline.py run CORPUS.jsonl EXPECTED.jsonl
 """
 import argparse
 import ipaddress

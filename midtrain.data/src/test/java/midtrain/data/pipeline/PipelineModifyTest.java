@@ -17,18 +17,18 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import midtrain.data.DataException;
-import midtrain.data.rewrite.Rewrite;
-import midtrain.data.rewrite.Rewriters;
-import midtrain.data.rewrite.TextRewriter;
+import midtrain.data.modify.Modification;
+import midtrain.data.modify.Modifiers;
+import midtrain.data.modify.TextModifier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The {@code rewrite} stage in pipelines configured as a YAML file would configure them. */
-class PipelineRewriteTest {
+/** The {@code modify} stage in pipelines configured as a YAML file would configure them. */
+class PipelineModifyTest {
   static final ObjectMapper JSON = new ObjectMapper();
 
   /** The stage under test, as parsed YAML: {@code [pii, symbol-lines, {id: c4-lines, ...}]}. */
-  static final List<Object> REWRITERS =
+  static final List<Object> MODIFIERS =
       List.of("pii", "symbol-lines", Map.of("id", "c4-lines", "min_num_sentences", 2));
 
   static Map<String, Object> config(List<String> inputs, int threads, int batch, Object stages) {
@@ -42,7 +42,7 @@ class PipelineRewriteTest {
   }
 
   static List<Object> stages() {
-    return List.of(Map.of("rewrite", REWRITERS), Map.of("dedup", Map.of("method", "exact")));
+    return List.of(Map.of("modify", MODIFIERS), Map.of("dedup", Map.of("method", "exact")));
   }
 
   /** Hand-made documents, each meeting one case. */
@@ -66,7 +66,7 @@ class PipelineRewriteTest {
   }
 
   @Test
-  void rewritesCountsAndRemovesWithReasons(@TempDir Path dir) throws IOException {
+  void modifiesCountsAndRemovesWithReasons(@TempDir Path dir) throws IOException {
     small(dir);
     PipelineResult r =
         PipelineConfig.parse(config(List.of("small.jsonl"), 2, 2, stages()), dir).build().run();
@@ -74,8 +74,8 @@ class PipelineRewriteTest {
     assertEquals(6, r.records());
     assertEquals(2, r.written());
     StageStats s = r.stages().get(0);
-    assertEquals("rewrite:pii,symbol-lines,c4-lines", s.stage());
-    assertEquals("rewrite", s.kind());
+    assertEquals("modify:pii,symbol-lines,c4-lines", s.stage());
+    assertEquals("modify", s.kind());
     assertEquals(
         Map.of(
             "c4-lines: lorem_ipsum", 1L,
@@ -95,7 +95,7 @@ class PipelineRewriteTest {
     counts.put("c4-lines.replacements", 0L);
     assertEquals(counts, s.counts());
     assertEquals(Map.of("exact-duplicate", 1L), r.stages().get(1).removed());
-    // The text written is the rewritten one, and bytes in and out say so.
+    // The text written is the modified one, and bytes in and out say so.
     List<JsonNode> out = PipelineTest.read(dir.resolve("out/part-00000.jsonl"));
     assertEquals(List.of("a", "f"), out.stream().map(n -> n.get("id").asText()).toList());
     assertEquals(
@@ -104,7 +104,7 @@ class PipelineRewriteTest {
         out.get(0).get("text").asText());
     assertTrue(s.bytesOut() < s.bytesIn(), s.toString());
     assertEquals(
-        "[\"rewrite:pii,symbol-lines,c4-lines\",\"dedup:exact\"]",
+        "[\"modify:pii,symbol-lines,c4-lines\",\"dedup:exact\"]",
         out.get(0).get("lineage").toString());
     // Removed documents keep the text they had when removed, and say where and why.
     List<JsonNode> removed = PipelineTest.read(dir.resolve("out/_removed/part-00000.jsonl"));
@@ -115,9 +115,9 @@ class PipelineRewriteTest {
     assertEquals(
         Map.of(
             "b", "dedup:exact: removed: exact-duplicate",
-            "c", "rewrite:pii,symbol-lines,c4-lines: removed: c4-lines: lorem_ipsum",
-            "d", "rewrite:pii,symbol-lines,c4-lines: removed: symbol-lines: empty",
-            "e", "rewrite:pii,symbol-lines,c4-lines: removed: c4-lines: too_few_sentences"),
+            "c", "modify:pii,symbol-lines,c4-lines: removed: c4-lines: lorem_ipsum",
+            "d", "modify:pii,symbol-lines,c4-lines: removed: symbol-lines: empty",
+            "e", "modify:pii,symbol-lines,c4-lines: removed: c4-lines: too_few_sentences"),
         why);
     // stats.json carries the counts.
     JsonNode stats = JSON.readTree(dir.resolve("out/stats.json").toFile());
@@ -162,7 +162,7 @@ class PipelineRewriteTest {
   }
 
   @Test
-  void sameBytesWhateverTheThreadsAndCountsAsTheRewritersSay(@TempDir Path dir) throws IOException {
+  void sameBytesWhateverTheThreadsAndCountsAsTheModifiersSay(@TempDir Path dir) throws IOException {
     List<Path> in = corpus(dir, 3, 300);
     List<String> names = List.of("in-0.jsonl", "in-1.jsonl", "in-2.jsonl");
     Path one = dir.resolve("one");
@@ -182,19 +182,19 @@ class PipelineRewriteTest {
     assertArrayEquals(
         Files.readAllBytes(one.resolve("out/stats.json")),
         Files.readAllBytes(four.resolve("out/stats.json")));
-    // The stage's figures are the sums of what the rewriters report, document by document.
-    List<TextRewriter> rw =
+    // The stage's figures are the sums of what the modifiers report, document by document.
+    List<TextModifier> mods =
         List.of(
-            Rewriters.create("pii", Map.of()),
-            Rewriters.create("symbol-lines", Map.of()),
-            Rewriters.create("c4-lines", Map.of("min_num_sentences", "2")));
+            Modifiers.create("pii", Map.of()),
+            Modifiers.create("symbol-lines", Map.of()),
+            Modifiers.create("c4-lines", Map.of("min_num_sentences", "2")));
     Map<String, Long> counts = new TreeMap<>();
     Map<String, Long> removed = new TreeMap<>();
     for (Path p : in) {
       for (JsonNode d : PipelineTest.read(p)) {
         String text = d.get("text").asText();
-        for (TextRewriter r : rw) {
-          Rewrite x = r.apply(text);
+        for (TextModifier r : mods) {
+          Modification x = r.apply(text);
           String id = r.id();
           counts.merge(id + ".documents_changed", 0L, Long::sum);
           counts.merge(id + ".lines_removed", 0L, Long::sum);
@@ -247,14 +247,14 @@ class PipelineRewriteTest {
     before.put("shardsSkipped", 2);
     assertEquals(before, JSON.readTree(out.resolve("stats.json").toFile()));
     assertTrue(resumed.balanced(), resumed.account());
-    // Other rewriter settings are other stages: that resume is refused, naming the change.
+    // Other modifier settings are other stages: that resume is refused, naming the change.
     Map<String, Object> other =
         config(
             names,
             2,
             16,
             List.of(
-                Map.of("rewrite", List.of("pii", Map.of("id", "c4-lines", "min_num_sentences", 3))),
+                Map.of("modify", List.of("pii", Map.of("id", "c4-lines", "min_num_sentences", 3))),
                 Map.of("dedup", Map.of("method", "exact"))));
     DataException e =
         assertThrows(DataException.class, () -> PipelineConfig.parse(other, dir).build().run());
@@ -269,10 +269,10 @@ class PipelineRewriteTest {
             DataException.class,
             () ->
                 PipelineConfig.parse(
-                    config(List.of("small.jsonl"), 1, 8, List.of(Map.of("rewrite", List.of("pi")))),
+                    config(List.of("small.jsonl"), 1, 8, List.of(Map.of("modify", List.of("pi")))),
                     dir));
     assertTrue(unknownId.getMessage().contains("stages[0]"), unknownId.getMessage());
-    assertTrue(unknownId.getMessage().contains("unknown rewriter 'pi'"), unknownId.getMessage());
+    assertTrue(unknownId.getMessage().contains("unknown modifier 'pi'"), unknownId.getMessage());
     assertTrue(
         unknownId.getMessage().contains("c4-lines, pii, symbol-lines"), unknownId.getMessage());
     DataException badParam =
@@ -285,8 +285,7 @@ class PipelineRewriteTest {
                         1,
                         8,
                         List.of(
-                            Map.of(
-                                "rewrite", List.of(Map.of("id", "pii", "remove_email", false))))),
+                            Map.of("modify", List.of(Map.of("id", "pii", "remove_email", false))))),
                     dir));
     assertTrue(badParam.getMessage().contains("remove_email"), badParam.getMessage());
     DataException twice =
@@ -298,7 +297,7 @@ class PipelineRewriteTest {
                         List.of("small.jsonl"),
                         1,
                         8,
-                        List.of(Map.of("rewrite", List.of("pii", "pii")))),
+                        List.of(Map.of("modify", List.of("pii", "pii")))),
                     dir));
     assertTrue(twice.getMessage().contains("'pii' is given twice"), twice.getMessage());
     DataException noId =
@@ -310,9 +309,9 @@ class PipelineRewriteTest {
                         List.of("small.jsonl"),
                         1,
                         8,
-                        List.of(Map.of("rewrite", List.of(Map.of("min_num_sentences", 1))))),
+                        List.of(Map.of("modify", List.of(Map.of("min_num_sentences", 1))))),
                     dir));
-    assertTrue(noId.getMessage().contains("rewriter needs an 'id'"), noId.getMessage());
+    assertTrue(noId.getMessage().contains("modifier needs an 'id'"), noId.getMessage());
     assertFalse(Files.exists(dir.resolve("out")));
   }
 }

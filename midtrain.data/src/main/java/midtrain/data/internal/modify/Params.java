@@ -1,4 +1,4 @@
-package midtrain.data.internal.rewrite;
+package midtrain.data.internal.modify;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,13 +6,13 @@ import java.util.Locale;
 import java.util.Map;
 import midtrain.data.DataException;
 
-/** A rewriter's parameters as text, read with messages naming the rewriter and the key. */
+/** A modifier's parameters as text, read with messages naming the modifier and the key. */
 final class Params {
-  private final String rewriter;
+  private final String modifier;
   private final Map<String, String> map;
 
-  Params(String rewriter, Map<String, String> map) {
-    this.rewriter = rewriter;
+  Params(String modifier, Map<String, String> map) {
+    this.modifier = modifier;
     this.map = map;
   }
 
@@ -75,6 +75,6 @@ final class Params {
 
   private DataException bad(String key, String what, String value) {
     return new DataException(
-        "rewriter '" + rewriter + "': parameter " + key + " " + what + ", got '" + value + "'");
+        "modifier '" + modifier + "': parameter " + key + " " + what + ", got '" + value + "'");
   }
 }

@@ -1,4 +1,4 @@
-package midtrain.data.rewrite;
+package midtrain.data.modify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import midtrain.data.DataException;
-import midtrain.data.spi.RewriterProvider;
+import midtrain.data.spi.ModifierProvider;
 import org.junit.jupiter.api.Test;
 
-class RewritersTest {
+class ModifiersTest {
   /** A provider of one kind. */
-  public static class Upper implements RewriterProvider {
+  public static class Upper implements ModifierProvider {
     /** Creates the provider. */
     public Upper() {}
 
@@ -23,7 +23,7 @@ class RewritersTest {
     }
 
     @Override
-    public TextRewriter create(Map<String, String> params) {
+    public TextModifier create(Map<String, String> params) {
       throw new AssertionError("never created");
     }
   }
@@ -37,9 +37,9 @@ class RewritersTest {
   @Test
   void theBuiltInsAreFoundByTheirIds() {
     assertEquals(
-        Set.of("c4-lines", "pii", "symbol-lines", "unicode-nfc"), Rewriters.providers().keySet());
-    for (Map.Entry<String, RewriterProvider> e : Rewriters.providers().entrySet()) {
-      assertEquals(e.getKey(), Rewriters.create(e.getKey(), Map.of()).id());
+        Set.of("c4-lines", "pii", "symbol-lines", "unicode-nfc"), Modifiers.providers().keySet());
+    for (Map.Entry<String, ModifierProvider> e : Modifiers.providers().entrySet()) {
+      assertEquals(e.getKey(), Modifiers.create(e.getKey(), Map.of()).id());
     }
   }
 
@@ -47,45 +47,45 @@ class RewritersTest {
   void twoClassesWithOneIdFailNamingBoth() {
     DataException e =
         assertThrows(
-            DataException.class, () -> Rewriters.index(List.of(new Upper(), new OtherUpper())));
-    assertTrue(e.getMessage().contains("two rewriter providers claim id 'upper'"), e.getMessage());
+            DataException.class, () -> Modifiers.index(List.of(new Upper(), new OtherUpper())));
+    assertTrue(e.getMessage().contains("two modifier providers claim id 'upper'"), e.getMessage());
     assertTrue(e.getMessage().contains(Upper.class.getName()), e.getMessage());
     assertTrue(e.getMessage().contains(OtherUpper.class.getName()), e.getMessage());
     // The same class found twice (two class-path entries listing it) is one provider.
-    assertEquals(Set.of("upper"), Rewriters.index(List.of(new Upper(), new Upper())).keySet());
+    assertEquals(Set.of("upper"), Modifiers.index(List.of(new Upper(), new Upper())).keySet());
   }
 
   @Test
   void mistakesAreNamed() {
     DataException unknown =
-        assertThrows(DataException.class, () -> Rewriters.create("pi", Map.of()));
+        assertThrows(DataException.class, () -> Modifiers.create("pi", Map.of()));
     assertTrue(
-        unknown.getMessage().contains("unknown rewriter 'pi' (known: c4-lines, pii,"),
+        unknown.getMessage().contains("unknown modifier 'pi' (known: c4-lines, pii,"),
         unknown.getMessage());
     DataException param =
         assertThrows(
-            DataException.class, () -> Rewriters.create("pii", Map.of("remove_email", "no")));
+            DataException.class, () -> Modifiers.create("pii", Map.of("remove_email", "no")));
     assertTrue(param.getMessage().contains("unknown parameter remove_email"), param.getMessage());
     assertTrue(param.getMessage().contains("remove_emails"), param.getMessage());
     DataException bool =
         assertThrows(
-            DataException.class, () -> Rewriters.create("pii", Map.of("remove_ips", "maybe")));
+            DataException.class, () -> Modifiers.create("pii", Map.of("remove_ips", "maybe")));
     assertTrue(
         bool.getMessage().contains("parameter remove_ips must be true or false, got 'maybe'"),
         bool.getMessage());
     DataException number =
         assertThrows(
             DataException.class,
-            () -> Rewriters.create("c4-lines", Map.of("min_words_per_line", "2.5")));
+            () -> Modifiers.create("c4-lines", Map.of("min_words_per_line", "2.5")));
     assertTrue(number.getMessage().contains("min_words_per_line must be an integer"));
     DataException low =
         assertThrows(
             DataException.class,
-            () -> Rewriters.create("c4-lines", Map.of("max_word_length", "-2")));
+            () -> Modifiers.create("c4-lines", Map.of("max_word_length", "-2")));
     assertTrue(low.getMessage().contains("must be at least -1"), low.getMessage());
     DataException empty =
         assertThrows(
-            DataException.class, () -> Rewriters.create("pii", Map.of("ip_replacement", "a,,b")));
+            DataException.class, () -> Modifiers.create("pii", Map.of("ip_replacement", "a,,b")));
     assertTrue(empty.getMessage().contains("ip_replacement"), empty.getMessage());
   }
 
@@ -93,34 +93,34 @@ class RewritersTest {
   void theDescriptionHoldsTheParametersSorted() {
     assertEquals(
         "pii{ip_replacement=IP, remove_emails=false}",
-        Rewriters.create("pii", Map.of("remove_emails", "false", "ip_replacement", "IP"))
+        Modifiers.create("pii", Map.of("remove_emails", "false", "ip_replacement", "IP"))
             .describe());
-    assertEquals("symbol-lines{}", Rewriters.create("symbol-lines", Map.of()).describe());
+    assertEquals("symbol-lines{}", Modifiers.create("symbol-lines", Map.of()).describe());
   }
 
   @Test
-  void aRewriteIsKeptOrRemovedNeverBoth() {
-    Rewrite kept = Rewrite.kept("x", 1, 2);
+  void aModificationIsKeptOrRemovedNeverBoth() {
+    Modification kept = Modification.kept("x", 1, 2);
     assertEquals("x", kept.text());
     assertThrows(IllegalStateException.class, kept::reason);
-    Rewrite removed = Rewrite.removed("why");
+    Modification removed = Modification.removed("why");
     assertEquals("why", removed.reason());
     assertThrows(IllegalStateException.class, removed::text);
-    assertThrows(NullPointerException.class, () -> Rewrite.kept(null, 0, 0));
-    assertThrows(IllegalArgumentException.class, () -> Rewrite.kept("x", -1, 0));
-    assertThrows(IllegalArgumentException.class, () -> Rewrite.removed(" "));
-    assertEquals(Rewrite.unchanged("x"), Rewrite.kept("x", 0, 0));
+    assertThrows(NullPointerException.class, () -> Modification.kept(null, 0, 0));
+    assertThrows(IllegalArgumentException.class, () -> Modification.kept("x", -1, 0));
+    assertThrows(IllegalArgumentException.class, () -> Modification.removed(" "));
+    assertEquals(Modification.unchanged("x"), Modification.kept("x", 0, 0));
   }
 
   @Test
   void unicodeNfcComposes() {
-    TextRewriter nfc = Rewriters.create("unicode-nfc", Map.of());
+    TextModifier nfc = Modifiers.create("unicode-nfc", Map.of());
     // U+0065 U+0301 composes to U+00E9; the Angstrom sign's canonical form is U+00C5.
     assertEquals("caf\u00e9 \u00c5", nfc.apply("cafe\u0301 \u212b").text());
     String composed = "caf\u00e9 \uD83D\uDE00 \r\n";
-    assertEquals(Rewrite.unchanged(composed), nfc.apply(composed));
-    assertEquals(Rewrite.unchanged(""), nfc.apply(""));
+    assertEquals(Modification.unchanged(composed), nfc.apply(composed));
+    assertEquals(Modification.unchanged(""), nfc.apply(""));
     // A compatibility character is not NFC's business: the ligature stays.
-    assertEquals(Rewrite.unchanged("\ufb01"), nfc.apply("\ufb01"));
+    assertEquals(Modification.unchanged("\ufb01"), nfc.apply("\ufb01"));
   }
 }

@@ -1,4 +1,4 @@
-package midtrain.data.internal.rewrite;
+package midtrain.data.internal.modify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -11,26 +11,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import midtrain.data.DocumentBatch;
+import midtrain.data.modify.Modification;
+import midtrain.data.modify.Modifiers;
+import midtrain.data.modify.TextModifier;
 import midtrain.data.rate.Rater;
 import midtrain.data.rate.Raters;
-import midtrain.data.rewrite.Rewrite;
-import midtrain.data.rewrite.Rewriters;
-import midtrain.data.rewrite.TextRewriter;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@code c4-lines} rewriter: hand-worked documents through datatrove's C4QualityFilter steps
+ * The {@code c4-lines} modifier: hand-worked documents through datatrove's C4QualityFilter steps
  * (src/datatrove/pipeline/filters/c4_filters.py, in its order), each switch, and its verdicts
  * against the {@code c4} rater's, an implementation of the same rules written apart.
  */
 class C4LinesTest {
-  static TextRewriter c4(Map<String, String> params) {
-    return Rewriters.create("c4-lines", params);
+  static TextModifier c4(Map<String, String> params) {
+    return Modifiers.create("c4-lines", params);
   }
 
-  static final TextRewriter ONE_SENTENCE = c4(Map.of("min_num_sentences", "1"));
+  static final TextModifier ONE_SENTENCE = c4(Map.of("min_num_sentences", "1"));
 
   /**
    * Worked by hand through datatrove's steps: line 1 is kept; line 2 has no terminal punctuation;
@@ -51,7 +51,7 @@ class C4LinesTest {
 
   @Test
   void aWorkedPage() {
-    Rewrite r = c4(Map.of("min_num_sentences", "4")).apply(PAGE);
+    Modification r = c4(Map.of("min_num_sentences", "4")).apply(PAGE);
     assertEquals(
         "The committee met on Tuesday to review the budget.\n"
             + "The budget grew by ten percent.\n"
@@ -60,7 +60,7 @@ class C4LinesTest {
     assertEquals(6, r.linesRemoved());
     assertEquals(2, r.replacements()); // the two citations of a kept line
     // Five sentences are asked by default (datatrove's); four is too few.
-    assertEquals(Rewrite.removed("too_few_sentences"), c4(Map.of()).apply(PAGE));
+    assertEquals(Modification.removed("too_few_sentences"), c4(Map.of()).apply(PAGE));
   }
 
   @Test
@@ -89,19 +89,19 @@ class C4LinesTest {
     assertEquals("Nice words here today.", ONE_SENTENCE.apply(cite).text());
     // Without the cut the line ends in "]": not terminal punctuation.
     assertEquals(
-        Rewrite.removed("too_few_sentences"),
+        Modification.removed("too_few_sentences"),
         c4(Map.of("min_num_sentences", "1", "remove_citations", "false")).apply(cite));
     String longWord = "A " + "x".repeat(12) + " word here.\nNice words here today.";
     assertEquals(
         "Nice words here today.",
         c4(Map.of("min_num_sentences", "1", "max_word_length", "11")).apply(longWord).text());
-    assertEquals(Rewrite.unchanged(longWord.strip()), ONE_SENTENCE.apply(longWord.strip()));
+    assertEquals(Modification.unchanged(longWord.strip()), ONE_SENTENCE.apply(longWord.strip()));
   }
 
   @Test
   void documentLevelRemovals() {
     assertEquals(
-        Rewrite.removed("lorem_ipsum"),
+        Modification.removed("lorem_ipsum"),
         ONE_SENTENCE.apply("Nice words here today.\nLOREM Ipsum dolor sit amet."));
     // Only lines that the earlier steps keep are looked at (datatrove's order): here "lorem
     // ipsum" is in a line without terminal punctuation, which goes first.
@@ -109,7 +109,7 @@ class C4LinesTest {
         "Nice words here today.",
         ONE_SENTENCE.apply("Nice words here today.\nlorem ipsum dolor sit amet").text());
     assertEquals(
-        Rewrite.removed("curly_bracket"),
+        Modification.removed("curly_bracket"),
         ONE_SENTENCE.apply("Nice words here today.\nfunction f() { return 1; }."));
     assertEquals(
         "Nice words here today.\nfunction f() { return 1; }.",
@@ -121,15 +121,15 @@ class C4LinesTest {
         "Nice words here today.",
         ONE_SENTENCE.apply("Read our coo\u212Aie policy please.\nNice words here today.").text());
     assertEquals(
-        Rewrite.removed("too_few_sentences"),
+        Modification.removed("too_few_sentences"),
         c4(Map.of("min_num_sentences", "3")).apply("Nice words here today."));
   }
 
   @Test
   void adversarial() {
-    assertEquals(Rewrite.removed("too_few_sentences"), ONE_SENTENCE.apply(""));
-    // With no sentences asked, an empty result is kept by the rewriter (the stage removes it).
-    assertEquals(Rewrite.unchanged(""), c4(Map.of("min_num_sentences", "0")).apply(""));
+    assertEquals(Modification.removed("too_few_sentences"), ONE_SENTENCE.apply(""));
+    // With no sentences asked, an empty result is kept by the modifier (the stage removes it).
+    assertEquals(Modification.unchanged(""), c4(Map.of("min_num_sentences", "0")).apply(""));
     assertEquals("", c4(Map.of("min_num_sentences", "-1")).apply("!!!\n???").text());
     // CRLF and the other breaks of str.splitlines: the kept lines are joined by \n.
     assertEquals(
@@ -156,12 +156,12 @@ class C4LinesTest {
   void removesExactlyWhatTheC4RaterFails() throws IOException {
     // The c4 rater scores the same rules (written apart, on the batch's shared scan); on every
     // document both must reach the same verdict, with the same reason. Documents: the rules
-    // corpus, this package's rewrite corpus and seeded random pages of likely and unlikely lines.
+    // corpus, this package's modify corpus and seeded random pages of likely and unlikely lines.
     List<String> texts = new ArrayList<>();
-    for (var d : RewriteDifferentialTest.lines("/rules/corpus.jsonl")) {
+    for (var d : ModifyDifferentialTest.lines("/rules/corpus.jsonl")) {
       texts.add(d.get("text").asText());
     }
-    for (var d : RewriteDifferentialTest.lines("/rewrite/corpus.jsonl")) {
+    for (var d : ModifyDifferentialTest.lines("/modify/corpus.jsonl")) {
       texts.add(d.get("text").asText());
     }
     Random rnd = new Random(20261208);
@@ -191,7 +191,7 @@ class C4LinesTest {
     }
     Map<String, String> params = Map.of("min_num_sentences", "3");
     Rater rater = Raters.create("c4", params);
-    TextRewriter rewriter = c4(params);
+    TextModifier modifier = c4(params);
     int removed = 0;
     try (RootAllocator allocator = new RootAllocator();
         VectorSchemaRoot batch = DocumentBatch.create(allocator)) {
@@ -206,7 +206,7 @@ class C4LinesTest {
         for (int k = 0; k < row.length; k++) {
           row[k] = scores[k][i];
         }
-        Rewrite r = rewriter.apply(texts.get(i));
+        Modification r = modifier.apply(texts.get(i));
         String want = row[pass] == 1 ? "" : rater.verdict(row);
         assertEquals(want, r.isRemoved() ? r.reason() : "", "document " + i + ": " + texts.get(i));
         removed += r.isRemoved() ? 1 : 0;

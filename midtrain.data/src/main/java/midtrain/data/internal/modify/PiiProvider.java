@@ -1,10 +1,10 @@
-package midtrain.data.internal.rewrite;
+package midtrain.data.internal.modify;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import midtrain.data.rewrite.TextRewriter;
-import midtrain.data.spi.RewriterProvider;
+import midtrain.data.modify.TextModifier;
+import midtrain.data.spi.ModifierProvider;
 
 /**
  * {@code pii}: replaces email addresses and public IPv4 addresses as datatrove's {@code
@@ -14,7 +14,7 @@ import midtrain.data.spi.RewriterProvider;
  * only_remove_public_ips} (true: an address Python's {@code ipaddress} calls {@code is_global}),
  * {@code email_replacement} and {@code ip_replacement} (comma-separated; used in turn).
  */
-public final class PiiProvider implements RewriterProvider {
+public final class PiiProvider implements ModifierProvider {
   static final String ID = "pii";
 
   /** datatrove's defaults: example.com and example.org are reserved for examples. */
@@ -57,7 +57,7 @@ public final class PiiProvider implements RewriterProvider {
   }
 
   @Override
-  public TextRewriter create(Map<String, String> params) {
+  public TextModifier create(Map<String, String> params) {
     Params p = new Params(ID, params);
     return new Pii(
         p.bool("remove_emails", true),

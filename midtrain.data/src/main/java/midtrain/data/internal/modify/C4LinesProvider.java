@@ -1,15 +1,15 @@
-package midtrain.data.internal.rewrite;
+package midtrain.data.internal.modify;
 
 import java.util.Map;
 import java.util.Set;
 import midtrain.data.internal.simd.Chars;
-import midtrain.data.rewrite.Rewrite;
-import midtrain.data.rewrite.TextRewriter;
-import midtrain.data.spi.RewriterProvider;
+import midtrain.data.modify.Modification;
+import midtrain.data.modify.TextModifier;
+import midtrain.data.spi.ModifierProvider;
 
 /**
  * {@code c4-lines}: C4's line-level cleaning as datatrove's {@code C4QualityFilter} does it, the
- * text rewritten to the lines it keeps.
+ * text modified to the lines it keeps.
  *
  * <p>Each line ({@code str.splitlines}, stripped of whitespace) goes through datatrove's steps in
  * its order: a word (whitespace-separated, counted in code points) longer than {@code
@@ -29,7 +29,7 @@ import midtrain.data.spi.RewriterProvider;
  * sentence ends at a run of {@code . ! ?}, optionally closed by {@code " ' ) ]}, before whitespace
  * or the line's end, and a kept line holds at least one.
  */
-public final class C4LinesProvider implements RewriterProvider {
+public final class C4LinesProvider implements ModifierProvider {
   static final String ID = "c4-lines";
 
   private static final Set<String> PARAMS =
@@ -64,7 +64,7 @@ public final class C4LinesProvider implements RewriterProvider {
   }
 
   @Override
-  public TextRewriter create(Map<String, String> params) {
+  public TextModifier create(Map<String, String> params) {
     Params p = new Params(ID, params);
     return new C4Lines(
         p.bool("remove_citations", true),
@@ -78,8 +78,8 @@ public final class C4LinesProvider implements RewriterProvider {
         p.bool("filter_policy", true));
   }
 
-  /** The rewriter. */
-  static final class C4Lines implements TextRewriter {
+  /** The modifier. */
+  static final class C4Lines implements TextModifier {
     private final boolean citations;
     private final boolean terminal;
     private final int minSentences;
@@ -117,7 +117,7 @@ public final class C4LinesProvider implements RewriterProvider {
     }
 
     @Override
-    public Rewrite apply(String text) {
+    public Modification apply(String text) {
       StringBuilder kept = new StringBuilder(text.length());
       long removed = 0;
       long cut = 0;
@@ -179,14 +179,14 @@ public final class C4LinesProvider implements RewriterProvider {
         }
         int found = phrases(line);
         if (lorem && (found & LOREM) != 0) {
-          return Rewrite.removed("lorem_ipsum");
+          return Modification.removed("lorem_ipsum");
         }
         if (javascript && (found & JAVASCRIPT) != 0) {
           removed++;
           continue;
         }
         if (curly && (found & CURLY) != 0) {
-          return Rewrite.removed("curly_bracket");
+          return Modification.removed("curly_bracket");
         }
         if (policy && (found & POLICY) != 0) {
           removed++;
@@ -200,10 +200,10 @@ public final class C4LinesProvider implements RewriterProvider {
         kept.append(line);
       }
       if (sentences < minSentences) {
-        return Rewrite.removed("too_few_sentences");
+        return Modification.removed("too_few_sentences");
       }
       String out = strip(kept.toString());
-      return out.equals(text) ? Rewrite.unchanged(text) : Rewrite.kept(out, removed, cut);
+      return out.equals(text) ? Modification.unchanged(text) : Modification.kept(out, removed, cut);
     }
 
     /** Whether a char breaks lines for Python's {@code str.splitlines}. */

@@ -1,4 +1,4 @@
-package midtrain.data.internal.rewrite;
+package midtrain.data.internal.modify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,26 +13,26 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import midtrain.data.rewrite.Rewrite;
-import midtrain.data.rewrite.Rewriters;
-import midtrain.data.rewrite.TextRewriter;
+import midtrain.data.modify.Modification;
+import midtrain.data.modify.Modifiers;
+import midtrain.data.modify.TextModifier;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rewriters against {@code midtrain.bench/scripts/rewrite_baseline.py}, which runs datatrove's
+ * The modifiers against {@code midtrain.bench/scripts/modify_baseline.py}, which runs datatrove's
  * own regular expressions (PIIFormatter, SymbolLinesFormatter) and C4QualityFilter's line steps in
- * Python, on 400 generated documents ({@code rewrite_baseline.py gen rewrite/corpus.jsonl --docs
- * 400 --seed 11}, then {@code rewrite_baseline.py run rewrite/corpus.jsonl
- * rewrite/expected.jsonl}): emails and addresses of every shape next to non-BMP and combining
- * characters, symbol lines, CRLF, citations. Every text and count must be equal; symbol-lines is
- * compared only where the document has no blank CRLF line, the one documented departure.
+ * Python, on 400 generated documents ({@code modify_baseline.py gen modify/corpus.jsonl --docs 400
+ * --seed 11}, then {@code modify_baseline.py run modify/corpus.jsonl modify/expected.jsonl}):
+ * emails and addresses of every shape next to non-BMP and combining characters, symbol lines, CRLF,
+ * citations. Every text and count must be equal; symbol-lines is compared only where the document
+ * has no blank CRLF line, the one documented departure.
  */
-class RewriteDifferentialTest {
+class ModifyDifferentialTest {
   static final ObjectMapper JSON = new ObjectMapper();
 
   static List<JsonNode> lines(String resource) throws IOException {
     List<JsonNode> out = new ArrayList<>();
-    try (InputStream in = RewriteDifferentialTest.class.getResourceAsStream(resource);
+    try (InputStream in = ModifyDifferentialTest.class.getResourceAsStream(resource);
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       for (String line = r.readLine(); line != null; line = r.readLine()) {
         if (!line.isBlank()) {
@@ -45,16 +45,16 @@ class RewriteDifferentialTest {
 
   @Test
   void javaMatchesPythonOnEveryDocument() throws IOException {
-    List<JsonNode> docs = lines("/rewrite/corpus.jsonl");
-    List<JsonNode> expected = lines("/rewrite/expected.jsonl");
+    List<JsonNode> docs = lines("/modify/corpus.jsonl");
+    List<JsonNode> expected = lines("/modify/expected.jsonl");
     assertEquals(400, docs.size());
     assertEquals(docs.size(), expected.size());
-    TextRewriter pii = Rewriters.create("pii", Map.of());
-    TextRewriter symbols = Rewriters.create("symbol-lines", Map.of());
-    TextRewriter c4 = Rewriters.create("c4-lines", Map.of());
+    TextModifier pii = Modifiers.create("pii", Map.of());
+    TextModifier symbols = Modifiers.create("symbol-lines", Map.of());
+    TextModifier c4 = Modifiers.create("c4-lines", Map.of());
     // The script's LOOSE settings.
-    TextRewriter loose =
-        Rewriters.create(
+    TextModifier loose =
+        Modifiers.create(
             "c4-lines",
             Map.of(
                 "min_num_sentences", "1",
@@ -99,16 +99,16 @@ class RewriteDifferentialTest {
       }
     }
     assertEquals(0, mismatches, report.toString());
-    // The corpus exercises each rewriter, and the departure is rare enough not to hide much.
+    // The corpus exercises each modifier, and the departure is rare enough not to hide much.
     assertTrue(crlf > 0 && crlf < 50, "documents with a blank CRLF line: " + crlf);
     for (int k = 0; k < changed.length; k++) {
-      assertTrue(changed[k] > 40, "rewriter " + k + " changed only " + changed[k]);
+      assertTrue(changed[k] > 40, "modifier " + k + " changed only " + changed[k]);
     }
   }
 
   /** Java's and Python's results as comparable strings. */
   private static String[] compare(
-      String name, Rewrite got, JsonNode want, String text, int[] changed, int k) {
+      String name, Modification got, JsonNode want, String text, int[] changed, int k) {
     String python;
     if (want.has("removed")) {
       python = name + " removed " + want.get("removed").asText();

@@ -2,20 +2,20 @@ package midtrain.data.spi;
 
 import java.util.Map;
 import java.util.Set;
-import midtrain.data.rewrite.TextRewriter;
+import midtrain.data.modify.TextModifier;
 
 /**
- * Makes text rewriters of one kind, found by {@link java.util.ServiceLoader} and chosen by {@link
+ * Makes text modifiers of one kind, found by {@link java.util.ServiceLoader} and chosen by {@link
  * #id()}.
  *
- * <p>Register with {@code provides midtrain.data.spi.RewriterProvider with ...} in module-info (and
+ * <p>Register with {@code provides midtrain.data.spi.ModifierProvider with ...} in module-info (and
  * a {@code META-INF/services} line for class-path users). The constructor must be cheap, public and
  * without arguments; compile patterns or load word lists in {@link #create}. Two providers with one
  * id make discovery fail, naming both classes.
  */
-public interface RewriterProvider {
+public interface ModifierProvider {
   /**
-   * The stable id users name the rewriter by, for example {@code pii}.
+   * The stable id users name the modifier by, for example {@code pii}.
    *
    * @return the id, unique among the providers found: letters, digits, {@code _} or {@code -}
    */
@@ -40,12 +40,12 @@ public interface RewriterProvider {
   }
 
   /**
-   * Creates a rewriter.
+   * Creates a modifier.
    *
    * @param params parameters as text (numbers in decimal, booleans {@code true}/{@code false},
    *     lists comma-separated), keys among {@link #parameters()}
-   * @return the rewriter, safe to call from several threads at once
+   * @return the modifier, safe to call from several threads at once
    * @throws midtrain.data.DataException when a parameter is invalid
    */
-  TextRewriter create(Map<String, String> params);
+  TextModifier create(Map<String, String> params);
 }

@@ -10,31 +10,31 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import midtrain.data.DataException;
+import midtrain.data.modify.Modifiers;
 import midtrain.data.pipeline.PipelineConfig;
 import midtrain.data.pipeline.PipelineResult;
 import midtrain.data.pipeline.StageStats;
-import midtrain.data.rewrite.Rewriters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A rewriter from a separate module, on the module path, is found by id beside the built-ins and
- * rewrites documents in a pipeline built from a config.
+ * A modifier from a separate module, on the module path, is found by id beside the built-ins and
+ * modifies documents in a pipeline built from a config.
  */
-class CustomRewriterIT {
+class CustomModifierIT {
   @Test
-  void customRewriterIsFoundByIdNextToTheBuiltIns() {
-    assertTrue(Rewriters.providers().containsKey("mask-digits"), Rewriters.providers()::toString);
-    assertTrue(Rewriters.providers().containsKey("pii"));
-    assertEquals("x##y", Rewriters.create("mask-digits", Map.of()).apply("x12y").text());
+  void customModifierIsFoundByIdNextToTheBuiltIns() {
+    assertTrue(Modifiers.providers().containsKey("mask-digits"), Modifiers.providers()::toString);
+    assertTrue(Modifiers.providers().containsKey("pii"));
+    assertEquals("x##y", Modifiers.create("mask-digits", Map.of()).apply("x12y").text());
     DataException e =
         assertThrows(
-            DataException.class, () -> Rewriters.create("mask-digits", Map.of("msk", "*")));
+            DataException.class, () -> Modifiers.create("mask-digits", Map.of("msk", "*")));
     assertTrue(e.getMessage().contains("msk"), e.getMessage());
   }
 
   @Test
-  void customRewriterRewritesInAConfiguredPipeline(@TempDir Path dir) throws Exception {
+  void customModifierModifiesInAConfiguredPipeline(@TempDir Path dir) throws Exception {
     Files.write(
         dir.resolve("in.jsonl"),
         List.of(
@@ -48,7 +48,7 @@ class CustomRewriterIT {
             "output", Map.of("dir", "out", "suffix", ".jsonl"),
             "stages",
                 List.of(
-                    Map.of("rewrite", List.of("pii", Map.of("id", "mask-digits", "mask", "*")))));
+                    Map.of("modify", List.of("pii", Map.of("id", "mask-digits", "mask", "*")))));
     PipelineResult r = PipelineConfig.parse(cfg, dir).build().run();
     assertTrue(r.balanced(), r.account());
     assertEquals(2, r.written());

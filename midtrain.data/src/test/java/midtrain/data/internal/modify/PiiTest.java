@@ -1,17 +1,17 @@
-package midtrain.data.internal.rewrite;
+package midtrain.data.internal.modify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.Map;
-import midtrain.data.rewrite.Rewrite;
-import midtrain.data.rewrite.Rewriters;
-import midtrain.data.rewrite.TextRewriter;
+import midtrain.data.modify.Modification;
+import midtrain.data.modify.Modifiers;
+import midtrain.data.modify.TextModifier;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@code pii} rewriter against datatrove's own test of its PIIFormatter
+ * The {@code pii} modifier against datatrove's own test of its PIIFormatter
  * (tests/pipeline/filters/test_pii_removal.py, transcribed: its inputs and expected outputs, with
  * replacements {@code EMAIL} and {@code IP}), and against its behaviour where that test is silent.
  */
@@ -226,16 +226,16 @@ class PiiTest {
       just\u201dnot\u201dEMAIL
       this\\ is"really"not\\EMAIL""";
 
-  static TextRewriter pii(Map<String, String> params) {
-    return Rewriters.create("pii", params);
+  static TextModifier pii(Map<String, String> params) {
+    return Modifiers.create("pii", params);
   }
 
-  static final TextRewriter MARKED =
+  static final TextModifier MARKED =
       pii(Map.of("email_replacement", "EMAIL", "ip_replacement", "IP"));
 
   @Test
   void datatroveIpCases() {
-    Rewrite r = MARKED.apply(IP_IN);
+    Modification r = MARKED.apply(IP_IN);
     assertEquals(IP_OUT, r.text());
     // 10 valid public addresses plus .3.3.3.0, as the expected output shows.
     assertEquals(11, r.replacements());
@@ -244,7 +244,7 @@ class PiiTest {
 
   @Test
   void datatroveEmailCases() {
-    Rewrite r = MARKED.apply(EMAIL_IN);
+    Modification r = MARKED.apply(EMAIL_IN);
     assertEquals(EMAIL_OUT, r.text());
     // The EMAILs of the expected output: 14 valid, 2 strange valid, 8 invalid, 2 strange invalid.
     assertEquals(26, r.replacements());
@@ -254,7 +254,7 @@ class PiiTest {
   void defaultReplacementsCycleFromTheFirstInEveryDocument() {
     // datatrove's defaults, used in turn; the cycle restarts per document (datatrove's goes on
     // across documents, which would make the output depend on the order documents arrive in).
-    TextRewriter p = pii(Map.of());
+    TextModifier p = pii(Map.of());
     String text =
         "a@x.com, b@y.org and c@z.net; 8.8.8.8 1.1.1.1 9.9.9.9 4.4.4.4 5.5.5.5 6.6.6.6 7.7.7.7";
     String want =
@@ -320,8 +320,8 @@ class PiiTest {
 
   @Test
   void adversarialInputs() {
-    TextRewriter p = MARKED;
-    assertEquals(Rewrite.unchanged(""), p.apply(""));
+    TextModifier p = MARKED;
+    assertEquals(Modification.unchanged(""), p.apply(""));
     // A word character outside the BMP before the address: no word boundary for Python either.
     assertEquals("\uD835\uDC00email@example.com", p.apply("\uD835\uDC00email@example.com").text());
     assertEquals("\uD83D\uDE00 EMAIL", p.apply("\uD83D\uDE00 e@example.com").text());
@@ -340,14 +340,14 @@ class PiiTest {
           // Python's engine retries every start of these runs: quadratic. Java's recursed per
           // label. Here: one pass.
           String letters = "a".repeat(2_000_000);
-          assertEquals(Rewrite.unchanged(letters), MARKED.apply(letters));
+          assertEquals(Modification.unchanged(letters), MARKED.apply(letters));
           String dashes = "a-".repeat(500_000) + "@-x";
           assertEquals(dashes, MARKED.apply(dashes).text());
           String labels = "x@" + "a.".repeat(500_000) + "com tail";
           assertEquals("EMAIL tail", MARKED.apply(labels).text());
           String digits = "1.".repeat(500_000);
           // Every match is 1.1.1.1 (global), then a dot: as Python, "1.1.1.1.1." gives "IP.1.".
-          Rewrite r = MARKED.apply(digits);
+          Modification r = MARKED.apply(digits);
           assertEquals("IP.".repeat(125_000), r.text());
           assertEquals(125_000, r.replacements());
         });

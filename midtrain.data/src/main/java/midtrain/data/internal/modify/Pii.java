@@ -1,13 +1,13 @@
-package midtrain.data.internal.rewrite;
+package midtrain.data.internal.modify;
 
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import midtrain.data.rewrite.Rewrite;
-import midtrain.data.rewrite.TextRewriter;
+import midtrain.data.modify.Modification;
+import midtrain.data.modify.TextModifier;
 
 /**
- * The {@code pii} rewriter: emails, then IPv4 addresses, each pass over the whole text.
+ * The {@code pii} modifier: emails, then IPv4 addresses, each pass over the whole text.
  *
  * <p>Emails are matched by hand, not with datatrove's regular expression, but to the same matches:
  * a word boundary as Python's {@code \b}, then a local part (letters, digits and {@code
@@ -17,7 +17,7 @@ import midtrain.data.rewrite.TextRewriter;
  * label, so a long run of local-part characters took quadratic time and a long dotted domain
  * overflowed the stack; by hand each character is looked at a bounded number of times.
  */
-final class Pii implements TextRewriter {
+final class Pii implements TextModifier {
   /** datatrove's IPv4 pattern, verbatim: four dotted octets of at most 255, leading zeros too. */
   private static final Pattern IPV4 =
       Pattern.compile(
@@ -58,7 +58,7 @@ final class Pii implements TextRewriter {
   }
 
   @Override
-  public Rewrite apply(String text) {
+  public Modification apply(String text) {
     long[] count = new long[1];
     String t = text;
     if (emails) {
@@ -67,7 +67,7 @@ final class Pii implements TextRewriter {
     if (ips) {
       t = replaceIps(t, ipReplacements, publicOnly, count);
     }
-    return count[0] == 0 ? Rewrite.unchanged(text) : Rewrite.kept(t, 0, count[0]);
+    return count[0] == 0 ? Modification.unchanged(text) : Modification.kept(t, 0, count[0]);
   }
 
   // ---- emails

@@ -13,12 +13,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code midtrain curate} with a {@code rewrite} stage written in YAML. */
-class CurateRewriteTest {
+/** {@code midtrain curate} with a {@code modify} stage written in YAML. */
+class CurateModifyTest {
   static final ObjectMapper M = new ObjectMapper();
 
   @Test
-  void aYamlRewriteStageRewritesCountsAndResumes(@TempDir Path dir) throws Exception {
+  void aYamlModifyStageModifiesCountsAndResumes(@TempDir Path dir) throws Exception {
     String prose = CurateCommandTest.PROSE;
     Files.write(
         dir.resolve("web.jsonl"),
@@ -35,7 +35,7 @@ class CurateRewriteTest {
             "input: [web.jsonl]",
             "output: {dir: curated, suffix: .jsonl}",
             "stages:",
-            "  - rewrite:",
+            "  - modify:",
             "      - {id: pii, email_replacement: [EMAIL]}",
             "      - symbol-lines",
             "      - {id: c4-lines, min_num_sentences: 2, min_words_per_line: 3}",
@@ -50,7 +50,7 @@ class CurateRewriteTest {
     JsonNode doc = M.readTree(lines.get(0));
     assertTrue(doc.get("text").asText().endsWith("Write to EMAIL today."), doc.toString());
     JsonNode stats = M.readTree(dir.resolve("curated/stats.json").toFile()).get("stages").get(0);
-    assertEquals("rewrite", stats.get("kind").asText());
+    assertEquals("modify", stats.get("kind").asText());
     assertEquals(1, stats.get("counts").get("pii.replacements").asLong());
     assertEquals(1, stats.get("counts").get("symbol-lines.lines_removed").asLong());
     assertEquals(1, stats.get("removed").get("c4-lines: lorem_ipsum").asLong());
@@ -62,13 +62,12 @@ class CurateRewriteTest {
   }
 
   @Test
-  void anUnknownRewriterIsAnInputError(@TempDir Path dir) throws Exception {
+  void anUnknownModifierIsAnInputError(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("web.jsonl"), "{\"id\": \"a\", \"text\": \"x\"}\n");
     Files.writeString(
-        dir.resolve("p.yaml"),
-        "input: [web.jsonl]\noutput: {dir: o}\nstages:\n  - rewrite: [pi]\n");
+        dir.resolve("p.yaml"), "input: [web.jsonl]\noutput: {dir: o}\nstages:\n  - modify: [pi]\n");
     Object[] r = ScheduleCommandTest.run("curate", "--config", dir.resolve("p.yaml").toString());
     assertEquals(2, r[0]);
-    assertTrue(r[2].toString().contains("unknown rewriter 'pi'"), r[2].toString());
+    assertTrue(r[2].toString().contains("unknown modifier 'pi'"), r[2].toString());
   }
 }

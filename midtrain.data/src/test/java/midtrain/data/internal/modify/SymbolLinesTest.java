@@ -1,21 +1,21 @@
-package midtrain.data.internal.rewrite;
+package midtrain.data.internal.modify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.Map;
-import midtrain.data.rewrite.Rewrite;
-import midtrain.data.rewrite.Rewriters;
-import midtrain.data.rewrite.TextRewriter;
+import midtrain.data.modify.Modification;
+import midtrain.data.modify.Modifiers;
+import midtrain.data.modify.TextModifier;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@code symbol-lines} rewriter against datatrove's own test of its SymbolLinesFormatter
+ * The {@code symbol-lines} modifier against datatrove's own test of its SymbolLinesFormatter
  * (tests/pipeline/test_symbollines.py, transcribed) and its regular expression's behaviour.
  */
 class SymbolLinesTest {
-  static final TextRewriter SYMBOLS = Rewriters.create("symbol-lines", Map.of());
+  static final TextModifier SYMBOLS = Modifiers.create("symbol-lines", Map.of());
 
   /** datatrove's INPUT_TEXT. */
   static final String IN =
@@ -59,7 +59,7 @@ class SymbolLinesTest {
 
   @Test
   void datatroveCase() {
-    Rewrite r = SYMBOLS.apply(IN);
+    Modification r = SYMBOLS.apply(IN);
     assertEquals(OUT, r.text());
     // The three "-", the three "|", and two single "|" lines.
     assertEquals(8, r.linesRemoved());
@@ -69,7 +69,7 @@ class SymbolLinesTest {
   void aRunIsReplacedOnceAndTheLastLineKeepsNoBreak() {
     // The pattern takes a run of symbol lines with the line feed ending the run: with "\n" as the
     // replacement, the run becomes one paragraph break.
-    TextRewriter para = Rewriters.create("symbol-lines", Map.of("replace_char", "\n"));
+    TextModifier para = Modifiers.create("symbol-lines", Map.of("replace_char", "\n"));
     assertEquals("a\n\nb\n", para.apply("a\n---\n***\nb\n").text());
     assertEquals("a\n\n", para.apply("a\n---").text());
     // At the end without a line feed, the line feed before the run stays.
@@ -102,8 +102,8 @@ class SymbolLinesTest {
 
   @Test
   void emptyAndOnlySymbols() {
-    assertEquals(Rewrite.unchanged(""), SYMBOLS.apply(""));
-    Rewrite r = SYMBOLS.apply("***\n---\n\u00bb");
+    assertEquals(Modification.unchanged(""), SYMBOLS.apply(""));
+    Modification r = SYMBOLS.apply("***\n---\n\u00bb");
     assertEquals("", r.text());
     assertEquals(3, r.linesRemoved());
   }
@@ -114,7 +114,7 @@ class SymbolLinesTest {
         Duration.ofSeconds(20),
         () -> {
           String dashes = "-".repeat(3_000_000);
-          Rewrite r = SYMBOLS.apply("keep\n" + dashes + "\nkeep");
+          Modification r = SYMBOLS.apply("keep\n" + dashes + "\nkeep");
           assertEquals("keep\nkeep", r.text());
           assertEquals(1, r.linesRemoved());
           String lines = "-\n".repeat(1_000_000);

@@ -1,4 +1,4 @@
-package midtrain.data.rewrite;
+package midtrain.data.modify;
 
 import java.util.Map;
 import java.util.Objects;
@@ -7,20 +7,20 @@ import java.util.TreeMap;
 import midtrain.data.DataException;
 import midtrain.data.internal.spi.Discovered;
 import midtrain.data.internal.spi.Registry;
-import midtrain.data.spi.RewriterProvider;
+import midtrain.data.spi.ModifierProvider;
 
-/** Finds rewriter providers by id and creates rewriters. */
-public final class Rewriters {
-  private Rewriters() {}
+/** Finds modifier providers by id and creates modifiers. */
+public final class Modifiers {
+  private Modifiers() {}
 
   /** Discovered once, on first use; a failed discovery is kept and reported on every call. */
   private static final class Holder {
-    static final Discovered<RewriterProvider> PROVIDERS =
+    static final Discovered<ModifierProvider> PROVIDERS =
         Discovered.run(
-            "rewriter",
+            "modifier",
             () ->
                 index(
-                    ServiceLoader.load(RewriterProvider.class, Rewriters.class.getClassLoader())));
+                    ServiceLoader.load(ModifierProvider.class, Modifiers.class.getClassLoader())));
   }
 
   /**
@@ -29,7 +29,7 @@ public final class Rewriters {
    * @return the providers, sorted by id
    * @throws DataException when two providers share an id or one cannot be loaded
    */
-  public static Map<String, RewriterProvider> providers() {
+  public static Map<String, ModifierProvider> providers() {
     return Holder.PROVIDERS.get();
   }
 
@@ -40,27 +40,27 @@ public final class Rewriters {
    * @return the index, sorted by id
    * @throws DataException when two classes claim one id
    */
-  public static Map<String, RewriterProvider> index(Iterable<RewriterProvider> found) {
+  public static Map<String, ModifierProvider> index(Iterable<ModifierProvider> found) {
     Objects.requireNonNull(found, "found");
-    return Registry.index(found, RewriterProvider::id, "rewriter");
+    return Registry.index(found, ModifierProvider::id, "modifier");
   }
 
   /**
-   * Creates the rewriter with id {@code id}, refusing parameters it does not know by name.
+   * Creates the modifier with id {@code id}, refusing parameters it does not know by name.
    *
    * @param id the provider id
-   * @param params the parameters, keys among the provider's {@link RewriterProvider#parameters()}
-   * @return the rewriter, whose {@link TextRewriter#describe()} holds the id and the parameters
+   * @param params the parameters, keys among the provider's {@link ModifierProvider#parameters()}
+   * @return the modifier, whose {@link TextModifier#describe()} holds the id and the parameters
    * @throws DataException when no provider has the id, a parameter is unknown or invalid
    */
-  public static TextRewriter create(String id, Map<String, String> params) {
+  public static TextModifier create(String id, Map<String, String> params) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(params, "params");
-    RewriterProvider p = Registry.require(providers(), id, "rewriter");
+    ModifierProvider p = Registry.require(providers(), id, "modifier");
     for (String k : params.keySet()) {
       if (!p.parameters().contains(k)) {
         throw new DataException(
-            "rewriter '"
+            "modifier '"
                 + id
                 + "': unknown parameter "
                 + k
@@ -69,28 +69,28 @@ public final class Rewriters {
                 + ")");
       }
     }
-    TextRewriter r = p.create(Map.copyOf(params));
+    TextModifier r = p.create(Map.copyOf(params));
     if (r == null || !id.equals(r.id())) {
-      // Counts and reasons are keyed by the rewriter's id: one that differs from the provider's
+      // Counts and reasons are keyed by the modifier's id: one that differs from the provider's
       // would report under a name the user never wrote.
       throw new DataException(
-          "rewriter provider "
+          "modifier provider "
               + p.getClass().getName()
               + " with id '"
               + id
               + "' made "
-              + (r == null ? "null" : "a rewriter with id '" + r.id() + "'")
-              + "; it must make a rewriter with its own id");
+              + (r == null ? "null" : "a modifier with id '" + r.id() + "'")
+              + "; it must make a modifier with its own id");
     }
     return new Configured(r, id + new TreeMap<>(params));
   }
 
-  /** A created rewriter: the provider's, with a description holding its parameters. */
-  private static final class Configured implements TextRewriter {
-    private final TextRewriter inner;
+  /** A created modifier: the provider's, with a description holding its parameters. */
+  private static final class Configured implements TextModifier {
+    private final TextModifier inner;
     private final String description;
 
-    Configured(TextRewriter inner, String description) {
+    Configured(TextModifier inner, String description) {
       this.inner = inner;
       this.description = description;
     }
@@ -101,7 +101,7 @@ public final class Rewriters {
     }
 
     @Override
-    public Rewrite apply(String text) {
+    public Modification apply(String text) {
       return inner.apply(text);
     }
 
