@@ -108,7 +108,9 @@ public final class CurateCommand implements Callable<Integer> {
           s.docsIn(),
           s.docsOut(),
           s.removedTotal(),
-          s.removed().isEmpty() ? "" : s.removed());
+          // What a stage counted besides documents (a modify stage's replacements) follows.
+          (s.removed().isEmpty() ? "" : s.removed() + " ")
+              + (s.counts().isEmpty() ? "" : "counts " + s.counts()));
     }
     r.thresholds().forEach((k, v) -> out.printf(Locale.ROOT, "quantile %s: threshold %s%n", k, v));
     out.printf(

@@ -34,8 +34,8 @@ import picocli.CommandLine.Spec;
     description = {
       "A tour of midtrain on data it generates.",
       "A mid-training WSD schedule with its data mixture, checked against the Hugging Face",
-      "formula and plotted; a small generated web crawl curated (raters, filters, dedup,",
-      "decontamination); then a tiny Llama trained on generated token shards in two stages",
+      "formula and plotted; a small generated web crawl curated (PII masking, raters, filters,",
+      "dedup, decontamination); then a tiny Llama trained on generated token shards in two stages",
       "(anneal, then long context with YaRN) and evaluated against its starting point."
     })
 public final class QuickstartCommand implements Callable<Integer> {
@@ -319,6 +319,10 @@ public final class QuickstartCommand implements Callable<Integer> {
         default:
           text = prose(r, 16 + r.nextInt(8));
       }
+      if (d % 12 == 1) {
+        // Contact details, which the modify stage's pii modifier masks as FineWeb's pipeline does.
+        text += " Write to editor" + d + "@news.example.com or visit 8.8." + d + ".1 for more.";
+      }
       lines.add(
           jsonl.writeValueAsString(
               Map.of("id", "page-" + d, "text", text, "source", "crawl", "domain", "web")));
@@ -336,6 +340,7 @@ public final class QuickstartCommand implements Callable<Integer> {
             "input: [crawl.jsonl]",
             "output: {dir: curated, suffix: .jsonl.zst, keep_removed: true}",
             "stages:",
+            "  - modify: [pii]",
             "  - rate: [gopher-quality, gopher-repetition, c4, fineweb]",
             "  - keep_passing: [gopher-quality, c4]",
             "  - dedup: {method: exact}",

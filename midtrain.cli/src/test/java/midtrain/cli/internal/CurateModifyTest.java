@@ -45,6 +45,8 @@ class CurateModifyTest {
     Object[] r = ScheduleCommandTest.run("curate", "--config", config, "--no-progress");
     assertEquals(0, r[0], r[2].toString());
     assertTrue(r[1].toString().contains("in 3 = out 1 + rejected 0 + removed 2"), r[1].toString());
+    // The summary table shows the modifiers' counts beside the removal reasons.
+    assertTrue(r[1].toString().contains("pii.replacements=1"), r[1].toString());
     List<String> lines = Files.readAllLines(dir.resolve("curated/part-00000.jsonl"));
     assertEquals(1, lines.size());
     JsonNode doc = M.readTree(lines.get(0));
