@@ -7,10 +7,16 @@ import com.google.inject.multibindings.Multibinder;
 import java.util.Map;
 import midtrain.data.io.Formats;
 import midtrain.data.mix.Mixers;
+import midtrain.data.modify.Modifiers;
 import midtrain.data.rate.Raters;
 import midtrain.data.spi.FormatProvider;
 import midtrain.data.spi.MixerProvider;
+import midtrain.data.spi.ModifierProvider;
 import midtrain.data.spi.RaterProvider;
+import midtrain.data.spi.SynthesizerProvider;
+import midtrain.data.spi.TokenizerProvider;
+import midtrain.data.synth.Synthesizers;
+import midtrain.data.token.Tokenizers;
 import midtrain.sched.Schedules;
 import midtrain.sched.spi.ScheduleProvider;
 
@@ -38,6 +44,9 @@ public final class MidtrainModule extends AbstractModule {
     bindAll(RaterProvider.class, Raters.providers());
     bindAll(MixerProvider.class, Mixers.providers());
     bindAll(FormatProvider.class, Formats.providers());
+    bindAll(ModifierProvider.class, Modifiers.providers());
+    bindAll(SynthesizerProvider.class, Synthesizers.providers());
+    bindAll(TokenizerProvider.class, Tokenizers.providers());
     bindAll(ScheduleProvider.class, Schedules.providers());
   }
 

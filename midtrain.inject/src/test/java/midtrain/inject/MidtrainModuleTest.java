@@ -14,7 +14,13 @@ import java.util.Map;
 import java.util.Set;
 import midtrain.data.mix.Mixer;
 import midtrain.data.mix.Mixers;
+import midtrain.data.modify.Modifiers;
 import midtrain.data.spi.MixerProvider;
+import midtrain.data.spi.ModifierProvider;
+import midtrain.data.spi.SynthesizerProvider;
+import midtrain.data.spi.TokenizerProvider;
+import midtrain.data.synth.Synthesizers;
+import midtrain.data.token.Tokenizers;
 import midtrain.sched.Schedules;
 import midtrain.sched.spi.ScheduleProvider;
 import org.junit.jupiter.api.Test;
@@ -31,6 +37,18 @@ class MidtrainModuleTest {
         injector.getInstance(Key.get(new TypeLiteral<Set<ScheduleProvider>>() {}));
     assertEquals(Schedules.providers().size(), schedules.size());
     assertTrue(Schedules.providers().containsKey("wsd"));
+    // Every data SPI is bound, the text modifiers and synthesizers too.
+    Map<String, ModifierProvider> modifiers =
+        injector.getInstance(Key.get(new TypeLiteral<Map<String, ModifierProvider>>() {}));
+    assertEquals(Modifiers.providers().keySet(), modifiers.keySet());
+    assertTrue(modifiers.containsKey("pii"));
+    Map<String, SynthesizerProvider> synthesizers =
+        injector.getInstance(Key.get(new TypeLiteral<Map<String, SynthesizerProvider>>() {}));
+    assertEquals(Synthesizers.providers().keySet(), synthesizers.keySet());
+    assertTrue(synthesizers.containsKey("rewrite"));
+    Set<TokenizerProvider> tokenizers =
+        injector.getInstance(Key.get(new TypeLiteral<Set<TokenizerProvider>>() {}));
+    assertEquals(Tokenizers.providers().size(), tokenizers.size());
   }
 
   @Test
