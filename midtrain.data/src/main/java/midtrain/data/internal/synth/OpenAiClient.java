@@ -64,6 +64,7 @@ public final class OpenAiClient {
    *
    * @param endpoint the server
    * @param generation the model and sampling settings
+   * @throws DataException when the key's variable is unset, or its value cannot be sent in a header
    */
   public OpenAiClient(EndpointConfig endpoint, GenerationSettings generation) {
     this(endpoint, generation, d -> Thread.sleep(Math.max(0, d.toMillis())));
@@ -74,6 +75,18 @@ public final class OpenAiClient {
     this.generation = generation;
     this.url = url(endpoint.baseUrl(), generation.api());
     this.key = endpoint.apiKey();
+    if (key.isPresent()) {
+      try {
+        HttpRequest.newBuilder(url).header("Authorization", "Bearer " + key.get());
+      } catch (IllegalArgumentException e) {
+        // The JDK's message quotes the refused header value, key and all: it is not passed on.
+        throw new DataException(
+            "the API key in $"
+                + endpoint.apiKeyEnv().get()
+                + " holds a character an HTTP header cannot carry (a line break or another"
+                + " control character): check the variable's value");
+      }
+    }
     this.inFlight = new Semaphore(endpoint.concurrency(), true);
     this.jitter = new Random(endpoint.jitterSeed());
     this.sleeper = sleeper;

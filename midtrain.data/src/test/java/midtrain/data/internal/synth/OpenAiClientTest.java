@@ -233,6 +233,25 @@ class OpenAiClientTest {
   }
 
   @Test
+  void aKeyAHeaderCannotCarryFailsNamingTheVariableNotTheKey() {
+    // The JDK refuses such a header value quoting it whole, key included.
+    String secret = "sk-secret-" + "5be01c";
+    EndpointConfig e =
+        EndpointConfig.builder("http://127.0.0.1:9/v1")
+            .apiKeyEnv("FAKE_KEY")
+            .environment(n -> secret + "\nsecond-line")
+            .build();
+    DataException ex =
+        assertThrows(
+            DataException.class,
+            () -> new OpenAiClient(e, gen()).complete("p", OptionalLong.empty()));
+    assertTrue(ex.getMessage().contains("FAKE_KEY"), ex.getMessage());
+    for (Throwable t = ex; t != null; t = t.getCause()) {
+      assertFalse(String.valueOf(t.getMessage()).contains(secret), t.toString());
+    }
+  }
+
+  @Test
   void noMoreThanTheConfiguredRequestsAreInFlight() throws Exception {
     try (FakeOpenAi s = new FakeOpenAi(c -> Reply.ok("x").after(60))) {
       OpenAiClient client = new OpenAiClient(endpoint(s).concurrency(3).build(), gen());
