@@ -64,13 +64,17 @@ final class Chunker {
       } else if (Character.isHighSurrogate(s.charAt(end - 1))) {
         end--; // never cut a surrogate pair in two
       }
-      out.add(s.substring(from, end).strip());
+      String piece = s.substring(from, end).strip();
+      if (!piece.isEmpty()) {
+        // A cut inside a run of tabs or other non-space whitespace can leave nothing.
+        out.add(piece);
+      }
       from = end;
       while (from < s.length() && s.charAt(from) == ' ') {
         from++;
       }
     }
-    if (from < s.length()) {
+    if (from < s.length() && !s.substring(from).isBlank()) {
       out.add(s.substring(from).strip());
     }
   }

@@ -40,6 +40,17 @@ class ChunkerTest {
   }
 
   @Test
+  void aRunOfWhitespaceOtherThanSpacesGivesNoBlankChunk() {
+    // A hard cut inside a long run of tabs left a piece that stripped to nothing: an empty prompt.
+    String text = "alpha" + "\t".repeat(250) + "omega";
+    List<String> chunks = Chunker.split(text, 100);
+    for (String c : chunks) {
+      assertTrue(!c.isBlank(), "blank chunk in " + chunks);
+    }
+    assertEquals("alphaomega", String.join("", chunks).replaceAll("\\s+", ""));
+  }
+
+  @Test
   void paragraphsArePackedWhole() {
     String text = "aaaa aaaa.\n\nbbbb bbbb.\n\ncccc cccc.";
     assertEquals(List.of("aaaa aaaa.\n\nbbbb bbbb.", "cccc cccc."), Chunker.split(text, 22));
