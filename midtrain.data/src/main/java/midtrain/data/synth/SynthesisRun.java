@@ -78,8 +78,9 @@ public final class SynthesisRun {
    * Runs (or resumes) the synthesis.
    *
    * @return the report
-   * @throws DataException when an input cannot be opened, the journal belongs to other settings,
-   *     the server refuses the key, model or URL (401, 403, 404), or the output cannot be written
+   * @throws DataException when an input cannot be opened or is the output or rejects file, the
+   *     journal belongs to other settings, the server refuses the key, model or URL (401, 403,
+   *     404), or the output cannot be written
    */
   public SynthesisReport run() {
     return new Runner(

@@ -312,6 +312,36 @@ class SynthesisRunTest {
   }
 
   @Test
+  void anOutputOrRejectsFileThatIsAlsoAnInputIsRefusedBeforeAnyRequest() throws Exception {
+    Path in = input(4, 8);
+    String before = Files.readString(in);
+    Synthesizer syn = Synthesizers.create("rewrite", Map.of());
+    try (FakeOpenAi s = new FakeOpenAi(FakeOpenAi::echo)) {
+      // Written once the inputs are read: the input's documents would be replaced by outputs.
+      DataException e = assertThrows(DataException.class, () -> run(s, in, in, syn).build().run());
+      assertTrue(e.getMessage().contains("also an input"), e.getMessage());
+      Path out = dir.resolve("side.jsonl");
+      Path rejects = SynthesisRun.rejectsFile(out);
+      Files.writeString(rejects, before);
+      e =
+          assertThrows(
+              DataException.class,
+              () ->
+                  SynthesisRun.builder()
+                      .inputs(List.of(in, rejects))
+                      .synthesizer(syn)
+                      .endpoint(EndpointConfig.builder(s.baseUrl()).build())
+                      .generation(GenerationSettings.builder("fake-model").build())
+                      .output(out)
+                      .build()
+                      .run());
+      assertTrue(e.getMessage().contains(rejects.toString()), e.getMessage());
+      assertEquals(0, s.calls().size());
+    }
+    assertEquals(before, Files.readString(in));
+  }
+
+  @Test
   void aTemplateFileReplacesTheBuiltInPromptAndLongDocumentsAreChunked() throws Exception {
     Path tpl = dir.resolve("mine.txt");
     Files.writeString(tpl, "Summarise in JSON {\"k\": 1}:\n{text}\n-- end");

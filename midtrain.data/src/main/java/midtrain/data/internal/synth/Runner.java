@@ -164,6 +164,19 @@ public final class Runner {
   public SynthesisReport run() {
     Formats.forPath(output); // an output name no format takes fails before any request
     for (Path p : inputs) {
+      // Both are replaced once the inputs are read: an input named as either would lose its
+      // documents to the outputs, and a resume would then read other inputs.
+      for (Path written : List.of(output, SynthesisRun.rejectsFile(output))) {
+        if (sameFile(p, written)) {
+          throw new DataException(
+              written
+                  + " is also an input, and the run replaces it ("
+                  + (written.equals(output) ? "the output" : "the list of rejected inputs")
+                  + "); name another output");
+        }
+      }
+    }
+    for (Path p : inputs) {
       try {
         totalBytes += Files.size(p);
       } catch (IOException e) {
@@ -257,6 +270,18 @@ public final class Runner {
       listener.progress(finished.get(), bytesRead.get(), totalBytes);
       return assemble(journal, taken, resumed, unreadable[0], client);
     }
+  }
+
+  /** Whether two paths name one file: the same file where both exist, else the same path. */
+  private static boolean sameFile(Path a, Path b) {
+    try {
+      if (Files.exists(a) && Files.exists(b)) {
+        return Files.isSameFile(a, b);
+      }
+    } catch (IOException e) {
+      // compared by name below
+    }
+    return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
   }
 
   private void progress() {
