@@ -114,6 +114,26 @@ class SynthesizersTest {
   }
 
   @Test
+  void multipleChoiceOptionsLabelledLikeAnAnswerStayInTheQuestion() {
+    // The prompt asks for multiple-choice questions with their options: an option "A: ..." is not
+    // the short answer label when the pair opened with "Question:".
+    Document d = Document.of("d", "x");
+    Parsed p =
+        Synthesizers.create("qa", Map.of("split", "true"))
+            .parse(
+                d,
+                0,
+                "Question: Which planet is largest?\nA: Mars\nB: Jupiter\nAnswer: B\n\n"
+                    + "Q: Is it a gas giant?\nA: Yes.");
+    assertEquals(2, p.outputs().size());
+    assertEquals(
+        "Which planet is largest?\nA: Mars\nB: Jupiter",
+        p.outputs().get(0).fields().get("question"));
+    assertEquals("B", p.outputs().get(0).fields().get("answer"));
+    assertEquals("Yes.", p.outputs().get(1).fields().get("answer"));
+  }
+
+  @Test
   void instructMakesOneOutputPerPair() {
     Document d = Document.of("d", "x");
     Parsed p =

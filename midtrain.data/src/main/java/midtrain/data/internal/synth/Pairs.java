@@ -38,14 +38,22 @@ final class Pairs {
     List<Pair> out = new ArrayList<>();
     StringBuilder first = null;
     StringBuilder second = null;
+    String opener = "";
     for (String line : text.split("\\R")) {
       Matcher m = label.matcher(line);
-      if (m.matches()) {
-        boolean opens = firstLabels.contains(m.group(1).toLowerCase(Locale.ROOT));
+      String name = m.matches() ? m.group(1).toLowerCase(Locale.ROOT) : null;
+      boolean opens = name != null && firstLabels.contains(name);
+      if (name != null && !opens && second == null && name.length() == 1 && opener.length() > 1) {
+        // A one-letter second label ("A:") answers only a one-letter opener ("Q:"): after
+        // "Question:" it is a multiple-choice option, part of the question.
+        name = null;
+      }
+      if (name != null) {
         if (opens) {
           add(first, second, out);
           first = new StringBuilder(m.group(2).strip());
           second = null;
+          opener = name;
         } else if (first != null && second == null) {
           second = new StringBuilder(m.group(2).strip());
         } else if (second != null) {
