@@ -146,17 +146,20 @@ public final class CheckpointLanguageModel implements GenerativeModel, AutoClose
       throw new EvalException("maxNewTokens must be at least 1, got " + maxNewTokens);
     }
     checkIds(prompt);
-    int[] seq = Arrays.copyOf(prompt, prompt.length + maxNewTokens);
+    // A bound such as Integer.MAX_VALUE ("until stop says") must neither overflow nor be
+    // allocated up front: the buffer grows as tokens come.
+    long end = (long) prompt.length + maxNewTokens;
+    int[] seq = Arrays.copyOf(prompt, (int) Math.min(end, 2L * prompt.length + 64));
     int n = prompt.length;
     int vocab = vocabSize();
     // The cache serves a step whose n conditioning tokens all fit, at positions 0 .. n - 1 with the
-    // full forward's rotary tables; the last step conditions on seq.length - 1 tokens.
+    // full forward's rotary tables; the last step conditions on end - 1 tokens.
     int limit = kvCache ? Math.min(window, model.cacheablePositions()) : 0;
-    int capacity = Math.min(limit, seq.length - 1);
+    int capacity = (int) Math.min(limit, end - 1);
     KvCache cache = n <= capacity ? model.newCache(capacity) : null;
     cachedSteps = 0;
     try {
-      while (n < seq.length) {
+      while (n < end) {
         float[] last;
         if (cache != null && n <= capacity) {
           last = cache.length() == 0 ? model.prefill(cache, prompt) : model.step(cache, seq[n - 1]);
@@ -167,6 +170,9 @@ public final class CheckpointLanguageModel implements GenerativeModel, AutoClose
             cache = null;
           }
           last = uncachedLogits(seq, n);
+        }
+        if (n == seq.length) {
+          seq = Arrays.copyOf(seq, (int) Math.min(end, Math.min(2L * n, Integer.MAX_VALUE - 8)));
         }
         seq[n++] = argmax(last, vocab);
         if (stop.test(Arrays.copyOfRange(seq, prompt.length, n))) {

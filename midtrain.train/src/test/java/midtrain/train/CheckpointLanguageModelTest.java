@@ -136,6 +136,20 @@ class CheckpointLanguageModelTest {
   }
 
   @Test
+  void greedyTakesAnyBoundAndEndsWhereTheStopPredicateSays() {
+    // Integer.MAX_VALUE reads "until stop says": prompt + bound overflowed an int, and a large
+    // bound was allocated up front.
+    try (NDManager base = NDManager.newBaseManager();
+        LlamaModel model = LlamaModel.of(CFG, WEIGHTS, base);
+        CheckpointLanguageModel lm = CheckpointLanguageModel.builder().window(8).build(model)) {
+      int[] prompt = LlamaModelTest.tokens(9, 3, CFG.vocabSize());
+      int[] want = lm.greedy(prompt, 12, g -> false);
+      assertArrayEquals(want, lm.greedy(prompt, Integer.MAX_VALUE, g -> g.length == 12));
+      assertArrayEquals(want, lm.greedy(prompt, 1 << 30, g -> g.length == 12));
+    }
+  }
+
+  @Test
   void windowsCoverEveryTokenOnce() {
     for (int n = 2; n < 40; n++) {
       for (int w = 2; w < 12; w++) {
