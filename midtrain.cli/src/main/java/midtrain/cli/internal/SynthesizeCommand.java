@@ -254,8 +254,10 @@ public final class SynthesizeCommand implements Callable<Integer> {
     try (InputProgress bar = new InputProgress("synthesize", "docs")) {
       r = rb.listener(bar::update).build().run();
     }
-    print(out, r);
-    return r.balanced() ? 0 : 1;
+    long failed = print(out, r);
+    // An input whose request failed is not done: the output is incomplete until a rerun asks
+    // for it again, which a script must be able to tell from the exit code.
+    return r.balanced() && failed == 0 ? 0 : 1;
   }
 
   private Map<String, String> synthParams() {
@@ -345,7 +347,8 @@ public final class SynthesizeCommand implements Callable<Integer> {
     return 0;
   }
 
-  static void print(PrintWriter out, SynthesisReport r) {
+  /** Prints the summary; returns how many inputs failed on the server or network. */
+  static long print(PrintWriter out, SynthesisReport r) {
     out.printf(
         Locale.ROOT,
         "inputs     %,d%s%n",
@@ -390,5 +393,6 @@ public final class SynthesizeCommand implements Callable<Integer> {
           http);
     }
     out.flush();
+    return http;
   }
 }

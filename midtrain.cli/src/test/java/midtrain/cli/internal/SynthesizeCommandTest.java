@@ -213,6 +213,22 @@ class SynthesizeCommandTest {
   }
 
   @Test
+  void requestsThatFailAfterTheirRetriesExitOneUntilARerunFinishesThem() throws Exception {
+    Path in = input(3);
+    Path out = tmp.resolve("partial.jsonl");
+    status429First = 0;
+    forceStatus = 500;
+    Object[] r = synthesize(in, out, "--retries", "0");
+    // The output is incomplete: a script must see it in the exit code, not only in the summary.
+    assertEquals(1, r[0], (String) r[1]);
+    assertTrue(((String) r[1]).contains("3 inputs failed on the server or network"), (String) r[1]);
+    forceStatus = 0;
+    r = synthesize(in, out, "--retries", "0");
+    assertEquals(0, r[0], (String) r[1]);
+    assertEquals(3, Files.readAllLines(out).size());
+  }
+
+  @Test
   void listShowsTheBuiltIns() {
     Object[] r = ScheduleCommandTest.run("synthesize", "--list");
     assertEquals(0, r[0]);
