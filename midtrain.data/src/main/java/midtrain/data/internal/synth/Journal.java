@@ -6,12 +6,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.Map;
 import midtrain.data.DataException;
 
@@ -47,12 +48,33 @@ final class Journal implements AutoCloseable {
       this.channel =
           FileChannel.open(
               file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      if (exists) {
-        scan(header);
-      } else {
-        channel.truncate(0);
-        size = 0;
-        append(OpenAiClient.JSON.writeValueAsBytes(header));
+      try {
+        // Two runs appending to one journal would interleave their lines and each write the
+        // output; the lock (released when the channel closes) keeps the second one out.
+        FileLock lock;
+        try {
+          lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+          lock = null; // held by this JVM
+        }
+        if (lock == null) {
+          throw new DataException(
+              "journal "
+                  + file
+                  + " is in use by another synthesize run writing the same output: wait for it"
+                  + " to end, or choose another output");
+        }
+        if (exists) {
+          scan(header);
+        } else {
+          channel.truncate(0);
+          size = 0;
+          append(OpenAiClient.JSON.writeValueAsBytes(header));
+        }
+      } catch (IOException | RuntimeException e) {
+        // A refused resume must not keep the file open, nor its lock held for a later run.
+        channel.close();
+        throw e;
       }
     } catch (IOException e) {
       throw new DataException("journal " + file + ": cannot open it: " + e.getMessage(), e);
@@ -115,8 +137,7 @@ final class Journal implements AutoCloseable {
               + ": line 1 is not a midtrain synthesis journal header; delete the file or choose"
               + " another output");
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : header.properties()) {
       JsonNode was = old.get(e.getKey());
       if (!e.getValue().equals(was)) {
         throw new DataException(

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -444,9 +443,7 @@ public final class Runner {
           continue;
         }
         synthesized++;
-        for (Iterator<Map.Entry<String, JsonNode>> it = e.path("chunks_rejected").fields();
-            it.hasNext(); ) {
-          Map.Entry<String, JsonNode> c = it.next();
+        for (Map.Entry<String, JsonNode> c : e.path("chunks_rejected").properties()) {
           chunksRejected.merge(c.getKey(), c.getValue().asLong(), Long::sum);
         }
         byte[] lin =
