@@ -27,6 +27,7 @@ public final class FakeOpenAi implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
 
   /** One request as the server saw it. */
+  @SuppressWarnings("exports") // a test helper: Jackson's types need not be exported with it
   public record Call(int n, String path, JsonNode body, String prompt, String authorization) {}
 
   /** What the server does with one request. */
