@@ -19,7 +19,7 @@ import java.util.Set;
  * followed by {@code fewshotDelimiter}, then the item's text. The prompt's tokens (after an
  * optional BOS) lose tokens from the left until {@code maxGenTokens} more fit in {@code maxLength};
  * the model continues it greedily until a stop string appears in the decoded continuation or the
- * EOS token is generated, and the continuation is cut at the first stop string. Each {@link
+ * EOS token is generated, and the continuation is cut before each stop string in turn. Each {@link
  * AnswerFilter} extracts an answer, which {@link ExactMatch} compares with the target. {@code
  * docs/eval.md} lists the harness sources each rule follows and where this departs.
  */
@@ -205,8 +205,9 @@ public final class GenerativeScorer {
 
   /**
    * Generates a continuation: greedily, until a stop string appears in the decoded text, the EOS
-   * token comes, or {@code maxGenTokens} were generated; then the text is cut where the first stop
-   * string starts, and the EOS and what follows it are dropped.
+   * token comes, or {@code maxGenTokens} were generated; then the EOS and what follows it are
+   * dropped, and the text is cut before each stop string in turn, in {@code until}'s order (the
+   * harness's {@code s.split(term)[0]}).
    *
    * @param model the model
    * @param context the context tokens, as {@link #context} returns them
@@ -224,7 +225,7 @@ public final class GenerativeScorer {
             maxGenTokens,
             tokens ->
                 (eosToken.isPresent() && tokens[tokens.length - 1] == eosToken.getAsInt())
-                    || stopAt(decoder.decode(tokens)) >= 0);
+                    || hasStop(decoder.decode(tokens)));
     if (generated == null || generated.length == 0 || generated.length > maxGenTokens) {
       throw new EvalException(
           "the model generated "
@@ -242,28 +243,33 @@ public final class GenerativeScorer {
       }
     }
     String text = decoder.decode(kept);
-    int stop = stopAt(text);
-    return new Continuation(stop >= 0 ? text.substring(0, stop) : text, generated.length);
+    // The harness's post-hoc s = s.split(term)[0] for each term in turn: with overlapping stop
+    // strings this is not the same as cutting at the earliest start.
+    for (String s : until) {
+      int at = text.indexOf(s);
+      if (at >= 0) {
+        text = text.substring(0, at);
+      }
+    }
+    return new Continuation(text, generated.length);
   }
 
   /**
    * The text a generation produced and how many tokens it took.
    *
-   * @param text the decoded continuation, cut at the first stop string
+   * @param text the decoded continuation, cut at the stop strings
    * @param tokens the tokens generated, the one that ended it included
    */
   public record Continuation(String text, int tokens) {}
 
-  /** Where the earliest stop string starts, or -1: the harness splits on each in turn. */
-  private int stopAt(String text) {
-    int first = -1;
+  /** Whether a stop string appears in the text, which ends generation. */
+  private boolean hasStop(String text) {
     for (String s : until) {
-      int at = text.indexOf(s);
-      if (at >= 0 && (first < 0 || at < first)) {
-        first = at;
+      if (text.contains(s)) {
+        return true;
       }
     }
-    return first;
+    return false;
   }
 
   /**
@@ -389,8 +395,8 @@ public final class GenerativeScorer {
 
     /**
      * Sets the stop strings ({@code until}, default none): generation ends once one appears in the
-     * decoded continuation, which is cut where the first of them starts. Empty strings are ignored,
-     * as the harness does.
+     * decoded continuation, which is cut before each of them in turn. Empty strings are ignored, as
+     * the harness does.
      *
      * @param stops the stop strings
      * @return this builder

@@ -130,6 +130,12 @@ class GenerativeScorerTest {
     // The harness splits on each stop string in turn: the earliest one wins whatever the order.
     GenerativeScorer r = chars(100).maxGenTokens(50).until(List.of("\n\n", "Question:")).build();
     assertEquals(" 42.\n", r.continuation(m, new int[] {'x'}).text());
+    // Stop strings that overlap: the harness's s.split(term)[0] for each term in list order keeps
+    // "abX" here ("Y" cuts first, and "XY" is then gone), not the text before the earliest start.
+    GenerativeScorer o = chars(100).maxGenTokens(50).until(List.of("Y", "XY")).build();
+    assertEquals("abX", o.continuation(Scripted.saying("abXYc"), new int[] {'x'}).text());
+    GenerativeScorer p = chars(100).maxGenTokens(50).until(List.of("XY", "Y")).build();
+    assertEquals("ab", p.continuation(Scripted.saying("abXYc"), new int[] {'x'}).text());
     // Without a stop string: max_gen_toks tokens, uncut.
     GenerativeScorer n = chars(100).maxGenTokens(3).build();
     assertEquals(" 42", n.continuation(m, new int[] {'x'}).text());
