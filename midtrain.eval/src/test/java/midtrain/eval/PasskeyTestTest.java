@@ -145,4 +145,27 @@ class PasskeyTestTest {
         assertThrows(EvalException.class, () -> chars(500, 50).build().check());
     assertTrue(tooShort.getMessage().startsWith("length 50: "), tooShort.getMessage());
   }
+
+  @Test
+  void checkRefusesALengthThatAKeyTheRunDrawsDoesNotFit() {
+    // A tokenizer that merges "50000" into one token, as BPE vocabularies merge common numbers: the
+    // largest key is then not the longest one, and the check must size the keys run() draws.
+    TextEncoder merging = text -> FakeModels.CHARS.encode(text.replace("50000", "\uE000"));
+    int length = merging.encode(PasskeyTest.prompt(0, 0, PasskeyTest.MAX_KEY)).length;
+    int key = 1 + new Random(1234).nextInt(PasskeyTest.MAX_KEY);
+    int needed = merging.encode(PasskeyTest.prompt(0, 0, key)).length;
+    assertTrue(needed > length, "key " + key + " needs " + needed + " tokens");
+    PasskeyTest t =
+        PasskeyTest.builder()
+            .encoder(merging)
+            .decoder(FakeModels.UNCHARS)
+            .maxLength(1000)
+            .lengths(List.of(length))
+            .depths(List.of(0.0))
+            .trials(1)
+            .build();
+    // Refused before a model runs, not by the first trial.
+    EvalException e = assertThrows(EvalException.class, t::check);
+    assertTrue(e.getMessage().startsWith("length " + length + ": "), e.getMessage());
+  }
 }
