@@ -40,7 +40,7 @@ public final class GenerativeItemResult {
    * @param id the item's id
    * @param promptTokens the context tokens the model was given, after truncation
    * @param generatedTokens the tokens generated, the one that stopped generation included
-   * @param continuation the generated text, cut at the first stop string
+   * @param continuation the generated text, cut at the stop strings
    * @param answers each filter's answer, by filter name, in filter order
    * @param target the correct answer
    * @param matches whether each filter's answer matched, by the same names
@@ -110,7 +110,7 @@ public final class GenerativeItemResult {
   }
 
   /**
-   * Returns the generated text, cut at the first stop string.
+   * Returns the generated text, cut at the stop strings.
    *
    * @return the continuation
    */
