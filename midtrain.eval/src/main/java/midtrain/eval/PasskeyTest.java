@@ -211,8 +211,6 @@ public final class PasskeyTest {
             throw new EvalException(
                 "length "
                     + length
-                    + ": length "
-                    + length
                     + " is shorter than the prompt without filler, which takes "
                     + none
                     + " tokens with the key "

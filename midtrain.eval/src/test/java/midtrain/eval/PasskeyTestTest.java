@@ -143,7 +143,9 @@ class PasskeyTestTest {
     assertThrows(EvalException.class, () -> chars(500, 300).trials(0).build());
     EvalException tooShort =
         assertThrows(EvalException.class, () -> chars(500, 50).build().check());
-    assertTrue(tooShort.getMessage().startsWith("length 50: "), tooShort.getMessage());
+    assertTrue(
+        tooShort.getMessage().startsWith("length 50 is shorter than the prompt without filler"),
+        tooShort.getMessage());
   }
 
   @Test
@@ -166,6 +168,6 @@ class PasskeyTestTest {
             .build();
     // Refused before a model runs, not by the first trial.
     EvalException e = assertThrows(EvalException.class, t::check);
-    assertTrue(e.getMessage().startsWith("length " + length + ": "), e.getMessage());
+    assertTrue(e.getMessage().startsWith("length " + length + " is shorter"), e.getMessage());
   }
 }

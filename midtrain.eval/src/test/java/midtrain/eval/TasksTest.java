@@ -140,6 +140,8 @@ class TasksTest {
             () ->
                 Tasks.provider("needle")
                     .create(config("needle").option("needle-lengths", "595").build()));
-    assertTrue(tooLong.getMessage().startsWith("needle: length 595"), tooLong.getMessage());
+    assertTrue(
+        tooLong.getMessage().startsWith("needle: option needle-lengths holds 595"),
+        tooLong.getMessage());
   }
 }

@@ -339,18 +339,34 @@ class EvalTaskCommandTest {
         train.toString()
       },
       {
-        "--task needle: length 300 must be at least 1 and at most maxLength - maxNewTokens = 246",
+        "--task needle: --needle-lengths holds 300; each must be from 1 to 246 (the model's 256"
+            + " tokens less the 10 generated)",
         "--task",
         "needle",
         "--needle-lengths",
         "300"
       },
       {
-        "--task needle: length 20: length 20 is shorter than the prompt without filler",
+        "--task needle: --needle-lengths is not usable: length 20 is shorter than the prompt"
+            + " without filler",
         "--task",
         "needle",
         "--needle-lengths",
         "20"
+      },
+      {
+        "--task needle: --needle-depths holds 1.5; each must be in [0, 1]",
+        "--task",
+        "needle",
+        "--needle-depths",
+        "0,1.5"
+      },
+      {
+        "--task needle: --needle-lengths repeats a value: [100, 100]",
+        "--task",
+        "needle",
+        "--needle-lengths",
+        "100,100"
       },
       {
         "--task needle: --needle-depths must be numbers",

@@ -71,6 +71,34 @@ public final class PasskeyTaskProvider implements TaskProvider {
     }
     List<Integer> lengths = config.integers("needle-lengths", defaultLengths(config.maxLength()));
     List<Double> depths = config.numbers("needle-depths", List.of(0.0, 0.25, 0.5, 0.75, 1.0));
+    // Checked here, not only by PasskeyTest's builder, so that the message names the option.
+    int longest = config.maxLength() - NEW_TOKENS;
+    for (int l : lengths) {
+      if (l < 1 || l > longest) {
+        throw config.error(
+            "needle-lengths",
+            "holds "
+                + l
+                + "; each must be from 1 to "
+                + longest
+                + " (the model's "
+                + config.maxLength()
+                + " tokens less the "
+                + NEW_TOKENS
+                + " generated)");
+      }
+    }
+    if (lengths.stream().distinct().count() != lengths.size()) {
+      throw config.error("needle-lengths", "repeats a value: " + lengths);
+    }
+    for (double d : depths) {
+      if (!(d >= 0 && d <= 1)) {
+        throw config.error("needle-depths", "holds " + d + "; each must be in [0, 1]");
+      }
+    }
+    if (depths.stream().distinct().count() != depths.size()) {
+      throw config.error("needle-depths", "repeats a value: " + depths);
+    }
     int trials = config.integer("needle-trials", 5, 1);
     long seed = config.longInteger("seed", 1234);
     PasskeyTest.Builder b =
@@ -88,9 +116,13 @@ public final class PasskeyTaskProvider implements TaskProvider {
     PasskeyTest test;
     try {
       test = b.build();
-      test.check();
     } catch (EvalException e) {
       throw new EvalException(config.task() + ": " + e.getMessage());
+    }
+    try {
+      test.check();
+    } catch (EvalException e) {
+      throw config.error("needle-lengths", "is not usable: " + e.getMessage());
     }
     return model -> result(test.run(model));
   }
