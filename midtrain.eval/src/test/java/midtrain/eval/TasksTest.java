@@ -75,6 +75,10 @@ class TasksTest {
     assertTrue(
         c.readOptions().containsAll(List.of("num-fewshot", "max-gen-tokens", "limit", "seed")),
         c.readOptions().toString());
+    // Sorted, as its Javadoc says: gsm8k reads its options in another order.
+    assertEquals(
+        List.of("fewshot-sampler", "limit", "max-gen-tokens", "num-fewshot", "seed"),
+        List.copyOf(c.readOptions()));
     Scripted m = Scripted.saying(" 2\n#### 2\n\nQuestion: x");
     TaskResult r = task.run(m);
     // The prompt of the first item, as the harness builds gsm8k's with two first_n examples.

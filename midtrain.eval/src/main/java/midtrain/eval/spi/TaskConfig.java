@@ -276,7 +276,8 @@ public final class TaskConfig {
    */
   public Set<String> readOptions() {
     synchronized (read) {
-      return Set.copyOf(read);
+      // Set.copyOf would lose the TreeSet's order.
+      return Collections.unmodifiableSortedSet(new TreeSet<>(read));
     }
   }
 
