@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Random;
 import java.util.Set;
+import midtrain.eval.internal.EosTokens;
 
 /**
  * Scores generative benchmarks by exact match, with the prompt building, truncation, stopping and
@@ -41,7 +42,7 @@ public final class GenerativeScorer {
   private final int maxLength;
   private final int maxGenTokens;
   private final List<String> until;
-  private final OptionalInt eosToken;
+  private final int[] eosTokens;
   private final OptionalInt bosToken;
   private final String targetDelimiter;
   private final String fewshotDelimiter;
@@ -58,7 +59,7 @@ public final class GenerativeScorer {
     this.maxLength = b.maxLength;
     this.maxGenTokens = b.maxGenTokens;
     this.until = b.until;
-    this.eosToken = b.eosToken;
+    this.eosTokens = b.eosTokens;
     this.bosToken = b.bosToken;
     this.targetDelimiter = b.targetDelimiter;
     this.fewshotDelimiter = b.fewshotDelimiter;
@@ -224,7 +225,7 @@ public final class GenerativeScorer {
             context,
             maxGenTokens,
             tokens ->
-                (eosToken.isPresent() && tokens[tokens.length - 1] == eosToken.getAsInt())
+                EosTokens.contains(eosTokens, tokens[tokens.length - 1])
                     || hasStop(decoder.decode(tokens)));
     if (generated == null || generated.length == 0 || generated.length > maxGenTokens) {
       throw new EvalException(
@@ -234,12 +235,10 @@ public final class GenerativeScorer {
               + maxGenTokens);
     }
     int[] kept = generated;
-    if (eosToken.isPresent()) {
-      for (int i = 0; i < generated.length; i++) {
-        if (generated[i] == eosToken.getAsInt()) {
-          kept = Arrays.copyOf(generated, i);
-          break;
-        }
+    for (int i = 0; i < generated.length; i++) {
+      if (EosTokens.contains(eosTokens, generated[i])) {
+        kept = Arrays.copyOf(generated, i);
+        break;
       }
     }
     String text = decoder.decode(kept);
@@ -335,7 +334,7 @@ public final class GenerativeScorer {
     private int maxLength = -1;
     private int maxGenTokens = 256;
     private List<String> until = List.of();
-    private OptionalInt eosToken = OptionalInt.empty();
+    private int[] eosTokens = new int[0];
     private OptionalInt bosToken = OptionalInt.empty();
     private String targetDelimiter = " ";
     private String fewshotDelimiter = "\n\n";
@@ -416,13 +415,16 @@ public final class GenerativeScorer {
     }
 
     /**
-     * Sets the EOS token: generating it ends the continuation, which does not include it.
+     * Sets the end-of-sequence tokens: generating any of them ends the continuation, which does not
+     * include it, as Hugging Face's {@code generate} stops at any id of a model's {@code
+     * eos_token_id} list (Llama 3 instruct models have three).
      *
-     * @param id the token id
+     * @param ids the token ids, none negative; none (the default) for no end token
      * @return this builder
+     * @throws EvalException if an id is negative
      */
-    public Builder eosToken(int id) {
-      this.eosToken = OptionalInt.of(id);
+    public Builder eosTokens(int... ids) {
+      this.eosTokens = EosTokens.of(ids);
       return this;
     }
 

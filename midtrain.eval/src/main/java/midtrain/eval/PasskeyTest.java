@@ -6,6 +6,7 @@ import java.util.OptionalInt;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import midtrain.eval.internal.EosTokens;
 
 /**
  * The passkey retrieval test of long-context papers (landmark attention, LongLoRA, YaRN): a
@@ -49,7 +50,7 @@ public final class PasskeyTest {
   private final int maxNewTokens;
   private final long seed;
   private final OptionalInt bosToken;
-  private final OptionalInt eosToken;
+  private final int[] eosTokens;
 
   private PasskeyTest(Builder b) {
     this.encoder = b.encoder;
@@ -61,7 +62,7 @@ public final class PasskeyTest {
     this.maxNewTokens = b.maxNewTokens;
     this.seed = b.seed;
     this.bosToken = b.bosToken;
-    this.eosToken = b.eosToken;
+    this.eosTokens = b.eosTokens;
   }
 
   /**
@@ -249,14 +250,12 @@ public final class PasskeyTest {
           }
           int[] gen =
               model.greedy(
-                  prompt,
-                  maxNewTokens,
-                  g -> eosToken.isPresent() && g[g.length - 1] == eosToken.getAsInt());
+                  prompt, maxNewTokens, g -> EosTokens.contains(eosTokens, g[g.length - 1]));
           if (gen == null || gen.length == 0) {
             throw new EvalException("the model generated no tokens");
           }
           // Hugging Face's generate, which the papers call, ends at the EOS: nothing after it.
-          if (eosToken.isPresent() && gen[gen.length - 1] == eosToken.getAsInt()) {
+          if (EosTokens.contains(eosTokens, gen[gen.length - 1])) {
             gen = java.util.Arrays.copyOf(gen, gen.length - 1);
           }
           String text = decoder.decode(gen);
@@ -287,7 +286,7 @@ public final class PasskeyTest {
     private int maxNewTokens = 10;
     private long seed = 1234;
     private OptionalInt bosToken = OptionalInt.empty();
-    private OptionalInt eosToken = OptionalInt.empty();
+    private int[] eosTokens = new int[0];
 
     private Builder() {}
 
@@ -397,14 +396,16 @@ public final class PasskeyTest {
     }
 
     /**
-     * Sets the end-of-sequence token: generating it ends a trial's continuation, which does not
-     * include it, as Hugging Face's {@code generate} stops there.
+     * Sets the end-of-sequence tokens: generating any of them ends a trial's continuation, which
+     * does not include it, as Hugging Face's {@code generate} stops at any id of a model's {@code
+     * eos_token_id} list (Llama 3 instruct models have three).
      *
-     * @param id the token id
+     * @param ids the token ids, none negative; none (the default) for no end token
      * @return this builder
+     * @throws EvalException if an id is negative
      */
-    public Builder eosToken(int id) {
-      this.eosToken = OptionalInt.of(id);
+    public Builder eosTokens(int... ids) {
+      this.eosTokens = EosTokens.of(ids);
       return this;
     }
 

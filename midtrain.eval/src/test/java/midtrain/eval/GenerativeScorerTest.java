@@ -140,10 +140,16 @@ class GenerativeScorerTest {
     GenerativeScorer n = chars(100).maxGenTokens(3).build();
     assertEquals(" 42", n.continuation(m, new int[] {'x'}).text());
     // The EOS ends the continuation and is not part of it.
-    GenerativeScorer e = chars(100).maxGenTokens(50).eosToken('.').build();
+    GenerativeScorer e = chars(100).maxGenTokens(50).eosTokens('.').build();
     GenerativeScorer.Continuation ce = e.continuation(m, new int[] {'x'});
     assertEquals(" 42", ce.text());
     assertEquals(4, ce.tokens());
+    // Any of several EOS ids ends it (a Llama 3 eos_token_id list), whichever comes first.
+    GenerativeScorer any = chars(100).maxGenTokens(50).eosTokens('Q', '.', 'Q').build();
+    assertEquals(" 42", any.continuation(m, new int[] {'x'}).text());
+    GenerativeScorer later = chars(100).maxGenTokens(50).eosTokens('Q', '\n').build();
+    assertEquals(" 42.", later.continuation(m, new int[] {'x'}).text());
+    assertThrows(EvalException.class, () -> chars(100).eosTokens(3, -1));
     // Empty stop strings are ignored, as the harness skips '' separators.
     assertEquals(
         " 42.\nQues",

@@ -125,9 +125,13 @@ class PasskeyTestTest {
               return FakeModels.CHARS.encode("#" + k.group(1));
             });
     PasskeyResult with =
-        chars(900, 300).depths(List.of(0.5)).trials(2).eosToken('#').build().run(m);
+        chars(900, 300).depths(List.of(0.5)).trials(2).eosTokens('#').build().run(m);
     assertEquals(0.0, with.accuracy());
     assertEquals("", with.trials().get(0).continuation());
+    // The second of two EOS ids ends it just the same.
+    assertEquals(
+        0.0,
+        chars(900, 300).depths(List.of(0.5)).trials(2).eosTokens(0, '#').build().run(m).accuracy());
     PasskeyResult without = chars(900, 300).depths(List.of(0.5)).trials(2).build().run(m);
     assertEquals(1.0, without.accuracy());
   }

@@ -1,5 +1,6 @@
 package midtrain.cli.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,6 +20,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import me.tongfei.progressbar.ProgressBar;
@@ -333,7 +335,8 @@ public final class EvalCommand implements Callable<Integer> {
       // Tasks read and check their input now, so that a bad line stops the run before a model
       // loads. Their limit is the whole window: the harness keeps context + max_gen_toks within
       // max_length, and greedy decoding here conditions on the last `w` tokens.
-      List<Prepared> prepared = tasks == null ? List.of() : prepareTasks(tok, w, modelConfig);
+      List<Prepared> prepared =
+          tasks == null ? List.of() : prepareTasks(tok, w, modelConfig, baseConfig);
       if (docs != null) {
         var dataNode = report.putArray("data");
         data.forEach(d -> dataNode.add(d.toString()));
@@ -917,12 +920,19 @@ public final class EvalCommand implements Callable<Integer> {
    * Reads every --task's file and --fewshot, and creates the tasks, so that a bad line or option
    * stops the run, naming it, before any model is loaded; then refuses an option no task read.
    */
-  private List<Prepared> prepareTasks(TextTokenizer tok, int w, LlamaConfig config) {
+  private List<Prepared> prepareTasks(
+      TextTokenizer tok, int w, LlamaConfig config, LlamaConfig baseConfig) {
     Map<String, String> options = taskOptions();
     List<TaskDocument> shots = fewshot == null ? null : TaskFile.read("--fewshot", fewshot);
     OptionalInt bosId =
         bos == null ? OptionalInt.empty() : OptionalInt.of(tok.requireToken(bos, "--bos"));
-    OptionalInt eosId = eosToken(config);
+    Set<Integer> eos = eosTokens(model, config);
+    if (baseConfig != null) {
+      // One task runs both models; their tokenizer is the same, so either one's end tokens end a
+      // generation of either.
+      eos.addAll(eosTokens(base, baseConfig));
+    }
+    int[] eosIds = eos.stream().mapToInt(Integer::intValue).toArray();
     List<Prepared> out = new ArrayList<>();
     Set<String> read = new HashSet<>();
     boolean anyFile = false;
@@ -959,7 +969,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
       }
       bosId.ifPresent(b::bosToken);
-      eosId.ifPresent(b::eosToken);
+      b.eosTokens(eosIds);
       TaskConfig c = b.build();
       try {
         out.add(new Prepared(id, file, provider.create(c)));
@@ -985,18 +995,33 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   /**
-   * The model's end-of-sequence token from config.json's eos_token_id (the first, where it is a
-   * list): generating it ends a task's continuation, as Hugging Face's generate stops on it.
+   * The model's end-of-sequence tokens, as Hugging Face's {@code generate} takes them: {@code
+   * eos_token_id} of {@code generation_config.json} where the folder has one that sets it, else of
+   * {@code config.json}; a number or a list (Llama 3 instruct models list three), each id of which
+   * ends a generation. Ids outside the vocabulary are left out.
    */
-  private static OptionalInt eosToken(LlamaConfig config) {
+  static Set<Integer> eosTokens(Path dir, LlamaConfig config) {
     Object eos = config.raw().get("eos_token_id");
-    if (eos instanceof List<?> l && !l.isEmpty()) {
-      eos = l.get(0);
+    Path gen = dir.resolve("generation_config.json");
+    if (Files.isRegularFile(gen)) {
+      JsonNode g;
+      try {
+        g = Inputs.JSON.readTree(gen.toFile());
+      } catch (IOException e) {
+        throw new UserInputException(gen + ": not valid JSON: " + e.getMessage());
+      }
+      JsonNode id = g == null ? null : g.get("eos_token_id");
+      if (id != null && !id.isNull()) {
+        eos = Inputs.JSON.convertValue(id, Object.class);
+      }
     }
-    if (eos instanceof Number n && n.longValue() >= 0 && n.longValue() < config.vocabSize()) {
-      return OptionalInt.of(n.intValue());
+    Set<Integer> out = new TreeSet<>();
+    for (Object o : eos instanceof List<?> l ? l : java.util.Collections.singletonList(eos)) {
+      if (o instanceof Number n && n.longValue() >= 0 && n.longValue() < config.vocabSize()) {
+        out.add(n.intValue());
+      }
     }
-    return OptionalInt.empty();
+    return out;
   }
 
   /** The model, stepping the progress bar once per generation. */

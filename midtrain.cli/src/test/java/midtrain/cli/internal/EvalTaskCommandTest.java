@@ -162,10 +162,39 @@ class EvalTaskCommandTest {
               .maxLength(lm.window())
               .documents(test)
               .fewshot(train)
-              .eosToken(2);
+              .eosTokens(2);
       options.forEach(b::option);
       return Tasks.provider(id).create(b.build()).run(lm);
     }
+  }
+
+  @Test
+  void endTokensAreEveryIdOfTheListAndGenerationConfigWins() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("eos"));
+    java.util.function.Function<Object, midtrain.train.LlamaConfig> cfg =
+        eos -> {
+          Map<String, Object> m = new java.util.HashMap<>();
+          m.put("vocab_size", 100);
+          m.put("hidden_size", 8);
+          m.put("intermediate_size", 16);
+          m.put("num_hidden_layers", 1);
+          m.put("num_attention_heads", 2);
+          m.put("rope_theta", 10000.0);
+          m.put("eos_token_id", eos);
+          return midtrain.train.LlamaConfig.fromMap(m);
+        };
+    // Llama 3 instruct: a list, every id of which ends a generation (the first alone did before).
+    assertEquals(
+        java.util.Set.of(7, 8, 9), EvalCommand.eosTokens(dir, cfg.apply(List.of(9, 7, 8))));
+    assertEquals(java.util.Set.of(2), EvalCommand.eosTokens(dir, cfg.apply(2)));
+    // Ids outside the vocabulary, and a missing id, give no end token.
+    assertEquals(java.util.Set.of(5), EvalCommand.eosTokens(dir, cfg.apply(List.of(5, 100))));
+    assertEquals(java.util.Set.of(), EvalCommand.eosTokens(dir, cfg.apply(null)));
+    // generation_config.json, which Hugging Face's generate reads, wins where it sets the id.
+    Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": [3, 4]}");
+    assertEquals(java.util.Set.of(3, 4), EvalCommand.eosTokens(dir, cfg.apply(2)));
+    Files.writeString(dir.resolve("generation_config.json"), "{\"do_sample\": false}");
+    assertEquals(java.util.Set.of(2), EvalCommand.eosTokens(dir, cfg.apply(2)));
   }
 
   @Test

@@ -138,7 +138,7 @@ public final class Gsm8kTaskProvider implements TaskProvider {
             .filters(FILTERS)
             .metric(METRIC);
     config.bosToken().ifPresent(b::bosToken);
-    config.eosToken().ifPresent(b::eosToken);
+    b.eosTokens(config.eosTokens());
     GenerativeScorer scorer = b.build();
     // Choose the examples and encode every prompt now, so that a pool too small or a prompt that
     // encodes to nothing fails before a model is loaded.

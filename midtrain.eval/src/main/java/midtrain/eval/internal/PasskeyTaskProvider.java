@@ -112,7 +112,7 @@ public final class PasskeyTaskProvider implements TaskProvider {
             .trials(trials)
             .seed(seed);
     config.bosToken().ifPresent(b::bosToken);
-    config.eosToken().ifPresent(b::eosToken);
+    b.eosTokens(config.eosTokens());
     PasskeyTest test;
     try {
       test = b.build();

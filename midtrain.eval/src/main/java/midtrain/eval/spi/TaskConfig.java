@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import midtrain.eval.EvalException;
 import midtrain.eval.TextDecoder;
 import midtrain.eval.TextEncoder;
+import midtrain.eval.internal.EosTokens;
 
 /**
  * What a task is created from: its options, its documents and few-shot documents, the tokenizer and
@@ -29,7 +30,7 @@ public final class TaskConfig {
   private final TextDecoder decoder;
   private final int maxLength;
   private final OptionalInt bosToken;
-  private final OptionalInt eosToken;
+  private final int[] eosTokens;
   private final String optionPrefix;
   private final Set<String> read = Collections.synchronizedSet(new TreeSet<>());
 
@@ -42,7 +43,7 @@ public final class TaskConfig {
     this.decoder = b.decoder;
     this.maxLength = b.maxLength;
     this.bosToken = b.bosToken;
-    this.eosToken = b.eosToken;
+    this.eosTokens = b.eosTokens;
     this.optionPrefix = b.optionPrefix;
   }
 
@@ -120,12 +121,12 @@ public final class TaskConfig {
   }
 
   /**
-   * Returns the model's end-of-sequence token, which ends a generation.
+   * Returns the model's end-of-sequence tokens: generating any of them ends a generation.
    *
-   * @return the token id, or empty
+   * @return the token ids, sorted, possibly none; a copy
    */
-  public OptionalInt eosToken() {
-    return eosToken;
+  public int[] eosTokens() {
+    return eosTokens.clone();
   }
 
   /**
@@ -291,7 +292,7 @@ public final class TaskConfig {
     private TextDecoder decoder;
     private int maxLength = -1;
     private OptionalInt bosToken = OptionalInt.empty();
-    private OptionalInt eosToken = OptionalInt.empty();
+    private int[] eosTokens = new int[0];
     private String optionPrefix = "option ";
 
     private Builder(String task) {
@@ -393,13 +394,14 @@ public final class TaskConfig {
     }
 
     /**
-     * Sets the end-of-sequence token.
+     * Sets the end-of-sequence tokens: generating any of them ends a generation.
      *
-     * @param id the token id
+     * @param ids the token ids, none negative (a model's whole {@code eos_token_id} list)
      * @return this builder
+     * @throws EvalException if an id is negative
      */
-    public Builder eosToken(int id) {
-      this.eosToken = OptionalInt.of(id);
+    public Builder eosTokens(int... ids) {
+      this.eosTokens = EosTokens.of(ids);
       return this;
     }
 
