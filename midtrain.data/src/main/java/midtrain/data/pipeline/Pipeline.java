@@ -1123,8 +1123,9 @@ public final class Pipeline {
      *
      * @param modifiers the modifiers, applied in order to each document's text; one that removes
      *     the document, or leaves its text blank, removes it with the reason {@code <id>: <why>}.
-     *     The stage is named {@code modify:} and their ids joined by commas; its statistics count,
-     *     per modifier, the documents it changed, the lines it removed and the replacements it made
+     *     The stage is named {@code modify:} and their ids joined by commas ({@code #2}, {@code #3}
+     *     ... appended for later stages of the same ids); its statistics count, per modifier, the
+     *     documents it changed, the lines it removed and the replacements it made
      * @return this builder
      * @throws DataException if no modifier is given or two share an id (their counts would mix)
      */
@@ -1143,8 +1144,24 @@ public final class Pipeline {
         }
         ids.add(r.id());
       }
-      stages.add(new Stages.ModifyText("modify:" + String.join(",", ids), given));
+      // Stage names must differ, and a modify stage has no name of its own to set: a second stage
+      // of the same modifiers (which the message above suggests) is numbered.
+      String base = "modify:" + String.join(",", ids);
+      String name = base;
+      for (int n = 2; named(name); n++) {
+        name = base + "#" + n;
+      }
+      stages.add(new Stages.ModifyText(name, given));
       return this;
+    }
+
+    private boolean named(String name) {
+      for (Stage s : stages) {
+        if (s.name.equals(name)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /**

@@ -314,4 +314,26 @@ class PipelineModifyTest {
     assertTrue(noId.getMessage().contains("modifier needs an 'id'"), noId.getMessage());
     assertFalse(Files.exists(dir.resolve("out")));
   }
+
+  @Test
+  void theSameModifiersMayRunAsTwoStages(@TempDir Path dir) throws IOException {
+    // The builder's answer to "pii, pii" is "use one, or two stages": two stages must build.
+    small(dir);
+    PipelineResult r =
+        PipelineConfig.parse(
+                config(
+                    List.of("small.jsonl"),
+                    1,
+                    8,
+                    List.of(Map.of("modify", List.of("pii")), Map.of("modify", List.of("pii")))),
+                dir)
+            .build()
+            .run();
+    assertTrue(r.balanced(), r.account());
+    assertEquals(
+        List.of("modify:pii", "modify:pii#2"), r.stages().stream().map(StageStats::stage).toList());
+    // The first stage masked every address; the second finds the replacements, which it leaves.
+    assertEquals(4L, r.stages().get(0).counts().get("pii.replacements"));
+    assertEquals(0L, r.stages().get(1).counts().get("pii.documents_changed"));
+  }
 }
