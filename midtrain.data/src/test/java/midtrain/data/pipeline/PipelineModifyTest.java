@@ -336,4 +336,40 @@ class PipelineModifyTest {
     assertEquals(4L, r.stages().get(0).counts().get("pii.replacements"));
     assertEquals(0L, r.stages().get(1).counts().get("pii.documents_changed"));
   }
+
+  @Test
+  void aParameterWithoutAValueIsRefusedNotReadAsTheWordNull(@TempDir Path dir) throws IOException {
+    // YAML's `{id: symbol-lines, replace_char: }` gives null; it must not become the text "null"
+    // spliced into documents in place of every symbol line.
+    small(dir);
+    Map<String, Object> spec = new java.util.HashMap<>();
+    spec.put("id", "symbol-lines");
+    spec.put("replace_char", null);
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () ->
+                PipelineConfig.parse(
+                    config(List.of("small.jsonl"), 1, 8, List.of(Map.of("modify", List.of(spec)))),
+                    dir));
+    assertTrue(e.getMessage().contains("stages[0]"), e.getMessage());
+    assertTrue(e.getMessage().contains("replace_char"), e.getMessage());
+    // A nested map is no parameter value either (it would be read as "{a=b}").
+    DataException nested =
+        assertThrows(
+            DataException.class,
+            () ->
+                PipelineConfig.parse(
+                    config(
+                        List.of("small.jsonl"),
+                        1,
+                        8,
+                        List.of(
+                            Map.of(
+                                "modify",
+                                List.of(
+                                    Map.of("id", "pii", "email_replacement", Map.of("a", "b")))))),
+                    dir));
+    assertTrue(nested.getMessage().contains("email_replacement"), nested.getMessage());
+  }
 }
