@@ -1119,7 +1119,9 @@ public final class Pipeline {
     }
 
     /**
-     * Adds a stage that modifies documents' text, before any deduplication sees it.
+     * Adds a stage that modifies documents' text at this point of the pipeline; add it before the
+     * first deduplication, since one added after runs on one thread and that deduplication saw the
+     * old text.
      *
      * @param modifiers the modifiers, applied in order to each document's text; one that removes
      *     the document, or leaves its text blank, removes it with the reason {@code <id>: <why>}.
