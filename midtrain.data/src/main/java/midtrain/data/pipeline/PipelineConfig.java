@@ -269,9 +269,18 @@ public final class PipelineConfig {
       Object v = e.getValue();
       if (k.equals("id")) {
         id = String.valueOf(v);
+      } else if (v == null || v instanceof Map) {
+        // As for modifiers: String.valueOf would read a key left empty as the text "null" (a
+        // fastText label "null", a model file named null) and a map as "{a=b}".
+        throw new DataException(
+            where + ": rater parameter " + k + " needs a number, true/false, text or a list");
       } else if (v instanceof List) {
         List<String> parts = new ArrayList<>();
         for (Object o : (List<?>) v) {
+          if (o == null || o instanceof Map || o instanceof List) {
+            throw new DataException(
+                where + ": rater parameter " + k + " lists a value that is not a number or text");
+          }
           parts.add(String.valueOf(o));
         }
         params.put(k, String.join(",", parts));

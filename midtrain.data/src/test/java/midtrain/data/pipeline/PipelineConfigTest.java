@@ -34,6 +34,34 @@ class PipelineConfigTest {
   }
 
   @Test
+  void aRaterParameterWithoutAValueIsRefusedNotReadAsTheWordNull(@TempDir Path dir) {
+    // YAML's `{id: fasttext, labels: }` gives null, which was passed on as the label "null".
+    Map<String, Object> spec = new java.util.HashMap<>();
+    spec.put("id", "fasttext");
+    spec.put("labels", null);
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () ->
+                PipelineConfig.parse(
+                    config("raw.jsonl", List.of(Map.of("rate", List.of(spec)))), dir));
+    assertTrue(e.getMessage().contains("rater parameter labels"), e.getMessage());
+    DataException nested =
+        assertThrows(
+            DataException.class,
+            () ->
+                PipelineConfig.parse(
+                    config(
+                        "raw.jsonl",
+                        List.of(
+                            Map.of(
+                                "rate",
+                                List.of(Map.of("id", "c4", "min_words", Map.of("a", "b")))))),
+                    dir));
+    assertTrue(nested.getMessage().contains("rater parameter min_words"), nested.getMessage());
+  }
+
+  @Test
   void keepPassingSelectsOnScoresTheInputCarries(@TempDir Path dir) throws IOException {
     Path raw =
         PipelineTest.jsonl(
