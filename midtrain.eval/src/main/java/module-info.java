@@ -4,8 +4,8 @@
  * {@code acc} and {@code acc_norm} with their standard errors, exact match after greedy generation,
  * pass@k), and passkey retrieval for long context.
  *
- * <p>Tasks plug in through {@link midtrain.eval.spi.TaskProvider}; the built-ins are {@code gsm8k}
- * and {@code needle}.
+ * <p>Tasks plug in through {@link midtrain.eval.spi.TaskProvider}; the built-ins are {@code gsm8k},
+ * {@code mmlu} and {@code needle}.
  */
 module midtrain.eval {
   exports midtrain.eval;
@@ -15,5 +15,6 @@ module midtrain.eval {
 
   provides midtrain.eval.spi.TaskProvider with
       midtrain.eval.internal.Gsm8kTaskProvider,
+      midtrain.eval.internal.MmluTaskProvider,
       midtrain.eval.internal.PasskeyTaskProvider;
 }

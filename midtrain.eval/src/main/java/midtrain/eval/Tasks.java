@@ -8,8 +8,8 @@ import java.util.TreeMap;
 import midtrain.eval.spi.TaskProvider;
 
 /**
- * Finds evaluation task providers by id: the built-ins ({@code gsm8k}, {@code needle}) and any a
- * module or class-path jar provides.
+ * Finds evaluation task providers by id: the built-ins ({@code gsm8k}, {@code mmlu}, {@code
+ * needle}) and any a module or class-path jar provides.
  *
  * <pre>{@code
  * TaskConfig config = TaskConfig.builder("gsm8k").documents(testDocs).fewshot(trainDocs)

@@ -19,7 +19,7 @@ class TasksTest {
 
   @Test
   void builtInsAreDiscoveredThroughServiceLoader() {
-    assertEquals(List.of("gsm8k", "needle"), new ArrayList<>(Tasks.providers().keySet()));
+    assertEquals(List.of("gsm8k", "mmlu", "needle"), new ArrayList<>(Tasks.providers().keySet()));
   }
 
   @Test
@@ -43,8 +43,8 @@ class TasksTest {
         e.getMessage().contains("Gsm8kTaskProvider")
             && e.getMessage().contains(mine.getClass().getName()),
         e.getMessage());
-    EvalException u = assertThrows(EvalException.class, () -> Tasks.provider("mmlu"));
-    assertTrue(u.getMessage().contains("known: gsm8k, needle"), u.getMessage());
+    EvalException u = assertThrows(EvalException.class, () -> Tasks.provider("hellaswag"));
+    assertTrue(u.getMessage().contains("known: gsm8k, mmlu, needle"), u.getMessage());
   }
 
   static TaskConfig.Builder config(String task) {

@@ -323,7 +323,7 @@ class EvalTaskCommandTest {
         "16"
       },
       {"--num-fewshot must be an integer, got 'x'", "--task", "gsm8k=" + f, "--num-fewshot", "x"},
-      {"unknown task 'mmlu' (known: gsm8k, needle)", "--task", "mmlu=" + f},
+      {"unknown task 'hellaswag' (known: gsm8k, mmlu, needle)", "--task", "hellaswag=" + f},
       {
         "--task gsm8k is given twice",
         "--task",
