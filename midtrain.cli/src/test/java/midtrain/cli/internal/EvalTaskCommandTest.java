@@ -71,7 +71,9 @@ class EvalTaskCommandTest {
             + PasskeyTest.FILLER
             + " The pass key is . Remember it . is the pass key "
             + PasskeyTest.QUESTION
-            + " Question : Answer : What is + - = ####";
+            + " Question : Answer : What is + - = ####"
+            + " The following are multiple choice questions ( with answers ). about astronomy"
+            + " anatomy A B C D";
     for (String w : text.split("\\s+|(?=[.?:])|(?<=[.?:])")) {
       if (!w.isBlank()) {
         words.add(w.strip());
@@ -274,6 +276,96 @@ class EvalTaskCommandTest {
     assertTrue(out.contains("task gsm8k (" + test + ")"), out);
     assertTrue(out.contains("exact_match strict-match") && out.contains("model - base"), out);
     assertTrue(out.contains("task needle") && out.contains("accuracy"), out);
+  }
+
+  static final String MMLU_TEST =
+      "{\"question\": \"What is 2 + 3?\", \"subject\": \"anatomy\", \"choices\": [\"4\", \"5\","
+          + " \"6\", \"7\"], \"answer\": 1}\n"
+          + "{\"question\": \"What is 7 - 4?\", \"subject\": \"astronomy\", \"choices\": [\"3\","
+          + " \"1\", \"2\", \"0\"], \"answer\": 0}\n"
+          + "{\"question\": \"What is 1 + 1?\", \"subject\": \"anatomy\", \"choices\": [\"1\", \"0\","
+          + " \"3\", \"2\"], \"answer\": 3}\n";
+
+  static final String MMLU_DEV =
+      "{\"question\": \"What is 4 + 4?\", \"subject\": \"astronomy\", \"choices\": [\"9\", \"7\","
+          + " \"8\", \"6\"], \"answer\": 2}\n"
+          + "{\"question\": \"What is 9 - 1?\", \"subject\": \"anatomy\", \"choices\": [\"8\", \"7\","
+          + " \"6\", \"5\"], \"answer\": 0}\n";
+
+  @Test
+  void mmluRunsAsTheApiDoesAndCompareWithTheBase() throws Exception {
+    Path model = model("model", "0.5");
+    Path base = model("base", "0.02");
+    tokenizer(model);
+    Path test = Files.writeString(tmp.resolve("mmlu-test.jsonl"), MMLU_TEST);
+    Path dev = Files.writeString(tmp.resolve("mmlu-dev.jsonl"), MMLU_DEV);
+    Path report = tmp.resolve("mmlu.json");
+    Object[] r =
+        ScheduleCommandTest.run(
+            "eval",
+            "--model",
+            model.toString(),
+            "--base",
+            base.toString(),
+            "--task",
+            "mmlu=" + test,
+            "--fewshot",
+            dev.toString(),
+            "--num-fewshot",
+            "1",
+            "--out",
+            report.toString());
+    assertEquals(0, r[0], (String) r[2]);
+    JsonNode j = Inputs.JSON.readTree(report.toFile()).at("/tasks/mmlu");
+    assertEquals(test.toString(), j.get("file").asText());
+    assertEquals(3, j.at("/model/items").asInt(), j.toString());
+    assertEquals(1, j.at("/model/num_fewshot").asInt(), j.toString());
+    assertEquals(test + ":3", j.at("/model/results/2/id").asText());
+    for (String who : List.of("model", "base")) {
+      TaskResult t =
+          direct(
+              who.equals("model") ? model : base,
+              model,
+              "mmlu",
+              Map.of("num-fewshot", "1"),
+              docs(test, MMLU_TEST),
+              docs(dev, MMLU_DEV));
+      assertEquals(Inputs.JSON.valueToTree(t.details()), j.get(who), who);
+    }
+    assertEquals(
+        j.at("/model/acc").asDouble() - j.at("/base/acc").asDouble(),
+        j.at("/difference/acc").asDouble(),
+        0.0);
+    assertEquals(
+        j.at("/model/categories/stem/acc").asDouble()
+            - j.at("/base/categories/stem/acc").asDouble(),
+        j.at("/difference/acc,category=stem").asDouble(),
+        0.0);
+    String out = (String) r[1];
+    assertTrue(out.contains("task mmlu (" + test + ")") && out.contains("model - base"), out);
+
+    // A subject the harness has no task for stops the run before the model loads, naming the line.
+    Path bad =
+        Files.writeString(
+            tmp.resolve("bad-mmlu.jsonl"), MMLU_TEST.replace("astronomy", "astrology"));
+    Object[] b =
+        ScheduleCommandTest.run("eval", "--model", model.toString(), "--task", "mmlu=" + bad);
+    assertEquals(2, b[0], (String) b[2]);
+    assertTrue(
+        ((String) b[2]).contains("--task mmlu: " + bad + ":2: field 'subject' is 'astrology'"),
+        (String) b[2]);
+    Object[] s =
+        ScheduleCommandTest.run(
+            "eval",
+            "--model",
+            model.toString(),
+            "--task",
+            "mmlu=" + test,
+            "--fewshot-sampler",
+            "random");
+    assertEquals(2, s[0], (String) s[2]);
+    assertTrue(
+        ((String) s[2]).contains("--fewshot-sampler applies to none of the tasks"), (String) s[2]);
   }
 
   @Test
