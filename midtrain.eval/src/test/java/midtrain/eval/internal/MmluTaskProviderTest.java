@@ -239,6 +239,25 @@ class MmluTaskProviderTest {
   }
 
   @Test
+  void requestsKeepWithinTheModelsLengthLosingContextFromTheLeft() {
+    List<TaskDocument> test = List.of(doc("t", 1, "astronomy", "pick C", 2));
+    Picker m = new Picker();
+    TaskResult r =
+        Tasks.provider("mmlu").create(config().maxLength(40).documents(test).build()).run(m);
+    // The context is 111 characters; each request is its last 38 and " " + the letter: 40 tokens,
+    // what the model takes at once (the scorer's maxLength + 1 with maxLength 39).
+    String context = MmluTaskProvider.context(MmluTaskProvider.read(test.get(0)), List.of());
+    assertEquals(111, context.length());
+    assertEquals(4, m.windows.size());
+    for (int i = 0; i < 4; i++) {
+      assertEquals(
+          context.substring(context.length() - 38) + " " + MmluTaskProvider.LETTERS.get(i),
+          m.windows.get(i));
+    }
+    assertEquals(1.0, r.metrics().get("acc"));
+  }
+
+  @Test
   void limitTakesTheFirstItemsOfEachSubject() {
     List<TaskDocument> test =
         List.of(
