@@ -67,8 +67,9 @@ import picocli.CommandLine.Spec;
       "and per source; with --base, also the starting model's, and the forgetting gate: exit code",
       "3 when the perplexity rose by more than --max-increase. With --benchmark, also acc and",
       "acc_norm on multiple-choice JSONL files, scored as lm-evaluation-harness does. With",
-      "--task, generative tasks: gsm8k (exact match after greedy generation, as the harness)",
-      "and needle (passkey retrieval at several prompt lengths and depths)."
+      "--task, tasks as the harness runs them: mmlu (A-D log-likelihood per subject and",
+      "category), gsm8k (exact match after greedy generation), and needle (passkey retrieval at",
+      "several prompt lengths and depths)."
     })
 public final class EvalCommand implements Callable<Integer> {
   /** Exit code when the forgetting gate fails: distinct from 1, which means the command failed. */
@@ -144,9 +145,11 @@ public final class EvalCommand implements Callable<Integer> {
       split = ",",
       paramLabel = "ID[=FILE]",
       description =
-          "Generative tasks: gsm8k=TEST.jsonl (questions and answers; exact match after greedy"
-              + " generation, as lm-evaluation-harness's gsm8k) or needle (passkey retrieval at"
-              + " --needle-lengths and --needle-depths). Files may be .gz or .zst.")
+          "Tasks by id: mmlu=TEST.jsonl (cais/mmlu's question, subject, choices, answer; acc"
+              + " per subject and category, as lm-evaluation-harness's mmlu), gsm8k=TEST.jsonl"
+              + " (questions and answers; exact match after greedy generation, as the harness's"
+              + " gsm8k) or needle (passkey retrieval at --needle-lengths and --needle-depths)."
+              + " Files may be .gz or .zst.")
   List<String> tasks; // null when not given
 
   @Option(
@@ -154,13 +157,13 @@ public final class EvalCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "Few-shot examples for the tasks given with a file, JSONL of the same fields (gsm8k:"
-              + " the train split).")
+              + " the train split; mmlu: the dev split, the first K of each item's subject).")
   Path fewshot;
 
   @Option(
       names = "--num-fewshot",
       paramLabel = "K",
-      description = "Few-shot examples in each prompt (default: the task's; gsm8k 5).")
+      description = "Few-shot examples in each prompt (default: the task's; gsm8k 5, mmlu 0).")
   String numFewshot;
 
   @Option(
