@@ -57,6 +57,9 @@ public final class MidtrainCommand implements Runnable {
    */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new MidtrainCommand());
+    // Descriptions are written as lines of up to about 95 characters; at picocli's default of 80
+    // columns each one wrapped into a long and a short line.
+    cl.setUsageHelpWidth(100);
     // A usage mistake: one line naming it and where to look, not the whole help.
     cl.setParameterExceptionHandler(
         (ex, args) -> {
