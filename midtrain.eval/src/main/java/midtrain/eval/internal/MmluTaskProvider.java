@@ -289,9 +289,9 @@ public final class MmluTaskProvider implements TaskProvider {
   }
 
   /**
-   * A group's score from its parts, as the harness's {@code consolidate_group_results} with {@code
-   * weight_by_size: true}: the mean weighted by size, and {@code pooled_sample_stderr}, which is
-   * "N/A" when a part's is.
+   * A group's score from its subjects, as the harness's {@code consolidate_group_results} with
+   * {@code weight_by_size: true}: the mean weighted by size, and {@code pooled_sample_stderr},
+   * which is "N/A" when a part's is.
    */
   static Score group(List<Score> parts) {
     double sum = 0;
@@ -348,7 +348,10 @@ public final class MmluTaskProvider implements TaskProvider {
         categories.put(c, group(byCategory.get(c)));
       }
     }
-    Score all = group(List.copyOf(categories.values()));
+    // The harness's consolidate_group_results aggregates a group over the leaf tasks below it
+    // (task_aggregation_list gathers them through the nested groups), so the whole's
+    // pooled_sample_stderr is over the subjects, not over the categories' pooled figures.
+    Score all = group(List.copyOf(subjects.values()));
 
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("acc", all.acc());

@@ -184,8 +184,10 @@ class MmluTaskProviderTest {
     // stem: (3 * 2/3 + 2 * 1/2) / 5 = 3/5; pooled_sample_stderr: ((3-1) * 1/9 * 3 + (2-1) * 1/4
     // * 2) / (5 - 2) = 7/18, over n = 5: se = sqrt(7/90) (the concatenated items' se would be
     // sqrt(0.06)). social_sciences: 1/4, se 1/4. humanities: 1, se 0.
-    // mmlu: (3 + 1 + 2) / 11 = 6/11; pooled over categories: (4 * 7/90 * 5 + 3 * 1/16 * 4 + 0) /
-    // (11 - 3) = 83/288, over 11: se = sqrt(83/3168).
+    // mmlu: (3 + 1 + 2) / 11 = 6/11; the harness pools the whole over its leaf tasks, the
+    // subjects (consolidate_group_results' task_aggregation_list), not over the categories:
+    // (2 * 1/9 * 3 + 1 * 1/4 * 2 + 3 * 1/16 * 4 + 0) / (11 - 4) = 23/84, over 11: se =
+    // sqrt(23/924) (pooling the categories' figures would give sqrt(83/3168)).
     @SuppressWarnings("unchecked")
     Map<String, Map<String, Object>> subjects =
         (Map<String, Map<String, Object>>) r.details().get("subjects");
@@ -209,7 +211,7 @@ class MmluTaskProviderTest {
     assertEquals(0.0, (double) cats.get("humanities").get("acc_stderr"), 0.0);
     assertEquals(6.0 / 11, r.metrics().get("acc"), 1e-15);
     assertEquals(6.0 / 11, (double) r.details().get("acc"), 1e-15);
-    assertEquals(Math.sqrt(83.0 / 3168), (double) r.details().get("acc_stderr"), 1e-15);
+    assertEquals(Math.sqrt(23.0 / 924), (double) r.details().get("acc_stderr"), 1e-15);
     assertEquals(0.6, r.metrics().get("acc,category=stem"), 1e-15);
     assertEquals(
         List.of(
