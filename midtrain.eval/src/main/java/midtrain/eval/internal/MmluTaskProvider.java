@@ -148,6 +148,14 @@ public final class MmluTaskProvider implements TaskProvider {
     return new Doc(d, subject, question, List.copyOf(choices), ((Number) a).intValue());
   }
 
+  /** Whether two documents are the same {@code cais/mmlu} row, as the harness's dict equality. */
+  static boolean sameRow(Doc a, Doc b) {
+    return a.subject().equals(b.subject())
+        && a.question().equals(b.question())
+        && a.choices().equals(b.choices())
+        && a.answer() == b.answer();
+  }
+
   /**
    * The per-subject {@code description} of the harness's generated configs.
    *
@@ -254,8 +262,17 @@ public final class MmluTaskProvider implements TaskProvider {
                 + d.source().where()
                 + ")");
       }
-      items.add(
-          MultipleChoiceItem.of(context(d, pool.subList(0, numFewshot)), LETTERS, d.answer()));
+      // ContextSampler.get_context drops from the drawn examples any equal to the item itself
+      // (x != doc on the whole row), also when the examples come from another split, and does not
+      // draw a replacement: an item that is also among its subject's first dev rows gets one shot
+      // fewer.
+      List<Doc> shots = new ArrayList<>(numFewshot);
+      for (Doc e : pool.subList(0, numFewshot)) {
+        if (!sameRow(e, d)) {
+          shots.add(e);
+        }
+      }
+      items.add(MultipleChoiceItem.of(context(d, shots), LETTERS, d.answer()));
       kept.add(d);
     }
     // The scorer hands the model up to maxLength + 1 tokens (the harness's rule: condition on

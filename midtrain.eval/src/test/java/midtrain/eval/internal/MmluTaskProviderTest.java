@@ -155,6 +155,39 @@ class MmluTaskProviderTest {
   }
 
   @Test
+  void aDevExampleEqualToTheItemIsDroppedWithoutReplacement() {
+    // ContextSampler.get_context draws num_fewshot dev rows (fewshot_split dev is not the test
+    // split, so no extra one) and keeps those != the item: an item that repeats the first dev row
+    // of its subject is asked with the second only. A row differing in the answer alone stays.
+    List<TaskDocument> dev =
+        List.of(
+            doc("dev", 1, "astronomy", "pick A s1", 0),
+            doc("dev", 2, "astronomy", "pick B s2", 1),
+            doc("dev", 3, "astronomy", "pick C s3", 2));
+    List<TaskDocument> test =
+        List.of(
+            doc("test", 1, "astronomy", "pick A s1", 0),
+            doc("test", 2, "astronomy", "pick B s2", 2));
+    Picker m = new Picker();
+    Tasks.provider("mmlu")
+        .create(config().documents(test).fewshot(dev).option("num-fewshot", "2").build())
+        .run(m);
+    String astronomy =
+        "The following are multiple choice questions (with answers) about astronomy.\n\n";
+    assertEquals(
+        astronomy
+            + "pick B s2\nA. w\nB. x\nC. y\nD. z\nAnswer: B\n\n"
+            + "pick A s1\nA. w\nB. x\nC. y\nD. z\nAnswer: A",
+        m.windows.get(0));
+    assertEquals(
+        astronomy
+            + "pick A s1\nA. w\nB. x\nC. y\nD. z\nAnswer: A\n\n"
+            + "pick B s2\nA. w\nB. x\nC. y\nD. z\nAnswer: B\n\n"
+            + "pick B s2\nA. w\nB. x\nC. y\nD. z\nAnswer: A",
+        m.windows.get(4));
+  }
+
+  @Test
   void logLikelihoodsAreTheContinuationsTokensAndCategoriesWeighBySize() {
     // Which items the Picker gets right: astronomy 2 of 3, anatomy 1 of 2 (both stem), sociology
     // 1 of 4 (social_sciences), philosophy 2 of 2 (humanities).
