@@ -84,7 +84,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * midtrain.data.dedup.Deduplicator#emptyCopy copies}). So after a failure, running the same object
  * again resumes the output folder as above, and running a finished pipeline again skips every shard
  * of its folder, or writes its one output file anew. One run at a time: a call while another thread
- * runs the same object is refused, since the two would write the same output.
+ * runs the same object is refused, since the two would write the same output, and so is a run of
+ * another pipeline, in this process or another, into an output folder a run is writing (an OS file
+ * lock on {@code _state/lock}, released when the run ends or its process dies). Runs that write one
+ * output file are not guarded against each other.
  *
  * <p>When every shard is done, {@code stats.json} and then {@code manifest.json} (each shard's
  * documents, size and SHA-256, the format {@link ShardManifest#verify} checks) are written.
@@ -194,10 +197,77 @@ public final class Pipeline {
               + "; a second run at the same time would write the same output: wait for the first"
               + " to return, or build a pipeline with another output");
     }
-    try {
+    try (FolderLock lock = FolderLock.take(outputDir)) {
       return runOnce();
     } finally {
       running.set(false);
+    }
+  }
+
+  /** The lock file in an output folder's state, held while a run writes the folder. */
+  private static final String LOCK_FILE = "lock";
+
+  /**
+   * Holds an output folder for one run, against other pipeline objects in this process and other
+   * processes alike (an OS file lock), so that two runs never write the same shards and state.
+   */
+  private static final class FolderLock implements AutoCloseable {
+    private final java.nio.channels.FileChannel channel;
+
+    private FolderLock(java.nio.channels.FileChannel channel) {
+      this.channel = channel;
+    }
+
+    /** Takes the folder's lock, or refuses; no lock for a run writing one output file. */
+    static FolderLock take(Path outputDir) {
+      if (outputDir == null) {
+        return new FolderLock(null);
+      }
+      Path file = outputDir.resolve("_state").resolve(LOCK_FILE);
+      java.nio.channels.FileChannel ch;
+      try {
+        Files.createDirectories(file.getParent());
+        ch =
+            java.nio.channels.FileChannel.open(
+                file,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
+      } catch (IOException e) {
+        throw new DataException("pipeline output " + file + ": cannot open: " + e.getMessage(), e);
+      }
+      java.nio.channels.FileLock lock;
+      try {
+        lock = ch.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        lock = null; // another pipeline object of this process holds it
+      } catch (IOException e) {
+        closeQuietly(ch);
+        throw new DataException("pipeline output " + file + ": cannot lock: " + e.getMessage(), e);
+      }
+      if (lock == null) {
+        closeQuietly(ch);
+        throw new DataException(
+            outputDir
+                + " is being written by another pipeline run (in this process or another); a"
+                + " second run at the same time would write the same shards: wait for it to end,"
+                + " or use another output folder");
+      }
+      return new FolderLock(ch);
+    }
+
+    private static void closeQuietly(java.nio.channels.FileChannel ch) {
+      try {
+        ch.close();
+      } catch (IOException ignored) {
+        // the lock, if any, goes with the channel; nothing else to release
+      }
+    }
+
+    @Override
+    public void close() {
+      if (channel != null) {
+        closeQuietly(channel); // releases the lock
+      }
     }
   }
 
@@ -329,7 +399,7 @@ public final class Pipeline {
   private static boolean hasCommittedWork(Path state) throws IOException {
     try (java.util.stream.Stream<Path> s = Files.list(state)) {
       return s.map(p -> p.getFileName().toString())
-          .anyMatch(n -> !n.equals(RUN_FILE) && !n.endsWith(".tmp"));
+          .anyMatch(n -> !n.equals(RUN_FILE) && !n.equals(LOCK_FILE) && !n.endsWith(".tmp"));
     }
   }
 

@@ -691,6 +691,11 @@ class PipelineTest {
       assertTrue(
           second.getMessage().startsWith("this pipeline is running already, writing " + out),
           second.getMessage());
+      // Another pipeline object (or process) on the same folder is refused by the folder's lock.
+      DataException another = assertThrows(DataException.class, standard(in, out).build()::run);
+      assertTrue(
+          another.getMessage().startsWith(out + " is being written by another pipeline run"),
+          another.getMessage());
       release.countDown();
       PipelineResult r = first.get(2, java.util.concurrent.TimeUnit.MINUTES);
       assertTrue(r.balanced(), r.account());
