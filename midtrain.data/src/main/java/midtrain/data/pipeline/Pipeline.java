@@ -241,8 +241,10 @@ public final class Pipeline {
       } catch (java.nio.channels.OverlappingFileLockException e) {
         lock = null; // another pipeline object of this process holds it
       } catch (IOException e) {
+        // A file system without locks (some network mounts): the run goes on unguarded, as it
+        // did before there was a lock, rather than refusing every run there.
         closeQuietly(ch);
-        throw new DataException("pipeline output " + file + ": cannot lock: " + e.getMessage(), e);
+        return new FolderLock(null);
       }
       if (lock == null) {
         closeQuietly(ch);
