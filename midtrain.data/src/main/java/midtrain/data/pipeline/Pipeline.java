@@ -197,8 +197,13 @@ public final class Pipeline {
               + "; a second run at the same time would write the same output: wait for the first"
               + " to return, or build a pipeline with another output");
     }
-    try (FolderLock lock = FolderLock.take(outputDir)) {
-      return runOnce();
+    try {
+      FolderLock lock = FolderLock.take(outputDir);
+      try {
+        return runOnce();
+      } finally {
+        lock.close();
+      }
     } finally {
       running.set(false);
     }
