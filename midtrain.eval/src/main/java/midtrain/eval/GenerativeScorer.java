@@ -39,6 +39,7 @@ public final class GenerativeScorer {
 
   private final TextEncoder encoder;
   private final TextDecoder decoder;
+  private final TextDecoder textDecoder;
   private final int maxLength;
   private final int maxGenTokens;
   private final List<String> until;
@@ -56,6 +57,7 @@ public final class GenerativeScorer {
   private GenerativeScorer(Builder b) {
     this.encoder = b.encoder;
     this.decoder = b.decoder;
+    this.textDecoder = b.textDecoder == null ? b.decoder : b.textDecoder;
     this.maxLength = b.maxLength;
     this.maxGenTokens = b.maxGenTokens;
     this.until = b.until;
@@ -241,7 +243,9 @@ public final class GenerativeScorer {
         break;
       }
     }
-    String text = decoder.decode(kept);
+    // Stop strings were looked for in the raw decoding above; the text kept is decoded as the
+    // harness's tok_decode gives it (with a textDecoder that skips special tokens).
+    String text = textDecoder.decode(kept);
     // The harness's post-hoc s = s.split(term)[0] for each term in turn: with overlapping stop
     // strings this is not the same as cutting at the earliest start.
     for (String s : until) {
@@ -331,6 +335,7 @@ public final class GenerativeScorer {
   public static final class Builder {
     private TextEncoder encoder;
     private TextDecoder decoder;
+    private TextDecoder textDecoder;
     private int maxLength = -1;
     private int maxGenTokens = 256;
     private List<String> until = List.of();
@@ -366,6 +371,24 @@ public final class GenerativeScorer {
      */
     public Builder decoder(TextDecoder decoder) {
       this.decoder = decoder;
+      return this;
+    }
+
+    /**
+     * Sets how the kept continuation becomes the text that is cut at the stop strings and filtered,
+     * where it differs from {@link #decoder}, which stop strings are looked for in. The harness
+     * looks for stop strings in the raw decoding and returns the text decoded with {@code
+     * skip_special_tokens=True}: a decoder that skips special tokens here follows it.
+     *
+     * @param textDecoder ids to the continuation's text; default the {@link #decoder}
+     * @return this builder
+     * @throws EvalException if {@code textDecoder} is null
+     */
+    public Builder textDecoder(TextDecoder textDecoder) {
+      if (textDecoder == null) {
+        throw new EvalException("textDecoder is null");
+      }
+      this.textDecoder = textDecoder;
       return this;
     }
 

@@ -150,6 +150,18 @@ class GenerativeScorerTest {
     GenerativeScorer later = chars(100).maxGenTokens(50).eosTokens('Q', '\n').build();
     assertEquals(" 42.", later.continuation(m, new int[] {'x'}).text());
     assertThrows(EvalException.class, () -> chars(100).eosTokens(3, -1));
+    // A text decoder that skips a special token ('~' here): stop strings are still looked for in
+    // the raw decoding, so a special stop string ends generation, and the kept text leaves the
+    // special token out, as the harness's stopping criteria and tok_decode(skip_special_tokens).
+    TextDecoder skipTilde = ids -> FakeModels.UNCHARS.decode(ids).replace("~", "");
+    GenerativeScorer sp =
+        chars(100).maxGenTokens(50).until(List.of("~")).textDecoder(skipTilde).build();
+    GenerativeScorer.Continuation cs = sp.continuation(Scripted.saying("ab~cd"), new int[] {'x'});
+    assertEquals("ab", cs.text());
+    assertEquals(3, cs.tokens());
+    GenerativeScorer keep = chars(100).maxGenTokens(5).textDecoder(skipTilde).build();
+    assertEquals("abcd", keep.continuation(Scripted.saying("ab~cd"), new int[] {'x'}).text());
+    assertThrows(EvalException.class, () -> chars(100).textDecoder(null));
     // Empty stop strings are ignored, as the harness skips '' separators.
     assertEquals(
         " 42.\nQues",

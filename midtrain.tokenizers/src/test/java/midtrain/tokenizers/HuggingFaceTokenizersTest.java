@@ -50,6 +50,10 @@ class HuggingFaceTokenizersTest {
       assertArrayEquals(new int[] {0, 13, 16, 4, 9}, t.encode("hello world", true));
       assertArrayEquals(new int[] {13, 1, 13}, t.encode("hello</s>hello"));
       assertEquals("hello world", t.decode(new int[] {13, 16, 4, 9}));
+      // Special tokens stay, unless skipped as the harness decodes generations.
+      assertEquals("hello</s>hello", t.decode(new int[] {13, 1, 13}));
+      assertEquals("hellohello", t.decode(new int[] {13, 1, 13}, true));
+      assertEquals("hello</s>hello", t.decode(new int[] {13, 1, 13}, false));
       List<int[]> batch = t.encodeBatch(List.of("hello", "", "hello world"), true);
       assertArrayEquals(new int[] {0, 13}, batch.get(0));
       assertArrayEquals(new int[] {0}, batch.get(1));

@@ -961,6 +961,9 @@ public final class EvalCommand implements Callable<Integer> {
           TaskConfig.builder(id)
               .encoder(text -> tok.encode(text, false))
               .decoder(tok::decode)
+              // Generated text is kept without special tokens, as the harness's tok_decode gives
+              // it; stop strings are still looked for in the raw decoding, as the harness does.
+              .textDecoder(ids -> tok.decode(ids, true))
               .maxLength(w)
               .optionPrefix("--");
       options.forEach(b::option);

@@ -161,6 +161,7 @@ class EvalTaskCommandTest {
           TaskConfig.builder(id)
               .encoder(t -> tok.encode(t, false))
               .decoder(tok::decode)
+              .textDecoder(ids -> tok.decode(ids, true))
               .maxLength(lm.window())
               .documents(test)
               .fewshot(train)

@@ -96,6 +96,22 @@ public interface TextTokenizer extends TokenCodec, AutoCloseable {
   String decode(int[] ids);
 
   /**
+   * Returns the text of a run of ids, leaving out special tokens when asked, as Hugging Face's
+   * {@code decode(ids, skip_special_tokens=True)}, which lm-evaluation-harness uses for generated
+   * text.
+   *
+   * <p>The default decodes every id, which is right for tokenizers without special tokens;
+   * tokenizers with them override it.
+   *
+   * @param ids the token ids
+   * @param skipSpecialTokens whether special tokens are left out of the text
+   * @return the text
+   */
+  default String decode(int[] ids, boolean skipSpecialTokens) {
+    return decode(ids);
+  }
+
+  /**
    * The id of a token the configuration needs, or an error naming the token and tokenizer.
    *
    * @param token the token's exact string

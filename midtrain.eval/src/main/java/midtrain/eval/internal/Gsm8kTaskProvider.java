@@ -129,6 +129,7 @@ public final class Gsm8kTaskProvider implements TaskProvider {
         GenerativeScorer.builder()
             .encoder(config.encoder())
             .decoder(config.decoder())
+            .textDecoder(config.textDecoder())
             .maxLength(config.maxLength())
             .maxGenTokens(maxGen)
             .until(UNTIL)

@@ -28,6 +28,7 @@ public final class TaskConfig {
   private final List<TaskDocument> fewshot;
   private final TextEncoder encoder;
   private final TextDecoder decoder;
+  private final TextDecoder textDecoder;
   private final int maxLength;
   private final OptionalInt bosToken;
   private final int[] eosTokens;
@@ -41,6 +42,7 @@ public final class TaskConfig {
     this.fewshot = List.copyOf(b.fewshot);
     this.encoder = b.encoder;
     this.decoder = b.decoder;
+    this.textDecoder = b.textDecoder == null ? b.decoder : b.textDecoder;
     this.maxLength = b.maxLength;
     this.bosToken = b.bosToken;
     this.eosTokens = b.eosTokens;
@@ -100,6 +102,16 @@ public final class TaskConfig {
    */
   public TextDecoder decoder() {
     return decoder;
+  }
+
+  /**
+   * Returns the decoding of generated text as it is kept and scored, which may leave out special
+   * tokens (see {@link midtrain.eval.GenerativeScorer.Builder#textDecoder}).
+   *
+   * @return ids to text; the {@link #decoder} unless one was set
+   */
+  public TextDecoder textDecoder() {
+    return textDecoder;
   }
 
   /**
@@ -290,6 +302,7 @@ public final class TaskConfig {
     private List<TaskDocument> fewshot = List.of();
     private TextEncoder encoder;
     private TextDecoder decoder;
+    private TextDecoder textDecoder;
     private int maxLength = -1;
     private OptionalInt bosToken = OptionalInt.empty();
     private int[] eosTokens = new int[0];
@@ -368,6 +381,22 @@ public final class TaskConfig {
      */
     public Builder decoder(TextDecoder decoder) {
       this.decoder = decoder;
+      return this;
+    }
+
+    /**
+     * Sets the decoding of generated text as it is kept and scored, where it differs from the
+     * {@link #decoder} (for example one that leaves out special tokens, as the harness does).
+     *
+     * @param textDecoder ids to text; default the decoder
+     * @return this builder
+     * @throws EvalException if {@code textDecoder} is null
+     */
+    public Builder textDecoder(TextDecoder textDecoder) {
+      if (textDecoder == null) {
+        throw new EvalException("textDecoder is null");
+      }
+      this.textDecoder = textDecoder;
       return this;
     }
 

@@ -247,11 +247,16 @@ public final class HfTokenizer implements TextTokenizer {
 
   @Override
   public String decode(int[] ids) {
+    return decode(ids, false);
+  }
+
+  @Override
+  public String decode(int[] ids, boolean skipSpecialTokens) {
     long[] l = new long[ids.length];
     for (int i = 0; i < ids.length; i++) {
       l[i] = ids[i];
     }
-    return TokenizersLibrary.LIB.decode(handle, l, false);
+    return TokenizersLibrary.LIB.decode(handle, l, skipSpecialTokens);
   }
 
   @Override
