@@ -105,6 +105,19 @@ class TasksTest {
             EvalException.class,
             () -> p.create(config("gsm8k").documents(List.of(doc(1, "q", "a"))).build()));
     assertTrue(shots.getMessage().contains("option num-fewshot is 5"), shots.getMessage());
+    EvalException unused =
+        assertThrows(
+            EvalException.class,
+            () ->
+                p.create(
+                    config("gsm8k")
+                        .documents(List.of(doc(1, "q", "a")))
+                        .fewshot(List.of(doc(2, "q2", "a2")))
+                        .option("num-fewshot", "0")
+                        .build()));
+    assertTrue(
+        unused.getMessage().contains("option num-fewshot is 0 but few-shot documents"),
+        unused.getMessage());
     EvalException bad =
         assertThrows(
             EvalException.class,

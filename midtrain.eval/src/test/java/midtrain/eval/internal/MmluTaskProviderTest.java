@@ -378,6 +378,20 @@ class MmluTaskProviderTest {
     assertTrue(
         noShots.getMessage().startsWith("mmlu: option num-fewshot is 5 but no few-shot documents"),
         noShots.getMessage());
+    // The other way round: dev documents given at the default of 0 shots would go unused.
+    EvalException unused =
+        assertThrows(
+            EvalException.class,
+            () ->
+                Tasks.provider("mmlu")
+                    .create(
+                        config()
+                            .documents(List.of(good))
+                            .fewshot(List.of(doc("dev", 1, "astronomy", "a", 0)))
+                            .build()));
+    assertTrue(
+        unused.getMessage().startsWith("mmlu: option num-fewshot is 0 but few-shot documents"),
+        unused.getMessage());
     // Two astronomy dev items are too few for 3 shots, as the harness's first_n sampler asserts.
     List<TaskDocument> dev =
         List.of(
