@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import midtrain.data.DataException;
 import midtrain.data.decon.Benchmark;
@@ -256,53 +257,33 @@ public final class PipelineConfig {
   }
 
   private static Rater rater(Object spec, String where, Path baseDir) {
-    if (spec instanceof String) {
-      return Raters.create((String) spec, Map.of());
-    }
-    if (!(spec instanceof Map)) {
-      throw new DataException(where + ": each rater is an id or {id: ..., params...}");
-    }
-    Map<String, String> params = new TreeMap<>();
-    String id = null;
-    for (Map.Entry<?, ?> e : ((Map<?, ?>) spec).entrySet()) {
-      String k = String.valueOf(e.getKey());
-      Object v = e.getValue();
-      if (k.equals("id")) {
-        id = String.valueOf(v);
-      } else if (v == null || v instanceof Map) {
-        // As for modifiers: String.valueOf would read a key left empty as the text "null" (a
-        // fastText label "null", a model file named null) and a map as "{a=b}".
-        throw new DataException(
-            where + ": rater parameter " + k + " needs a number, true/false, text or a list");
-      } else if (v instanceof List) {
-        List<String> parts = new ArrayList<>();
-        for (Object o : (List<?>) v) {
-          if (o == null || o instanceof Map || o instanceof List) {
-            throw new DataException(
-                where + ": rater parameter " + k + " lists a value that is not a number or text");
-          }
-          parts.add(String.valueOf(o));
-        }
-        params.put(k, String.join(",", parts));
-      } else if (k.equals("model") || k.endsWith("_path") || k.endsWith("_file")) {
-        params.put(k, baseDir.resolve(String.valueOf(v)).toString());
-      } else {
-        params.put(k, String.valueOf(v));
-      }
-    }
-    if (id == null) {
-      throw new DataException(where + ": rater needs an 'id'");
-    }
-    return Raters.create(id, params);
+    // "model" is a rater's file too (a fastText model), beside the *_path and *_file keys.
+    return fromSpec(spec, "rater", where, baseDir, true, Raters::create);
   }
 
   /** A modifier: an id, or {@code {id: ..., params...}} with lists joined by commas. */
   private static TextModifier modifier(Object spec, String where, Path baseDir) {
+    return fromSpec(spec, "modifier", where, baseDir, false, Modifiers::create);
+  }
+
+  /**
+   * Reads a rater's or modifier's spec, an id or {@code {id: ..., params...}}, and creates it: the
+   * two share one reading so that their parameters are checked, joined and resolved alike. {@code
+   * noun} names the kind in messages; {@code modelIsFile} says whether a {@code model} key is a
+   * file resolved against {@code baseDir}, as the *_path and *_file keys always are.
+   */
+  private static <T> T fromSpec(
+      Object spec,
+      String noun,
+      String where,
+      Path baseDir,
+      boolean modelIsFile,
+      BiFunction<String, Map<String, String>, T> create) {
     if (spec instanceof String) {
-      return Modifiers.create((String) spec, Map.of());
+      return create.apply((String) spec, Map.of());
     }
     if (!(spec instanceof Map)) {
-      throw new DataException(where + ": each modifier is an id or {id: ..., params...}");
+      throw new DataException(where + ": each " + noun + " is an id or {id: ..., params...}");
     }
     Map<String, String> params = new TreeMap<>();
     String id = null;
@@ -312,33 +293,41 @@ public final class PipelineConfig {
       if (k.equals("id")) {
         id = String.valueOf(v);
       } else if (v == null || v instanceof Map) {
-        // String.valueOf would pass a YAML key left empty as the text "null" (spliced into
-        // documents by symbol-lines' replace_char) and a map as "{a=b}".
+        // String.valueOf would read a key left empty as the text "null" (a fastText label
+        // "null", a model file named null, "null" spliced into documents by symbol-lines'
+        // replace_char) and a map as "{a=b}".
         throw new DataException(
-            where + ": modifier parameter " + k + " needs a number, true/false, text or a list");
+            where
+                + ": "
+                + noun
+                + " parameter "
+                + k
+                + " needs a number, true/false, text or a list");
       } else if (v instanceof List) {
         List<String> parts = new ArrayList<>();
         for (Object o : (List<?>) v) {
           if (o == null || o instanceof Map || o instanceof List) {
             throw new DataException(
                 where
-                    + ": modifier parameter "
+                    + ": "
+                    + noun
+                    + " parameter "
                     + k
                     + " lists a value that is not a number or text");
           }
           parts.add(String.valueOf(o));
         }
         params.put(k, String.join(",", parts));
-      } else if (k.endsWith("_path") || k.endsWith("_file")) {
+      } else if ((modelIsFile && k.equals("model")) || k.endsWith("_path") || k.endsWith("_file")) {
         params.put(k, baseDir.resolve(String.valueOf(v)).toString());
       } else {
         params.put(k, String.valueOf(v));
       }
     }
     if (id == null) {
-      throw new DataException(where + ": modifier needs an 'id'");
+      throw new DataException(where + ": " + noun + " needs an 'id'");
     }
-    return Modifiers.create(id, params);
+    return create.apply(id, params);
   }
 
   private static ReaderOptions reader(Node r) {
