@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import midtrain.data.DataException;
+import midtrain.data.internal.token.Files2;
 
 /**
  * A prompt template: text in which {@code {text}} marks where the document (or chunk) goes.
@@ -28,7 +26,7 @@ public final class PromptTemplate {
   private PromptTemplate(String text, String origin) {
     this.text = text;
     this.origin = origin;
-    this.hash = sha256(text);
+    this.hash = Files2.sha256(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -128,15 +126,5 @@ public final class PromptTemplate {
   @Override
   public String toString() {
     return origin + " (sha256 " + hash.substring(0, 12) + ")";
-  }
-
-  private static String sha256(String s) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
   }
 }
