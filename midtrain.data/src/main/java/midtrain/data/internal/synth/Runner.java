@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -23,6 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import midtrain.data.DataException;
 import midtrain.data.Document;
 import midtrain.data.DocumentBatch;
+import midtrain.data.internal.token.Files2;
 import midtrain.data.io.DocumentReader;
 import midtrain.data.io.DocumentWriter;
 import midtrain.data.io.Formats;
@@ -419,7 +419,7 @@ public final class Runner {
     long synthesized = 0;
     long outputs = 0;
     Path rejectsFile = SynthesisRun.rejectsFile(output);
-    Path rejectsTmp = rejectsFile.resolveSibling(rejectsFile.getFileName() + ".tmp");
+    Path rejectsTmp = Files2.temporary(rejectsFile);
     DocumentWriter writer = Formats.openWriter(output);
     boolean ok = false;
     try (BufferAllocator allocator = new RootAllocator();
@@ -482,11 +482,7 @@ public final class Runner {
         writer.abort();
       }
     }
-    try {
-      Files.move(rejectsTmp, rejectsFile, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new DataException("cannot write " + rejectsFile + ": " + e.getMessage(), e);
-    }
+    Files2.moveIntoPlace(rejectsFile);
     return new SynthesisReport(
         taken,
         resumed,
