@@ -77,10 +77,7 @@ public final class EvolveProvider implements SynthesizerProvider {
 
   @Override
   public Set<String> parameters() {
-    Set<String> s = new HashSet<>(PromptSynthesizer.COMMON);
-    s.add("method");
-    s.add("field");
-    return s;
+    return PromptSynthesizer.parameters("method", "field");
   }
 
   @Override

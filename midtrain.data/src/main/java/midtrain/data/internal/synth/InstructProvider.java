@@ -1,7 +1,6 @@
 package midtrain.data.internal.synth;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,9 +45,7 @@ public final class InstructProvider implements SynthesizerProvider {
 
   @Override
   public Set<String> parameters() {
-    Set<String> s = new HashSet<>(PromptSynthesizer.COMMON);
-    s.add("pairs");
-    return s;
+    return PromptSynthesizer.parameters("pairs");
   }
 
   @Override

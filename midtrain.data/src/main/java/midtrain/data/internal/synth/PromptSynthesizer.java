@@ -2,7 +2,9 @@ package midtrain.data.internal.synth;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +30,13 @@ abstract class PromptSynthesizer implements Synthesizer {
 
   /** The parameters every built-in takes. */
   static final Set<String> COMMON = Set.of(TEMPLATE, MAX_INPUT_CHARS);
+
+  /** A built-in's parameters: {@link #COMMON} and its own. */
+  static Set<String> parameters(String... own) {
+    Set<String> s = new HashSet<>(COMMON);
+    s.addAll(Arrays.asList(own));
+    return s;
+  }
 
   private final String id;
   private final PromptTemplate template;

@@ -1,6 +1,5 @@
 package midtrain.data.internal.synth;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,9 +57,7 @@ public final class RewriteProvider implements SynthesizerProvider {
 
   @Override
   public Set<String> parameters() {
-    Set<String> s = new HashSet<>(PromptSynthesizer.COMMON);
-    s.add("style");
-    return s;
+    return PromptSynthesizer.parameters("style");
   }
 
   @Override
