@@ -303,6 +303,7 @@ public final class Runner {
         return;
       }
       ArrayNode outs = OpenAiClient.JSON.createArrayNode();
+      ObjectNode parentMeta = parentMeta(doc);
       Map<String, Long> chunkRejects = new TreeMap<>();
       String firstReason = "";
       long pt = 0;
@@ -328,7 +329,7 @@ public final class Runner {
           Parsed parsed = synth.parse(doc, c, comp.text());
           reason = parsed.reason();
           for (Synthesized s : parsed.outputs()) {
-            outs.add(record(doc, s, k++, c, prompts.size(), seed, comp.finishReason()));
+            outs.add(record(doc, parentMeta, s, k++, c, prompts.size(), seed, comp.finishReason()));
           }
         }
         if (!reason.isEmpty()) {
@@ -365,14 +366,8 @@ public final class Runner {
     entry.put("retry", retry);
   }
 
-  private ObjectNode record(
-      Document parent,
-      Synthesized s,
-      int k,
-      int chunk,
-      int chunks,
-      OptionalLong seed,
-      String finishReason) {
+  /** The parent's meta as an object, read once per input and copied into each of its outputs. */
+  private static ObjectNode parentMeta(Document parent) {
     ObjectNode meta = OpenAiClient.JSON.createObjectNode();
     if (!parent.meta().isEmpty()) {
       try {
@@ -384,6 +379,19 @@ public final class Runner {
         // readers only pass JSON objects through; anything else is not carried
       }
     }
+    return meta;
+  }
+
+  private ObjectNode record(
+      Document parent,
+      ObjectNode parentMeta,
+      Synthesized s,
+      int k,
+      int chunk,
+      int chunks,
+      OptionalLong seed,
+      String finishReason) {
+    ObjectNode meta = parentMeta.deepCopy();
     s.fields().forEach(meta::put);
     ObjectNode g = meta.putObject("synth");
     g.put("parent", parent.id());
