@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import midtrain.eval.internal.PythonText;
 
 /**
  * A named filter that turns a generated continuation into the answer exact match compares: the
@@ -165,20 +166,7 @@ public final class AnswerFilter {
       }
       return fallback;
     }
-    return strip(chosen);
-  }
-
-  /** Python's {@code str.strip()}: Unicode whitespace off both ends. */
-  static String strip(String s) {
-    int from = 0;
-    int to = s.length();
-    while (from < to && MultipleChoiceScorer.isPythonSpace(s.charAt(from))) {
-      from++;
-    }
-    while (to > from && MultipleChoiceScorer.isPythonSpace(s.charAt(to - 1))) {
-      to--;
-    }
-    return s.substring(from, to);
+    return PythonText.strip(chosen);
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
+import midtrain.eval.internal.PythonText;
 
 /**
  * Scores multiple-choice benchmarks by log-likelihood, with the tokenization, truncation and
@@ -217,12 +218,7 @@ public final class MultipleChoiceScorer {
 
   /** Python's {@code str.rstrip()} whitespace, which is what the harness strips. */
   static boolean isPythonSpace(char ch) {
-    // Python's str.isspace is Unicode White_Space plus \x1c-\x1f. Java's isWhitespace has the
-    // ASCII ones but leaves out no-break spaces, which isSpaceChar has; neither has NEL.
-    if (ch == '\u0085') {
-      return true;
-    }
-    return Character.isWhitespace(ch) || Character.isSpaceChar(ch);
+    return PythonText.isSpace(ch);
   }
 
   /** Builds a {@link MultipleChoiceScorer}. */

@@ -170,7 +170,7 @@ public final class MmluTaskProvider implements TaskProvider {
 
   /** The harness's {@code doc_to_text}: the stripped question, the lettered choices, "Answer:". */
   static String text(Doc d) {
-    StringBuilder b = new StringBuilder(pythonStrip(d.question()));
+    StringBuilder b = new StringBuilder(PythonText.strip(d.question()));
     for (int i = 0; i < 4; i++) {
       b.append('\n').append(LETTERS.get(i)).append(". ").append(d.choices().get(i));
     }
@@ -191,25 +191,6 @@ public final class MmluTaskProvider implements TaskProvider {
           .append(FEWSHOT_DELIMITER);
     }
     return b.append(text(item)).toString();
-  }
-
-  /** Python's {@code str.strip()}, which the template's {@code question.strip()} calls. */
-  static String pythonStrip(String s) {
-    int from = 0;
-    int to = s.length();
-    while (from < to && isPythonSpace(s.charAt(from))) {
-      from++;
-    }
-    while (to > from && isPythonSpace(s.charAt(to - 1))) {
-      to--;
-    }
-    return s.substring(from, to);
-  }
-
-  private static boolean isPythonSpace(char ch) {
-    // Python's str.isspace: Unicode White_Space plus \x1c-\x1f. Java's isWhitespace has the ASCII
-    // ones, isSpaceChar the no-break spaces; neither has NEL.
-    return ch == '\u0085' || Character.isWhitespace(ch) || Character.isSpaceChar(ch);
   }
 
   @Override
