@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Random;
 import java.util.Set;
+import midtrain.eval.internal.BosToken;
 import midtrain.eval.internal.EosTokens;
 
 /**
@@ -193,12 +194,7 @@ public final class GenerativeScorer {
     if (enc == null) {
       throw new EvalException("the encoder returned null");
     }
-    int[] all = enc;
-    if (bosToken.isPresent()) {
-      all = new int[enc.length + 1];
-      all[0] = bosToken.getAsInt();
-      System.arraycopy(enc, 0, all, 1, enc.length);
-    }
+    int[] all = BosToken.prepend(bosToken, enc);
     if (all.length == 0) {
       throw new EvalException("prompt encodes to no tokens");
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
+import midtrain.eval.internal.BosToken;
 import midtrain.eval.internal.PythonText;
 
 /**
@@ -207,13 +208,7 @@ public final class MultipleChoiceScorer {
     if (ids == null) {
       throw new EvalException(where + ": encoder returned null");
     }
-    if (addBos && bosToken.isPresent()) {
-      int[] out = new int[ids.length + 1];
-      out[0] = bosToken.getAsInt();
-      System.arraycopy(ids, 0, out, 1, ids.length);
-      return out;
-    }
-    return ids.clone();
+    return addBos && bosToken.isPresent() ? BosToken.prepend(bosToken, ids) : ids.clone();
   }
 
   /** Python's {@code str.rstrip()} whitespace, which is what the harness strips. */

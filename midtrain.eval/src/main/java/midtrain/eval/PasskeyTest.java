@@ -6,6 +6,7 @@ import java.util.OptionalInt;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import midtrain.eval.internal.BosToken;
 import midtrain.eval.internal.EosTokens;
 
 /**
@@ -183,14 +184,7 @@ public final class PasskeyTest {
 
   private int[] tokens(int fillerChars, double depth, int key) {
     int prefix = (int) Math.round(depth * fillerChars);
-    int[] enc = encoder.encode(prompt(prefix, fillerChars - prefix, key));
-    if (bosToken.isEmpty()) {
-      return enc;
-    }
-    int[] all = new int[enc.length + 1];
-    all[0] = bosToken.getAsInt();
-    System.arraycopy(enc, 0, all, 1, enc.length);
-    return all;
+    return BosToken.prepend(bosToken, encoder.encode(prompt(prefix, fillerChars - prefix, key)));
   }
 
   /**
