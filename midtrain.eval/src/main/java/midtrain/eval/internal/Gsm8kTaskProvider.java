@@ -117,22 +117,7 @@ public final class Gsm8kTaskProvider implements TaskProvider {
     for (TaskDocument d : config.fewshot()) {
       pool.add(item(d));
     }
-    if (numFewshot > 0 && config.fewshot().isEmpty()) {
-      throw config.error(
-          "num-fewshot",
-          "is "
-              + numFewshot
-              + " but no few-shot documents were given (the harness draws them from the train"
-              + " split); give them, or 0");
-    }
-    if (numFewshot == 0 && !config.fewshot().isEmpty()) {
-      // Few-shot documents given and none used is a mistake (with mmlu, whose default is 0, the
-      // usual one: the harness runs MMLU 5-shot only when asked), not something to pass over.
-      throw config.error(
-          "num-fewshot",
-          "is 0 but few-shot documents were given; set it to the examples wanted per prompt, or"
-              + " leave the few-shot documents out");
-    }
+    Fewshot.checkCount(config, numFewshot, "draws them from the train split");
     GenerativeScorer.Builder b =
         GenerativeScorer.builder()
             .encoder(config.encoder())

@@ -213,22 +213,7 @@ public final class MmluTaskProvider implements TaskProvider {
       Doc doc = read(d);
       dev.computeIfAbsent(doc.subject(), k -> new ArrayList<>()).add(doc);
     }
-    if (numFewshot > 0 && config.fewshot().isEmpty()) {
-      throw config.error(
-          "num-fewshot",
-          "is "
-              + numFewshot
-              + " but no few-shot documents were given (the harness takes them from the dev"
-              + " split); give them, or 0");
-    }
-    if (numFewshot == 0 && !config.fewshot().isEmpty()) {
-      // Few-shot documents given and none used is a mistake (with mmlu, whose default is 0, the
-      // usual one: the harness runs MMLU 5-shot only when asked), not something to pass over.
-      throw config.error(
-          "num-fewshot",
-          "is 0 but few-shot documents were given; set it to the examples wanted per prompt, or"
-              + " leave the few-shot documents out");
-    }
+    Fewshot.checkCount(config, numFewshot, "takes them from the dev split");
     Map<String, Integer> taken = new LinkedHashMap<>();
     List<MultipleChoiceItem> items = new ArrayList<>();
     List<Doc> kept = new ArrayList<>();
