@@ -329,26 +329,36 @@ public final class LlamaModel implements AutoCloseable {
       NDArray attn =
           scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) nh * hd);
       x = x.add(linear(attn, p(pre + "self_attn.o_proj.weight")));
-      NDArray n2 = rmsNorm(x, p(pre + "post_attention_layernorm.weight"));
-      NDArray gate = linear(n2, p(pre + "mlp.gate_proj.weight"));
-      NDArray up = linear(n2, p(pre + "mlp.up_proj.weight"));
-      NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up);
-      x = x.add(linear(act, p(pre + "mlp.down_proj.weight")));
+      x = mlpBlock(x, pre);
     }
     if (fill != null) {
       // Only the next token is wanted: a [1, vocab] head instead of [t, vocab].
       x = x.get(new NDIndex(":, -1:, :"));
     }
-    x = rmsNorm(x, p("model.norm.weight"));
-    NDArray head =
-        config.tieWordEmbeddings() ? p("model.embed_tokens.weight") : p("lm_head.weight");
-    NDArray out = linear(x, head);
+    NDArray out = lmHead(x);
     if (fill != null) {
       // Attached only now: ops on an array run in its manager, so the layers above must have
       // finished with these before they move to the cache's.
       fill.keep(keptKeys, keptValues, t);
     }
     return out;
+  }
+
+  /** A layer's SwiGLU MLP with its pre-norm and residual, shared by the full forward and a step. */
+  private NDArray mlpBlock(NDArray x, String pre) {
+    NDArray n2 = rmsNorm(x, p(pre + "post_attention_layernorm.weight"));
+    NDArray gate = linear(n2, p(pre + "mlp.gate_proj.weight"));
+    NDArray up = linear(n2, p(pre + "mlp.up_proj.weight"));
+    NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up);
+    return x.add(linear(act, p(pre + "mlp.down_proj.weight")));
+  }
+
+  /** The final norm and LM head (tied to the embedding where the config says so). */
+  private NDArray lmHead(NDArray x) {
+    NDArray n = rmsNorm(x, p("model.norm.weight"));
+    NDArray head =
+        config.tieWordEmbeddings() ? p("model.embed_tokens.weight") : p("lm_head.weight");
+    return linear(n, head);
   }
 
   /**
@@ -482,16 +492,9 @@ public final class LlamaModel implements AutoCloseable {
             q.reshape(1, nkv, nh / nkv, hd).matMul(kw.transpose(0, 1, 3, 2)).mul(scale);
         NDArray attn = scores.softmax(-1).matMul(vw).reshape(1, 1, (long) nh * hd);
         x = x.add(linear(attn, p(pre + "self_attn.o_proj.weight")));
-        NDArray n2 = rmsNorm(x, p(pre + "post_attention_layernorm.weight"));
-        NDArray gate = linear(n2, p(pre + "mlp.gate_proj.weight"));
-        NDArray up = linear(n2, p(pre + "mlp.up_proj.weight"));
-        NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up);
-        x = x.add(linear(act, p(pre + "mlp.down_proj.weight")));
+        x = mlpBlock(x, pre);
       }
-      x = rmsNorm(x, p("model.norm.weight"));
-      NDArray head =
-          config.tieWordEmbeddings() ? p("model.embed_tokens.weight") : p("lm_head.weight");
-      float[] out = linear(x, head).toFloatArray();
+      float[] out = lmHead(x).toFloatArray();
       cache.replace(keys, values, pos + 1);
       return out;
     }
