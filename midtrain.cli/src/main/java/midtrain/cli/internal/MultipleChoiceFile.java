@@ -1,16 +1,9 @@
 package midtrain.cli.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import midtrain.data.io.CompressedFiles;
 import midtrain.eval.EvalException;
 import midtrain.eval.MultipleChoiceItem;
@@ -26,13 +19,6 @@ import midtrain.eval.MultipleChoiceItem;
  * @param lines each item's line number (1-based), for messages about it
  */
 record MultipleChoiceFile(String name, Path file, List<MultipleChoiceItem> items, int[] lines) {
-  /**
-   * Reads one line's JSON, refusing anything after the value: two items run together on a line (a
-   * lost newline) would otherwise be read as the first alone.
-   */
-  private static final ObjectReader LINE =
-      Inputs.JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
   /** Where the context is looked for when --context-field is not given, first match wins. */
   static final List<String> CONTEXT_FIELDS = List.of("query", "question", "ctx");
 
@@ -57,34 +43,15 @@ record MultipleChoiceFile(String name, Path file, List<MultipleChoiceItem> items
    */
   static MultipleChoiceFile read(
       Path file, String contextField, String choicesField, String goldField) {
-    if (!Files.isRegularFile(file)) {
-      throw new UserInputException("--benchmark: no such file: " + file);
-    }
     List<MultipleChoiceItem> items = new ArrayList<>();
     List<Integer> lines = new ArrayList<>();
-    try (BufferedReader r = CompressedFiles.reader(file)) {
-      String line;
-      int lineNo = 0;
-      while ((line = r.readLine()) != null) {
-        lineNo++;
-        if (lineNo == 1 && line.startsWith("\uFEFF")) {
-          line = line.substring(1); // a byte-order mark, as files from some editors start with
-        }
-        if (line.isBlank()) {
-          continue;
-        }
-        items.add(
-            item(
-                "--benchmark: " + file + ":" + lineNo,
-                line,
-                contextField,
-                choicesField,
-                goldField));
-        lines.add(lineNo);
-      }
-    } catch (IOException e) {
-      throw new UserInputException("--benchmark: cannot read " + file + ": " + e.getMessage());
-    }
+    TaskFile.eachObject(
+        "--benchmark",
+        file,
+        (where, lineNo, node) -> {
+          items.add(item(where, node, contextField, choicesField, goldField));
+          lines.add(lineNo);
+        });
     if (items.isEmpty()) {
       throw new UserInputException("--benchmark: " + file + " has no items");
     }
@@ -107,19 +74,7 @@ record MultipleChoiceFile(String name, Path file, List<MultipleChoiceItem> items
   }
 
   private static MultipleChoiceItem item(
-      String where, String line, String contextField, String choicesField, String goldField) {
-    JsonNode node;
-    try {
-      node = LINE.readTree(line);
-    } catch (JsonProcessingException e) {
-      throw new UserInputException(where + ": malformed JSON: " + e.getOriginalMessage());
-    }
-    if (!node.isObject()) {
-      throw new UserInputException(
-          where
-              + ": expected a JSON object, found "
-              + node.getNodeType().toString().toLowerCase(Locale.ROOT));
-    }
+      String where, JsonNode node, String contextField, String choicesField, String goldField) {
     String cf = field(node, where, contextField, CONTEXT_FIELDS, "--context-field");
     JsonNode ctx = path(node, cf);
     if (!ctx.isTextual()) {

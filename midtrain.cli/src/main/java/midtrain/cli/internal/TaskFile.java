@@ -39,10 +39,46 @@ final class TaskFile {
    *     file when it is missing, unreadable or empty
    */
   static List<TaskDocument> read(String option, Path file) {
+    List<TaskDocument> docs = new ArrayList<>();
+    eachObject(
+        option,
+        file,
+        (where, lineNo, node) ->
+            docs.add(
+                TaskDocument.of(file.toString(), lineNo, Inputs.JSON.convertValue(node, FIELDS))));
+    if (docs.isEmpty()) {
+      throw new UserInputException(option + ": " + file + " has no documents");
+    }
+    return docs;
+  }
+
+  /** What {@link #eachObject} hands each non-blank line to. */
+  interface ObjectVisitor {
+    /**
+     * Takes one line's object.
+     *
+     * @param where {@code OPTION: FILE:LINE}, for messages
+     * @param lineNo the line number, from 1
+     * @param node the line's JSON object
+     */
+    void accept(String where, int lineNo, JsonNode node);
+  }
+
+  /**
+   * Reads a JSONL file, plain or compressed, line by line: a leading byte-order mark and blank
+   * lines are passed over, every other line must be one JSON object. The task files and {@code
+   * --benchmark}'s multiple-choice files share it.
+   *
+   * @param option the option that named the file, for messages
+   * @param file the file
+   * @param visitor takes each line's object, in file order
+   * @throws UserInputException naming the file and line of a line that is not a JSON object, or the
+   *     file when it is missing or unreadable
+   */
+  static void eachObject(String option, Path file, ObjectVisitor visitor) {
     if (!Files.isRegularFile(file)) {
       throw new UserInputException(option + ": no such file: " + file);
     }
-    List<TaskDocument> docs = new ArrayList<>();
     try (BufferedReader r = CompressedFiles.reader(file)) {
       String line;
       int lineNo = 0;
@@ -67,14 +103,10 @@ final class TaskFile {
                   + ": expected a JSON object, found "
                   + node.getNodeType().toString().toLowerCase(Locale.ROOT));
         }
-        docs.add(TaskDocument.of(file.toString(), lineNo, Inputs.JSON.convertValue(node, FIELDS)));
+        visitor.accept(where, lineNo, node);
       }
     } catch (IOException e) {
       throw new UserInputException(option + ": cannot read " + file + ": " + e.getMessage());
     }
-    if (docs.isEmpty()) {
-      throw new UserInputException(option + ": " + file + " has no documents");
-    }
-    return docs;
   }
 }
