@@ -161,14 +161,8 @@ public final class Gsm8kTaskProvider implements TaskProvider {
       OptionalDouble se = r.exactMatchStderr(f);
       metrics.put("exact_match," + f, em);
       details.put("exact_match," + f, em);
-      details.put("exact_match_stderr," + f, se.isPresent() ? (Object) se.getAsDouble() : "N/A");
-      lines.add(
-          String.format(
-              Locale.ROOT,
-              "exact_match %-16s %.4f ± %s",
-              f,
-              em,
-              se.isPresent() ? String.format(Locale.ROOT, "%.4f", se.getAsDouble()) : "N/A"));
+      details.put("exact_match_stderr," + f, Stderr.json(se));
+      lines.add(String.format(Locale.ROOT, "exact_match %-16s %.4f ± %s", f, em, Stderr.text(se)));
     }
     List<Object> items = new ArrayList<>();
     for (GenerativeItemResult i : r.items()) {

@@ -262,7 +262,7 @@ public final class MmluTaskProvider implements TaskProvider {
   /** A group's figures: the harness's {@code acc}, its standard error ("N/A" as absent), size. */
   record Score(double acc, OptionalDouble stderr, int samples) {
     Object stderrJson() {
-      return stderr.isPresent() ? (Object) stderr.getAsDouble() : "N/A";
+      return Stderr.json(stderr);
     }
 
     Map<String, Object> json() {
@@ -379,9 +379,7 @@ public final class MmluTaskProvider implements TaskProvider {
         "%-17s %.4f ± %s (%d items)",
         name,
         s.acc(),
-        s.stderr().isPresent()
-            ? String.format(Locale.ROOT, "%.4f", s.stderr().getAsDouble())
-            : "N/A",
+        Stderr.text(s.stderr()),
         s.samples());
   }
 }
