@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import midtrain.data.DataException;
 import midtrain.data.decon.BenchmarkItem;
-import midtrain.data.internal.io.Compression;
+import midtrain.data.io.CompressedFiles;
 
 /** Reads benchmark items from JSONL (or plain-text) files. */
 public final class BenchmarkReader {
@@ -72,23 +70,6 @@ public final class BenchmarkReader {
   }
 
   /**
-   * Opens a file, decompressing {@code .gz}, {@code .zst} and {@code .zstd}.
-   *
-   * @param file the file
-   * @return the stream
-   * @throws IOException when it cannot be opened
-   */
-  public static InputStream open(Path file) throws IOException {
-    InputStream in = Files.newInputStream(file);
-    try {
-      return Compression.of(file).decode(in);
-    } catch (IOException | RuntimeException e) {
-      in.close(); // a bad header: the file stream would otherwise stay open
-      throw e;
-    }
-  }
-
-  /**
    * Reads the items of a file.
    *
    * @param file a JSONL file, or {@code .txt} with one item per line
@@ -100,7 +81,8 @@ public final class BenchmarkReader {
     boolean plain = stripCompression(fileName).endsWith(".txt");
     List<BenchmarkItem> items = new ArrayList<>();
     try (BufferedReader r =
-        new BufferedReader(new InputStreamReader(open(file), StandardCharsets.UTF_8))) {
+        new BufferedReader(
+            new InputStreamReader(CompressedFiles.open(file), StandardCharsets.UTF_8))) {
       String line;
       int lineNo = 0;
       while ((line = r.readLine()) != null) {
