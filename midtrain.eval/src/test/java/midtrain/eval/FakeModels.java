@@ -22,13 +22,14 @@ final class FakeModels {
       };
 
   /**
-   * A model that answers each prompt with tokens a function chooses, honouring {@code greedy}'s
-   * contract (stop after the token that ends it, at most {@code maxNewTokens}), and records every
-   * prompt it was given.
+   * A model that answers each prompt with tokens a function chooses, whatever the sampling,
+   * honouring {@code generate}'s contract (stop after the token that ends it, at most {@code
+   * maxNewTokens}), and records every prompt it was given and every sampling.
    */
   static final class Scripted implements GenerativeModel {
     final Function<int[], int[]> answer;
     final List<int[]> prompts = new ArrayList<>();
+    final List<Sampling> samplings = new ArrayList<>();
 
     Scripted(Function<int[], int[]> answer) {
       this.answer = answer;
@@ -50,8 +51,10 @@ final class FakeModels {
     }
 
     @Override
-    public int[] greedy(int[] prompt, int maxNewTokens, Predicate<int[]> stop) {
+    public int[] generate(
+        int[] prompt, int maxNewTokens, Sampling sampling, Predicate<int[]> stop) {
       prompts.add(prompt.clone());
+      samplings.add(sampling);
       int[] script = answer.apply(prompt);
       int n = 0;
       while (n < Math.min(maxNewTokens, script.length)) {

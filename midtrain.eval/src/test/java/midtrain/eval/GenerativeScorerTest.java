@@ -275,8 +275,11 @@ class GenerativeScorerTest {
           }
 
           @Override
-          public int[] greedy(
-              int[] prompt, int maxNewTokens, java.util.function.Predicate<int[]> stop) {
+          public int[] generate(
+              int[] prompt,
+              int maxNewTokens,
+              Sampling sampling,
+              java.util.function.Predicate<int[]> stop) {
             return new int[0];
           }
         };

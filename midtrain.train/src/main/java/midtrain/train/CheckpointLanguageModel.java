@@ -16,6 +16,7 @@ import java.util.function.Predicate;
 import midtrain.eval.EvalException;
 import midtrain.eval.GenerativeModel;
 import midtrain.eval.LanguageModel;
+import midtrain.eval.Sampling;
 
 /**
  * A {@link LanguageModel} over a {@link LlamaModel} that scores sequences of any length with
@@ -121,8 +122,9 @@ public final class CheckpointLanguageModel implements GenerativeModel, AutoClose
   }
 
   /**
-   * Continues a prompt greedily, each token conditioned on the last {@link #window()} tokens of the
-   * prompt and what was generated so far (their rotary positions counted from the first of them).
+   * Continues a prompt, each token chosen by the sampling and conditioned on the last {@link
+   * #window()} tokens of the prompt and what was generated so far (their rotary positions counted
+   * from the first of them).
    *
    * <p>While the prompt and the tokens generated so far fit the window, each step runs one token
    * through the model against a KV cache of the earlier positions (see {@link Builder#kvCache}).
@@ -133,11 +135,12 @@ public final class CheckpointLanguageModel implements GenerativeModel, AutoClose
    * the conditioning tokens (transformers, decoding with a cache, keeps keys rotated with the
    * shorter sequence's frequencies there and so differs from its own uncached forward).
    *
-   * @throws EvalException as {@link GenerativeModel#greedy} says
+   * @throws EvalException as {@link GenerativeModel#generate} says
    */
   @Override
-  public int[] greedy(int[] prompt, int maxNewTokens, Predicate<int[]> stop) {
+  public int[] generate(int[] prompt, int maxNewTokens, Sampling sampling, Predicate<int[]> stop) {
     Objects.requireNonNull(prompt, "prompt");
+    Objects.requireNonNull(sampling, "sampling");
     Objects.requireNonNull(stop, "stop");
     if (prompt.length == 0) {
       throw new EvalException("an empty prompt; need at least 1 token to continue");
@@ -156,6 +159,7 @@ public final class CheckpointLanguageModel implements GenerativeModel, AutoClose
     // full forward's rotary tables; the last step conditions on end - 1 tokens.
     int limit = kvCache ? Math.min(window, model.cacheablePositions()) : 0;
     int capacity = (int) Math.min(limit, end - 1);
+    Sampling.Sampler sampler = sampling.newSampler();
     KvCache cache = n <= capacity ? model.newCache(capacity) : null;
     cachedSteps = 0;
     try {
@@ -174,7 +178,7 @@ public final class CheckpointLanguageModel implements GenerativeModel, AutoClose
         if (n == seq.length) {
           seq = Arrays.copyOf(seq, (int) Math.min(end, Math.min(2L * n, Integer.MAX_VALUE - 8)));
         }
-        seq[n++] = argmax(last, vocab);
+        seq[n++] = sampler.next(last, vocab);
         if (stop.test(Arrays.copyOfRange(seq, prompt.length, n))) {
           break;
         }
@@ -187,7 +191,7 @@ public final class CheckpointLanguageModel implements GenerativeModel, AutoClose
     return Arrays.copyOfRange(seq, prompt.length, n);
   }
 
-  /** Steps of the last {@link #greedy} call that the KV cache served (for tests). */
+  /** Steps of the last {@link #generate} call that the KV cache served (for tests). */
   int cachedSteps() {
     return cachedSteps;
   }
@@ -199,17 +203,6 @@ public final class CheckpointLanguageModel implements GenerativeModel, AutoClose
       NDArray in = step.create(Arrays.copyOfRange(seq, start, n), new Shape(1, n - start));
       return model.logits(in).get(new NDIndex("0, -1, :")).toFloatArray();
     }
-  }
-
-  /** The index of the largest score, the lowest among equal ones (NaN is never chosen). */
-  static int argmax(float[] scores, int n) {
-    int best = 0;
-    for (int i = 1; i < n; i++) {
-      if (scores[i] > scores[best] || Float.isNaN(scores[best])) {
-        best = i;
-      }
-    }
-    return best;
   }
 
   /** Refuses ids outside the vocabulary, which would index past the embedding table in libtorch. */
@@ -304,7 +297,7 @@ public final class CheckpointLanguageModel implements GenerativeModel, AutoClose
     private Builder() {}
 
     /**
-     * Sets whether {@link CheckpointLanguageModel#greedy} decodes against a KV cache while the
+     * Sets whether {@link CheckpointLanguageModel#generate} decodes against a KV cache while the
      * sequence fits the window; without it every step recomputes the full forward of its context
      * (slower, same tokens: it is the reference the cached path is tested against, and a fallback
      * while investigating).

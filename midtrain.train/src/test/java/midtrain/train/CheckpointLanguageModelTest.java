@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import midtrain.eval.EvalException;
 import midtrain.eval.Perplexity;
+import midtrain.eval.Sampling;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,8 +131,47 @@ class CheckpointLanguageModelTest {
       assertThrows(EvalException.class, () -> lm.greedy(new int[0], 3, g -> false));
       assertThrows(EvalException.class, () -> lm.greedy(prompt, 0, g -> false));
       assertThrows(EvalException.class, () -> lm.greedy(new int[] {1, 99}, 3, g -> false));
-      assertEquals(2, CheckpointLanguageModel.argmax(new float[] {1, 2, 3, 3}, 4));
-      assertEquals(1, CheckpointLanguageModel.argmax(new float[] {Float.NaN, 2, 1}, 3));
+    }
+  }
+
+  @Test
+  void samplingDrawsEachTokenFromTheScoresOfTheWindowWithItsSeed() {
+    try (NDManager base = NDManager.newBaseManager();
+        LlamaModel model = LlamaModel.of(CFG, WEIGHTS, base);
+        CheckpointLanguageModel lm = CheckpointLanguageModel.builder().window(8).build(model);
+        CheckpointLanguageModel oracle = CheckpointLanguageModel.builder().window(9).build(model)) {
+      int[] prompt = LlamaModelTest.tokens(6, 5, CFG.vocabSize());
+      Sampling sampling = Sampling.builder().temperature(1.3).topK(20).topP(0.9).seed(77).build();
+      int[] got = lm.generate(prompt, 7, sampling, g -> false);
+      assertEquals(7, got.length);
+      assertArrayEquals(got, lm.generate(prompt, 7, sampling, g -> false), "same seed");
+      // The oracle: a sampler with the same seed over the log-probabilities the scoring path
+      // gives every candidate (a shift of the logits, which sampling ignores).
+      Sampling.Sampler sampler = sampling.newSampler();
+      int[] seq = java.util.Arrays.copyOf(prompt, prompt.length + got.length);
+      System.arraycopy(got, 0, seq, prompt.length, got.length);
+      for (int i = 0; i < got.length; i++) {
+        int n = prompt.length + i;
+        int from = Math.max(0, n - 8);
+        int[] ctx = java.util.Arrays.copyOfRange(seq, from, n + 1);
+        float[] scores = new float[CFG.vocabSize()];
+        for (int c = 0; c < scores.length; c++) {
+          ctx[ctx.length - 1] = c;
+          scores[c] = (float) oracle.tokenLogProbs(ctx)[ctx.length - 2];
+        }
+        assertEquals(sampler.next(scores, scores.length), got[i], "sampled token " + i);
+      }
+      boolean differs = false;
+      for (long seed = 78; seed < 86 && !differs; seed++) {
+        differs =
+            !java.util.Arrays.equals(
+                got, lm.generate(prompt, 7, sampling.withSeed(seed), g -> false));
+      }
+      assertTrue(differs, "eight other seeds all drew the same tokens");
+      assertArrayEquals(
+          lm.greedy(prompt, 7, g -> false),
+          lm.generate(prompt, 7, Sampling.builder().temperature(1e-6).build(), g -> false),
+          "a temperature near 0 is greedy");
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import midtrain.eval.Sampling;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -226,6 +227,12 @@ class KvCacheTest {
           // A stop predicate ends the generation early, the cache closed with it.
           int[] stopped = cached.greedy(prompt, c[1], g -> g.length == 3);
           assertArrayEquals(Arrays.copyOf(want, 3), stopped, what + ", stopped");
+          // Sampling draws from the same scores with or without the cache.
+          Sampling sampling = Sampling.builder().temperature(1.5).topP(0.95).seed(seed).build();
+          assertArrayEquals(
+              oracle.generate(prompt, c[1], sampling, g -> false),
+              cached.generate(prompt, c[1], sampling, g -> false),
+              what + ", sampled");
           assertEquals(before, model.manager().getManagedArrays().size(), what + ": a leak");
         }
       }

@@ -39,6 +39,7 @@ import midtrain.eval.MultipleChoiceItemResult;
 import midtrain.eval.MultipleChoiceResult;
 import midtrain.eval.MultipleChoiceScorer;
 import midtrain.eval.Perplexity;
+import midtrain.eval.Sampling;
 import midtrain.eval.Tasks;
 import midtrain.eval.spi.EvalTask;
 import midtrain.eval.spi.TaskConfig;
@@ -1044,8 +1045,9 @@ public final class EvalCommand implements Callable<Integer> {
       }
 
       @Override
-      public int[] greedy(int[] prompt, int maxNewTokens, Predicate<int[]> stop) {
-        int[] out = lm.greedy(prompt, maxNewTokens, stop);
+      public int[] generate(
+          int[] prompt, int maxNewTokens, Sampling sampling, Predicate<int[]> stop) {
+        int[] out = lm.generate(prompt, maxNewTokens, sampling, stop);
         bar.step();
         return out;
       }

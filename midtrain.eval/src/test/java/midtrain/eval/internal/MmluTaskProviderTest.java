@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import midtrain.eval.EvalException;
 import midtrain.eval.GenerativeModel;
+import midtrain.eval.Sampling;
 import midtrain.eval.Tasks;
 import midtrain.eval.spi.TaskConfig;
 import midtrain.eval.spi.TaskDocument;
@@ -52,7 +53,8 @@ class MmluTaskProviderTest {
     }
 
     @Override
-    public int[] greedy(int[] prompt, int maxNewTokens, Predicate<int[]> stop) {
+    public int[] generate(
+        int[] prompt, int maxNewTokens, Sampling sampling, Predicate<int[]> stop) {
       throw new UnsupportedOperationException("mmlu scores log-likelihoods only");
     }
   }
