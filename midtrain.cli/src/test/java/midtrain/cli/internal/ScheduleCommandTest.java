@@ -79,6 +79,159 @@ class ScheduleCommandTest {
     assertTrue(head.length > 1000 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G');
   }
 
+  static final String SPEC =
+      "peak_lr: 1.0e-3\nphases:\n  - {type: warmup, steps: 10}\n"
+          + "  - {type: decay, steps: 10, shape: linear, name: anneal}\n";
+
+  @Test
+  void batchAndMixtureSchedulesGoBesideTheLearningRate() throws Exception {
+    Path spec = tmp.resolve("s.yaml");
+    Files.writeString(spec, SPEC);
+    String mixture =
+        "{\"mixture\": [{\"from_step\": 0, \"weights\": {\"web\": 3, \"code\": 1}},"
+            + " {\"phase\": \"anneal\", \"weights\": {\"web\": 1, \"code\": 1}}]}";
+    String batch =
+        "{\"type\": \"stepwise\", \"initial\": 8, \"changes\": [{\"step\": 10, \"size\": 16}]}";
+    Object[] r =
+        run(
+            "schedule",
+            "--spec",
+            spec.toString(),
+            "--steps",
+            "0,5,12",
+            "--batch",
+            batch,
+            "--seq-len",
+            "64",
+            "--mixture",
+            mixture);
+    assertEquals(0, r[0], (String) r[2]);
+    JsonNode arr = Inputs.JSON.readTree((String) r[1]);
+    // Step 12: 10 steps of 8 sequences, then 2 of 16.
+    assertEquals(16, arr.get(2).get("batch_size").asInt());
+    assertEquals(112, arr.get(2).get("sequences_before").asLong());
+    assertEquals(112 * 64, arr.get(2).get("tokens_before").asLong());
+    assertEquals(40, arr.get(1).get("sequences_before").asLong());
+    assertEquals(0.75, arr.get(1).get("mixture").get("web").asDouble(), 1e-15);
+    assertEquals(0.25, arr.get(1).get("mixture").get("code").asDouble(), 1e-15);
+    assertEquals(0.5, arr.get(2).get("mixture").get("web").asDouble(), 1e-15);
+    assertEquals(5.0e-4, arr.get(1).get("lr").asDouble(), 1e-18);
+
+    Object[] csv =
+        run(
+            "schedule",
+            "--spec",
+            spec.toString(),
+            "--steps",
+            "5,15",
+            "--format",
+            "csv",
+            "--batch",
+            "{\"type\": \"constant\", \"size\": 4}",
+            "--mixture",
+            "{\"mixture\": [{\"from_step\": 0, \"weights\": {\"a,b\": 1, \"c\": 1}}]}");
+    assertEquals(0, csv[0], (String) csv[2]);
+    assertEquals(
+        "step,lr,phase,batch_size,sequences_before,\"weight_a,b\",weight_c\n"
+            + "5,5.0E-4,warmup,4,20,0.5,0.5\n"
+            + "15,5.0E-4,anneal,4,60,0.5,0.5\n",
+        csv[1]);
+
+    // A mix recipe carries its own LR schedule; its other keys are the mix command's business.
+    Path recipe = tmp.resolve("mix.yaml");
+    Files.writeString(
+        recipe,
+        "sources: {web: {paths: [web]}, code: {paths: [code]}}\n"
+            + "tokens_per_step: 1000\n"
+            + "schedule:\n"
+            + "  lr: {peak_lr: 1.0e-3, phases: [{type: warmup, steps: 10},"
+            + " {type: decay, steps: 10, shape: linear, name: anneal}]}\n"
+            + "  mixture:\n"
+            + "    - {from_step: 0, weights: {web: 1}}\n"
+            + "    - {phase: anneal, weights: {web: 1, code: 3}}\n");
+    Object[] fromRecipe = run("schedule", "--mixture", recipe.toString(), "--steps", "15");
+    assertEquals(0, fromRecipe[0], (String) fromRecipe[2]);
+    JsonNode row = Inputs.JSON.readTree((String) fromRecipe[1]).get(0);
+    assertEquals(0.75, row.get("mixture").get("code").asDouble(), 1e-15);
+    assertEquals(5.0e-4, row.get("lr").asDouble(), 1e-18);
+
+    // Three panels in one PNG: the LR plot (500 high) and two of 300.
+    Path png = tmp.resolve("all.png");
+    Object[] p =
+        run(
+            "schedule",
+            "--mixture",
+            recipe.toString(),
+            "--range",
+            "0:20:1",
+            "--format",
+            "png",
+            "--batch",
+            "{\"type\": \"constant\", \"size\": 4}",
+            "--out",
+            png.toString());
+    assertEquals(0, p[0], (String) p[2]);
+    java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+    assertEquals(1000, image.getWidth());
+    assertEquals(1100, image.getHeight());
+  }
+
+  @Test
+  void batchAndMixtureMistakesAreOneLineErrors() throws Exception {
+    Path spec = tmp.resolve("s.yaml");
+    Files.writeString(spec, SPEC);
+    String s = spec.toString();
+    Object[][] cases = {
+      run("schedule", "--spec", s, "--steps", "1", "--seq-len", "8"),
+      run("schedule", "--spec", s, "--steps", "1", "--batch", "{\"size\": 4}"),
+      run("schedule", "--spec", s, "--steps", "1", "--mixture", "{\"mixtures\": []}"),
+      run("schedule", "--spec", s, "--steps", "1", "--mixture", "{\"mixture\": []}"),
+      run("schedule", "--steps", "1", "--mixture", "{\"mixture\": [{\"from_step\": 0}]}"),
+      run(
+          "schedule",
+          "--spec",
+          s,
+          "--steps",
+          "1",
+          "--mixture",
+          "{\"schedule\": {\"lr\": {}, \"mixture\": []}}"),
+      run(
+          "schedule",
+          "--spec",
+          s,
+          "--steps",
+          "1",
+          "--mixture",
+          "{\"mixture\": [{\"phase\": \"nope\", \"weights\": {\"a\": 1}}]}"),
+      run(
+          "schedule",
+          "--spec",
+          s,
+          "--steps",
+          "1",
+          "--batch",
+          "{\"type\": \"constant\", \"size\": 4}",
+          "--seq-len",
+          "0"),
+    };
+    String[] wanted = {
+      "--seq-len counts the tokens of --batch's sequences; add --batch",
+      "--batch",
+      "--mixture: unknown key 'mixtures'",
+      "--mixture: mixture must be a non-empty list of segments",
+      "give the learning-rate schedule",
+      "--mixture names a mix recipe",
+      "nope",
+      "--seq-len must be at least 1, got 0",
+    };
+    for (int i = 0; i < cases.length; i++) {
+      String err = ((String) cases[i][2]).trim();
+      assertEquals(2, cases[i][0], "case " + i + ": " + err);
+      assertTrue(err.contains(wanted[i]), "case " + i + ": " + err);
+      assertEquals(1, err.lines().count(), "case " + i + ": " + err);
+    }
+  }
+
   @Test
   void badInputIsOneLineAndExitCodeTwo() {
     Object[] unknownKey =
