@@ -17,6 +17,10 @@ import midtrain.data.spi.SynthesizerProvider;
 import midtrain.data.spi.TokenizerProvider;
 import midtrain.data.synth.Synthesizers;
 import midtrain.data.token.Tokenizers;
+import midtrain.eval.Tasks;
+import midtrain.eval.spi.TaskProvider;
+import midtrain.rope.PositionEncodings;
+import midtrain.rope.spi.PositionEncodingProvider;
 import midtrain.sched.Schedules;
 import midtrain.sched.spi.ScheduleProvider;
 
@@ -48,6 +52,8 @@ public final class MidtrainModule extends AbstractModule {
     bindAll(SynthesizerProvider.class, Synthesizers.providers());
     bindAll(TokenizerProvider.class, Tokenizers.providers());
     bindAll(ScheduleProvider.class, Schedules.providers());
+    bindAll(PositionEncodingProvider.class, PositionEncodings.providers());
+    bindAll(TaskProvider.class, Tasks.providers());
   }
 
   /** Binds providers keyed by id, as the registries return them. */

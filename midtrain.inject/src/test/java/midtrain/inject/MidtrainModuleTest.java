@@ -21,6 +21,10 @@ import midtrain.data.spi.SynthesizerProvider;
 import midtrain.data.spi.TokenizerProvider;
 import midtrain.data.synth.Synthesizers;
 import midtrain.data.token.Tokenizers;
+import midtrain.eval.Tasks;
+import midtrain.eval.spi.TaskProvider;
+import midtrain.rope.PositionEncodings;
+import midtrain.rope.spi.PositionEncodingProvider;
 import midtrain.sched.Schedules;
 import midtrain.sched.spi.ScheduleProvider;
 import org.junit.jupiter.api.Test;
@@ -49,6 +53,15 @@ class MidtrainModuleTest {
     Set<TokenizerProvider> tokenizers =
         injector.getInstance(Key.get(new TypeLiteral<Set<TokenizerProvider>>() {}));
     assertEquals(Tokenizers.providers().size(), tokenizers.size());
+    // And those of the JDK-only modules: rotary scalings and evaluation tasks.
+    Map<String, PositionEncodingProvider> ropes =
+        injector.getInstance(Key.get(new TypeLiteral<Map<String, PositionEncodingProvider>>() {}));
+    assertEquals(PositionEncodings.providers().keySet(), ropes.keySet());
+    assertTrue(ropes.containsKey("yarn"));
+    Map<String, TaskProvider> tasks =
+        injector.getInstance(Key.get(new TypeLiteral<Map<String, TaskProvider>>() {}));
+    assertEquals(Tasks.providers().keySet(), tasks.keySet());
+    assertTrue(tasks.containsKey("gsm8k"));
   }
 
   @Test
