@@ -167,11 +167,14 @@ public final class Sampling {
      *     score can be chosen (every one NaN, or, when sampling, NaN or negative infinity)
      */
     public int next(float[] logits, int vocabSize) {
-      if (vocabSize < 1 || vocabSize > logits.length) {
-        throw new EvalException(
-            "a vocabulary of " + vocabSize + " ids for " + logits.length + " scores");
-      }
+      checkVocabulary(logits, vocabSize);
       return sampling.isGreedy() ? argmax(logits, vocabSize) : draw(logits, vocabSize);
+    }
+
+    private static void checkVocabulary(float[] logits, int n) {
+      if (n < 1 || n > logits.length) {
+        throw new EvalException("a vocabulary of " + n + " ids for " + logits.length + " scores");
+      }
     }
 
     private static int argmax(float[] logits, int n) {
@@ -188,57 +191,20 @@ public final class Sampling {
     }
 
     private int draw(float[] logits, int n) {
-      if (keys.length < n) {
-        keys = new long[n];
-        weights = new double[n];
-      }
-      // One sort serves top-k and top-p: the float's order as a signed int in the high half, and
-      // the id reversed in the low half, so that among equal scores the higher ids come first and
-      // are the first dropped by top-p.
-      int m = 0;
-      for (int i = 0; i < n; i++) {
-        float x = logits[i];
-        if (!Float.isNaN(x) && x != Float.NEGATIVE_INFINITY) {
-          int bits = Float.floatToIntBits(x);
-          int ordered = bits ^ ((bits >> 31) & 0x7fffffff);
-          keys[m++] = ((long) ordered << 32) | (Integer.MAX_VALUE - i);
+      select(logits, n);
+      double u = random.nextDouble() * keptSum;
+      if (from < 0) {
+        // Nothing was cut: draw from the softmax in id order.
+        for (int i = 0; i < n; i++) {
+          u -= weights[i];
+          if (u < 0) {
+            return i;
+          }
         }
+        return lastPositive;
       }
-      if (m == 0) {
-        throw new EvalException(
-            "every one of the model's " + n + " scores is NaN or negative infinity");
-      }
-      Arrays.sort(keys, 0, m);
-      int from = 0;
-      int k = sampling.topK;
-      if (k > 0 && k < m) {
-        // Keep every score at or above the k-th highest, ties included.
-        float threshold = logit(logits, keys[m - k]);
-        from = m - k;
-        while (from > 0 && logit(logits, keys[from - 1]) >= threshold) {
-          from--;
-        }
-      }
-      double max = logit(logits, keys[m - 1]);
-      double t = sampling.temperature;
-      double sum = 0;
-      for (int j = from; j < m; j++) {
-        double w = Math.exp((logit(logits, keys[j]) - max) / t);
-        weights[j] = w;
-        sum += w;
-      }
-      if (sampling.topP < 1.0) {
-        double dropped = 0;
-        double limit = (1.0 - sampling.topP) * sum;
-        while (from < m - 1 && dropped + weights[from] <= limit) {
-          dropped += weights[from];
-          sum -= weights[from];
-          from++;
-        }
-      }
-      double u = random.nextDouble() * sum;
-      for (int j = m - 1; j > from; j--) {
-        u -= weights[j];
+      for (int j = kept - 1; j > from; j--) {
+        u -= weights[id(keys[j])];
         if (u < 0) {
           return id(keys[j]);
         }
@@ -246,8 +212,191 @@ public final class Sampling {
       return id(keys[from]);
     }
 
-    private static float logit(float[] logits, long key) {
-      return logits[id(key)];
+    /**
+     * Each id's probability after temperature, top-k and top-p, as {@link #next} draws from: the
+     * exact distribution, for tests that need more than a sample of draws.
+     */
+    double[] distribution(float[] logits, int n) {
+      checkVocabulary(logits, n);
+      double[] p = new double[n];
+      if (sampling.isGreedy()) {
+        p[argmax(logits, n)] = 1.0;
+        return p;
+      }
+      select(logits, n);
+      if (from < 0) {
+        for (int i = 0; i < n; i++) {
+          p[i] = weights[i] / keptSum;
+        }
+      } else {
+        for (int j = from; j < kept; j++) {
+          p[id(keys[j])] = weights[id(keys[j])] / keptSum;
+        }
+      }
+      return p;
+    }
+
+    // What select() leaves for the draw: with from = -1 every id may be drawn with its weight;
+    // else the ids of keys[from, kept), and keptSum is their weights' sum.
+    private int from;
+    private int kept;
+    private double keptSum;
+    private int lastPositive;
+
+    private void select(float[] logits, int n) {
+      if (keys.length < n) {
+        keys = new long[n];
+        weights = new double[n];
+      }
+      float max = Float.NEGATIVE_INFINITY;
+      int valid = 0;
+      for (int i = 0; i < n; i++) {
+        float x = logits[i];
+        if (usable(x)) {
+          valid++;
+          max = Math.max(max, x);
+        }
+      }
+      if (valid == 0) {
+        throw new EvalException(
+            "every one of the model's " + n + " scores is NaN or negative infinity");
+      }
+      double t = sampling.temperature;
+      int k = sampling.topK;
+      boolean cutK = k > 0 && k < valid;
+      boolean cutP = sampling.topP < 1.0;
+      // The candidates go into keys in ascending order of score after the sort: the float's order
+      // as a signed int in the high half, the id reversed in the low half, so that among equal
+      // scores the higher ids come first and are the first dropped by top-p.
+      int m = 0;
+      double sum = 0;
+      double dropped = 0;
+      if (cutK) {
+        // Only scores at or above the k-th highest can be kept (ties with it included); a small
+        // k finds that score with a heap, so that only about k tokens are weighed and sorted.
+        float floor = k <= HEAP_K ? kthHighest(logits, n, k) : Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+          if (usable(logits[i]) && logits[i] >= floor) {
+            keys[m++] = key(logits[i], i);
+          }
+        }
+      } else {
+        lastPositive = -1;
+        for (int i = 0; i < n; i++) {
+          float x = logits[i];
+          double w = usable(x) ? Math.exp((x - max) / t) : 0.0;
+          weights[i] = w;
+          sum += w;
+          lastPositive = w > 0 ? i : lastPositive;
+        }
+        if (!cutP) {
+          // Nothing is cut: no sort.
+          from = -1;
+          keptSum = sum;
+          return;
+        }
+        // Top-p alone drops, unsorted, every token lighter than tau = (1 - p) * sum / valid: they
+        // come first in ascending order and all of them together weigh at most valid * tau, the
+        // mass top-p may drop. Only the rest is sorted; in a peaked distribution that is a few
+        // tokens of a vocabulary of 100k. The most probable tokens (weight 1) are always sorted,
+        // so that one is always kept.
+        double tau = (1.0 - sampling.topP) * sum / valid;
+        for (int i = 0; i < n; i++) {
+          double w = weights[i];
+          if (!usable(logits[i])) {
+            continue;
+          }
+          if (w <= tau && w < 1.0) {
+            dropped += w;
+          } else {
+            keys[m++] = key(logits[i], i);
+          }
+        }
+      }
+      Arrays.sort(keys, 0, m);
+      int start = 0;
+      if (cutK) {
+        // Keep every score at or above the k-th highest, ties included.
+        start = Math.max(0, m - k);
+        float threshold = logits[id(keys[start])];
+        while (start > 0 && logits[id(keys[start - 1])] >= threshold) {
+          start--;
+        }
+        for (int j = start; j < m; j++) {
+          int id = id(keys[j]);
+          weights[id] = Math.exp((logits[id] - max) / t);
+          sum += weights[id];
+        }
+      }
+      if (cutP) {
+        double limit = (1.0 - sampling.topP) * sum;
+        while (start < m - 1 && dropped + weights[id(keys[start])] <= limit) {
+          dropped += weights[id(keys[start])];
+          start++;
+        }
+        sum -= dropped;
+      }
+      from = start;
+      kept = m;
+      keptSum = sum;
+    }
+
+    /** Top-k up to this size finds its threshold with a heap; larger ones sort every score. */
+    private static final int HEAP_K = 1024;
+
+    private float[] heap = new float[0];
+
+    /** The k-th highest usable score, k below the number of usable scores: a min-heap of k. */
+    private float kthHighest(float[] logits, int n, int k) {
+      if (heap.length < k) {
+        heap = new float[k];
+      }
+      float[] h = heap;
+      int size = 0;
+      for (int i = 0; i < n; i++) {
+        float x = logits[i];
+        if (!usable(x)) {
+          continue;
+        }
+        if (size < k) {
+          // Sift up.
+          int c = size++;
+          while (c > 0 && h[(c - 1) >> 1] > x) {
+            h[c] = h[(c - 1) >> 1];
+            c = (c - 1) >> 1;
+          }
+          h[c] = x;
+        } else if (x > h[0]) {
+          // Replace the least and sift down.
+          int c = 0;
+          while (true) {
+            int child = 2 * c + 1;
+            if (child >= k) {
+              break;
+            }
+            if (child + 1 < k && h[child + 1] < h[child]) {
+              child++;
+            }
+            if (h[child] >= x) {
+              break;
+            }
+            h[c] = h[child];
+            c = child;
+          }
+          h[c] = x;
+        }
+      }
+      return h[0];
+    }
+
+    private static boolean usable(float x) {
+      return !Float.isNaN(x) && x != Float.NEGATIVE_INFINITY;
+    }
+
+    private static long key(float x, int id) {
+      int bits = Float.floatToIntBits(x);
+      int ordered = bits ^ ((bits >> 31) & 0x7fffffff);
+      return ((long) ordered << 32) | (Integer.MAX_VALUE - id);
     }
 
     private static int id(long key) {

@@ -97,28 +97,38 @@ class SamplingTest {
   }
 
   @Test
-  void drawsFollowTheReferenceDistributionOverRandomSettings() {
+  void theDistributionIsTheReferenceOverRandomSettings() {
     // A straightforward port of the reference order (temperature, then top-k, then top-p over
-    // the ascending cumulative softmax) gives each token's probability; the sampler's
-    // frequencies must match them, and tokens the reference removes must never be drawn.
+    // the ascending cumulative softmax, every token sorted) gives each token's probability; the
+    // sampler's must be the same, zeros included, on small and large vocabularies (where top-p
+    // drops most tokens before its sort).
     Random r = new Random(11);
+    for (int round = 0; round < 200; round++) {
+      int vocab = new int[] {2, 7, 40, 2000, 50_000}[round % 5];
+      float[] logits = logits(r, vocab);
+      Sampling s = randomSettings(r, round);
+      double[] want = reference(logits, vocab, s.temperature(), s.topK(), s.topP());
+      double[] got = s.newSampler().distribution(logits, vocab);
+      for (int i = 0; i < vocab; i++) {
+        String what = s + ", vocab " + vocab + ", token " + i;
+        if (want[i] == 0) {
+          assertEquals(0.0, got[i], what);
+        } else {
+          assertEquals(want[i], got[i], 1e-12 + 1e-9 * want[i], what);
+        }
+      }
+    }
+  }
+
+  @Test
+  void drawsFollowTheDistribution() {
+    Random r = new Random(12);
     int n = 30_000;
-    for (int round = 0; round < 24; round++) {
-      int vocab = 2 + r.nextInt(40);
-      float[] logits = new float[vocab + 3];
-      for (int i = 0; i < logits.length; i++) {
-        // Coarse values, so that ties occur.
-        logits[i] = Math.round(r.nextGaussian() * 4) / 2f;
-      }
-      if (vocab > 4) {
-        logits[r.nextInt(vocab)] = Float.NaN;
-        logits[r.nextInt(vocab)] = Float.NEGATIVE_INFINITY;
-      }
-      double t = new double[] {0.2, 0.7, 1.0, 1.6}[r.nextInt(4)];
-      int k = new int[] {0, 1, 3, 10}[r.nextInt(4)];
-      double p = new double[] {1.0, 0.95, 0.7, 0.3}[r.nextInt(4)];
-      Sampling s = Sampling.builder().temperature(t).topK(k).topP(p).seed(round).build();
-      double[] want = reference(logits, vocab, t, k, p);
+    for (int round = 0; round < 12; round++) {
+      int vocab = 2 + r.nextInt(30);
+      float[] logits = logits(r, vocab);
+      Sampling s = randomSettings(r, round);
+      double[] want = s.newSampler().distribution(logits, vocab);
       int[] counts = new int[vocab];
       for (int x : draws(s, logits, vocab, n)) {
         counts[x]++;
@@ -128,11 +138,31 @@ class SamplingTest {
         if (want[i] == 0) {
           assertEquals(0, counts[i], what);
         } else {
-          double sigma = Math.sqrt(want[i] * (1 - want[i]) / n);
+          double sigma = Math.sqrt(Math.max(0, want[i] * (1 - want[i])) / n);
           assertEquals(want[i], counts[i] / (double) n, 5 * sigma + 1e-9, what);
         }
       }
     }
+  }
+
+  /** Coarse scores (so that ties occur), a NaN and a negative infinity, and padding past vocab. */
+  private static float[] logits(Random r, int vocab) {
+    float[] logits = new float[vocab + 3];
+    for (int i = 0; i < logits.length; i++) {
+      logits[i] = Math.round(r.nextGaussian() * 4) / 2f;
+    }
+    if (vocab > 4) {
+      logits[r.nextInt(vocab)] = Float.NaN;
+      logits[r.nextInt(vocab)] = Float.NEGATIVE_INFINITY;
+    }
+    return logits;
+  }
+
+  private static Sampling randomSettings(Random r, int seed) {
+    double t = new double[] {0.2, 0.7, 1.0, 1.6}[r.nextInt(4)];
+    int k = new int[] {0, 1, 3, 10, 50, 1500}[r.nextInt(6)];
+    double p = new double[] {1.0, 0.95, 0.7, 0.3}[r.nextInt(4)];
+    return Sampling.builder().temperature(t).topK(k).topP(p).seed(seed).build();
   }
 
   /** Each token's probability under temperature, top-k and top-p, as transformers orders them. */
