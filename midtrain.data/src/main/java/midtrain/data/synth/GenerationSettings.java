@@ -16,6 +16,7 @@ public final class GenerationSettings {
   private final double temperature;
   private final double topP;
   private final int maxTokens;
+  private final TokenLimitField maxTokensField;
   private final OptionalLong seed;
   private final List<String> stop;
 
@@ -26,13 +27,14 @@ public final class GenerationSettings {
     this.temperature = b.temperature;
     this.topP = b.topP;
     this.maxTokens = b.maxTokens;
+    this.maxTokensField = b.maxTokensField;
     this.seed = b.seed;
     this.stop = b.stop;
   }
 
   /**
-   * Starts a builder: chat API, no system prompt, temperature 0.7, top_p 1, 1024 new tokens, no
-   * seed, no stop strings.
+   * Starts a builder: chat API, no system prompt, temperature 0.7, top_p 1, 1024 new tokens sent as
+   * {@code max_tokens}, no seed, no stop strings.
    *
    * @param model the model name the server knows (for vLLM, the name given to {@code vllm serve})
    * @return a builder
@@ -96,6 +98,15 @@ public final class GenerationSettings {
   }
 
   /**
+   * The request field that carries {@link #maxTokens()}.
+   *
+   * @return the field; {@link TokenLimitField#MAX_TOKENS} unless set
+   */
+  public TokenLimitField maxTokensField() {
+    return maxTokensField;
+  }
+
+  /**
    * The run's seed: each request gets a seed derived from it, the parent id and the chunk, so that
    * a request's seed does not depend on concurrency or on a resume.
    *
@@ -126,6 +137,9 @@ public final class GenerationSettings {
         + topP
         + ", max_tokens="
         + maxTokens
+        + (maxTokensField == TokenLimitField.MAX_TOKENS
+            ? ""
+            : " (sent as " + maxTokensField.field() + ")")
         + ", seed="
         + (seed.isPresent() ? seed.getAsLong() : "none")
         + ", stop="
@@ -141,6 +155,7 @@ public final class GenerationSettings {
     private double temperature = 0.7;
     private double topP = 1.0;
     private int maxTokens = 1024;
+    private TokenLimitField maxTokensField = TokenLimitField.MAX_TOKENS;
     private OptionalLong seed = OptionalLong.empty();
     private List<String> stop = List.of();
 
@@ -220,6 +235,18 @@ public final class GenerationSettings {
     }
 
     /**
+     * Sets the request field that carries the completion-length limit: {@code
+     * max_completion_tokens} for OpenAI's reasoning models, which refuse {@code max_tokens}.
+     *
+     * @param value the field
+     * @return this builder
+     */
+    public Builder maxTokensField(TokenLimitField value) {
+      this.maxTokensField = Objects.requireNonNull(value, "maxTokensField");
+      return this;
+    }
+
+    /**
      * Sets the run's seed, from which each request's seed is derived.
      *
      * @param value the seed
@@ -252,8 +279,15 @@ public final class GenerationSettings {
      * Builds the settings.
      *
      * @return the settings
+     * @throws DataException when {@code max_completion_tokens} is chosen for the completions API,
+     *     which only takes {@code max_tokens}
      */
     public GenerationSettings build() {
+      if (api == Api.COMPLETIONS && maxTokensField == TokenLimitField.MAX_COMPLETION_TOKENS) {
+        throw new DataException(
+            "max_completion_tokens is a chat API field; the completions API takes max_tokens:"
+                + " choose the max_tokens field or the chat API");
+      }
       return new GenerationSettings(this);
     }
   }

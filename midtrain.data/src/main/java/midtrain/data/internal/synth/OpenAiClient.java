@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
@@ -25,14 +26,18 @@ import midtrain.data.DataException;
 import midtrain.data.synth.Api;
 import midtrain.data.synth.EndpointConfig;
 import midtrain.data.synth.GenerationSettings;
+import midtrain.data.synth.TokenLimitField;
 
 /**
  * A client of an OpenAI-compatible server's {@code /chat/completions} or {@code /completions}:
- * bounded requests in flight, retries with exponential backoff and jitter on 429, 5xx, timeouts and
- * dropped connections (a {@code Retry-After} header sets the wait instead), and usage counted.
+ * bounded requests in flight, retries with exponential backoff and jitter on transient failures
+ * (timeouts, dropped connections, 408, 409, 429, 5xx; a {@code Retry-After} header sets the wait
+ * instead), and usage counted.
  *
- * <p>401, 403 and 404 are configuration errors that no retry or other record would fix, so they
- * throw; other 4xx answers fail just the one prompt. No message names the API key.
+ * <p>401, 403 and 404, and a 400 or 422 refusing the token-limit field, are configuration errors
+ * that no retry or other record would fix, so they throw. Other 4xx answers, and a 2xx answer
+ * without a usable completion, fail just the one prompt, permanently: sending it again would fail
+ * again. No message names the API key.
  */
 public final class OpenAiClient {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -133,7 +138,7 @@ public final class OpenAiClient {
     }
     o.put("temperature", generation.temperature());
     o.put("top_p", generation.topP());
-    o.put("max_tokens", generation.maxTokens());
+    o.put(generation.maxTokensField().field(), generation.maxTokens());
     o.put("n", 1);
     o.put("stream", false);
     if (seed.isPresent()) {
@@ -156,8 +161,8 @@ public final class OpenAiClient {
    * @param prompt the prompt (a user message for the chat API)
    * @param seed the request's seed, or empty to send none
    * @return the completion, or the failure that ended the retries
-   * @throws DataException when the server refuses the key, model or URL (401, 403, 404), or the
-   *     thread is interrupted
+   * @throws DataException when the server refuses the key, model or URL (401, 403, 404) or the
+   *     token-limit field, or the thread is interrupted
    */
   public Completion complete(String prompt, OptionalLong seed) {
     HttpRequest.Builder rb =
@@ -216,11 +221,35 @@ public final class OpenAiClient {
                   + "'"
                   + (said.isEmpty() ? "" : " (server said: " + said + ")"));
         }
+        String field = generation.maxTokensField().field();
+        if ((status == 400 || status == 422) && refusesField(response.body(), field)) {
+          // Every request carries the field: failing each document one by one would only
+          // fill the journal with the same refusal.
+          TokenLimitField other =
+              generation.maxTokensField() == TokenLimitField.MAX_TOKENS
+                  ? TokenLimitField.MAX_COMPLETION_TOKENS
+                  : TokenLimitField.MAX_TOKENS;
+          throw new DataException(
+              url
+                  + " answered HTTP "
+                  + status
+                  + ": the server does not take the token-limit field '"
+                  + field
+                  + "'; send the limit as '"
+                  + other.field()
+                  + "' instead (--max-tokens-field "
+                  + other.field()
+                  + ", or GenerationSettings.Builder.maxTokensField(TokenLimitField."
+                  + other.name()
+                  + ")) and run again: what finished is kept"
+                  + (said.isEmpty() ? "" : " (server said: " + said + ")"));
+        }
         failure = "http-" + status;
         detail = url + " answered HTTP " + status + (said.isEmpty() ? "" : ": " + said);
-        if (status != 429 && status < 500) {
-          // A 400 is about this prompt (too long for the context, say): no retry can fix it.
-          return Completion.failed(failure, detail);
+        if (!transientStatus(status)) {
+          // A 400 is about this prompt (too long for the context, say): no retry can fix it,
+          // in this run or a later one.
+          return Completion.failedPermanently(failure, detail);
         }
         retryAfter = retryAfter(response.headers().firstValue("Retry-After").orElse(""));
       }
@@ -237,6 +266,46 @@ public final class OpenAiClient {
         throw new DataException("interrupted while waiting to retry " + url, e);
       }
     }
+  }
+
+  /**
+   * Whether an HTTP error status may pass if the same request is sent again later: 408 (request
+   * timeout), 409 (conflict, which some gateways answer to a busy upstream), 429 (rate limit) and
+   * every 5xx. Other 4xx answers are about the request itself.
+   */
+  static boolean transientStatus(int status) {
+    return status == 408 || status == 409 || status == 429 || status >= 500;
+  }
+
+  /**
+   * Whether a 400/422 body says the server does not take the request field {@code field}: the field
+   * is named together with words of refusal, as OpenAI ("Unsupported parameter: 'max_tokens' is not
+   * supported with this model") and pydantic-validated servers ("Extra inputs are not permitted")
+   * write it. A mere mention is not enough: vLLM names {@code max_tokens} when the prompt leaves
+   * too little room for it, which is about one prompt.
+   */
+  static boolean refusesField(String body, String field) {
+    if (body == null) {
+      return false;
+    }
+    String b = body.toLowerCase(java.util.Locale.ROOT);
+    if (!b.contains(field)) {
+      return false;
+    }
+    for (String refusal :
+        List.of(
+            "unsupported",
+            "not supported",
+            "unrecognized",
+            "unrecognised",
+            "unknown",
+            "not permitted",
+            "extra_forbidden")) {
+      if (b.contains(refusal)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private HttpResponse<String> send(HttpRequest request) throws IOException {
@@ -298,12 +367,12 @@ public final class OpenAiClient {
     try {
       root = JSON.readTree(body);
     } catch (IOException e) {
-      return Completion.failed(
+      return Completion.failedPermanently(
           "bad-response", url + " answered 2xx but not JSON: " + snippet(body));
     }
     JsonNode choice = root == null ? null : root.path("choices").path(0);
     if (choice == null || choice.isMissingNode() || !choice.isObject()) {
-      return Completion.failed(
+      return Completion.failedPermanently(
           "bad-response", url + " answered without choices[0]: " + snippet(body));
     }
     JsonNode content =

@@ -24,6 +24,7 @@ import midtrain.data.synth.EndpointConfig;
 import midtrain.data.synth.FakeOpenAi;
 import midtrain.data.synth.FakeOpenAi.Reply;
 import midtrain.data.synth.GenerationSettings;
+import midtrain.data.synth.TokenLimitField;
 import org.junit.jupiter.api.Test;
 
 /** The OpenAI-compatible client against a local fake server. */
@@ -217,6 +218,121 @@ class OpenAiClientTest {
       assertTrue(c.detail().contains("fake error 400"), c.detail());
       assertEquals(1, s.calls().size());
     }
+  }
+
+  @Test
+  void transientStatusesAreRetriedOtherClientErrorsFailPermanentlyAtOnce() throws Exception {
+    // 408 and 409 say "not now", like 429 and 5xx: retried, and then they pass.
+    for (int status : new int[] {408, 409, 429, 500, 503}) {
+      try (FakeOpenAi s =
+          new FakeOpenAi(c -> c.n() == 0 ? Reply.status(status, "") : Reply.ok("ok"))) {
+        OpenAiClient client = recording(endpoint(s).build(), new ArrayList<>());
+        assertEquals("ok", client.complete("p", OptionalLong.empty()).text(), "" + status);
+        assertEquals(2, s.calls().size(), "" + status);
+      }
+    }
+    // The request itself is bad: one call, a permanent failure a resume will not resend.
+    for (int status : new int[] {400, 405, 413, 415, 422}) {
+      try (FakeOpenAi s = new FakeOpenAi(c -> Reply.status(status, ""))) {
+        OpenAiClient client = recording(endpoint(s).build(), new ArrayList<>());
+        Completion c = client.complete("p", OptionalLong.empty());
+        assertEquals("http-" + status, c.failure());
+        assertTrue(c.permanent(), "" + status);
+        assertEquals(1, s.calls().size(), "" + status);
+      }
+    }
+    // Out of retries on a transient status: a failure, but not a permanent one.
+    try (FakeOpenAi s = new FakeOpenAi(c -> Reply.status(408, ""))) {
+      Completion c =
+          recording(endpoint(s).maxRetries(1).build(), new ArrayList<>())
+              .complete("p", OptionalLong.empty());
+      assertEquals("http-408", c.failure());
+      assertFalse(c.permanent());
+    }
+    // A 2xx without a usable completion is the server's answer to this request: permanent.
+    for (String body : new String[] {"<html>busy</html>", "{\"choices\":[]}", "{}"}) {
+      try (FakeOpenAi s = new FakeOpenAi(c -> new Reply(200, "", body, 0))) {
+        Completion c =
+            recording(endpoint(s).build(), new ArrayList<>()).complete("p", OptionalLong.empty());
+        assertEquals("bad-response", c.failure(), body);
+        assertTrue(c.permanent(), body);
+        assertEquals(1, s.calls().size(), body);
+      }
+    }
+    for (int status = 400; status < 600; status++) {
+      boolean expected = status == 408 || status == 409 || status == 429 || status >= 500;
+      assertEquals(expected, OpenAiClient.transientStatus(status), "" + status);
+    }
+  }
+
+  /** OpenAI's answer to max_tokens sent to a reasoning model, as its API writes it. */
+  static final String UNSUPPORTED_MAX_TOKENS =
+      "{\"error\":{\"message\":\"Unsupported parameter: 'max_tokens' is not supported with this"
+          + " model. Use 'max_completion_tokens' instead.\",\"type\":\"invalid_request_error\","
+          + "\"param\":\"max_tokens\",\"code\":\"unsupported_parameter\"}}";
+
+  @Test
+  void aServerRefusingTheTokenFieldStopsTheRunNamingTheSettingToChange() throws Exception {
+    try (FakeOpenAi s = new FakeOpenAi(c -> new Reply(400, "", UNSUPPORTED_MAX_TOKENS, 0))) {
+      OpenAiClient client = new OpenAiClient(endpoint(s).build(), gen());
+      DataException e =
+          assertThrows(DataException.class, () -> client.complete("p", OptionalLong.empty()));
+      assertTrue(e.getMessage().contains("'max_tokens'"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("--max-tokens-field max_completion_tokens"), e.getMessage());
+      assertTrue(e.getMessage().contains("MAX_COMPLETION_TOKENS"), e.getMessage());
+      assertTrue(e.getMessage().contains(s.baseUrl()), e.getMessage());
+      assertEquals(1, s.calls().size());
+    }
+    // The other way round, as a pydantic-validated server refuses a field it does not know.
+    String extra =
+        "{\"detail\":[{\"type\":\"extra_forbidden\",\"loc\":[\"body\",\"max_completion_tokens\"],"
+            + "\"msg\":\"Extra inputs are not permitted\"}]}";
+    try (FakeOpenAi s = new FakeOpenAi(c -> new Reply(422, "", extra, 0))) {
+      GenerationSettings g =
+          GenerationSettings.builder("m")
+              .maxTokensField(TokenLimitField.MAX_COMPLETION_TOKENS)
+              .build();
+      DataException e =
+          assertThrows(
+              DataException.class,
+              () -> new OpenAiClient(endpoint(s).build(), g).complete("p", OptionalLong.empty()));
+      assertTrue(e.getMessage().contains("--max-tokens-field max_tokens"), e.getMessage());
+    }
+    // vLLM names max_tokens when one prompt leaves it too little room: that prompt fails alone.
+    String tooLong =
+        "{\"object\":\"error\",\"message\":\"'max_tokens' is too large: 1024. This model's maximum"
+            + " context length is 4096 tokens and your request has 3500 input tokens\"}";
+    try (FakeOpenAi s = new FakeOpenAi(c -> new Reply(400, "", tooLong, 0))) {
+      Completion c =
+          new OpenAiClient(endpoint(s).build(), gen()).complete("p", OptionalLong.empty());
+      assertEquals("http-400", c.failure());
+      assertTrue(c.permanent());
+    }
+  }
+
+  @Test
+  void theTokenLimitGoesInTheChosenField() throws Exception {
+    try (FakeOpenAi s = new FakeOpenAi(c -> Reply.ok("fine"))) {
+      GenerationSettings g =
+          GenerationSettings.builder("o-model")
+              .maxTokens(300)
+              .maxTokensField(TokenLimitField.MAX_COMPLETION_TOKENS)
+              .build();
+      new OpenAiClient(endpoint(s).build(), g).complete("p", OptionalLong.empty());
+      var b = s.calls().get(0).body();
+      assertEquals(300, b.get("max_completion_tokens").asInt());
+      assertFalse(b.has("max_tokens"));
+    }
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () ->
+                GenerationSettings.builder("base")
+                    .api(Api.COMPLETIONS)
+                    .maxTokensField(TokenLimitField.MAX_COMPLETION_TOKENS)
+                    .build());
+    assertTrue(e.getMessage().contains("completions API takes max_tokens"), e.getMessage());
   }
 
   @Test
