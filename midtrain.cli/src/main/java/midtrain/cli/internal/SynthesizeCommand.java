@@ -22,6 +22,7 @@ import midtrain.data.synth.SynthesisReport;
 import midtrain.data.synth.SynthesisRun;
 import midtrain.data.synth.Synthesizer;
 import midtrain.data.synth.Synthesizers;
+import midtrain.data.synth.TokenLimitField;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine;
@@ -135,6 +136,16 @@ public final class SynthesizeCommand implements Callable<Integer> {
   int maxTokens;
 
   @Option(
+      names = "--max-tokens-field",
+      paramLabel = "F",
+      defaultValue = "max_tokens",
+      description =
+          "The request field carrying --max-tokens: max_tokens (vLLM, llama.cpp, TGI, most"
+              + " servers) or max_completion_tokens (OpenAI's reasoning models); default"
+              + " ${DEFAULT-VALUE}.")
+  String maxTokensField;
+
+  @Option(
       names = "--seed",
       paramLabel = "N",
       description = "Run seed; each request gets one derived from it.")
@@ -161,8 +172,17 @@ public final class SynthesizeCommand implements Callable<Integer> {
       names = "--retries",
       paramLabel = "N",
       defaultValue = "6",
-      description = "Retries after 429, 5xx, timeouts (default: ${DEFAULT-VALUE}).")
+      description =
+          "Retries after timeouts, dropped connections, 408, 409, 429, 5xx (default:"
+              + " ${DEFAULT-VALUE}).")
   int retries;
+
+  @Option(
+      names = "--retry-failed",
+      description =
+          "On a resume, ask again for inputs whose request failed permanently (another 4xx, a"
+              + " response without a completion); transient failures are always asked again.")
+  boolean retryFailed;
 
   @Option(
       names = "--limit",
@@ -246,7 +266,8 @@ public final class SynthesizeCommand implements Callable<Integer> {
             .endpoint(eb.build())
             .generation(gen)
             .output(output)
-            .lengthPolicy(policy);
+            .lengthPolicy(policy)
+            .retryFailed(retryFailed);
     if (limit != null) {
       rb.limit(limit);
     }
@@ -254,10 +275,11 @@ public final class SynthesizeCommand implements Callable<Integer> {
     try (InputProgress bar = new InputProgress("synthesize", "docs")) {
       r = rb.listener(bar::update).build().run();
     }
-    long failed = print(out, r);
-    // An input whose request failed is not done: the output is incomplete until a rerun asks
-    // for it again, which a script must be able to tell from the exit code.
-    return r.balanced() && failed == 0 ? 0 : 1;
+    print(out, r);
+    // An input whose request failed transiently is not done: the output is incomplete until a
+    // rerun asks for it again, which a script must be able to tell from the exit code. One that
+    // failed permanently is rejected like any other input a rerun would not change.
+    return r.balanced() && r.pending() == 0 ? 0 : 1;
   }
 
   private Map<String, String> synthParams() {
@@ -296,6 +318,16 @@ public final class SynthesizeCommand implements Callable<Integer> {
             .temperature(temperature)
             .topP(topP)
             .maxTokens(maxTokens)
+            .maxTokensField(
+                switch (maxTokensField) {
+                  case "max_tokens" -> TokenLimitField.MAX_TOKENS;
+                  case "max_completion_tokens" -> TokenLimitField.MAX_COMPLETION_TOKENS;
+                  default ->
+                      throw new UserInputException(
+                          "--max-tokens-field must be max_tokens or max_completion_tokens, got '"
+                              + maxTokensField
+                              + "'");
+                })
             .stop(stop);
     if (seed != null) {
       g.seed(seed);
@@ -347,8 +379,8 @@ public final class SynthesizeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Prints the summary; returns how many inputs failed on the server or network. */
-  static long print(PrintWriter out, SynthesisReport r) {
+  /** Prints the summary. */
+  static void print(PrintWriter out, SynthesisReport r) {
     out.printf(
         Locale.ROOT,
         "inputs     %,d%s%n",
@@ -376,23 +408,26 @@ public final class SynthesizeCommand implements Callable<Integer> {
         r.retries(),
         r.promptTokens(),
         r.completionTokens());
-    long http = 0;
-    for (Map.Entry<String, Long> e : r.rejected().entrySet()) {
-      if (e.getKey().startsWith("http-")
-          || e.getKey().equals("timeout")
-          || e.getKey().equals("connection")
-          || e.getKey().equals("bad-response")) {
-        http += e.getValue();
-      }
+    if (r.journalLinesDropped() > 0) {
+      out.printf(
+          Locale.ROOT,
+          "journal: %,d lines cut by a crash dropped from its end; their inputs were asked again%n",
+          r.journalLinesDropped());
     }
-    if (http > 0) {
+    if (r.pending() > 0) {
       out.printf(
           Locale.ROOT,
           "%,d inputs failed on the server or network: run the same command again to ask for"
               + " them only%n",
-          http);
+          r.pending());
+    }
+    if (r.failedPermanently() > 0) {
+      out.printf(
+          Locale.ROOT,
+          "%,d inputs failed for good (the server refused the request itself; reasons in the"
+              + " rejects file): a rerun skips them unless given --retry-failed%n",
+          r.failedPermanently());
     }
     out.flush();
-    return http;
   }
 }

@@ -36,6 +36,7 @@ class SynthesizeCommandTest {
   private HttpServer server;
   private final List<String> auth = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger requests = new AtomicInteger();
+  private final List<JsonNode> bodies = Collections.synchronizedList(new ArrayList<>());
   private volatile int status429First = 1;
   private volatile int forceStatus = 0;
 
@@ -63,6 +64,7 @@ class SynthesizeCommandTest {
     int n = requests.getAndIncrement();
     auth.add(ex.getRequestHeaders().getFirst("Authorization"));
     JsonNode body = Inputs.JSON.readTree(ex.getRequestBody().readAllBytes());
+    bodies.add(body);
     int status = forceStatus != 0 ? forceStatus : n < status429First ? 429 : 200;
     String reply;
     if (status == 200) {
@@ -226,6 +228,53 @@ class SynthesizeCommandTest {
     r = synthesize(in, out, "--retries", "0");
     assertEquals(0, r[0], (String) r[1]);
     assertEquals(3, Files.readAllLines(out).size());
+  }
+
+  @Test
+  void permanentFailuresExitZeroAndAreAskedForAgainOnlyWithRetryFailed() throws Exception {
+    Path in = input(3);
+    Path out = tmp.resolve("bad.jsonl");
+    status429First = 0;
+    forceStatus = 422;
+    Object[] r = synthesize(in, out);
+    // Rejected for good, like any input a rerun would not change: the output is complete.
+    assertEquals(0, r[0], (String) r[1]);
+    assertTrue(((String) r[1]).contains("3 inputs failed for good"), (String) r[1]);
+    assertTrue(((String) r[1]).contains("--retry-failed"), (String) r[1]);
+    assertEquals(3, requests.get(), "no retry of a 422");
+    forceStatus = 0;
+    r = synthesize(in, out);
+    assertEquals(0, r[0], (String) r[1]);
+    assertEquals(3, requests.get(), "a plain rerun does not send them again");
+    assertEquals(0, Files.readAllLines(out).size());
+    assertEquals(3, Files.readAllLines(midtrain.data.synth.SynthesisRun.rejectsFile(out)).size());
+    r = synthesize(in, out, "--retry-failed");
+    assertEquals(0, r[0], (String) r[1]);
+    assertEquals(6, requests.get());
+    assertEquals(3, Files.readAllLines(out).size());
+    assertEquals(0, Files.readAllLines(midtrain.data.synth.SynthesisRun.rejectsFile(out)).size());
+  }
+
+  @Test
+  void maxTokensFieldNamesTheRequestField() throws Exception {
+    Path in = input(2);
+    status429First = 0;
+    Object[] r =
+        synthesize(
+            in,
+            tmp.resolve("o.jsonl"),
+            "--max-tokens",
+            "99",
+            "--max-tokens-field",
+            "max_completion_tokens");
+    assertEquals(0, r[0], (String) r[2]);
+    for (JsonNode b : bodies) {
+      assertEquals(99, b.get("max_completion_tokens").asInt());
+      assertFalse(b.has("max_tokens"));
+    }
+    r = synthesize(in, tmp.resolve("p.jsonl"), "--max-tokens-field", "max_new_tokens");
+    assertEquals(2, r[0]);
+    assertTrue(((String) r[2]).contains("--max-tokens-field"), (String) r[2]);
   }
 
   @Test

@@ -18,6 +18,13 @@ import java.util.TreeMap;
  * @param chunksRejected chunks of inputs that did give outputs, dropped by reason; not counted in
  *     {@code rejected}
  * @param unreadable input records the readers could not read (not among {@code inputs})
+ * @param pending inputs among {@code rejected} whose request failed transiently (timeout,
+ *     connection, 408, 409, 429, 5xx): the output lacks them until a later run asks again
+ * @param failedPermanently inputs among {@code rejected} whose request itself was bad (another 4xx,
+ *     a 2xx without a usable completion): asked again only with {@link
+ *     SynthesisRun.Builder#retryFailed}
+ * @param journalLinesDropped lines a crash left cut or unwritten at the end of the journal, dropped
+ *     when this run opened it (their inputs were asked for again)
  * @param requests HTTP requests sent by this run, retries included
  * @param retries retries by this run
  * @param promptTokens prompt tokens the server reported for this run's completed requests
@@ -31,6 +38,9 @@ public record SynthesisReport(
     Map<String, Long> rejected,
     Map<String, Long> chunksRejected,
     long unreadable,
+    long pending,
+    long failedPermanently,
+    long journalLinesDropped,
     long requests,
     long retries,
     long promptTokens,
@@ -45,6 +55,9 @@ public record SynthesisReport(
    * @param rejected inputs that gave no output, by reason
    * @param chunksRejected chunks dropped from inputs that gave outputs, by reason
    * @param unreadable input records the readers could not read
+   * @param pending inputs whose request failed transiently
+   * @param failedPermanently inputs whose request failed permanently
+   * @param journalLinesDropped torn lines dropped from the journal's end
    * @param requests HTTP requests sent
    * @param retries retries
    * @param promptTokens prompt tokens reported

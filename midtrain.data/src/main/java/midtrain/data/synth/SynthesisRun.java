@@ -14,10 +14,11 @@ import midtrain.data.io.ReaderOptions;
  *
  * <p>Each finished input is appended to a journal beside the output ({@link #journalFile}) as soon
  * as it finishes, in whatever order the requests end. A run whose journal exists resumes: inputs
- * finished there (output or rejected for a reason other than an HTTP failure) are not requested
- * again, and the journal must have been written with the same synthesizer, template and generation
- * settings. The output file is written from the journal once every input is finished, so it appears
- * only complete; rejected inputs are listed in {@link #rejectsFile} with their reason.
+ * finished there (output, rejected, or failed permanently unless {@link Builder#retryFailed}) are
+ * not requested again, while inputs whose request failed transiently are; the journal must have
+ * been written with the same reader fields, synthesizer, template and generation settings. The
+ * output file is written from the journal once every input is finished, so it appears only
+ * complete; rejected inputs are listed in {@link #rejectsFile} with their reason.
  */
 public final class SynthesisRun {
   private final List<Path> inputs;
@@ -28,6 +29,7 @@ public final class SynthesisRun {
   private final Path output;
   private final LengthPolicy lengthPolicy;
   private final long limit;
+  private final boolean retryFailed;
   private final SynthesisListener listener;
 
   private SynthesisRun(Builder b) {
@@ -39,6 +41,7 @@ public final class SynthesisRun {
     this.output = b.output;
     this.lengthPolicy = b.lengthPolicy;
     this.limit = b.limit;
+    this.retryFailed = b.retryFailed;
     this.listener = b.listener;
   }
 
@@ -79,8 +82,8 @@ public final class SynthesisRun {
    *
    * @return the report
    * @throws DataException when an input cannot be opened or is the output or rejects file, the
-   *     journal belongs to other settings, the server refuses the key, model or URL (401, 403,
-   *     404), or the output cannot be written
+   *     journal belongs to other settings, the server refuses the key, model or URL (401, 403, 404)
+   *     or the token-limit field, or the output cannot be written
    */
   public SynthesisReport run() {
     return new Runner(
@@ -92,6 +95,7 @@ public final class SynthesisRun {
             output,
             lengthPolicy,
             limit,
+            retryFailed,
             listener)
         .run();
   }
@@ -106,6 +110,7 @@ public final class SynthesisRun {
     private Path output;
     private LengthPolicy lengthPolicy = LengthPolicy.REJECT;
     private long limit = Long.MAX_VALUE;
+    private boolean retryFailed;
     private SynthesisListener listener = (f, b, t) -> {};
 
     private Builder() {}
@@ -199,6 +204,21 @@ public final class SynthesisRun {
         throw new DataException("limit must be at least 1, got " + n);
       }
       this.limit = n;
+      return this;
+    }
+
+    /**
+     * Sets whether a resume asks again for inputs whose request failed permanently (an HTTP 4xx
+     * other than 401, 403, 404, 408, 409 and 429, or a 2xx answer without a usable completion). By
+     * default it does not, since the same request would fail the same way; after a fix on the
+     * server's side (a longer context, say) it may not. Transient failures are always asked for
+     * again.
+     *
+     * @param value true to ask again
+     * @return this builder
+     */
+    public Builder retryFailed(boolean value) {
+      this.retryFailed = value;
       return this;
     }
 

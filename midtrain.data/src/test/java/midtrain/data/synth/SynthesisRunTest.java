@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import midtrain.data.DataException;
+import midtrain.data.io.ReaderOptions;
 import midtrain.data.synth.FakeOpenAi.Reply;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -242,6 +243,7 @@ class SynthesisRunTest {
     Files.writeString(journal, "{\"i\":29,\"id\":\"doc2", StandardOpenOption.APPEND);
     try (FakeOpenAi s = new FakeOpenAi(FakeOpenAi::echo)) {
       SynthesisReport r = run(s, in, out, syn).build().run();
+      assertEquals(1, r.journalLinesDropped(), "the cut line is dropped and counted");
       assertEquals(finished, r.resumed());
       assertEquals(30 - finished, s.calls().size());
       Set<String> asked = new HashSet<>();
@@ -281,6 +283,123 @@ class SynthesisRunTest {
       assertEquals(Map.of(), r.rejected());
       assertEquals(6, r.outputs());
       assertEquals("doc3#rewrite-0", read(out).get(3).get("id").asText());
+    }
+  }
+
+  /** The rejects file as id to reason. */
+  private static Map<String, String> rejects(Path out) throws IOException {
+    Map<String, String> m = new TreeMap<>();
+    for (JsonNode r : read(SynthesisRun.rejectsFile(out))) {
+      m.put(r.get("id").asText(), r.get("reason").asText());
+      assertFalse(r.get("detail").asText().isEmpty(), r.toString());
+    }
+    return m;
+  }
+
+  @Test
+  void permanentFailuresAreKeptAcrossResumesUntilFailedInputsAreAskedForAgain() throws Exception {
+    Path in = input(8, 7);
+    Path out = dir.resolve("permanent.jsonl");
+    Synthesizer syn = Synthesizers.create("rewrite", Map.of());
+    // doc2: the request is bad (400); doc5: the server is down (503); doc6: a 200 with no choices.
+    try (FakeOpenAi s =
+        new FakeOpenAi(
+            c ->
+                c.prompt().contains("Document 2 ")
+                    ? Reply.status(400, "")
+                    : c.prompt().contains("Document 5 ")
+                        ? Reply.status(503, "0")
+                        : c.prompt().contains("Document 6 ")
+                            ? new Reply(200, "", "{\"choices\":[]}", 0)
+                            : FakeOpenAi.echo(c))) {
+      SynthesisReport r = run(s, in, out, syn).build().run();
+      assertEquals(Map.of("http-400", 1L, "http-503", 1L, "bad-response", 1L), r.rejected());
+      assertEquals(1, r.pending());
+      assertEquals(2, r.failedPermanently());
+      assertTrue(r.balanced());
+      // 5 answered, doc2 and doc6 once, doc5 three times (two retries).
+      assertEquals(5 + 1 + 1 + 3, s.calls().size());
+    }
+    assertEquals(
+        Map.of("doc2", "http-400", "doc5", "http-503", "doc6", "bad-response"), rejects(out));
+    // A resume asks again only for the transient failure; the permanent ones stay rejected.
+    try (FakeOpenAi s = new FakeOpenAi(FakeOpenAi::echo)) {
+      SynthesisReport r = run(s, in, out, syn).build().run();
+      assertEquals(1, s.calls().size());
+      assertTrue(s.calls().get(0).prompt().contains("Document 5 "));
+      assertEquals(7, r.resumed());
+      assertEquals(0, r.pending());
+      assertEquals(2, r.failedPermanently());
+      assertEquals(6, r.synthesized());
+      assertTrue(r.balanced());
+    }
+    assertEquals(Map.of("doc2", "http-400", "doc6", "bad-response"), rejects(out));
+    // Asked for, the failed inputs are sent again, and only they.
+    try (FakeOpenAi s = new FakeOpenAi(FakeOpenAi::echo)) {
+      SynthesisReport r = run(s, in, out, syn).retryFailed(true).build().run();
+      assertEquals(2, s.calls().size());
+      assertEquals(8, r.synthesized());
+      assertEquals(0, r.failedPermanently());
+      assertEquals(Map.of(), r.rejected());
+    }
+    assertEquals(Map.of(), rejects(out));
+    List<JsonNode> outs = read(out);
+    assertEquals(8, outs.size());
+    for (int i = 0; i < 8; i++) {
+      assertEquals("doc" + i + "#rewrite-0", outs.get(i).get("id").asText());
+    }
+  }
+
+  @Test
+  void anAuthErrorStopsTheRunAfterTheRequestsInFlight() throws Exception {
+    Path in = input(200, 8);
+    Path out = dir.resolve("auth.jsonl");
+    try (FakeOpenAi s = new FakeOpenAi(c -> Reply.status(403, ""))) {
+      DataException e =
+          assertThrows(
+              DataException.class,
+              () -> run(s, in, out, Synthesizers.create("rewrite", Map.of())).build().run());
+      assertTrue(
+          e.getMessage().contains("403") && e.getMessage().contains("RUN_KEY"), e.getMessage());
+      // Not one refusal per document: the requests already in flight at most (concurrency 4).
+      assertTrue(s.calls().size() <= 2 * 4, "requests " + s.calls().size());
+    }
+    // Nothing was finished, so nothing is journalled as failed: a fixed key resumes them all.
+    assertEquals(1, Files.readAllLines(SynthesisRun.journalFile(out)).size());
+  }
+
+  @Test
+  void aResumeReadingOtherFieldsOrWithAnotherModelIsRefusedNamingEach() throws Exception {
+    Path in = input(4, 9);
+    Path out = dir.resolve("fields.jsonl");
+    Synthesizer syn = Synthesizers.create("rewrite", Map.of());
+    try (FakeOpenAi s = new FakeOpenAi(FakeOpenAi::echo)) {
+      run(s, in, out, syn).build().run();
+      DataException e =
+          assertThrows(
+              DataException.class,
+              () ->
+                  run(s, in, out, syn)
+                      .readerOptions(ReaderOptions.builder().textField("url").build())
+                      .generation(GenerationSettings.builder("other-model").seed(11).build())
+                      .build()
+                      .run());
+      String m = e.getMessage();
+      assertTrue(m.contains("text_field = \"text\" (this run: \"url\")"), m);
+      assertTrue(m.contains("model = \"fake-model\" (this run: \"other-model\")"), m);
+      assertTrue(m.contains(SynthesisRun.journalFile(out).toString()), m);
+      assertEquals(4, s.calls().size(), "refused before any request");
+      // The token-limit field's name does not change what an entry means: a resume may switch it.
+      SynthesisReport r =
+          run(s, in, out, syn)
+              .generation(
+                  GenerationSettings.builder("fake-model")
+                      .seed(11)
+                      .maxTokensField(TokenLimitField.MAX_COMPLETION_TOKENS)
+                      .build())
+              .build()
+              .run();
+      assertEquals(4, r.resumed());
     }
   }
 

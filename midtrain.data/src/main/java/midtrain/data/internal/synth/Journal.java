@@ -2,6 +2,7 @@ package midtrain.data.internal.synth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -12,8 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Map;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import midtrain.data.DataException;
 
 /**
@@ -21,22 +26,67 @@ import midtrain.data.DataException;
  * line per finished input, appended in the order inputs finish.
  *
  * <p>Only offsets are kept in memory (input index to line position), so a resume and the final
- * output, written in input order, read lines back by position. A line cut by a crash is cut off on
- * open; a later line for the same input (a retry of an HTTP failure) supersedes an earlier one.
+ * output, written in input order, read lines back by position. A later line for the same input (a
+ * retry of a failed request) supersedes an earlier one.
+ *
+ * <p>Durability: the channel is forced (fdatasync) after the header, then at least every {@link
+ * #SYNC_EVERY_RECORDS} records or {@link #SYNC_EVERY} since the last force, whichever comes first,
+ * and when the journal is closed or {@linkplain #sync() synced} before the output is written; not
+ * after each record, which would cost a disk flush per input. A crash or power loss can therefore
+ * lose at most the entries appended since the last force: their inputs are simply asked for again.
+ * What it can leave at the end of the file, a line cut short or never filled in (a file system may
+ * keep the new length without the data, which reads as NUL bytes), is dropped on open and counted
+ * ({@link #droppedLines()}); a bad line followed by good ones is not what a crash leaves, and is
+ * refused naming its line.
  */
 final class Journal implements AutoCloseable {
-  static final String FORMAT = "midtrain-synth-journal/1";
+  static final String FORMAT = "midtrain-synth-journal/2";
+
+  /** Records appended between two forces of the channel, at most. */
+  static final int SYNC_EVERY_RECORDS = 64;
+
+  /** Time between the first unforced record and the next force, at most (checked on append). */
+  static final Duration SYNC_EVERY = Duration.ofSeconds(2);
+
+  private static final byte NONE = 0;
+  private static final byte DONE = 1;
+  private static final byte RETRY = 2; // the request failed, maybe not for good: asked again
+  private static final byte FAILED = 3; // the request itself was bad: asked again only on demand
 
   private final Path file;
   private final FileChannel channel;
+  private final boolean retryFailed;
   private long size;
   private long[] offsets = new long[1024];
   private int[] lengths = new int[1024];
   private long[] idHashes = new long[1024];
-  private byte[] state = new byte[1024]; // 0 none, 1 done, 2 retry (HTTP failure)
+  private byte[] state = new byte[1024];
+  private int unsynced;
+  private long firstUnsyncedNanos;
+  private long droppedLines;
+
+  /** What an entry says of its input's request. */
+  enum Outcome {
+    /** Outputs, or rejected for a reason in the document or the completion. */
+    DONE,
+    /** The request failed in a way a later attempt may not meet. */
+    RETRY,
+    /** The request itself was bad: a later attempt would fail the same way. */
+    FAILED
+  }
 
   Journal(Path file, ObjectNode header) {
+    this(file, header, false);
+  }
+
+  /**
+   * Opens (resuming) or creates a journal.
+   *
+   * @param retryFailed whether inputs whose request failed permanently count as unfinished
+   */
+  Journal(Path file, ObjectNode header, boolean retryFailed) {
     this.file = file;
+    this.retryFailed = retryFailed;
     try {
       // Read back as it will be from the file, so that numbers compare by the same node types.
       header = (ObjectNode) OpenAiClient.JSON.readTree(OpenAiClient.JSON.writeValueAsBytes(header));
@@ -64,12 +114,14 @@ final class Journal implements AutoCloseable {
                   + " is in use by another synthesize run writing the same output: wait for it"
                   + " to end, or choose another output");
         }
-        if (exists) {
-          scan(header);
+        if (exists && scan(header)) {
+          channel.force(false);
         } else {
           channel.truncate(0);
           size = 0;
           append(OpenAiClient.JSON.writeValueAsBytes(header));
+          channel.force(false);
+          syncDirectory(parent);
         }
       } catch (IOException | RuntimeException e) {
         // A refused resume must not keep the file open, nor its lock held for a later run.
@@ -81,14 +133,38 @@ final class Journal implements AutoCloseable {
     }
   }
 
-  private void scan(ObjectNode header) throws IOException {
+  /** Makes a new file's name durable too; file systems that cannot open a directory skip it. */
+  private static void syncDirectory(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // Windows cannot open a directory as a channel; the next force of the file covers it there.
+    }
+  }
+
+  /** One line of the file: where it starts, its bytes, and whether a newline ended it. */
+  private record Line(long at, byte[] bytes, boolean ended) {}
+
+  /**
+   * Reads an existing journal: checks the header, indexes the entries, cuts a torn tail.
+   *
+   * @return false when the file holds no complete header and no entry (a crash right after it was
+   *     created), so that it is started over
+   */
+  private boolean scan(ObjectNode header) throws IOException {
     long total = channel.size();
-    long pos = 0;
-    long lineNo = 0;
     byte[] buf = new byte[1 << 16];
-    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
     long lineStart = 0;
     long read = 0;
+    long lineNo = 0;
+    // Lines from the first bad one on, kept until a good line shows they are not a torn tail.
+    List<Long> badAt = new ArrayList<>();
+    long firstBadNo = 0;
+    String firstBadWhy = "";
     while (read < total) {
       ByteBuffer bb = ByteBuffer.wrap(buf);
       int n = channel.read(bb, read);
@@ -99,28 +175,84 @@ final class Journal implements AutoCloseable {
         byte b = buf[k];
         if (b == '\n') {
           lineNo++;
-          byte[] bytes = line.toByteArray();
-          if (lineNo == 1) {
-            checkHeader(bytes, header);
+          String why = take(new Line(lineStart, line.toByteArray(), true), lineNo, header);
+          if (why.isEmpty()) {
+            if (!badAt.isEmpty()) {
+              throw new DataException(
+                  "journal "
+                      + file
+                      + ": line "
+                      + firstBadNo
+                      + " "
+                      + firstBadWhy
+                      + ", yet line "
+                      + lineNo
+                      + " after it is a good entry: a crash does not leave that; cut the file"
+                      + " before line "
+                      + firstBadNo
+                      + " to keep the entries above it, or write a new output");
+            }
           } else {
-            index(bytes, lineStart, lineNo);
+            if (badAt.isEmpty()) {
+              firstBadNo = lineNo;
+              firstBadWhy = why;
+            }
+            badAt.add(lineStart);
           }
           line.reset();
-          pos = read + k + 1;
-          lineStart = pos;
+          lineStart = read + k + 1;
         } else {
           line.write(b);
         }
       }
       read += n;
     }
-    if (lineNo == 0) {
-      throw new DataException(
-          "journal " + file + " has no complete header line: delete it to start over");
+    if (line.size() > 0) {
+      // No newline: the write of this line was cut short.
+      badAt.add(lineStart);
     }
-    // A crash can leave half a line: it is cut off and its input asked for again.
-    channel.truncate(pos);
-    size = pos;
+    if (lineNo == 0 || (badAt.size() > 0 && badAt.get(0) == 0)) {
+      // Not even the header is complete: nothing was recorded, so nothing is lost by a new start.
+      droppedLines = badAt.size();
+      return false;
+    }
+    long cut = badAt.isEmpty() ? lineStart : badAt.get(0);
+    droppedLines = badAt.size();
+    if (cut < total) {
+      channel.truncate(cut);
+    }
+    size = cut;
+    return true;
+  }
+
+  /**
+   * Checks the header or indexes an entry.
+   *
+   * @return empty when the line is good, else why it is not (for a torn tail)
+   */
+  private String take(Line l, long lineNo, ObjectNode header) {
+    if (lineNo == 1) {
+      if (isBlankOrNul(l.bytes())) {
+        return "is empty";
+      }
+      checkHeader(l.bytes(), header);
+      return "";
+    }
+    return index(l.bytes(), l.at(), lineNo);
+  }
+
+  private static boolean isBlankOrNul(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b != 0 && b != ' ' && b != '\r' && b != '\t') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** How many lines at the end of the file were dropped on open, as a crash left them. */
+  long droppedLines() {
+    return droppedLines;
   }
 
   private void checkHeader(byte[] bytes, ObjectNode header) {
@@ -130,51 +262,79 @@ final class Journal implements AutoCloseable {
     } catch (IOException e) {
       old = null;
     }
-    if (old == null || !FORMAT.equals(old.path("journal").asText())) {
+    if (old == null
+        || !old.isObject()
+        || !old.path("journal").asText().startsWith("midtrain-synth-journal/")) {
       throw new DataException(
           "journal "
               + file
               + ": line 1 is not a midtrain synthesis journal header; delete the file or choose"
               + " another output");
     }
-    for (Map.Entry<String, JsonNode> e : header.properties()) {
-      JsonNode was = old.get(e.getKey());
-      if (!e.getValue().equals(was)) {
-        throw new DataException(
-            "journal "
-                + file
-                + " was written with "
-                + e.getKey()
+    List<String> diffs = new ArrayList<>();
+    diff("", (ObjectNode) old, header, diffs);
+    if (!diffs.isEmpty()) {
+      throw new DataException(
+          "journal "
+              + file
+              + " was written with "
+              + String.join(", ", diffs)
+              + ": to resume it, run with the journal's settings; to use this run's settings,"
+              + " write a new output (another output path, or delete the journal to start over)");
+    }
+  }
+
+  /** Lists each setting that differs, as {@code name = old (this run: new)}, nested by dots. */
+  private static void diff(String prefix, ObjectNode old, ObjectNode now, List<String> out) {
+    Set<String> keys = new TreeSet<>();
+    old.fieldNames().forEachRemaining(keys::add);
+    now.fieldNames().forEachRemaining(keys::add);
+    // The header's own order reads best; keys only the old journal has come last.
+    List<String> ordered = new ArrayList<>();
+    now.fieldNames().forEachRemaining(ordered::add);
+    for (String k : keys) {
+      if (!now.has(k)) {
+        ordered.add(k);
+      }
+    }
+    for (String k : ordered) {
+      JsonNode was = old.get(k);
+      JsonNode is = now.get(k);
+      if (was != null && is != null && was.isObject() && is.isObject()) {
+        diff(prefix + k + ".", (ObjectNode) was, (ObjectNode) is, out);
+      } else if (was == null || !was.equals(is)) {
+        out.add(
+            prefix
+                + k
                 + " = "
-                + (was == null ? "(none)" : was.toString())
-                + " but this run has "
-                + e.getValue()
-                + ": resume with the same settings, or delete the journal to start over");
+                + (was == null ? (prefix.isEmpty() ? "(not recorded)" : "(none)") : was.toString())
+                + " (this run: "
+                + (is == null ? "(none)" : is.toString())
+                + ")");
       }
     }
   }
 
-  private void index(byte[] bytes, long at, long lineNo) {
+  private String index(byte[] bytes, long at, long lineNo) {
     JsonNode e;
     try {
       e = OpenAiClient.JSON.readTree(bytes);
     } catch (IOException ex) {
-      throw new DataException(
-          "journal "
-              + file
-              + ": line "
-              + lineNo
-              + " is not JSON; delete the journal to start over");
+      return "is not JSON";
     }
     JsonNode i = e == null ? null : e.get("i");
     if (i == null || !i.canConvertToInt() || i.asInt() < 0 || !e.path("id").isTextual()) {
-      throw new DataException(
-          "journal " + file + ": line " + lineNo + " has no input index and id; delete it");
+      return "has no input index and id";
     }
-    record(i.asInt(), e.get("id").asText(), e.path("retry").asBoolean(false), at, bytes.length);
+    Outcome o =
+        e.path("retry").asBoolean(false)
+            ? Outcome.RETRY
+            : e.path("permanent").asBoolean(false) ? Outcome.FAILED : Outcome.DONE;
+    record(i.asInt(), e.get("id").asText(), o, at, bytes.length);
+    return "";
   }
 
-  private void record(int i, String id, boolean retry, long at, int length) {
+  private void record(int i, String id, Outcome outcome, long at, int length) {
     if (i >= offsets.length) {
       int cap = Math.max(i + 1, offsets.length * 2);
       offsets = Arrays.copyOf(offsets, cap);
@@ -185,7 +345,12 @@ final class Journal implements AutoCloseable {
     offsets[i] = at;
     lengths[i] = length;
     idHashes[i] = Runner.hash64(id);
-    state[i] = (byte) (retry ? 2 : 1);
+    state[i] =
+        switch (outcome) {
+          case DONE -> DONE;
+          case RETRY -> RETRY;
+          case FAILED -> FAILED;
+        };
   }
 
   private void append(byte[] line) throws IOException {
@@ -195,26 +360,54 @@ final class Journal implements AutoCloseable {
     }
   }
 
-  /** Appends one input's entry; safe from many threads. */
-  synchronized void append(int i, String id, boolean retry, ObjectNode entry) {
+  /** Appends one input's entry, forcing the channel as the class comment says; thread-safe. */
+  synchronized void append(int i, String id, Outcome outcome, ObjectNode entry) {
     try {
       byte[] bytes = OpenAiClient.JSON.writeValueAsBytes(entry);
       long at = size;
       append(bytes);
-      record(i, id, retry, at, bytes.length);
+      record(i, id, outcome, at, bytes.length);
+      long now = System.nanoTime();
+      if (unsynced++ == 0) {
+        firstUnsyncedNanos = now;
+      }
+      if (unsynced >= SYNC_EVERY_RECORDS || now - firstUnsyncedNanos >= SYNC_EVERY.toNanos()) {
+        sync();
+      }
     } catch (IOException e) {
       throw new DataException("journal " + file + ": cannot append: " + e.getMessage(), e);
     }
   }
 
-  /** Whether input {@code i} is finished (output, or rejected for a reason a retry won't fix). */
+  /** Forces what was appended to the disk. */
+  synchronized void sync() {
+    if (unsynced == 0) {
+      return;
+    }
+    try {
+      channel.force(false);
+      unsynced = 0;
+    } catch (IOException e) {
+      throw new DataException("journal " + file + ": cannot sync: " + e.getMessage(), e);
+    }
+  }
+
+  /** Records appended since the channel was last forced. */
+  synchronized int unsynced() {
+    return unsynced;
+  }
+
+  /**
+   * Whether input {@code i} is finished: outputs, rejected for a reason a retry won't fix, or
+   * (unless failed inputs are retried) its request failed permanently.
+   */
   synchronized boolean done(int i) {
-    return i < state.length && state[i] == 1;
+    return i < state.length && (state[i] == DONE || (state[i] == FAILED && !retryFailed));
   }
 
   /** Whether input {@code i} has an entry at all. */
   synchronized boolean has(int i) {
-    return i < state.length && state[i] != 0;
+    return i < state.length && state[i] != NONE;
   }
 
   /** The hash of the parent id recorded for input {@code i}. */
@@ -247,7 +440,13 @@ final class Journal implements AutoCloseable {
   @Override
   public void close() {
     try {
-      channel.close();
+      try {
+        if (unsynced > 0) {
+          channel.force(false);
+        }
+      } finally {
+        channel.close();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -57,6 +57,7 @@ public final class Runner {
   private final Path output;
   private final LengthPolicy lengthPolicy;
   private final long limit;
+  private final boolean retryFailed;
   private final SynthesisListener listener;
 
   private final AtomicLong finished = new AtomicLong();
@@ -75,6 +76,7 @@ public final class Runner {
    * @param output the output file
    * @param lengthPolicy what to do with length-cut completions
    * @param limit the most inputs taken
+   * @param retryFailed whether inputs whose request failed permanently are asked for again
    * @param listener progress
    */
   public Runner(
@@ -86,6 +88,7 @@ public final class Runner {
       Path output,
       LengthPolicy lengthPolicy,
       long limit,
+      boolean retryFailed,
       SynthesisListener listener) {
     this.inputs = inputs;
     this.readerOptions = readerOptions;
@@ -95,6 +98,7 @@ public final class Runner {
     this.output = output;
     this.lengthPolicy = lengthPolicy;
     this.limit = limit;
+    this.retryFailed = retryFailed;
     this.listener = listener;
   }
 
@@ -126,10 +130,24 @@ public final class Runner {
     return OptionalLong.of(z >>> 33);
   }
 
-  /** The journal header: what a resumed run must share with the one that wrote the journal. */
+  /**
+   * The journal header: what a resumed run must share with the one that wrote the journal, that is
+   * every setting that changes what an entry means. How the inputs are read comes first (another id
+   * or text field makes other documents of the same file); the request settings that do not change
+   * a completion (endpoint, key, timeouts, retries, concurrency, the token-limit field's name) are
+   * left out, so that a resume may change them.
+   */
   ObjectNode header() {
     ObjectNode h = OpenAiClient.JSON.createObjectNode();
     h.put("journal", Journal.FORMAT);
+    h.put("id_field", readerOptions.idField());
+    h.put("text_field", readerOptions.textField());
+    h.put("source_field", readerOptions.sourceField());
+    h.put("domain_field", readerOptions.domainField());
+    h.put("lang_field", readerOptions.langField());
+    h.put("default_source", readerOptions.defaultSource());
+    h.put("default_domain", readerOptions.defaultDomain());
+    h.put("keep_meta", readerOptions.keepMeta());
     h.put("synthesizer", synth.id());
     ObjectNode s = h.putObject("settings");
     synth.settings().forEach(s::put);
@@ -187,7 +205,7 @@ public final class Runner {
     long[] unreadable = {0};
     int taken = 0;
     long resumed = 0;
-    try (Journal journal = new Journal(journalFile, header())) {
+    try (Journal journal = new Journal(journalFile, header(), retryFailed)) {
       ExecutorService pool =
           Executors.newFixedThreadPool(
               endpoint.concurrency(),
@@ -267,6 +285,8 @@ public final class Runner {
         throw fatal.get();
       }
       listener.progress(finished.get(), bytesRead.get(), totalBytes);
+      // The output is written from the journal: the entries it is made of reach the disk first.
+      journal.sync();
       return assemble(journal, taken, resumed, unreadable[0], client);
     }
   }
@@ -299,7 +319,7 @@ public final class Runner {
       List<String> prompts = check.isEmpty() ? synth.prompts(doc) : List.of();
       if (!check.isEmpty() || prompts.isEmpty()) {
         reject(entry, check.isEmpty() ? "empty-input" : check, "", false);
-        journal.append(i, doc.id(), false, entry);
+        journal.append(i, doc.id(), Journal.Outcome.DONE, entry);
         return;
       }
       ArrayNode outs = OpenAiClient.JSON.createArrayNode();
@@ -313,9 +333,17 @@ public final class Runner {
         OptionalLong seed = requestSeed(gen.seed(), doc.id(), c);
         Completion comp = client.complete(prompts.get(c), seed);
         if (comp.failed()) {
-          // The whole input waits for a resume: a later run may find the server well again.
-          reject(entry, comp.failure(), comp.detail(), true);
-          journal.append(i, doc.id(), true, entry);
+          // The whole input waits for a resume: a later run may find the server well again. A
+          // request that was itself bad waits only for a run that asks for failed inputs.
+          reject(entry, comp.failure(), comp.detail(), !comp.permanent());
+          if (comp.permanent()) {
+            entry.put("permanent", true);
+          }
+          journal.append(
+              i,
+              doc.id(),
+              comp.permanent() ? Journal.Outcome.FAILED : Journal.Outcome.RETRY,
+              entry);
           return;
         }
         pt += comp.promptTokens();
@@ -348,7 +376,7 @@ public final class Runner {
         ObjectNode cr = entry.putObject("chunks_rejected");
         chunkRejects.forEach(cr::put);
       }
-      journal.append(i, doc.id(), false, entry);
+      journal.append(i, doc.id(), Journal.Outcome.DONE, entry);
     } catch (RuntimeException e) {
       RuntimeException f =
           e instanceof DataException
@@ -426,6 +454,8 @@ public final class Runner {
     Map<String, Long> chunksRejected = new TreeMap<>();
     long synthesized = 0;
     long outputs = 0;
+    long pending = 0;
+    long failedPermanently = 0;
     Path rejectsFile = SynthesisRun.rejectsFile(output);
     Path rejectsTmp = Files2.temporary(rejectsFile);
     DocumentWriter writer = Formats.openWriter(output);
@@ -442,6 +472,11 @@ public final class Runner {
         JsonNode outs = e.get("outputs");
         if (outs == null || outs.isEmpty()) {
           rejected.merge(e.path("reason").asText("unknown"), 1L, Long::sum);
+          if (e.path("retry").asBoolean(false)) {
+            pending++;
+          } else if (e.path("permanent").asBoolean(false)) {
+            failedPermanently++;
+          }
           ObjectNode r = OpenAiClient.JSON.createObjectNode();
           r.put("id", e.path("id").asText());
           r.put("reason", e.path("reason").asText());
@@ -499,6 +534,9 @@ public final class Runner {
         rejected,
         chunksRejected,
         unreadable,
+        pending,
+        failedPermanently,
+        journal.droppedLines(),
         client.requests(),
         client.retries(),
         client.promptTokens(),
