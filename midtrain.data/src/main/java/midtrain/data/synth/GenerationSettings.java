@@ -286,7 +286,8 @@ public final class GenerationSettings {
       if (api == Api.COMPLETIONS && maxTokensField == TokenLimitField.MAX_COMPLETION_TOKENS) {
         throw new DataException(
             "max_completion_tokens is a chat API field; the completions API takes max_tokens:"
-                + " choose the max_tokens field or the chat API");
+                + " send max_tokens (--max-tokens-field max_tokens) or use the chat API (--api"
+                + " chat)");
       }
       return new GenerationSettings(this);
     }

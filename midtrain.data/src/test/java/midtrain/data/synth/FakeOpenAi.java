@@ -114,6 +114,7 @@ public final class FakeOpenAi implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
+    boolean counted = true;
     try {
       byte[] in = ex.getRequestBody().readAllBytes();
       JsonNode body = JSON.readTree(in);
@@ -148,6 +149,10 @@ public final class FakeOpenAi implements AutoCloseable {
       }
       ex.getResponseHeaders().add("Content-Type", "application/json");
       byte[] bytes = out == null ? new byte[0] : out.getBytes(StandardCharsets.UTF_8);
+      // No longer in flight once the answer starts: the client may send its next request as soon
+      // as it has read this one, before this handler returns, which must not count as two.
+      inFlight.decrementAndGet();
+      counted = false;
       ex.sendResponseHeaders(r.status(), bytes.length == 0 ? -1 : bytes.length);
       try (OutputStream os = ex.getResponseBody()) {
         os.write(bytes);
@@ -155,7 +160,9 @@ public final class FakeOpenAi implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       // the client gave up (a timeout): nothing to answer
     } finally {
-      inFlight.decrementAndGet();
+      if (counted) {
+        inFlight.decrementAndGet();
+      }
       ex.close();
     }
   }
