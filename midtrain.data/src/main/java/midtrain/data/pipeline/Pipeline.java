@@ -1,7 +1,9 @@
 package midtrain.data.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -43,6 +45,7 @@ import midtrain.data.select.Sampler;
 import midtrain.data.select.Selection;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -103,6 +106,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 public final class Pipeline {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** Lineage is one line of JSON, as readers and writers keep it. */
+  private static final com.fasterxml.jackson.databind.ObjectWriter COMPACT =
+      new ObjectMapper().writer();
 
   /** The state file naming the inputs and stages a folder's run was made with. */
   private static final String RUN_FILE = "run.txt";
@@ -968,13 +975,14 @@ public final class Pipeline {
       Work w, DocumentWriter out, DocumentWriter removed, BufferAllocator allocator) {
     List<Integer> kept = Work.indexes(w.alive, true, w.rows());
     byte[] keptLineage = lineage(stages.size(), null);
+    VarCharVector earlier = (VarCharVector) w.root.getVector(DocumentBatch.LINEAGE);
     long bytes = 0;
     if (!kept.isEmpty()) {
       int[] rows = new int[kept.size()];
       byte[][] lin = new byte[rows.length][];
       for (int r = 0; r < rows.length; r++) {
         rows[r] = kept.get(r);
-        lin[r] = keptLineage;
+        lin[r] = appendLineage(earlier, rows[r], keptLineage);
         bytes += w.textBytes(rows[r]);
       }
       try (VectorSchemaRoot root = Work.copyRows(w.root, rows, null, lin, allocator)) {
@@ -988,7 +996,7 @@ public final class Pipeline {
         byte[][] lin = new byte[rows.length][];
         for (int r = 0; r < rows.length; r++) {
           rows[r] = dead.get(r);
-          lin[r] = lineage(w.diedAt[rows[r]], w.reason[rows[r]]);
+          lin[r] = appendLineage(earlier, rows[r], lineage(w.diedAt[rows[r]], w.reason[rows[r]]));
         }
         try (VectorSchemaRoot root = Work.copyRows(w.root, rows, null, lin, allocator)) {
           removed.write(root);
@@ -1008,6 +1016,43 @@ public final class Pipeline {
       sb.append(upTo == 0 ? "" : ",").append(quote(stages.get(upTo).name + ": removed: " + reason));
     }
     return sb.append(']').toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * This run's lineage entries after those the document came with, so that a curated document still
+   * says where it came from (a synthesized one, say, the synthesizer and its parent).
+   *
+   * @param earlier the batch's lineage column, as the reader filled it; may be null
+   * @param row the document's row
+   * @param ours this run's entries, a JSON array
+   * @return a JSON array: the earlier entries, then this run's
+   */
+  static byte[] appendLineage(VarCharVector earlier, int row, byte[] ours) {
+    if (earlier == null || earlier.isNull(row)) {
+      return ours;
+    }
+    byte[] old = earlier.get(row);
+    JsonNode before;
+    try {
+      before = JSON.readTree(old);
+    } catch (IOException e) {
+      before = null;
+    }
+    ArrayNode out = JSON.createArrayNode();
+    if (before != null && before.isArray()) {
+      out.addAll((ArrayNode) before);
+    } else {
+      // A columnar input may hold any text there: it is kept whole, as the first entry, not lost.
+      out.add(new String(old, StandardCharsets.UTF_8));
+    }
+    try {
+      for (JsonNode e : JSON.readTree(ours)) {
+        out.add(e);
+      }
+      return COMPACT.writeValueAsBytes(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String quote(String s) {

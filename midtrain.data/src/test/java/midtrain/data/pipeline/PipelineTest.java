@@ -167,6 +167,42 @@ class PipelineTest {
     assertEquals(8, stats.get("records").asLong());
   }
 
+  @Test
+  void aDocumentKeepsTheLineageItCameWithAndGainsThisRunsStages(@TempDir Path dir)
+      throws IOException {
+    Words.failOn = null;
+    Path in =
+        jsonl(
+            dir,
+            "synth.jsonl",
+            List.of(
+                "{\"id\":\"s1\",\"text\":\"a rewritten page about foxes\",\"domain\":\"web\","
+                    + "\"lineage\":[\"synthesized: rewrite from a1\"]}",
+                "{\"id\":\"s2\",\"text\":\"too short\",\"domain\":\"web\","
+                    + "\"lineage\":[\"synthesized: qa from a2\"]}",
+                doc("plain", "a page with no lineage yet", "web")));
+    Path out = dir.resolve("out");
+    Rater words = new Words();
+    Pipeline.builder()
+        .inputs(List.of(in))
+        .rate(words)
+        .filterPassing(words)
+        .outputDir(out, ".jsonl")
+        .keepRemoved(true)
+        .threads(1)
+        .build()
+        .run();
+    List<JsonNode> kept = read(out.resolve("part-00000.jsonl"));
+    assertEquals(
+        "[\"synthesized: rewrite from a1\",\"rate:words\",\"pass:words\"]",
+        kept.get(0).get("lineage").toString());
+    assertEquals("[\"rate:words\",\"pass:words\"]", kept.get(1).get("lineage").toString());
+    JsonNode removed = read(out.resolve("_removed").resolve("part-00000.jsonl")).get(0);
+    assertEquals(
+        "[\"synthesized: qa from a2\",\"rate:words\",\"pass:words: removed: too_few_words\"]",
+        removed.get("lineage").toString());
+  }
+
   static List<Path> bigCorpus(Path dir, int files, int docs) throws IOException {
     SplittableRandom rnd = new SplittableRandom(9);
     List<Path> in = new ArrayList<>();
