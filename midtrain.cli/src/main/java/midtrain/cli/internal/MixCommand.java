@@ -64,8 +64,21 @@ public final class MixCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the report as JSON.")
   boolean json;
 
-  /** A source of mix.yaml. */
-  record Source(String name, List<Path> paths, String domain, long tokens, double maxEpochs) {}
+  /**
+   * A source of mix.yaml.
+   *
+   * @param reader the fields its records' text and id are read from
+   * @param fimRate the share of its documents given FIM: its own {@code fim_rate}, else the
+   *     top-level one
+   */
+  record Source(
+      String name,
+      List<Path> paths,
+      String domain,
+      long tokens,
+      double maxEpochs,
+      ReaderOptions reader,
+      double fimRate) {}
 
   /** mix.yaml, parsed and checked. */
   record Config(
@@ -83,7 +96,6 @@ public final class MixCommand implements Callable<Integer> {
       List<String> floorSources,
       double floorShare,
       double maxEpochs,
-      double fimRate,
       double fimSpmRate,
       String fimSentinels,
       Map<String, Source> sources,
@@ -98,17 +110,23 @@ public final class MixCommand implements Callable<Integer> {
     try (TextTokenizer tok = Tokenizers.open(c.tokenizer());
         Tokenization tz = Tokenization.builder(tok).bos(c.bos()).eos(c.eos()).build();
         BufferAllocator allocator = new RootAllocator()) {
-      Fim fim =
-          c.fimRate() > 0
-              ? Fim.builder()
-                  .rate(c.fimRate())
+      // One Fim per source, each with that source's rate: FIM is usually for code only. A Fim is
+      // a pure function of (seed, id, text), so sources sharing a rate draw as one shared Fim did.
+      Map<String, Fim> fims = new TreeMap<>();
+      for (Source s : c.sources().values()) {
+        if (s.fimRate() > 0) {
+          Fim fim =
+              Fim.builder()
+                  .rate(s.fimRate())
                   .spmRate(c.fimSpmRate())
                   .sentinels(PackCommand.sentinels(c.fimSentinels()))
                   .seed(c.seed())
-                  .build()
-              : null;
-      if (fim != null) {
-        fim.sentinels().requireTokensOf(tok);
+                  .build();
+          if (fims.isEmpty()) {
+            fim.sentinels().requireTokensOf(tok);
+          }
+          fims.put(s.name(), fim);
+        }
       }
       // The first folder on the way to the output that does not exist yet (null when it does).
       Path newOutput = null;
@@ -147,7 +165,7 @@ public final class MixCommand implements Callable<Integer> {
         for (Source s : c.sources().values()) {
           long available = s.tokens();
           if (available < 0 || !planOnly) {
-            Tokenized cur = new Tokenized(s, tz, fim, allocator, err, once);
+            Tokenized cur = new Tokenized(s, tz, fims.get(s.name()), allocator, err, once);
             cursors.put(s.name(), cur);
             if (available < 0) {
               available = cur.countAndRestart();
@@ -306,8 +324,7 @@ public final class MixCommand implements Callable<Integer> {
       this.source = source;
       this.tz = tz;
       this.fim = fim;
-      this.docs =
-          new DocumentCursor(source.paths(), ReaderOptions.defaults(), allocator, err, rejects);
+      this.docs = new DocumentCursor(source.paths(), source.reader(), allocator, err, rejects);
     }
 
     /** Tokens in one pass (framed, as packing counts them); the cursor starts over after. */
@@ -412,6 +429,10 @@ public final class MixCommand implements Callable<Integer> {
     if (mixer != null) {
       mixer.done();
     }
+    double fimRate = k.number("fim_rate", 0);
+    if (!(fimRate >= 0 && fimRate <= 1)) {
+      throw k.error("fim_rate", "must be in [0, 1], got " + fimRate);
+    }
     Keys srcs = k.object("sources", false);
     Map<String, Source> sources = new TreeMap<>();
     for (String name : srcs.names()) {
@@ -423,6 +444,10 @@ public final class MixCommand implements Callable<Integer> {
       if (paths.isEmpty()) {
         throw s.error("paths", "must list at least one file");
       }
+      double sourceFim = s.number("fim_rate", fimRate);
+      if (!(sourceFim >= 0 && sourceFim <= 1)) {
+        throw s.error("fim_rate", "must be in [0, 1], got " + sourceFim);
+      }
       sources.put(
           name,
           new Source(
@@ -430,7 +455,9 @@ public final class MixCommand implements Callable<Integer> {
               paths,
               s.string("domain", ""),
               s.integer("tokens", -1),
-              s.number("max_epochs", 0)));
+              s.number("max_epochs", 0),
+              readerOptions(s),
+              sourceFim));
       s.done();
     }
     srcs.done();
@@ -516,7 +543,6 @@ public final class MixCommand implements Callable<Integer> {
             floorSources,
             floorShare,
             k.number("max_epochs", 4),
-            k.number("fim_rate", 0),
             k.number("fim_spm_rate", 0.5),
             k.string("fim_sentinels", "starcoder"),
             sources,
@@ -524,6 +550,27 @@ public final class MixCommand implements Callable<Integer> {
             mixture);
     k.done();
     return c;
+  }
+
+  /**
+   * A source's reader fields: {@code text_field} and {@code id_field}, dotted paths as in curate's
+   * {@code reader:} mapping, so data such as The Stack ({@code content}) needs no curate pass.
+   */
+  private static ReaderOptions readerOptions(Keys s) {
+    ReaderOptions.Builder b = ReaderOptions.builder();
+    String text = s.string("text_field", "text");
+    String id = s.string("id_field", "id");
+    try {
+      b.textField(text);
+    } catch (DataException e) {
+      throw s.error("text_field", "must be a dot-separated field path, got '" + text + "'");
+    }
+    try {
+      b.idField(id);
+    } catch (DataException e) {
+      throw s.error("id_field", "must be a dot-separated field path, got '" + id + "'");
+    }
+    return b.build();
   }
 
   /** The output folder, made if missing; returns the rejects file's path in it. */

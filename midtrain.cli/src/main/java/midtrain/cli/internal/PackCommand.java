@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import midtrain.data.DataException;
 import midtrain.data.Document;
 import midtrain.data.fim.Fim;
 import midtrain.data.fim.FimSentinels;
@@ -60,6 +61,23 @@ public final class PackCommand implements Callable<Integer> {
               + " order, e.g. a curate output) or globs. Rejected records are listed with file,"
               + " line and reason in OUTPUT.rejects.jsonl.")
   List<String> inputs = new ArrayList<>();
+
+  @Option(
+      names = "--text-field",
+      paramLabel = "F",
+      defaultValue = "text",
+      description =
+          "Field holding the text, a dotted path such as content (default: ${DEFAULT-VALUE}).")
+  String textField;
+
+  @Option(
+      names = "--id-field",
+      paramLabel = "F",
+      defaultValue = "id",
+      description =
+          "Field holding the id, a dotted path (default: ${DEFAULT-VALUE}); FIM draws are keyed on"
+              + " the id. A record without one gets <file name>:<line>.")
+  String idField;
 
   @Option(
       names = "--output",
@@ -131,6 +149,7 @@ public final class PackCommand implements Callable<Integer> {
     }
     String fmt = TokenOutput.checkFormat(format, "--format");
     PackMode packMode = packMode(mode, "--mode");
+    ReaderOptions readerOptions = readerOptions(textField, idField);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (TextTokenizer tok = Tokenizers.open(tokenizer);
@@ -167,8 +186,7 @@ public final class PackCommand implements Callable<Integer> {
         try (midtrain.data.io.RejectsFile rejects =
                 midtrain.data.io.RejectsFile.create(rejectsFile);
             DocumentCursor docs =
-                new DocumentCursor(
-                    Inputs.files(inputs), ReaderOptions.defaults(), allocator, err, rejects)) {
+                new DocumentCursor(Inputs.files(inputs), readerOptions, allocator, err, rejects)) {
           for (Document d = docs.next(); d != null; d = docs.next()) {
             dp.add(d.source(), d);
           }
@@ -204,6 +222,24 @@ public final class PackCommand implements Callable<Integer> {
       out.flush();
     }
     return 0;
+  }
+
+  /** The reader fields of --text-field and --id-field, a bad path named by its option. */
+  static ReaderOptions readerOptions(String textField, String idField) {
+    ReaderOptions.Builder b = ReaderOptions.builder();
+    try {
+      b.textField(textField);
+    } catch (DataException e) {
+      throw new UserInputException(
+          "--text-field must be a dot-separated field path, got '" + textField + "'");
+    }
+    try {
+      b.idField(idField);
+    } catch (DataException e) {
+      throw new UserInputException(
+          "--id-field must be a dot-separated field path, got '" + idField + "'");
+    }
+    return b.build();
   }
 
   static PackMode packMode(String mode, String key) {

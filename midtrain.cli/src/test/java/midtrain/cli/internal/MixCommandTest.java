@@ -173,4 +173,108 @@ class MixCommandTest {
     assertEquals(2, failed[0], (String) failed[2]);
     assertTrue(!Files.exists(tmp.resolve("deep")), "a failed run left the folders it made");
   }
+
+  /** Every file under a folder, by relative path, as bytes: two runs' outputs compared whole. */
+  static java.util.Map<String, String> tree(Path dir) throws Exception {
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.filter(Files::isRegularFile).toList()) {
+        out.put(
+            dir.relativize(p).toString(),
+            java.util.HexFormat.of().formatHex(Files.readAllBytes(p)));
+      }
+    }
+    return out;
+  }
+
+  private JsonNode plan(String yaml) throws Exception {
+    Files.writeString(tmp.resolve("mix.yaml"), yaml);
+    Object[] r =
+        ScheduleCommandTest.run(
+            "mix", "--config", tmp.resolve("mix.yaml").toString(), "--plan-only", "--json");
+    assertEquals(0, r[0], (String) r[2]);
+    return Inputs.JSON.readTree((String) r[1]);
+  }
+
+  @Test
+  void aSourceNamesTheFieldsItsTextAndIdAreReadFrom() throws Exception {
+    PackCommandTest.tokenizer(tmp, true);
+    PackCommandTest.corpus(tmp.resolve("web.jsonl"), "web", 60, 1);
+    PackCommandTest.corpus(tmp.resolve("code.jsonl"), "code", 20, 2);
+    // The same documents as The Stack spells them: text in content, the id nested.
+    StringBuilder stack = new StringBuilder();
+    for (String line : Files.readAllLines(tmp.resolve("code.jsonl"))) {
+      JsonNode n = Inputs.JSON.readTree(line);
+      com.fasterxml.jackson.databind.node.ObjectNode o = Inputs.JSON.createObjectNode();
+      o.put("content", n.get("text").asText());
+      o.putObject("meta").put("sha", n.get("id").asText());
+      stack.append(o).append('\n');
+    }
+    Files.writeString(tmp.resolve("stack.jsonl"), stack.toString());
+    long want = plan(yaml("{web: 1, code: 1}", "")).at("/sources/code/available").asLong();
+    String y =
+        yaml("{web: 1, code: 1}", ", text_field: content, id_field: meta.sha")
+            .replace("paths: [code.jsonl]", "paths: [stack.jsonl]");
+    assertEquals(want, plan(y).at("/sources/code/available").asLong());
+    // A bad path or a non-text value is named by file and key.
+    for (String bad :
+        new String[] {"text_field: .content", "id_field: meta..sha", "text_field: [a]"}) {
+      Files.writeString(tmp.resolve("mix.yaml"), yaml("{web: 1, code: 1}", ", " + bad));
+      Object[] r =
+          ScheduleCommandTest.run(
+              "mix", "--config", tmp.resolve("mix.yaml").toString(), "--plan-only");
+      assertEquals(2, r[0], bad);
+      String key = bad.substring(0, bad.indexOf(':'));
+      assertTrue(
+          ((String) r[2]).contains(tmp.resolve("mix.yaml") + ": sources.code." + key + " must"),
+          (String) r[2]);
+    }
+  }
+
+  @Test
+  void aSourcesFimRateOverridesTheTopLevelOne() throws Exception {
+    PackCommandTest.tokenizer(tmp, true);
+    PackCommandTest.corpus(tmp.resolve("web.jsonl"), "web", 60, 1);
+    PackCommandTest.corpus(tmp.resolve("code.jsonl"), "code", 20, 2);
+    JsonNode none = plan(yaml("{web: 1, code: 1}", ""));
+    // FIM on code only: web's documents stay as they are, code's change (sentinels added).
+    JsonNode codeOnly =
+        plan(
+            yaml("{web: 1, code: 1}", ", fim_rate: 1")
+                .replace("web: {paths: [web.jsonl]}", "web: {paths: [web.jsonl], fim_rate: 0}")
+                .replace("max_epochs: 8\n", "max_epochs: 8\nfim_rate: 1\n"));
+    assertEquals(
+        none.at("/sources/web/available").asLong(), codeOnly.at("/sources/web/available").asLong());
+    assertTrue(
+        codeOnly.at("/sources/code/available").asLong()
+            > none.at("/sources/code/available").asLong(),
+        codeOnly.toString());
+    // A recipe with one top-level rate packs byte for byte as one giving every source that rate.
+    String top =
+        yaml("{web: 1, code: 1}", "").replace("max_epochs: 8\n", "max_epochs: 8\nfim_rate: 0.5\n");
+    Files.writeString(tmp.resolve("mix.yaml"), top);
+    Object[] r = ScheduleCommandTest.run("mix", "--config", tmp.resolve("mix.yaml").toString());
+    assertEquals(0, r[0], (String) r[2]);
+    java.util.Map<String, String> shared = tree(tmp.resolve("out"));
+    String each =
+        yaml("{web: 1, code: 1}", ", fim_rate: 0.5")
+            .replace("web: {paths: [web.jsonl]}", "web: {paths: [web.jsonl], fim_rate: 0.5}")
+            .replace("max_epochs: 8\n", "max_epochs: 8\nfim_rate: 0.9\n")
+            .replace("output: out", "output: out2");
+    Files.writeString(tmp.resolve("mix.yaml"), each);
+    r = ScheduleCommandTest.run("mix", "--config", tmp.resolve("mix.yaml").toString());
+    assertEquals(0, r[0], (String) r[2]);
+    assertEquals(shared, tree(tmp.resolve("out2")));
+    assertTrue(shared.size() > 4, shared.keySet().toString());
+    // A rate outside [0, 1] is named by file and key.
+    Files.writeString(tmp.resolve("mix.yaml"), yaml("{web: 1, code: 1}", ", fim_rate: 1.5"));
+    r =
+        ScheduleCommandTest.run(
+            "mix", "--config", tmp.resolve("mix.yaml").toString(), "--plan-only");
+    assertEquals(2, r[0]);
+    assertTrue(
+        ((String) r[2])
+            .contains(tmp.resolve("mix.yaml") + ": sources.code.fim_rate must be in [0, 1]"),
+        (String) r[2]);
+  }
 }

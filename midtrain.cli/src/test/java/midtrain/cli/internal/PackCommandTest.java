@@ -228,4 +228,78 @@ class PackCommandTest {
     assertEquals(1, first.get("line").asLong());
     assertTrue(first.get("file").asText().endsWith("part-00002.jsonl"), first.toString());
   }
+
+  @Test
+  void theTextAndIdFieldsAreNamedByOption() throws Exception {
+    Path tok = tokenizer(tmp, true);
+    corpus(tmp.resolve("code.jsonl"), "code", 40, 2);
+    // The same documents as The Stack spells them: text in content, the id nested.
+    StringBuilder stack = new StringBuilder();
+    for (String line : Files.readAllLines(tmp.resolve("code.jsonl"))) {
+      JsonNode n = Inputs.JSON.readTree(line);
+      ObjectNode o = Inputs.JSON.createObjectNode();
+      o.put("content", n.get("text").asText());
+      o.putObject("meta").put("sha", n.get("id").asText());
+      stack.append(o).append('\n');
+    }
+    Files.writeString(tmp.resolve("stack.jsonl"), stack.toString());
+    String[] base = {
+      "pack",
+      "--tokenizer",
+      tok.toString(),
+      "--seq-len",
+      "16",
+      "--eos",
+      "</s>",
+      "--json",
+      "--fim-rate",
+      "0.5"
+    };
+    Object[] text =
+        run(
+            base,
+            "--input",
+            tmp.resolve("code.jsonl").toString(),
+            "--output",
+            tmp.resolve("a").toString());
+    assertEquals(0, text[0], (String) text[2]);
+    Object[] content =
+        run(
+            base,
+            "--input",
+            tmp.resolve("stack.jsonl").toString(),
+            "--output",
+            tmp.resolve("b").toString(),
+            "--text-field",
+            "content",
+            "--id-field",
+            "meta.sha");
+    assertEquals(0, content[0], (String) content[2]);
+    JsonNode a = Inputs.JSON.readTree((String) text[1]);
+    JsonNode b = Inputs.JSON.readTree((String) content[1]);
+    assertEquals(40, b.get("documents").asLong());
+    // Same texts and same ids: the same FIM draws, so the same tokens.
+    assertEquals(a.get("tokens").asLong(), b.get("tokens").asLong());
+    assertEquals(a.get("fim_documents").asLong(), b.get("fim_documents").asLong());
+    assertTrue(b.get("fim_documents").asLong() > 0, b.toString());
+    Object[] bad =
+        run(
+            base,
+            "--input",
+            tmp.resolve("stack.jsonl").toString(),
+            "--output",
+            tmp.resolve("c").toString(),
+            "--text-field",
+            "content.");
+    assertEquals(2, bad[0]);
+    assertTrue(
+        ((String) bad[2]).contains("--text-field must be a dot-separated field path"),
+        (String) bad[2]);
+  }
+
+  private static Object[] run(String[] base, String... more) {
+    List<String> args = new ArrayList<>(List.of(base));
+    args.addAll(List.of(more));
+    return ScheduleCommandTest.run(args.toArray(String[]::new));
+  }
 }
