@@ -119,6 +119,18 @@ public final class CurateCommand implements Callable<Integer> {
         r.written(),
         r.writtenBytes(),
         r.account());
+    if (r.duplicateIds() > 0) {
+      // Not an error: dumps repeat ids, and dedup often removes those documents; but sampling and
+      // FIM draws are keyed on the id, so the user should know.
+      out.printf(
+          Locale.ROOT,
+          "warning: %,d of %,d documents have the id of an earlier one (first: '%s'); sampling and"
+              + " FIM draws are keyed on the id, so such documents draw alike: give them unique"
+              + " ids, or drop the id field so that ids become <file>:<line>%n",
+          r.duplicateIds(),
+          r.idsChecked(),
+          r.duplicateIdExample());
+    }
     out.flush();
   }
 }

@@ -7,6 +7,7 @@ import midtrain.data.Document;
 import midtrain.data.DocumentBatch;
 import midtrain.data.io.DocumentReader;
 import midtrain.data.io.Formats;
+import midtrain.data.io.InputNames;
 import midtrain.data.io.ReaderOptions;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -14,10 +15,12 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 /**
  * Documents of a list of files, one at a time, through {@code Formats.openReader}; can start over
  * (a repeated source). Rejected records are counted and reported once per file on {@code err}, on
- * the first pass only.
+ * the first pass only. Default ids are {@code <name>:<line>} with names from {@link InputNames}, so
+ * same-named files in different folders do not share ids.
  */
 final class DocumentCursor implements AutoCloseable {
   private final List<Path> files;
+  private final List<String> names;
   private final ReaderOptions options;
   private final PrintWriter err;
   private final VectorSchemaRoot root;
@@ -43,6 +46,24 @@ final class DocumentCursor implements AutoCloseable {
       BufferAllocator allocator,
       PrintWriter err,
       midtrain.data.io.RejectSink sink) {
+    this(files, InputNames.of(files), options, allocator, err, sink);
+  }
+
+  /**
+   * A cursor whose inputs have names given by the caller: {@link InputNames} over every input of
+   * the run (all of a mix's sources), for ids unique across the run.
+   */
+  DocumentCursor(
+      List<Path> files,
+      List<String> names,
+      ReaderOptions options,
+      BufferAllocator allocator,
+      PrintWriter err,
+      midtrain.data.io.RejectSink sink) {
+    if (names.size() != files.size()) {
+      throw new IllegalArgumentException(names.size() + " names for " + files.size() + " files");
+    }
+    this.names = List.copyOf(names);
     this.files = List.copyOf(files);
     this.options = options;
     this.err = err;
@@ -78,7 +99,14 @@ final class DocumentCursor implements AutoCloseable {
         return null;
       }
       file++;
-      reader = Formats.openReader(files.get(file), options);
+      Path p = files.get(file);
+      String name = names.get(file);
+      reader =
+          Formats.openReader(
+              p,
+              p.getFileName() != null && name.equals(p.getFileName().toString())
+                  ? options
+                  : options.toBuilder().inputName(name).build());
     }
   }
 

@@ -149,6 +149,14 @@ public final class MixCommand implements Callable<Integer> {
                   rejects.reject(r);
                 }
               };
+      // Names over every source's files: two sources' same-named files must not share ids.
+      List<Path> all = new ArrayList<>();
+      c.sources().values().forEach(s -> all.addAll(s.paths()));
+      Map<Path, String> names = new java.util.HashMap<>();
+      List<String> allNames = midtrain.data.io.InputNames.of(all);
+      for (int i = 0; i < all.size(); i++) {
+        names.put(all.get(i), allNames.get(i));
+      }
       Map<String, Tokenized> cursors = new TreeMap<>();
       Map<String, Long> availableBySource = new TreeMap<>();
       try {
@@ -165,7 +173,7 @@ public final class MixCommand implements Callable<Integer> {
         for (Source s : c.sources().values()) {
           long available = s.tokens();
           if (available < 0 || !planOnly) {
-            Tokenized cur = new Tokenized(s, tz, fims.get(s.name()), allocator, err, once);
+            Tokenized cur = new Tokenized(s, names, tz, fims.get(s.name()), allocator, err, once);
             cursors.put(s.name(), cur);
             if (available < 0) {
               available = cur.countAndRestart();
@@ -316,6 +324,7 @@ public final class MixCommand implements Callable<Integer> {
 
     Tokenized(
         Source source,
+        Map<Path, String> names,
         Tokenization tz,
         Fim fim,
         BufferAllocator allocator,
@@ -324,7 +333,9 @@ public final class MixCommand implements Callable<Integer> {
       this.source = source;
       this.tz = tz;
       this.fim = fim;
-      this.docs = new DocumentCursor(source.paths(), source.reader(), allocator, err, rejects);
+      List<String> own = new ArrayList<>();
+      source.paths().forEach(p -> own.add(names.get(p)));
+      this.docs = new DocumentCursor(source.paths(), own, source.reader(), allocator, err, rejects);
     }
 
     /** Tokens in one pass (framed, as packing counts them); the cursor starts over after. */

@@ -8,7 +8,9 @@ import midtrain.data.DataException;
  *
  * <p>Field paths are dot-separated names into a JSON object ({@code metadata.url}), as Dolma,
  * RedPajama and FineWeb dumps nest them; formats without named fields ignore them. An absent id
- * field makes the id {@code <file name>:<line>}, which is stable across runs.
+ * field makes the id {@code <file name>:<line>}, which is stable across runs; where two inputs of a
+ * run share a file name, {@link InputNames} gives each the {@link #inputName() name} that tells
+ * them apart.
  */
 public final class ReaderOptions {
   private final String idField;
@@ -22,6 +24,7 @@ public final class ReaderOptions {
   private final long maxDecompressedBytes;
   private final int maxCompressionRatio;
   private final boolean keepMeta;
+  private final String inputName;
 
   private ReaderOptions(Builder b) {
     this.idField = b.idField;
@@ -35,6 +38,7 @@ public final class ReaderOptions {
     this.maxDecompressedBytes = b.maxDecompressedBytes;
     this.maxCompressionRatio = b.maxCompressionRatio;
     this.keepMeta = b.keepMeta;
+    this.inputName = b.inputName;
   }
 
   /**
@@ -161,6 +165,37 @@ public final class ReaderOptions {
     return keepMeta;
   }
 
+  /**
+   * The name default ids begin with, {@code <name>:<line>}, in place of the input's file name.
+   *
+   * @return the name, or empty (the default) for the input's file name
+   */
+  public String inputName() {
+    return inputName;
+  }
+
+  /**
+   * Starts a builder from these options.
+   *
+   * @return a builder holding every setting of these options
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.idField = idField;
+    b.textField = textField;
+    b.sourceField = sourceField;
+    b.domainField = domainField;
+    b.langField = langField;
+    b.defaultSource = defaultSource;
+    b.defaultDomain = defaultDomain;
+    b.maxDocumentBytes = maxDocumentBytes;
+    b.maxDecompressedBytes = maxDecompressedBytes;
+    b.maxCompressionRatio = maxCompressionRatio;
+    b.keepMeta = keepMeta;
+    b.inputName = inputName;
+    return b;
+  }
+
   @Override
   public String toString() {
     return "ReaderOptions[id="
@@ -185,6 +220,9 @@ public final class ReaderOptions {
         + maxCompressionRatio
         + ", keepMeta="
         + keepMeta
+        // Only when set: a curate run's fingerprint prints these options, and folders written
+        // before the setting existed must still resume.
+        + (inputName.isEmpty() ? "" : ", inputName=" + inputName)
         + "]";
   }
 
@@ -201,6 +239,7 @@ public final class ReaderOptions {
     private long maxDecompressedBytes = 1L << 40;
     private int maxCompressionRatio = 1000;
     private boolean keepMeta = true;
+    private String inputName = "";
 
     private Builder() {}
 
@@ -344,6 +383,18 @@ public final class ReaderOptions {
      */
     public Builder keepMeta(boolean keep) {
       this.keepMeta = keep;
+      return this;
+    }
+
+    /**
+     * Sets the name default ids begin with, in place of the input's file name.
+     *
+     * @param name the name, such as {@code a/part-0.jsonl} from {@link InputNames#of}, or empty for
+     *     the file name
+     * @return this builder
+     */
+    public Builder inputName(String name) {
+      this.inputName = Objects.requireNonNull(name, "name");
       return this;
     }
 

@@ -42,6 +42,7 @@ import midtrain.data.select.Selection;
  * threads: 2                           # default: all cores
  * batch_size: 1024
  * expected_documents: 50000000        # optional: size the dedup memory check without sampling
+ * check_ids: true                     # count repeated input ids (default; memory: see Builder)
  * stages:
  *   - modify: [pii, {id: c4-lines, min_words_per_line: 3}, symbol-lines]
  *   - rate: [gopher-quality, gopher-repetition, c4, fineweb]
@@ -90,6 +91,9 @@ public final class PipelineConfig {
     }
     if (root.has("batch_size")) {
       b.batchSize((int) root.number("batch_size"));
+    }
+    if (root.has("check_ids")) {
+      b.checkIds(root.bool("check_ids", true));
     }
     if (root.has("expected_documents")) {
       b.expectedDocuments((long) root.number("expected_documents"));

@@ -15,6 +15,11 @@ import java.util.Map;
  * @param copiesAdded extra copies made by up-sampling
  * @param shardsSkipped input shards already complete from an earlier run and not redone
  * @param thresholds quantile thresholds fixed by calibration, by stage name
+ * @param idsChecked input documents whose id was checked against the run's earlier ones: those of
+ *     the shards this run read (a resumed run's skipped shards are not read again); 0 when the
+ *     check is off
+ * @param duplicateIds documents among them whose id an earlier one had (by a 64-bit hash)
+ * @param duplicateIdExample the first such id, or empty when there is none
  */
 public record PipelineResult(
     long records,
@@ -24,7 +29,10 @@ public record PipelineResult(
     long writtenBytes,
     long copiesAdded,
     int shardsSkipped,
-    Map<String, Double> thresholds) {
+    Map<String, Double> thresholds,
+    long idsChecked,
+    long duplicateIds,
+    String duplicateIdExample) {
   /**
    * Copies the collections.
    *
@@ -36,12 +44,16 @@ public record PipelineResult(
    * @param copiesAdded extra copies made by up-sampling
    * @param shardsSkipped input shards already complete from an earlier run and not redone
    * @param thresholds quantile thresholds fixed by calibration, by stage name; copied and sorted
+   * @param idsChecked input documents whose id was checked (those of the shards this run read)
+   * @param duplicateIds documents among them whose id an earlier one had
+   * @param duplicateIdExample the first such id, or empty when there is none
    */
   public PipelineResult {
     // Sorted copies: the statistics file must not depend on hash order.
     rejected = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(rejected));
     stages = List.copyOf(stages);
     thresholds = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(thresholds));
+    java.util.Objects.requireNonNull(duplicateIdExample, "duplicateIdExample");
   }
 
   /**

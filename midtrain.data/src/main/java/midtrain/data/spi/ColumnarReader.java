@@ -50,7 +50,7 @@ public abstract class ColumnarReader implements DocumentReader {
   private static final JsonFactory JSON = new JsonFactory();
 
   private final String name;
-  private final String fileName;
+  private final String idName;
   private final ReaderOptions options;
   private final byte[] defaultSource;
   private final byte[] defaultDomain;
@@ -66,12 +66,13 @@ public abstract class ColumnarReader implements DocumentReader {
    * Sets the reader up.
    *
    * @param name the input's name for rejects, usually the path as given
-   * @param fileName the file name, for default ids and sources
+   * @param fileName the file name, for default ids (unless {@link ReaderOptions#inputName()} names
+   *     the input) and sources
    * @param options the field paths and limits
    */
   protected ColumnarReader(String name, String fileName, ReaderOptions options) {
     this.name = name;
-    this.fileName = fileName;
+    this.idName = options.inputName().isEmpty() ? fileName : options.inputName();
     this.options = options;
     String src = options.defaultSource().isEmpty() ? fileName : options.defaultSource();
     this.defaultSource = src.getBytes(StandardCharsets.UTF_8);
@@ -229,7 +230,7 @@ public abstract class ColumnarReader implements DocumentReader {
     }
     byte[] id = b.id == null ? null : scalarBytes(b.id, r);
     if (id == null || id.length == 0) {
-      id = (fileName + ":" + records).getBytes(StandardCharsets.UTF_8);
+      id = (idName + ":" + records).getBytes(StandardCharsets.UTF_8);
     }
     byte[] source = b.source == null ? null : scalarBytes(b.source, r);
     byte[] domain = b.domain == null ? null : scalarBytes(b.domain, r);

@@ -203,6 +203,92 @@ class PipelineTest {
         removed.get("lineage").toString());
   }
 
+  @Test
+  void sameNamedInputsInTwoFoldersGetDistinctDefaultIds(@TempDir Path dir) throws IOException {
+    Words.failOn = null;
+    List<Path> in = new ArrayList<>();
+    for (String folder : new String[] {"a", "b"}) {
+      Files.createDirectories(dir.resolve(folder));
+      in.add(
+          jsonl(
+              dir.resolve(folder),
+              "part-0.jsonl",
+              List.of(
+                  "{\"text\":\"first page of " + folder + " here\"}",
+                  "{\"text\":\"second page of " + folder + " here\"}")));
+    }
+    in.add(jsonl(dir, "solo.jsonl", List.of("{\"text\":\"a lone page here\"}")));
+    Path out = dir.resolve("out");
+    PipelineResult r =
+        Pipeline.builder().inputs(in).outputDir(out, ".jsonl").threads(1).build().run();
+    List<String> ids = new ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      read(out.resolve(String.format("part-%05d.jsonl", k)))
+          .forEach(n -> ids.add(n.get("id").asText()));
+    }
+    // Only the inputs that share a file name are told apart; solo.jsonl keeps its ids.
+    assertEquals(
+        List.of(
+            "a/part-0.jsonl:1",
+            "a/part-0.jsonl:2",
+            "b/part-0.jsonl:1",
+            "b/part-0.jsonl:2",
+            "solo.jsonl:1"),
+        ids);
+    assertEquals(5, r.idsChecked());
+    assertEquals(0, r.duplicateIds());
+  }
+
+  @Test
+  void repeatedIdsAreCountedWithAnExampleAlsoAfterAResume(@TempDir Path dir) throws IOException {
+    Words.failOn = null;
+    List<Path> in =
+        List.of(
+            jsonl(
+                dir,
+                "x.jsonl",
+                List.of(doc("u1", "one two three", "web"), doc("u2", "four five six", "web"))),
+            jsonl(
+                dir,
+                "y.jsonl",
+                List.of(
+                    doc("u3", "seven eight nine", "web"), doc("u2", "ten eleven twelve", "web"))),
+            jsonl(
+                dir,
+                "z.jsonl",
+                List.of(
+                    doc("u1", "thirteen fourteen fifteen", "web"),
+                    doc("u1", "sixteen seventeen", "web"))));
+    Path out = dir.resolve("out");
+    PipelineResult r =
+        Pipeline.builder().inputs(in).outputDir(out, ".jsonl").threads(1).build().run();
+    assertEquals(6, r.idsChecked());
+    assertEquals(3, r.duplicateIds());
+    assertEquals("u2", r.duplicateIdExample());
+    JsonNode stats = JSON.readTree(out.resolve("stats.json").toFile());
+    assertEquals(3, stats.get("duplicateIds").asLong());
+    // A run resuming after the first shard counts as the uninterrupted one did: the done shard's
+    // id hashes are reloaded.
+    Files.delete(out.resolve("_state").resolve("part-00001.done.json"));
+    Files.delete(out.resolve("_state").resolve("part-00002.done.json"));
+    PipelineResult again =
+        Pipeline.builder().inputs(in).outputDir(out, ".jsonl").threads(1).build().run();
+    assertEquals(1, again.shardsSkipped());
+    assertEquals(r.idsChecked(), again.idsChecked());
+    assertEquals(r.duplicateIds(), again.duplicateIds());
+    assertEquals(r.duplicateIdExample(), again.duplicateIdExample());
+    // Off, nothing is counted.
+    PipelineResult off =
+        Pipeline.builder()
+            .inputs(in)
+            .outputDir(dir.resolve("off"), ".jsonl")
+            .checkIds(false)
+            .build()
+            .run();
+    assertEquals(0, off.idsChecked());
+    assertEquals(0, off.duplicateIds());
+  }
+
   static List<Path> bigCorpus(Path dir, int files, int docs) throws IOException {
     SplittableRandom rnd = new SplittableRandom(9);
     List<Path> in = new ArrayList<>();

@@ -50,6 +50,10 @@ final class JsonlReader implements DocumentReader {
 
   private final String name;
   private final String fileName;
+
+  /** What default ids begin with: the file name, or the run's name for this input. */
+  private final String idName;
+
   private final ReaderOptions options;
   private final DecodedInput input;
   private final int maxLine;
@@ -77,6 +81,7 @@ final class JsonlReader implements DocumentReader {
   JsonlReader(Path file, ReaderOptions options) {
     this.name = file.toString();
     this.fileName = String.valueOf(file.getFileName());
+    this.idName = options.inputName().isEmpty() ? fileName : options.inputName();
     this.options = options;
     this.maxLine =
         (int) Math.min(Integer.MAX_VALUE - 64, 4L * options.maxDocumentBytes() + (1 << 20));
@@ -282,7 +287,7 @@ final class JsonlReader implements DocumentReader {
         }
         String id = values[ID];
         byte[] idBytes =
-            (id == null || id.isEmpty() ? fileName + ":" + line : id)
+            (id == null || id.isEmpty() ? idName + ":" + line : id)
                 .getBytes(StandardCharsets.UTF_8);
         byte[] src = values[SOURCE] == null ? defaultSource : bytes(values[SOURCE]);
         byte[] dom = values[DOMAIN] == null ? defaultDomain : bytes(values[DOMAIN]);

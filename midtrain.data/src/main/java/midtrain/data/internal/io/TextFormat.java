@@ -117,7 +117,8 @@ public final class TextFormat implements FormatProvider {
       }
       RowWriter rows = new RowWriter(root);
       rows.add(
-          String.valueOf(file.getFileName()).getBytes(StandardCharsets.UTF_8),
+          (options.inputName().isEmpty() ? String.valueOf(file.getFileName()) : options.inputName())
+              .getBytes(StandardCharsets.UTF_8),
           text.getBytes(StandardCharsets.UTF_8),
           src.isEmpty() ? null : src.getBytes(StandardCharsets.UTF_8),
           options.defaultDomain().isEmpty()
