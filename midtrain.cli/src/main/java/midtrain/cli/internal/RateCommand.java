@@ -115,6 +115,8 @@ public final class RateCommand implements Callable<Integer> {
         Pipeline.builder()
             .inputs(Inputs.files(inputs))
             .readerOptions(ReaderOptions.builder().textField(textField).idField(idField).build())
+            // rate scores one file and draws nothing by id: no heap for an id table here.
+            .checkIds(false)
             .rate(made.toArray(new Rater[0]));
     if (format != null) {
       String named;

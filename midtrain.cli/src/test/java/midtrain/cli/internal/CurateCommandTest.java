@@ -69,6 +69,33 @@ class CurateCommandTest {
   }
 
   @Test
+  void repeatedIdsAreWarnedAboutWithAnExampleAndCheckIdsTurnsTheCheckOff(@TempDir Path dir)
+      throws Exception {
+    List<String> lines = new ArrayList<>();
+    lines.add(M.writeValueAsString(Map.of("id", "u1", "text", PROSE)));
+    lines.add(M.writeValueAsString(Map.of("id", "u7", "text", PROSE.replace("Tuesday", "Friday"))));
+    lines.add(M.writeValueAsString(Map.of("id", "u7", "text", PROSE.replace("Tuesday", "Sunday"))));
+    Files.write(dir.resolve("web.jsonl"), lines, StandardCharsets.UTF_8);
+    String yaml =
+        "input: [web.jsonl]\noutput: {dir: %s, suffix: .jsonl}\n%sstages:\n  - dedup: {method: exact}\n";
+    Files.writeString(dir.resolve("p.yaml"), yaml.formatted("checked", ""));
+    Object[] r = ScheduleCommandTest.run("curate", "--config", dir.resolve("p.yaml").toString());
+    assertEquals(0, r[0], r[2].toString());
+    assertTrue(
+        r[1].toString()
+            .contains("warning: 1 of 3 documents have the id of an earlier one (first: 'u7')"),
+        r[1].toString());
+    assertEquals(
+        1, M.readTree(dir.resolve("checked/stats.json").toFile()).get("duplicateIds").asLong());
+    Files.writeString(dir.resolve("p.yaml"), yaml.formatted("unchecked", "check_ids: false\n"));
+    r = ScheduleCommandTest.run("curate", "--config", dir.resolve("p.yaml").toString());
+    assertEquals(0, r[0], r[2].toString());
+    assertTrue(!r[1].toString().contains("warning"), r[1].toString());
+    assertEquals(
+        0, M.readTree(dir.resolve("unchecked/stats.json").toFile()).get("idsChecked").asLong());
+  }
+
+  @Test
   void aMisspelledKeyIsAnInputError(@TempDir Path dir) throws Exception {
     corpus(dir);
     Files.writeString(

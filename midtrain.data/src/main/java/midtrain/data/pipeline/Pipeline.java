@@ -102,7 +102,14 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  *
  * <p><b>Memory.</b> At most {@code 2 x threads} batches are in flight. Deduplication tables grow
  * with the documents kept; {@link midtrain.data.dedup.Dedup#estimateBytes} says how much before a
- * run, and a table that cannot grow fails with a message instead of exhausting the heap.
+ * run, and a table that cannot grow fails with a message instead of exhausting the heap. The id
+ * check ({@link Builder#checkIds}, on by default) holds a 64-bit hash of every input id: 11 to 23
+ * bytes an id, counted in the same check before the run.
+ *
+ * <p><b>Ids and lineage.</b> Default ids are unique within a run ({@link
+ * midtrain.data.io.InputNames}); ids read from the input are checked, and the documents whose id an
+ * earlier one had are counted in {@link PipelineResult#duplicateIds()}. A written document's
+ * lineage is the one it came with followed by this run's stages.
  */
 public final class Pipeline {
   private static final ObjectMapper JSON =
@@ -1265,13 +1272,13 @@ public final class Pipeline {
     private Builder() {}
 
     /**
-     * Sets how many documents to plan the deduplication memory for, instead of estimating it from a
-     * sample of the first input.
+     * Sets how many documents to plan the deduplication and id check memory for, instead of
+     * estimating it from a sample of the first input.
      *
-     * @param n the number of documents the deduplication tables are sized and checked for, at least
-     *     0; without this call the pipeline reads the first 2000 or so records of the first input
-     *     and scales their mean size to the size of all inputs, plus 10%. Unused without a
-     *     deduplication stage
+     * @param n the number of documents the deduplication and id tables are sized and checked for,
+     *     at least 0; without this call the pipeline reads the first 2000 or so records of the
+     *     first input and scales their mean size to the size of all inputs, plus 10%. Unused
+     *     without a deduplication stage when {@link #checkIds} is off
      * @return this builder
      * @throws DataException if {@code n} is negative
      */

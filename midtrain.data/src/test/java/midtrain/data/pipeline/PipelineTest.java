@@ -565,6 +565,36 @@ class PipelineTest {
   }
 
   @Test
+  void anIdCheckThatCannotFitIsRefusedNamingHowToTurnItOff(@TempDir Path dir) throws IOException {
+    Words.failOn = null;
+    List<Path> in = corpus(dir);
+    Path out = dir.resolve("out");
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () ->
+                Pipeline.builder()
+                    .inputs(in)
+                    .expectedDocuments(50_000_000_000L)
+                    .outputDir(out, ".jsonl")
+                    .build()
+                    .run());
+    assertTrue(e.getMessage().contains("pipeline id check"), e.getMessage());
+    assertTrue(e.getMessage().contains("check_ids: false"), e.getMessage());
+    assertFalse(Files.exists(out.resolve("part-00000.jsonl")));
+    // Without the check, the same run has nothing to hold per document, and runs.
+    PipelineResult r =
+        Pipeline.builder()
+            .inputs(in)
+            .expectedDocuments(50_000_000_000L)
+            .checkIds(false)
+            .outputDir(out, ".jsonl")
+            .build()
+            .run();
+    assertTrue(r.balanced(), r.account());
+  }
+
+  @Test
   void dedupThatCannotFitIsRefusedBeforeAnyWork(@TempDir Path dir) throws IOException {
     List<Path> in = corpus(dir);
     Path out = dir.resolve("out");

@@ -239,6 +239,34 @@ class ArrowAndTextFormatTest {
   }
 
   @Test
+  void anInputNameReplacesTheFileNameInDefaultIdsButNotInSources() throws IOException {
+    Path file = dir.resolve("named.arrow");
+    try (RootAllocator a = new RootAllocator();
+        VectorSchemaRoot root = midtrain.data.DocumentBatch.create(a)) {
+      midtrain.data.DocumentBatch.append(root, "x", "first");
+      midtrain.data.DocumentBatch.append(root, "y", "second");
+      try (midtrain.data.io.DocumentWriter w = Formats.openWriter(file)) {
+        w.write(root);
+      }
+    }
+    Path text = Files.createDirectories(dir.resolve("books")).resolve("moby.txt");
+    Files.writeString(text, "Call me Ishmael.");
+    ReaderOptions named = ReaderOptions.builder().idField("no_such").inputName("a/named").build();
+    try (RootAllocator a = new RootAllocator()) {
+      IoTesting.Rejects rejects = new IoTesting.Rejects();
+      try (DocumentReader r = Formats.openReader(file, named)) {
+        List<Document> docs = IoTesting.readAll(r, a, rejects);
+        assertEquals(List.of("a/named:1", "a/named:2"), docs.stream().map(Document::id).toList());
+        assertEquals("named.arrow", docs.get(0).source());
+      }
+      try (DocumentReader r = Formats.openReader(text, named)) {
+        assertEquals("a/named", IoTesting.readAll(r, a, rejects).get(0).id());
+      }
+      assertEquals(0, rejects.all.size());
+    }
+  }
+
+  @Test
   void badTextFilesAreRejectedOnce() throws IOException {
     Path empty = Files.write(dir.resolve("e.txt"), new byte[0]);
     Path big = Files.writeString(dir.resolve("b.txt"), "y".repeat(5000));
