@@ -674,9 +674,17 @@ public final class DeconRun {
       DocumentWriter writer = output.map(f -> formatOf(f).openWriter(f)).orElse(null);
       long total = totalBytes();
       long done = 0;
+      // Same-named inputs in different folders get the path tail that tells them apart in their
+      // default ids, so the report names each document once.
+      List<String> names = midtrain.data.io.InputNames.of(inputs);
       try {
-        for (Path file : inputs) {
-          try (DocumentReader reader = formatOf(file).openReader(file, options)) {
+        for (int k = 0; k < inputs.size(); k++) {
+          Path file = inputs.get(k);
+          ReaderOptions named =
+              names.get(k).equals(String.valueOf(file.getFileName()))
+                  ? options
+                  : options.toBuilder().inputName(names.get(k)).build();
+          try (DocumentReader reader = formatOf(file).openReader(file, named)) {
             while (true) {
               batch.clear();
               int rows =

@@ -457,6 +457,22 @@ class DeconRunTest {
   }
 
   @Test
+  void sameNamedInputsWithoutIdsAreToldApartOnTheBatchPath(@TempDir Path dir) throws IOException {
+    List<Path> in = new ArrayList<>();
+    for (String folder : new String[] {"x", "y"}) {
+      Path p = Files.createDirectories(dir.resolve(folder)).resolve("part.jsonl");
+      Files.writeString(p, "{\"text\":\"" + DecontaminatorTest.ITEM + "\"}\n");
+      in.add(p);
+    }
+    Decontaminator d =
+        Decontaminator.builder(DecontaminatorTest.index()).mode(DeconMode.DROP).build();
+    JsonNode rep = run(d, in, dir.resolve("r.json"), dir.resolve("r.arrow"), 1);
+    List<String> ids = new ArrayList<>();
+    rep.get("documents").forEach(n -> ids.add(n.get("id").asText()));
+    assertEquals(List.of("x/part.jsonl:1", "y/part.jsonl:1"), ids);
+  }
+
+  @Test
   void anUnknownNameIsReadAsJsonlOnBothPaths(@TempDir Path dir) throws IOException {
     Path in = dir.resolve("data.json");
     Files.write(in, corpus(50));
