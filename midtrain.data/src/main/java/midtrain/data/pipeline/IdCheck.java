@@ -24,9 +24,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * deduplication then removes, and a hash collision (about {@code n²/2⁶⁵}: 0.2% at 300 million ids)
  * must not stop a run. Memory: one long per slot of an open-addressing table kept at most 70% full
  * ({@link LongTable}), 11 to 23 bytes an id, 1.5 times that while it grows: 100 million ids take 2
- * GiB (3 GiB at the peak), 300 million 4 GiB (6 GiB). A folder run saves each shard's new hashes
- * ({@code _state/part-k.ids.bin}, 8 bytes an id) so that a resumed run counts as an uninterrupted
- * one.
+ * GiB (3 GiB at the peak), 300 million 4 GiB (6 GiB). The shard being read also lists its new
+ * hashes (8 bytes an id of that shard), which a folder run saves ({@code _state/part-k.ids.bin}) so
+ * that a resumed run counts as an uninterrupted one.
  */
 final class IdCheck {
   private final LongTable seen = new LongTable(1);
