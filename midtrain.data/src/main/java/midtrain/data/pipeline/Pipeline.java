@@ -31,6 +31,7 @@ import midtrain.data.DocumentBatch;
 import midtrain.data.decon.Decontaminator;
 import midtrain.data.dedup.Deduplicator;
 import midtrain.data.internal.Args;
+import midtrain.data.internal.Lineage;
 import midtrain.data.internal.token.Files2;
 import midtrain.data.io.DocumentReader;
 import midtrain.data.io.DocumentWriter;
@@ -1125,20 +1126,7 @@ public final class Pipeline {
     if (earlier == null || earlier.isNull(row)) {
       return ours;
     }
-    byte[] old = earlier.get(row);
-    JsonNode before;
-    try {
-      before = JSON.readTree(old);
-    } catch (IOException e) {
-      before = null;
-    }
-    ArrayNode out = JSON.createArrayNode();
-    if (before != null && before.isArray()) {
-      out.addAll((ArrayNode) before);
-    } else {
-      // A columnar input may hold any text there: it is kept whole, as the first entry, not lost.
-      out.add(new String(old, StandardCharsets.UTF_8));
-    }
+    ArrayNode out = Lineage.entries(earlier.get(row));
     try {
       for (JsonNode e : JSON.readTree(ours)) {
         out.add(e);

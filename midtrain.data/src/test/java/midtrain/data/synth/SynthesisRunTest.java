@@ -143,6 +143,40 @@ class SynthesisRunTest {
   }
 
   @Test
+  void outputsContinueTheLineageTheirParentCameWithAndSameNamedInputsHaveTheirOwnIds()
+      throws Exception {
+    // Two inputs named alike in two folders, without ids: their default ids must differ (they
+    // seed the requests and name the outputs), and a parent's lineage must not be lost.
+    Path a = Files.createDirectories(dir.resolve("a")).resolve("part-0.jsonl");
+    Path b = Files.createDirectories(dir.resolve("b")).resolve("part-0.jsonl");
+    Files.writeString(
+        a,
+        "{\"text\": \"First words here.\", \"lineage\": [\"dedup\", \"quality\"]}\n",
+        StandardCharsets.UTF_8);
+    Files.writeString(b, "{\"text\": \"Second words here.\"}\n", StandardCharsets.UTF_8);
+    try (FakeOpenAi s = new FakeOpenAi(FakeOpenAi::echo)) {
+      Path out = dir.resolve("lineage.jsonl");
+      SynthesisReport r =
+          run(s, a, out, Synthesizers.create("rewrite", Map.of("style", "easy")))
+              .inputs(List.of(a, b))
+              .build()
+              .run();
+      assertEquals(2, r.outputs());
+      List<JsonNode> outs = read(out);
+      String first = outs.get(0).get("synth").get("parent").asText();
+      String second = outs.get(1).get("synth").get("parent").asText();
+      assertEquals("a/part-0.jsonl:1", first);
+      assertEquals("b/part-0.jsonl:1", second);
+      assertEquals(
+          List.of("dedup", "quality", "synthesized: rewrite from " + first),
+          FakeOpenAi.JSON.convertValue(outs.get(0).get("lineage"), List.class));
+      assertEquals(
+          List.of("synthesized: rewrite from " + second),
+          FakeOpenAi.JSON.convertValue(outs.get(1).get("lineage"), List.class));
+    }
+  }
+
+  @Test
   void everyInputIsOutputOrRejectedWithItsReason() throws Exception {
     List<String> lines =
         List.of(

@@ -22,10 +22,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import midtrain.data.DataException;
 import midtrain.data.Document;
 import midtrain.data.DocumentBatch;
+import midtrain.data.internal.Lineage;
 import midtrain.data.internal.token.Files2;
 import midtrain.data.io.DocumentReader;
 import midtrain.data.io.DocumentWriter;
 import midtrain.data.io.Formats;
+import midtrain.data.io.InputNames;
 import midtrain.data.io.ReaderOptions;
 import midtrain.data.synth.EndpointConfig;
 import midtrain.data.synth.GenerationSettings;
@@ -218,9 +220,14 @@ public final class Runner {
       try (BufferAllocator allocator = new RootAllocator();
           VectorSchemaRoot root = DocumentBatch.create(allocator)) {
         long doneBytes = 0;
+        // Default ids as curation names them: same-named files in different folders apart.
+        List<String> names = InputNames.of(inputs);
+        VarCharVector parentLineage = DocumentBatch.utf8(root, DocumentBatch.LINEAGE);
         outer:
-        for (Path file : inputs) {
-          try (DocumentReader reader = Formats.openReader(file, readerOptions)) {
+        for (int f = 0; f < inputs.size(); f++) {
+          Path file = inputs.get(f);
+          ReaderOptions named = readerOptions.toBuilder().inputName(names.get(f)).build();
+          try (DocumentReader reader = Formats.openReader(file, named)) {
             while (true) {
               root.clear();
               int n = reader.read(root, BATCH, r -> unreadable[0]++);
@@ -233,6 +240,8 @@ public final class Runner {
                   break outer;
                 }
                 Document doc = DocumentBatch.get(root, row);
+                ArrayNode lineage =
+                    parentLineage.isNull(row) ? null : Lineage.entries(parentLineage.get(row));
                 int i = taken++;
                 if (journal.done(i)) {
                   if (journal.idHash(i) != hash64(doc.id())) {
@@ -259,7 +268,7 @@ public final class Runner {
                 pool.execute(
                     () -> {
                       try {
-                        process(i, doc, client, journal);
+                        process(i, doc, lineage, client, journal);
                       } finally {
                         window.release();
                         progress();
@@ -307,7 +316,8 @@ public final class Runner {
     listener.progress(finished.incrementAndGet(), bytesRead.get(), totalBytes);
   }
 
-  private void process(int i, Document doc, OpenAiClient client, Journal journal) {
+  private void process(
+      int i, Document doc, ArrayNode lineage, OpenAiClient client, Journal journal) {
     if (fatal.get() != null) {
       return;
     }
@@ -315,6 +325,11 @@ public final class Runner {
       ObjectNode entry = OpenAiClient.JSON.createObjectNode();
       entry.put("i", i);
       entry.put("id", doc.id());
+      if (lineage != null && !lineage.isEmpty()) {
+        // The parent's own lineage, which its outputs continue (kept in the journal, since the
+        // output is written from it).
+        entry.set("lineage", lineage);
+      }
       String check = synth.check(doc);
       List<String> prompts = check.isEmpty() ? synth.prompts(doc) : List.of();
       if (!check.isEmpty() || prompts.isEmpty()) {
@@ -489,11 +504,12 @@ public final class Runner {
         for (Map.Entry<String, JsonNode> c : e.path("chunks_rejected").properties()) {
           chunksRejected.merge(c.getKey(), c.getValue().asLong(), Long::sum);
         }
-        byte[] lin =
-            OpenAiClient.JSON
-                .writeValueAsString(
-                    List.of("synthesized: " + synth.id() + " from " + e.path("id").asText()))
-                .getBytes(StandardCharsets.UTF_8);
+        ArrayNode entries = OpenAiClient.JSON.createArrayNode();
+        if (e.path("lineage").isArray()) {
+          entries.addAll((ArrayNode) e.get("lineage"));
+        }
+        entries.add("synthesized: " + synth.id() + " from " + e.path("id").asText());
+        byte[] lin = OpenAiClient.JSON.writeValueAsBytes(entries);
         for (JsonNode o : outs) {
           DocumentBatch.append(
               root,
