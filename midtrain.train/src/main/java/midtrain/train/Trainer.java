@@ -36,6 +36,9 @@ import midtrain.sched.LearningRateSchedule;
 public final class Trainer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The trainer-state key of the outlier policy's recent losses, oldest first. */
+  static final String OUTLIER_WINDOW = "outlier_window";
+
   /** Receives one call per finished step, for progress bars. */
   public interface StepListener {
     /**
@@ -115,7 +118,13 @@ public final class Trainer implements AutoCloseable {
                 + data.fingerprint()
                 + ": refusing to resume on changed data (override to allow)");
       }
-      b.resume.restoreOptimizer(optimizer);
+      try {
+        b.resume.restoreOptimizer(optimizer);
+        restoreWindow(b.resume);
+      } catch (RuntimeException e) {
+        optimizer.close();
+        throw e;
+      }
       this.startStep = b.resume.step();
       this.lastCheckpoint = b.resume.dir();
     } else {
@@ -211,6 +220,9 @@ public final class Trainer implements AutoCloseable {
           Map<String, Object> state = new LinkedHashMap<>();
           state.put("data_fingerprint", data.fingerprint());
           state.put("lr", schedule.lr(done));
+          // The outlier policy's memory: without it a resumed run judges its first steps against
+          // an empty window and takes updates the uninterrupted run would have skipped.
+          state.put(OUTLIER_WINDOW, new ArrayList<>(window));
           lastCheckpoint = TrainingCheckpoint.save(cfg.runDir, done, model, optimizer, state).dir();
           TrainingCheckpoint.prune(cfg.runDir, cfg.keepLast);
         }
@@ -349,6 +361,42 @@ public final class Trainer implements AutoCloseable {
           target.subi(target).addi(moved);
         }
       }
+    }
+  }
+
+  /**
+   * Refills the outlier window from a checkpoint's trainer state, so that the resumed run judges
+   * its next losses against the same history as the run that wrote it (a checkpoint written before
+   * the window was saved starts with an empty one, as such runs always did).
+   */
+  private void restoreWindow(TrainingCheckpoint ck) {
+    Object saved = ck.state().get(OUTLIER_WINDOW);
+    if (saved == null) {
+      return;
+    }
+    if (!(saved instanceof List<?> list)) {
+      throw new TrainException(
+          ck.dir().resolve("trainer_state.json")
+              + ": state."
+              + OUTLIER_WINDOW
+              + " must be a list of losses, got "
+              + saved);
+    }
+    for (Object v : list) {
+      if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+        throw new TrainException(
+            ck.dir().resolve("trainer_state.json")
+                + ": state."
+                + OUTLIER_WINDOW
+                + " holds "
+                + v
+                + ", not a finite loss");
+      }
+      window.addLast(n.doubleValue());
+    }
+    // A run resumed with a smaller window keeps the newest losses, as it would have.
+    while (window.size() > Math.max(cfg.outlierWindow, 0)) {
+      window.removeFirst();
     }
   }
 

@@ -59,22 +59,43 @@ class TrainerTest {
 
   @Test
   void resumedRunEqualsStraightRunAndLogsMetrics() throws IOException {
+    resumedRunEqualsStraightRun(tmp.resolve("plain"), -1, 0);
+  }
+
+  /**
+   * The same with the outlier policy on and a spike at step 8, one step after the resume: the
+   * straight run skips it, judged against the four losses before it, so the resumed run must too,
+   * which it can only do with the window saved in the checkpoint.
+   */
+  @Test
+  void resumedRunSkipsTheOutliersTheStraightRunSkips() throws IOException {
+    List<Boolean> skipped = resumedRunEqualsStraightRun(tmp.resolve("outliers"), 8, 4);
+    for (int i = 0; i < 12; i++) {
+      assertEquals(i == 8, skipped.get(i), "skipped at step " + i);
+    }
+  }
+
+  /** Runs 12 steps straight and as 7 + a resume, checks they agree, returns what each skipped. */
+  private List<Boolean> resumedRunEqualsStraightRun(Path dir, long spike, int outlierWindow)
+      throws IOException {
     float[] straight;
     try (NDManager base = NDManager.newBaseManager();
         LlamaModel model = LlamaModel.of(CFG, HfCheckpoint.randomWeights(CFG, 9, 0.02), base)) {
-      Trainer.builder(model, source("d1", -1), lr(), tmp.resolve("a"))
+      Trainer.builder(model, source("d1", spike), lr(), dir.resolve("a"))
           .accumulation(2)
           .checkpoints(100, 2)
+          .skipOutliers(outlierWindow, 3)
           .build()
           .train(12);
       straight = weights(model);
     }
-    Path run = tmp.resolve("b");
+    Path run = dir.resolve("b");
     try (NDManager base = NDManager.newBaseManager();
         LlamaModel model = LlamaModel.of(CFG, HfCheckpoint.randomWeights(CFG, 9, 0.02), base)) {
-      Trainer.builder(model, source("d1", -1), lr(), run)
+      Trainer.builder(model, source("d1", spike), lr(), run)
           .accumulation(2)
           .checkpoints(5, 2)
+          .skipOutliers(outlierWindow, 3)
           .build()
           .train(7);
     }
@@ -85,9 +106,10 @@ class TrainerTest {
         HfCheckpoint hf = HfCheckpoint.open(ck.dir());
         LlamaModel model = LlamaModel.load(hf, base)) {
       Trainer t =
-          Trainer.builder(model, source("d1", -1), lr(), run)
+          Trainer.builder(model, source("d1", spike), lr(), run)
               .accumulation(2)
               .checkpoints(5, 2)
+              .skipOutliers(outlierWindow, 3)
               .resume(ck, false)
               .build();
       assertEquals(7, t.startStep());
@@ -98,27 +120,33 @@ class TrainerTest {
     try (NDManager base = NDManager.newBaseManager();
         LlamaModel model = LlamaModel.of(CFG, HfCheckpoint.randomWeights(CFG, 9, 0.02), base);
         Trainer t =
-            Trainer.builder(model, source("d1", -1), lr(), tmp.resolve("staged"))
+            Trainer.builder(model, source("d1", spike), lr(), dir.resolve("staged"))
                 .accumulation(2)
                 .checkpoints(100, 1)
+                .skipOutliers(outlierWindow, 3)
                 .build()) {
       t.train(7);
       assertEquals(7, t.nextStep());
       t.train(12);
       assertArrayEquals(straight, weights(model), "a second train() call must continue exactly");
     }
-    List<String> a = Files.readAllLines(tmp.resolve("a/metrics.jsonl"));
+    List<String> a = Files.readAllLines(dir.resolve("a/metrics.jsonl"));
     List<String> b = Files.readAllLines(run.resolve("metrics.jsonl"));
     assertEquals(12, a.size());
     assertEquals(12, b.size());
     ObjectMapper json = new ObjectMapper();
+    List<Boolean> skipped = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       JsonNode x = json.readTree(a.get(i));
       JsonNode y = json.readTree(b.get(i));
       assertEquals(x.get("loss").asDouble(), y.get("loss").asDouble(), 0.0, "loss at step " + i);
+      assertEquals(
+          x.get("skipped").asBoolean(), y.get("skipped").asBoolean(), "skipped at step " + i);
       assertEquals(lr().lr(i), x.get("lr").asDouble(), 0.0);
       assertEquals(16, x.get("tokens_by_source").get("math").asLong());
+      skipped.add(x.get("skipped").asBoolean());
     }
+    return skipped;
   }
 
   @Test
