@@ -235,27 +235,231 @@ public final class HfCheckpoint implements AutoCloseable {
    *     be written
    */
   public static void save(Path dir, LlamaConfig config, Map<String, float[]> weights) {
+    save(dir, config, weights, SaveOptions.DEFAULT);
+  }
+
+  /**
+   * Writes a model directory transformers loads: {@code config.json} (its {@code torch_dtype} the
+   * dtype written) and the weights in the options' dtype, in one {@code model.safetensors} or, when
+   * they exceed the shard limit, in {@code model-00001-of-0000N.safetensors} shards with a {@code
+   * model.safetensors.index.json} ({@code metadata.total_size}, {@code weight_map}).
+   *
+   * <p>Shards are filled as transformers' {@code save_pretrained} fills them: tensors in model
+   * order, a new shard started when the next tensor would overflow the current one, and a tensor
+   * larger than the limit in a shard of its own. Weight files left in the directory by an earlier
+   * save are removed first, so its index and shards always agree.
+   *
+   * @param dir the directory to create or fill
+   * @param config the architecture
+   * @param weights every expected tensor by name
+   * @param options the dtype and the largest shard
+   * @throws TrainException if {@code weights} lacks a tensor the config implies or holds one whose
+   *     length does not match its shape, or a file cannot be written or an old weight file removed
+   */
+  public static void save(
+      Path dir, LlamaConfig config, Map<String, float[]> weights, SaveOptions options) {
     Map<String, long[]> expected = config.expectedTensors();
-    SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
+    Map<String, Long> sizes = new LinkedHashMap<>();
     for (Map.Entry<String, long[]> e : expected.entrySet()) {
       float[] v = weights.get(e.getKey());
       if (v == null) {
         throw new TrainException("cannot save " + dir + ": weight '" + e.getKey() + "' is missing");
       }
-      w.addFloats(e.getKey(), e.getValue(), v);
+      long elements = Arrays.stream(e.getValue()).reduce(1, Math::multiplyExact);
+      if (v.length != elements) {
+        throw new TrainException(
+            "cannot save "
+                + dir
+                + ": weight '"
+                + e.getKey()
+                + "' has "
+                + v.length
+                + " values, its shape "
+                + Arrays.toString(e.getValue())
+                + " needs "
+                + elements);
+      }
+      sizes.put(e.getKey(), elements * options.dtype().bytes());
     }
+    long total = sizes.values().stream().mapToLong(Long::longValue).sum();
+    List<List<String>> shards = planShards(sizes, options.maxShardBytes());
     try {
       Files.createDirectories(dir);
+      removeWeightFiles(dir);
       Map<String, Object> cfg = new LinkedHashMap<>(config.raw());
-      cfg.put("torch_dtype", "float32");
+      cfg.put("torch_dtype", options.torchDtype());
       if (cfg.containsKey("dtype")) {
-        cfg.put("dtype", "float32"); // transformers' newer name for it
+        cfg.put("dtype", options.torchDtype()); // transformers' newer name for it
       }
       JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("config.json").toFile(), cfg);
     } catch (IOException e) {
       throw new TrainException(dir + ": cannot write config.json: " + e.getMessage(), e);
     }
-    w.write(dir.resolve("model.safetensors"));
+    Map<String, String> weightMap = new TreeMap<>();
+    for (int i = 0; i < shards.size(); i++) {
+      String file =
+          shards.size() == 1
+              ? "model.safetensors"
+              : String.format("model-%05d-of-%05d.safetensors", i + 1, shards.size());
+      // One writer per shard, so that only one shard's bytes are held at a time.
+      SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
+      for (String name : shards.get(i)) {
+        w.addFloats(name, expected.get(name), weights.get(name), options.dtype());
+        weightMap.put(name, file);
+      }
+      w.write(dir.resolve(file));
+    }
+    if (shards.size() > 1) {
+      Map<String, Object> index = new LinkedHashMap<>();
+      index.put("metadata", Map.of("total_size", total));
+      index.put("weight_map", weightMap);
+      Path indexFile = dir.resolve("model.safetensors.index.json");
+      try {
+        JSON.writerWithDefaultPrettyPrinter().writeValue(indexFile.toFile(), index);
+      } catch (IOException e) {
+        throw new TrainException(indexFile + ": cannot write: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * Splits tensors into shards as transformers does: in the given order, a new shard when the next
+   * tensor would take the current one past {@code max}, a tensor larger than {@code max} in a shard
+   * of its own (added when it comes, so it can precede the shard being filled).
+   */
+  static List<List<String>> planShards(Map<String, Long> sizes, long max) {
+    List<List<String>> shards = new ArrayList<>();
+    List<String> current = new ArrayList<>();
+    long currentBytes = 0;
+    for (Map.Entry<String, Long> e : sizes.entrySet()) {
+      long bytes = e.getValue();
+      if (bytes > max) {
+        shards.add(List.of(e.getKey()));
+        continue;
+      }
+      if (currentBytes + bytes > max) {
+        shards.add(current);
+        current = new ArrayList<>();
+        currentBytes = 0;
+      }
+      current.add(e.getKey());
+      currentBytes += bytes;
+    }
+    if (!current.isEmpty() || shards.isEmpty()) {
+      shards.add(current);
+    }
+    return shards;
+  }
+
+  private static final java.util.regex.Pattern WEIGHT_FILE =
+      java.util.regex.Pattern.compile(
+          "model\\.safetensors(\\.index\\.json)?|model-\\d+-of-\\d+\\.safetensors");
+
+  private static void removeWeightFiles(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.toList()) {
+        if (WEIGHT_FILE.matcher(p.getFileName().toString()).matches()) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+
+  /**
+   * The tokenizer files of a Hugging Face model directory, those that exist being copied along with
+   * the weights so that a trained model opens with its own tokenizer.
+   */
+  public static final List<String> TOKENIZER_FILES =
+      List.of(
+          "tokenizer.json",
+          "tokenizer_config.json",
+          "special_tokens_map.json",
+          "added_tokens.json",
+          "tokenizer.model",
+          "vocab.json",
+          "merges.txt",
+          "vocab.txt",
+          "chat_template.jinja",
+          "chat_template.json");
+
+  /** The generation settings (EOS ids, sampling defaults) of a Hugging Face model directory. */
+  public static final String GENERATION_CONFIG = "generation_config.json";
+
+  /**
+   * Copies a model directory's tokenizer files ({@link #TOKENIZER_FILES}) and {@link
+   * #GENERATION_CONFIG}, those it has, into another directory, replacing copies there.
+   *
+   * @param from the model directory the files come from (a base model or a checkpoint)
+   * @param to the directory they go to
+   * @return the names copied, in {@link #TOKENIZER_FILES} order, the generation config last
+   * @throws TrainException naming the file if one cannot be copied
+   */
+  public static List<String> copyModelFiles(Path from, Path to) {
+    List<String> names = new ArrayList<>(TOKENIZER_FILES);
+    names.add(GENERATION_CONFIG);
+    List<String> copied = new ArrayList<>();
+    for (String name : names) {
+      Path src = from.resolve(name);
+      if (!Files.isRegularFile(src)) {
+        continue;
+      }
+      try {
+        Files.createDirectories(to);
+        Files.copy(src, to.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        throw new TrainException("cannot copy " + src + " to " + to + ": " + e.getMessage(), e);
+      }
+      copied.add(name);
+    }
+    return copied;
+  }
+
+  /**
+   * Writes a standalone model directory (weights, {@code config.json}, the tokenizer and generation
+   * files of {@code filesFrom}) under a temporary name, adds its {@code manifest.json} and renames
+   * it to {@code target}, replacing an earlier model directory of that name.
+   *
+   * @param target the directory to write
+   * @param config the architecture
+   * @param weights every expected tensor by name
+   * @param options the dtype and the largest shard
+   * @param filesFrom model directories whose tokenizer and generation files are copied, a later
+   *     one's file replacing an earlier one's
+   * @throws TrainException if {@code target} exists and is not a model directory (no {@code
+   *     config.json}), or as {@link #save(Path, LlamaConfig, Map, SaveOptions)}, {@link
+   *     #copyModelFiles} and {@link CheckpointManifest#commit} fail
+   */
+  public static void export(
+      Path target,
+      LlamaConfig config,
+      Map<String, float[]> weights,
+      SaveOptions options,
+      List<Path> filesFrom) {
+    if (Files.exists(target) && !Files.isRegularFile(target.resolve("config.json"))) {
+      throw new TrainException(
+          target + " exists and is not a model directory; refusing to replace it");
+    }
+    Path staging = target.resolveSibling(".tmp-" + target.getFileName());
+    TrainingCheckpoint.deleteRecursively(staging);
+    save(staging, config, weights, options);
+    for (Path from : filesFrom) {
+      copyModelFiles(from, staging);
+    }
+    // The old directory goes only once the new one is complete; a crash between the two leaves
+    // the staging directory, which the next export replaces.
+    TrainingCheckpoint.deleteRecursively(target);
+    CheckpointManifest.commit(staging, target);
+  }
+
+  /**
+   * Returns the element types of the weights.
+   *
+   * @return the dtypes found, in enum order
+   */
+  public java.util.Set<DType> dtypes() {
+    java.util.Set<DType> out = java.util.EnumSet.noneOf(DType.class);
+    byTensor.forEach((name, f) -> out.add(f.info(name).dtype()));
+    return out;
   }
 
   /**

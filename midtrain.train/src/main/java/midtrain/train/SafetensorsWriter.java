@@ -53,6 +53,32 @@ public final class SafetensorsWriter {
   }
 
   /**
+   * Adds float32 values stored as {@code dtype}: F32 as they are, BF16 and F16 rounded to nearest
+   * with ties to even in Java (never through a BF16 NDArray, which DJL's CPU build aborts on).
+   *
+   * @param name a unique name
+   * @param shape its shape; the product must equal {@code data.length}
+   * @param data the values, row-major (converted into a copy)
+   * @param dtype {@link DType#F32}, {@link DType#BF16} or {@link DType#F16}
+   * @return this writer
+   * @throws TrainException if {@code dtype} is another type, or as {@link #addRaw} refuses the
+   *     tensor
+   */
+  public SafetensorsWriter addFloats(String name, long[] shape, float[] data, DType dtype) {
+    if (dtype == DType.F32) {
+      return addFloats(name, shape, data);
+    }
+    if (dtype != DType.BF16 && dtype != DType.F16) {
+      throw new TrainException("tensor '" + name + "': cannot store floats as " + dtype);
+    }
+    ByteBuffer b = ByteBuffer.allocate(data.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < data.length; i++) {
+      b.putShort(i * 2, dtype == DType.BF16 ? Narrowing.toBf16(data[i]) : Narrowing.toF16(data[i]));
+    }
+    return addRaw(name, dtype, shape, b);
+  }
+
+  /**
    * Adds a tensor from raw little-endian bytes.
    *
    * @param name a unique name

@@ -99,6 +99,9 @@ public final class Trainer implements AutoCloseable {
                 + " directory");
       }
     }
+    if (b.resume != null) {
+      requireFloat32(b.resume.dir());
+    }
     this.model = b.model;
     this.data = b.data;
     this.schedule = b.schedule;
@@ -223,7 +226,16 @@ public final class Trainer implements AutoCloseable {
           // The outlier policy's memory: without it a resumed run judges its first steps against
           // an empty window and takes updates the uninterrupted run would have skipped.
           state.put(OUTLIER_WINDOW, new ArrayList<>(window));
-          lastCheckpoint = TrainingCheckpoint.save(cfg.runDir, done, model, optimizer, state).dir();
+          lastCheckpoint =
+              TrainingCheckpoint.save(
+                      cfg.runDir,
+                      done,
+                      model,
+                      optimizer,
+                      state,
+                      SaveOptions.DEFAULT.withMaxShardBytes(cfg.maxShardBytes),
+                      cfg.modelFiles)
+                  .dir();
           TrainingCheckpoint.prune(cfg.runDir, cfg.keepLast);
         }
       }
@@ -231,6 +243,40 @@ public final class Trainer implements AutoCloseable {
       throw new TrainException("cannot write " + cfg.runDir.resolve("metrics.jsonl") + ": " + e, e);
     }
     return last;
+  }
+
+  /**
+   * Writes the model as trained so far as a standalone Hugging Face model directory: the weights in
+   * the options' dtype and shards, {@code config.json}, the tokenizer and generation files of the
+   * {@link Builder#modelFiles} directory and a {@code manifest.json}, replacing an earlier export
+   * of that name. Checkpoints stay float32; this is the copy to publish or evaluate.
+   *
+   * @param target the directory to write
+   * @param options the dtype (bfloat16 or float16 round to nearest, ties to even) and shard limit
+   * @throws TrainException as {@link HfCheckpoint#export} fails
+   */
+  public void exportModel(Path target, SaveOptions options) {
+    HfCheckpoint.export(target, model.config(), model.weights(), options, cfg.modelFiles);
+  }
+
+  /**
+   * Refuses to resume from weights that are not float32: rounded weights would continue another run
+   * than the one that wrote the optimizer state, so the resume could not be exact.
+   */
+  private static void requireFloat32(Path dir) {
+    try (HfCheckpoint hf = HfCheckpoint.open(dir)) {
+      java.util.Set<DType> dtypes = hf.dtypes();
+      if (!dtypes.equals(java.util.Set.of(DType.F32))) {
+        throw new TrainException(
+            "checkpoint "
+                + dir
+                + " holds "
+                + dtypes
+                + " weights; resuming needs the float32 weights training checkpoints are written"
+                + " with (to continue from a rounded model, start a new run with it as the base"
+                + " model)");
+      }
+    }
   }
 
   /**
@@ -506,6 +552,8 @@ public final class Trainer implements AutoCloseable {
     private boolean documentMasking = true;
     private List<ai.djl.Device> devices = List.of();
     private boolean resetPositions;
+    private List<Path> modelFiles = List.of();
+    private long maxShardBytes = Long.MAX_VALUE;
 
     private Builder(
         LlamaModel model, BatchSource data, LearningRateSchedule schedule, Path runDir) {
@@ -684,13 +732,41 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
+     * Sets the model directory whose tokenizer and generation files ({@link
+     * HfCheckpoint#copyModelFiles}) are copied into every checkpoint and export, so that each is a
+     * standalone model directory: the base model, or the checkpoint a run resumes from (which holds
+     * the base model's copies).
+     *
+     * @param dir the directory; files it lacks are not copied
+     * @return this builder
+     */
+    public Builder modelFiles(Path dir) {
+      this.modelFiles = List.of(Objects.requireNonNull(dir, "dir"));
+      return this;
+    }
+
+    /**
+     * Sets the largest safetensors file of a checkpoint's weights, past which they are written as
+     * shards with an index (default: no limit, one {@code model.safetensors}).
+     *
+     * @param bytes at least 1
+     * @return this builder
+     * @throws TrainException if {@code bytes} is less than 1
+     */
+    public Builder maxShardBytes(long bytes) {
+      this.maxShardBytes = SaveOptions.DEFAULT.withMaxShardBytes(bytes).maxShardBytes();
+      return this;
+    }
+
+    /**
      * Builds the trainer (and its optimizer).
      *
      * @return the trainer
      * @throws TrainException if the run directory holds a checkpoint beyond the step the run starts
-     *     from, the AdamW settings are out of range (see {@link AdamW#AdamW}), or the checkpoint
-     *     resumed from was trained on other data and {@link #resume} did not allow it, or its
-     *     optimizer state does not fit the model
+     *     from, the checkpoint resumed from holds weights other than float32, the AdamW settings
+     *     are out of range (see {@link AdamW#AdamW}), or the checkpoint resumed from was trained on
+     *     other data and {@link #resume} did not allow it, or its optimizer state does not fit the
+     *     model
      */
     public Trainer build() {
       return new Trainer(this);

@@ -15,10 +15,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A resumable training checkpoint: the model in Hugging Face layout ({@code config.json}, {@code
- * model.safetensors}), the optimizer state ({@code optimizer.safetensors}), the trainer state
- * ({@code trainer_state.json}: step, optimizer step and whatever the loader and RNG need) and a
- * {@code manifest.json} with the SHA-256 of every file, written last.
+ * A resumable training checkpoint: the model in Hugging Face layout ({@code config.json}, float32
+ * {@code model.safetensors} or its shards, and the base model's tokenizer and generation files, so
+ * that the directory is a standalone model), the optimizer state ({@code optimizer.safetensors}),
+ * the trainer state ({@code trainer_state.json}: step, optimizer step and whatever the loader and
+ * RNG need) and a {@code manifest.json} with the SHA-256 of every file, written last.
  *
  * <p>Checkpoints live in a run directory as {@code checkpoint-<step>}; each is written under a
  * temporary name and renamed, so a directory with that name is complete or absent.
@@ -46,7 +47,8 @@ public record TrainingCheckpoint(
   }
 
   /**
-   * Writes a checkpoint of a model and its optimizer into a run directory.
+   * Writes a checkpoint of a model and its optimizer into a run directory, the weights in one
+   * float32 {@code model.safetensors}.
    *
    * @param runDir the run's output directory
    * @param step the number of updates taken
@@ -59,12 +61,52 @@ public record TrainingCheckpoint(
    */
   public static TrainingCheckpoint save(
       Path runDir, long step, LlamaModel model, AdamW optimizer, Map<String, Object> state) {
+    return save(runDir, step, model, optimizer, state, SaveOptions.DEFAULT, List.of());
+  }
+
+  /**
+   * Writes a checkpoint of a model and its optimizer into a run directory, a standalone model
+   * directory besides: the tokenizer and generation files of {@code filesFrom} are copied in and
+   * covered by the manifest like the weights.
+   *
+   * @param runDir the run's output directory
+   * @param step the number of updates taken
+   * @param model the model
+   * @param optimizer its optimizer
+   * @param state further trainer state, JSON-serialisable
+   * @param options how the weights are written; the dtype must be float32, as resuming continues
+   *     from these weights and must see them unrounded
+   * @param filesFrom model directories whose tokenizer and generation files are copied (see {@link
+   *     HfCheckpoint#copyModelFiles}), a later one's file replacing an earlier one's
+   * @return the checkpoint written
+   * @throws TrainException if the options' dtype is not float32, {@code checkpoint-<step>} exists
+   *     already in the run directory, or a file of the checkpoint cannot be written or copied or
+   *     the directory renamed into place
+   */
+  public static TrainingCheckpoint save(
+      Path runDir,
+      long step,
+      LlamaModel model,
+      AdamW optimizer,
+      Map<String, Object> state,
+      SaveOptions options,
+      List<Path> filesFrom) {
+    if (options.dtype() != DType.F32) {
+      throw new TrainException(
+          "training checkpoints keep float32 weights (a resumed run continues from them exactly);"
+              + " write "
+              + options.torchDtype()
+              + " copies with HfCheckpoint.export instead");
+    }
     Path target = runDir.resolve("checkpoint-" + step);
     Path staging = runDir.resolve(".tmp-checkpoint-" + step);
     try {
       deleteRecursively(staging);
       Files.createDirectories(staging);
-      HfCheckpoint.save(staging, model.config(), model.weights());
+      HfCheckpoint.save(staging, model.config(), model.weights(), options);
+      for (Path from : filesFrom) {
+        HfCheckpoint.copyModelFiles(from, staging);
+      }
       SafetensorsWriter opt =
           new SafetensorsWriter().metadata("step", Long.toString(optimizer.stepCount()));
       Map<String, long[]> shapes = model.config().expectedTensors();

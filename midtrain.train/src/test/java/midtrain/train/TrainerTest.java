@@ -96,6 +96,8 @@ class TrainerTest {
           .accumulation(2)
           .checkpoints(5, 2)
           .skipOutliers(outlierWindow, 3)
+          // Sharded float32 checkpoints resume as exactly as single-file ones.
+          .maxShardBytes(outlierWindow > 0 ? 4096 : Long.MAX_VALUE)
           .build()
           .train(7);
     }
@@ -257,6 +259,91 @@ class TrainerTest {
           TrainException.class,
           () -> Trainer.builder(model, source("d1", -1), lr(), run).resume(two, false).build());
       assertEquals(log, Files.readString(run.resolve("metrics.jsonl")));
+    }
+  }
+
+  @Test
+  void checkpointsAreStandaloneModelsAndResumeRefusesRoundedWeights() throws IOException {
+    Path base = tmp.resolve("base");
+    Map<String, float[]> init = HfCheckpoint.randomWeights(CFG, 9, 0.02);
+    HfCheckpoint.save(base, CFG, init);
+    Files.writeString(base.resolve("tokenizer.json"), "{\"model\": {}}");
+    Files.writeString(base.resolve("special_tokens_map.json"), "{}");
+    Files.writeString(base.resolve("generation_config.json"), "{\"eos_token_id\": 3}");
+    Path run = tmp.resolve("sa");
+    long shard = 4096; // bytes: the float32 weights take several shards
+    try (NDManager nd = NDManager.newBaseManager();
+        LlamaModel model = LlamaModel.of(CFG, init, nd);
+        Trainer t =
+            Trainer.builder(model, source("d1", -1), lr(), run)
+                .checkpoints(2, 2)
+                .modelFiles(base)
+                .maxShardBytes(shard)
+                .build()) {
+      t.train(2);
+      t.exportModel(run.resolve("model"), SaveOptions.DEFAULT.withDtype(DType.BF16));
+    }
+    Path ck = run.resolve("checkpoint-2");
+    Map<String, CheckpointManifest.Entry> files = CheckpointManifest.verify(ck).files();
+    for (String f :
+        List.of(
+            "tokenizer.json",
+            "special_tokens_map.json",
+            "generation_config.json",
+            "model.safetensors.index.json",
+            "optimizer.safetensors",
+            "trainer_state.json")) {
+      assertTrue(files.containsKey(f), f + " not in " + files.keySet());
+      if (!f.contains("safetensors") && !f.equals("trainer_state.json")) {
+        assertEquals(Files.readString(base.resolve(f)), Files.readString(ck.resolve(f)), f);
+      }
+    }
+    assertTrue(files.keySet().stream().filter(f -> f.matches("model-.*-of-.*")).count() > 1);
+    // A corrupted copy is caught like corrupted weights.
+    Files.writeString(ck.resolve("tokenizer.json"), "{\"model\": {\"x\": 1}}");
+    assertThrows(TrainException.class, () -> CheckpointManifest.verify(ck));
+    Files.writeString(
+        ck.resolve("tokenizer.json"), Files.readString(base.resolve("tokenizer.json")));
+
+    // The export is bfloat16, holds the same files and the trained weights, rounded.
+    Path model = run.resolve("model");
+    assertTrue(CheckpointManifest.verify(model).files().containsKey("generation_config.json"));
+    try (HfCheckpoint a = HfCheckpoint.open(ck);
+        HfCheckpoint b = HfCheckpoint.open(model)) {
+      assertEquals(java.util.Set.of(DType.F32), a.dtypes());
+      assertEquals(java.util.Set.of(DType.BF16), b.dtypes());
+      float[] w = a.readFloats("model.norm.weight");
+      float[] r = b.readFloats("model.norm.weight");
+      for (int i = 0; i < w.length; i++) {
+        assertEquals(Float.intBitsToFloat(Narrowing.toBf16(w[i]) << 16), r[i], 0f, "at " + i);
+      }
+    }
+
+    // A checkpoint whose weights were rounded cannot be resumed exactly: refused, saying why.
+    Path staging = tmp.resolve("rounded");
+    Files.createDirectories(staging);
+    for (String f : List.of("optimizer.safetensors", "trainer_state.json")) {
+      Files.copy(ck.resolve(f), staging.resolve(f));
+    }
+    try (HfCheckpoint a = HfCheckpoint.open(ck)) {
+      Map<String, float[]> w = new java.util.LinkedHashMap<>();
+      for (String name : CFG.expectedTensors().keySet()) {
+        w.put(name, a.readFloats(name));
+      }
+      HfCheckpoint.save(staging, CFG, w, SaveOptions.DEFAULT.withDtype(DType.BF16));
+    }
+    Path run2 = tmp.resolve("sb");
+    Files.createDirectories(run2);
+    CheckpointManifest.commit(staging, run2.resolve("checkpoint-2"));
+    TrainingCheckpoint rounded = TrainingCheckpoint.read(run2.resolve("checkpoint-2"));
+    try (NDManager nd = NDManager.newBaseManager();
+        LlamaModel m = LlamaModel.of(CFG, init, nd)) {
+      TrainException e =
+          assertThrows(
+              TrainException.class,
+              () ->
+                  Trainer.builder(m, source("d1", -1), lr(), run2).resume(rounded, false).build());
+      assertTrue(e.getMessage().contains("float32"), e.getMessage());
     }
   }
 }
