@@ -732,16 +732,16 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * Sets the model directory whose tokenizer and generation files ({@link
+     * Sets the model directories whose tokenizer and generation files ({@link
      * HfCheckpoint#copyModelFiles}) are copied into every checkpoint and export, so that each is a
-     * standalone model directory: the base model, or the checkpoint a run resumes from (which holds
-     * the base model's copies).
+     * standalone model directory: the base model, and when resuming the checkpoint resumed from
+     * (whose copies, listed later, replace the base's).
      *
-     * @param dir the directory; files it lacks are not copied
+     * @param dirs the directories; files they lack are not copied
      * @return this builder
      */
-    public Builder modelFiles(Path dir) {
-      this.modelFiles = List.of(Objects.requireNonNull(dir, "dir"));
+    public Builder modelFiles(List<Path> dirs) {
+      this.modelFiles = List.copyOf(dirs);
       return this;
     }
 

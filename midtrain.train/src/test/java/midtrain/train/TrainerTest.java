@@ -277,7 +277,7 @@ class TrainerTest {
         Trainer t =
             Trainer.builder(model, source("d1", -1), lr(), run)
                 .checkpoints(2, 2)
-                .modelFiles(base)
+                .modelFiles(List.of(base))
                 .maxShardBytes(shard)
                 .build()) {
       t.train(2);

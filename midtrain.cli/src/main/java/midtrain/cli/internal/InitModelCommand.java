@@ -1,8 +1,13 @@
 package midtrain.cli.internal;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import midtrain.data.token.TextTokenizer;
+import midtrain.data.token.Tokenizers;
 import midtrain.train.HfCheckpoint;
 import midtrain.train.LlamaConfig;
 import picocli.CommandLine.Command;
@@ -15,7 +20,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Write a randomly initialised Llama-style model that transformers loads.",
-      "config.json + model.safetensors, for tests and demos where no weights can be downloaded."
+      "config.json + model.safetensors, for tests and demos where no weights can be downloaded;",
+      "--tokenizer copies a tokenizer in, so the folder and the checkpoints trained from it are",
+      "standalone models."
     })
 public final class InitModelCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, description = "A Hugging Face Llama config.json.")
@@ -32,6 +39,14 @@ public final class InitModelCommand implements Callable<Integer> {
       defaultValue = "0.02",
       description = "Standard deviation of the weights (default: 0.02, Llama's initializer_range).")
   double std;
+
+  @Option(
+      names = "--tokenizer",
+      description =
+          "A tokenizer.json, or a model folder, whose tokenizer files (tokenizer.json,"
+              + " tokenizer_config.json, special_tokens_map.json, tokenizer.model, ...) are copied"
+              + " into the model folder.")
+  Path tokenizer;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -71,7 +86,11 @@ public final class InitModelCommand implements Callable<Integer> {
                     + " trains in float32); cast when loading where you need another dtype");
       }
     }
+    Path tokenizerJson = tokenizer == null ? null : tokenizerJson(cfg);
     HfCheckpoint.save(out, cfg, HfCheckpoint.randomWeights(cfg, seed, std));
+    if (tokenizerJson != null) {
+      copyTokenizer(tokenizerJson);
+    }
     spec.commandLine()
         .getOut()
         .printf(
@@ -79,5 +98,56 @@ public final class InitModelCommand implements Callable<Integer> {
             out, cfg.parameterCount(), cfg.numLayers(), cfg.hiddenSize(), cfg.vocabSize());
     spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  /** The tokenizer.json that --tokenizer names, checked to fit the config's vocabulary. */
+  private Path tokenizerJson(LlamaConfig cfg) {
+    Path json = Files.isDirectory(tokenizer) ? tokenizer.resolve("tokenizer.json") : tokenizer;
+    if (!Files.isRegularFile(json)) {
+      throw new UserInputException("--tokenizer: no such file: " + json);
+    }
+    int vocab;
+    try (TextTokenizer tok = Tokenizers.open(json)) {
+      vocab = tok.vocabSize();
+    } catch (RuntimeException e) {
+      throw new UserInputException("--tokenizer: " + json + ": " + e.getMessage());
+    }
+    if (vocab > cfg.vocabSize()) {
+      throw new UserInputException(
+          "--tokenizer: "
+              + json
+              + " has "
+              + vocab
+              + " tokens but --config's vocab_size is "
+              + cfg.vocabSize()
+              + "; raise vocab_size or choose the model's tokenizer");
+    }
+    return json;
+  }
+
+  /**
+   * Copies the tokenizer: from a folder, its tokenizer files (not its generation_config.json, which
+   * belongs to a model); a file is copied as tokenizer.json.
+   */
+  private void copyTokenizer(Path json) {
+    if (Files.isDirectory(tokenizer)) {
+      Path from = tokenizer;
+      for (String name : HfCheckpoint.TOKENIZER_FILES) {
+        copy(from.resolve(name), out.resolve(name));
+      }
+    } else {
+      copy(json, out.resolve("tokenizer.json"));
+    }
+  }
+
+  private static void copy(Path from, Path to) {
+    if (!Files.isRegularFile(from)) {
+      return;
+    }
+    try {
+      Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UserInputException("--tokenizer: cannot copy " + from + " to " + to + ": " + e);
+    }
   }
 }

@@ -24,6 +24,7 @@ import midtrain.train.BatchSource;
 import midtrain.train.HfCheckpoint;
 import midtrain.train.LlamaConfig;
 import midtrain.train.LlamaModel;
+import midtrain.train.SaveOptions;
 import midtrain.train.TokenBatch;
 import midtrain.train.TrainException;
 import midtrain.train.Trainer;
@@ -162,6 +163,20 @@ public final class TrainCommand implements Callable<Integer> {
     long every = ck.getLong("every", 500);
     int keep = (int) ck.getLong("keep_last", 3);
     ck.requireAllUsed();
+    ScheduleParams sv = r.optObject("save").orElse(ScheduleParams.of("save", Map.of()));
+    SaveOptions saveOptions;
+    try {
+      saveOptions =
+          SaveOptions.DEFAULT
+              .withDtype(SaveOptions.parseDtype(sv.getString("dtype", "float32")))
+              .withMaxShardBytes(
+                  sv.has("max_shard_size")
+                      ? SaveOptions.parseSize(String.valueOf(sv.raw("max_shard_size").get()))
+                      : Long.MAX_VALUE);
+    } catch (TrainException e) {
+      throw new UserInputException("recipe " + recipe + ": save: " + e.getMessage());
+    }
+    sv.requireAllUsed();
     ScheduleParams outl = r.optObject("outliers").orElse(ScheduleParams.of("outliers", Map.of()));
     int window = (int) outl.getLong("window", 0);
     double sigmas = outl.getDouble("sigmas", 6);
@@ -302,6 +317,10 @@ public final class TrainCommand implements Callable<Integer> {
                 .maxGradNorm(clip)
                 .adamw(beta1, beta2, eps, wd)
                 .checkpoints(every, keep)
+                .maxShardBytes(saveOptions.maxShardBytes())
+                // The checkpoint resumed from holds the base model's files; the base's own fill
+                // in for checkpoints written before files were copied.
+                .modelFiles(from == null ? List.of(modelDir) : List.of(modelDir, from.dir()))
                 .skipOutliers(window, sigmas)
                 .documentMasking(documentMasking)
                 .resetPositions(resetPositions)
@@ -345,6 +364,7 @@ public final class TrainCommand implements Callable<Integer> {
                     st.name(), start, end, st.seqLen());
             trainer.train(end);
           }
+          trainer.exportModel(out.resolve("model"), saveOptions);
         }
       }
     }
@@ -353,8 +373,8 @@ public final class TrainCommand implements Callable<Integer> {
     spec.commandLine()
         .getOut()
         .printf(
-            "done: %d steps, checkpoints in %s, metrics %s, plot %s%n",
-            total, out, out.resolve("metrics.jsonl"), plot);
+            "done: %d steps, checkpoints in %s, model %s, metrics %s, plot %s%n",
+            total, out, out.resolve("model"), out.resolve("metrics.jsonl"), plot);
     spec.commandLine().getOut().flush();
     return Files.exists(plot) ? 0 : 1;
   }

@@ -143,4 +143,42 @@ class InitModelCommandTest {
       assertTrue(((String) f[2]).contains("--out: " + afile + " is a file"), (String) f[2]);
     }
   }
+
+  @Test
+  void copiesATokenizerThatFitsTheVocabulary() throws Exception {
+    Path cfg = tmp.resolve("config.json");
+    Files.writeString(
+        cfg,
+        "{\"model_type\":\"llama\",\"vocab_size\":64,\"hidden_size\":16,\"intermediate_size\":32,"
+            + "\"num_hidden_layers\":1,\"num_attention_heads\":2,\"rope_theta\":10000.0}");
+    Path tokDir = tmp.resolve("tok");
+    Files.createDirectories(tokDir);
+    Path tok = PackCommandTest.tokenizer(tokDir, false); // tok/nofim.json
+    Path out = tmp.resolve("m");
+    Object[] r =
+        ScheduleCommandTest.run(
+            "init-model",
+            "--config",
+            cfg.toString(),
+            "--out",
+            out.toString(),
+            "--tokenizer",
+            tok.toString());
+    assertEquals(0, r[0], (String) r[2]);
+    assertEquals(Files.readString(tok), Files.readString(out.resolve("tokenizer.json")));
+
+    Files.writeString(cfg, Files.readString(cfg).replace("\"vocab_size\":64", "\"vocab_size\":8"));
+    Object[] small =
+        ScheduleCommandTest.run(
+            "init-model",
+            "--config",
+            cfg.toString(),
+            "--out",
+            tmp.resolve("m2").toString(),
+            "--tokenizer",
+            tok.toString());
+    assertEquals(2, small[0]);
+    assertTrue(((String) small[2]).contains("vocab_size is 8"), (String) small[2]);
+    assertTrue(!Files.exists(tmp.resolve("m2/model.safetensors")), "refused before writing");
+  }
 }

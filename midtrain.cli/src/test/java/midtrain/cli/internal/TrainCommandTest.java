@@ -103,6 +103,78 @@ class TrainCommandTest {
     assertEquals(2, bad[0]);
   }
 
+  /**
+   * A model from init-model --tokenizer, trained: each checkpoint and the exported model are
+   * standalone model folders, which eval opens without --tokenizer.
+   */
+  @Test
+  void checkpointsAndTheExportedModelAreStandaloneModelFolders() throws Exception {
+    Path recipe = tinyRecipe();
+    Path model = tmp.resolve("model");
+    try (java.util.stream.Stream<Path> w = Files.walk(model)) {
+      w.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    Path tok = tmp.resolve("tok");
+    Files.createDirectories(tok);
+    PackCommandTest.tokenizer(tok, true);
+    Files.writeString(tok.resolve("tokenizer_config.json"), "{\"eos_token\": \"</s>\"}");
+    Object[] init =
+        ScheduleCommandTest.run(
+            "init-model",
+            "--config",
+            tmp.resolve("config.json").toString(),
+            "--out",
+            model.toString(),
+            "--tokenizer",
+            tok.toString());
+    assertEquals(0, init[0], (String) init[2]);
+    assertEquals(
+        Files.readString(tok.resolve("tokenizer.json")),
+        Files.readString(model.resolve("tokenizer.json")));
+    Files.writeString(model.resolve("generation_config.json"), "{\"eos_token_id\": [1, 5]}");
+    Files.writeString(
+        recipe, Files.readString(recipe) + "save: {dtype: bfloat16, max_shard_size: 8KB}\n");
+    Object[] r = ScheduleCommandTest.run("train", "--recipe", recipe.toString());
+    assertEquals(0, r[0], (String) r[2]);
+    Path run = tmp.resolve("run");
+    Path bench = tmp.resolve("tiny.jsonl");
+    Files.writeString(bench, EvalCommandTest.BENCHMARK);
+    for (Path dir : List.of(run.resolve("checkpoint-8"), run.resolve("model"))) {
+      Object[] eval =
+          ScheduleCommandTest.run(
+              "eval", "--model", dir.toString(), "--benchmark", bench.toString());
+      assertEquals(0, eval[0], dir + ": " + eval[2]);
+      java.util.Set<String> files = midtrain.train.CheckpointManifest.verify(dir).files().keySet();
+      for (String f :
+          List.of(
+              "tokenizer.json",
+              "tokenizer_config.json",
+              "generation_config.json",
+              "model.safetensors.index.json")) {
+        assertTrue(files.contains(f), dir + ": " + f + " not in " + files);
+      }
+      try (HfCheckpoint ck = HfCheckpoint.open(dir)) {
+        assertEquals(
+            java.util.Set.of(
+                dir.endsWith("model") ? midtrain.train.DType.BF16 : midtrain.train.DType.F32),
+            ck.dtypes());
+      }
+    }
+    Object[] badSave =
+        ScheduleCommandTest.run(
+            "train",
+            "--recipe",
+            writeRecipe(recipe, "dtype: bfloat16", "dtype: int4").toString(),
+            "--resume");
+    assertEquals(2, badSave[0]);
+    assertTrue(((String) badSave[2]).contains("save: unknown save dtype"), (String) badSave[2]);
+  }
+
+  private static Path writeRecipe(Path recipe, String from, String to) throws Exception {
+    Files.writeString(recipe, Files.readString(recipe).replace(from, to));
+    return recipe;
+  }
+
   @Test
   void mixturePhasesSwitchDataAtTheirExactStep() throws Exception {
     Path cfg = tmp.resolve("config.json");
