@@ -16,7 +16,8 @@ public final class ModelSoup {
   private ModelSoup() {}
 
   /**
-   * Averages checkpoints and writes the result as a Hugging Face model directory.
+   * Averages checkpoints and writes the result as a Hugging Face model directory, with the first
+   * input's tokenizer and generation files (see {@link HfCheckpoint#copyModelFiles}).
    *
    * @param inputs model directories (a training checkpoint is one), at least two
    * @param weights one non-negative weight per input, or empty for a uniform mean
@@ -26,7 +27,8 @@ public final class ModelSoup {
    *     one per input, a weight is negative or not finite, or all are 0; an input is not a valid
    *     model directory (as {@link HfCheckpoint#open} refuses it); the inputs differ in their
    *     tensors or in their heads, head dimension, norm epsilon, rope settings or {@code
-   *     max_position_embeddings}; or the result cannot be written
+   *     max_position_embeddings}; two inputs hold different {@code tokenizer.json} files; or the
+   *     result cannot be written
    */
   public static LlamaConfig average(List<Path> inputs, double[] weights, Path out) {
     if (inputs.size() < 2) {
@@ -61,6 +63,7 @@ public final class ModelSoup {
         }
       }
     }
+    checkSameTokenizer(inputs);
     Map<String, double[]> acc = new LinkedHashMap<>();
     for (int i = 0; i < inputs.size(); i++) {
       try (HfCheckpoint ck = HfCheckpoint.open(inputs.get(i))) {
@@ -84,7 +87,32 @@ public final class ModelSoup {
           result.put(k, f);
         });
     HfCheckpoint.save(out, config, result);
+    // The inputs share a tokenizer (checked above): the soup gets the first one's files.
+    HfCheckpoint.copyModelFiles(inputs.get(0), out);
     return config;
+  }
+
+  /** Refuses inputs whose tokenizer.json files differ: the soup could carry only one of them. */
+  private static void checkSameTokenizer(List<Path> inputs) {
+    Path first = null;
+    for (Path input : inputs) {
+      Path tok = input.resolve("tokenizer.json");
+      if (!java.nio.file.Files.isRegularFile(tok)) {
+        continue;
+      }
+      if (first == null) {
+        first = tok;
+        continue;
+      }
+      try {
+        if (java.nio.file.Files.mismatch(first, tok) != -1) {
+          throw new TrainException(
+              tok + " differs from " + first + ": models of two tokenizers cannot be averaged");
+        }
+      } catch (java.io.IOException e) {
+        throw new TrainException("cannot read " + tok + ": " + e.getMessage(), e);
+      }
+    }
   }
 
   /** Refuses a checkpoint whose shapes or settings differ from the first one's. */

@@ -85,4 +85,30 @@ class ModelSoupTest {
     ModelSoup.average(List.of(tmp.resolve("b"), tmp.resolve("c")), new double[0], tmp.resolve("o"));
     assertTrue(java.nio.file.Files.exists(tmp.resolve("o/model.safetensors")));
   }
+
+  @Test
+  void theSoupCarriesTheInputsTokenizerAndRefusesTwoTokenizers() throws java.io.IOException {
+    LlamaConfig cfg = HfCheckpointTest.tiny(true);
+    for (String m : List.of("a", "b")) {
+      HfCheckpoint.save(tmp.resolve(m), cfg, HfCheckpoint.randomWeights(cfg, m.hashCode(), 0.02));
+      java.nio.file.Files.writeString(tmp.resolve(m).resolve("tokenizer.json"), "{\"v\": 1}");
+    }
+    java.nio.file.Files.writeString(
+        tmp.resolve("a").resolve("generation_config.json"), "{\"eos_token_id\": 2}");
+    ModelSoup.average(
+        List.of(tmp.resolve("a"), tmp.resolve("b")), new double[0], tmp.resolve("soup"));
+    assertEquals(
+        "{\"eos_token_id\": 2}",
+        java.nio.file.Files.readString(tmp.resolve("soup").resolve("generation_config.json")));
+    assertTrue(java.nio.file.Files.isRegularFile(tmp.resolve("soup").resolve("tokenizer.json")));
+
+    java.nio.file.Files.writeString(tmp.resolve("b").resolve("tokenizer.json"), "{\"v\": 2}");
+    TrainException e =
+        assertThrows(
+            TrainException.class,
+            () ->
+                ModelSoup.average(
+                    List.of(tmp.resolve("a"), tmp.resolve("b")), new double[0], tmp.resolve("s2")));
+    assertTrue(e.getMessage().contains("two tokenizers"), e.getMessage());
+  }
 }
