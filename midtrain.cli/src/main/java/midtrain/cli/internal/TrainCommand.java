@@ -242,6 +242,16 @@ public final class TrainCommand implements Callable<Integer> {
                     ? (long) rows * accumulation * stages.get(0).seqLen()
                     : (long) batchSchedule.batchSize(0) * stages.get(0).seqLen(),
                 spec.commandLine().getErr());
+    Path exportDir = out.resolve("model").toAbsolutePath().normalize();
+    if (modelDir.toAbsolutePath().normalize().equals(exportDir)) {
+      // The run ends by replacing output/model with the trained model, not the one it starts from.
+      throw new UserInputException(
+          recipe
+              + ": 'model' is "
+              + modelDir
+              + ", where this run writes its trained model; copy it elsewhere or pick another"
+              + " output folder");
+    }
     List<Path> earlier = TrainingCheckpoint.list(out);
     if (!resume && !earlier.isEmpty()) {
       throw new UserInputException(

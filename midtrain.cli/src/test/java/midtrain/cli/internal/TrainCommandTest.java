@@ -168,6 +168,15 @@ class TrainCommandTest {
             "--resume");
     assertEquals(2, badSave[0]);
     assertTrue(((String) badSave[2]).contains("save: unknown save dtype"), (String) badSave[2]);
+    writeRecipe(recipe, "dtype: int4", "dtype: bfloat16");
+    Object[] self =
+        ScheduleCommandTest.run(
+            "train",
+            "--recipe",
+            writeRecipe(recipe, "model: model", "model: run/model").toString(),
+            "--resume");
+    assertEquals(2, self[0]);
+    assertTrue(((String) self[2]).contains("writes its trained model"), (String) self[2]);
   }
 
   private static Path writeRecipe(Path recipe, String from, String to) throws Exception {
