@@ -131,9 +131,14 @@ public final class ProcessRun {
       throw new EvalException("interrupted while a program ran");
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-    // Kill what it left behind too: a descendant that outlives the program would hold its output
-    // pipes open and its CPU time.
-    killTree(p);
+    if (exited) {
+      // Kill what it left behind too: a descendant that outlives the program would hold its
+      // output pipes open and its CPU time. Not the process itself: destroying a Process closes
+      // its streams, and the readers may not have read the traceback yet.
+      p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+    } else {
+      killTree(p);
+    }
     out.await();
     err.await();
     if (!exited) {
