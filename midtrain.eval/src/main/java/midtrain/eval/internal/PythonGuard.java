@@ -124,15 +124,23 @@ public final class PythonGuard {
           main.__file__ = program
           main.__builtins__ = builtins
           sys.modules["__main__"] = main
-          code = compile(source, program, "exec", dont_inherit=True)
           try:
-              exec(code, main.__dict__)
+              exec(compile(source, program, "exec", dont_inherit=True), main.__dict__)
           except SystemExit as e:
               if e.code is None or e.code == 0:
                   sys.stderr.write("SystemExit: the program exited before its end\\n")
                   sys.stderr.flush()
                   raise SystemExit(3)
               raise
+          except BaseException as e:
+              # The traceback from the program's first frame on: the guard's own frames, which
+              # name the temporary directory, would make every report differ.
+              tb = e.__traceback__
+              while tb is not None and tb.tb_frame.f_code.co_filename != program:
+                  tb = tb.tb_next
+              sys.__excepthook__(type(e), e.with_traceback(tb), tb)
+              sys.stderr.flush()
+              raise SystemExit(1)
           sys.stdout.flush()
 
 
