@@ -314,6 +314,29 @@ class PythonExecutorTest {
   }
 
   @Test
+  void everyFailureKeepsItsMessage() {
+    // The error output is read on its own thread; ending the process must not close the pipe
+    // before that thread has read the traceback (destroying an exited Process does).
+    try (PythonExecutor ex = executor().workers(4).build()) {
+      List<CompletableFuture<ExecutionResult>> f = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        f.add(
+            ex.submit(
+                "import sys\nsys.stderr.write('x' * 50000 + '\\n')\nassert "
+                    + i
+                    + " < 0, 'case "
+                    + i
+                    + "'\n"));
+      }
+      for (int i = 0; i < f.size(); i++) {
+        ExecutionResult r = f.get(i).join();
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertTrue(r.message().endsWith("AssertionError: case " + i), i + ": " + r.message());
+      }
+    }
+  }
+
+  @Test
   void theFixturesCanonicalSolutionsPassAndTheWrongOnesFail() throws Exception {
     List<Map<String, Object>> problems = fixture();
     try (PythonExecutor ex = executor().timeout(Duration.ofSeconds(2)).build()) {
