@@ -19,7 +19,9 @@ class TasksTest {
 
   @Test
   void builtInsAreDiscoveredThroughServiceLoader() {
-    assertEquals(List.of("gsm8k", "mmlu", "needle"), new ArrayList<>(Tasks.providers().keySet()));
+    assertEquals(
+        List.of("gsm8k", "humaneval", "mbpp", "mmlu", "needle"),
+        new ArrayList<>(Tasks.providers().keySet()));
   }
 
   @Test
