@@ -9,7 +9,7 @@ import midtrain.eval.spi.TaskProvider;
 
 /**
  * Finds evaluation task providers by id: the built-ins ({@code gsm8k}, {@code mmlu}, {@code
- * needle}) and any a module or class-path jar provides.
+ * needle}, {@code humaneval}, {@code mbpp}) and any a module or class-path jar provides.
  *
  * <pre>{@code
  * TaskConfig config = TaskConfig.builder("gsm8k").documents(testDocs).fewshot(trainDocs)
