@@ -481,7 +481,8 @@ public final class EvalCommand implements Callable<Integer> {
 
   /**
    * The tokenizer benchmarks and tasks are encoded with: --tokenizer, else the model folder's, else
-   * the base folder's tokenizer.json (checkpoints written by training hold none of their own).
+   * the base folder's tokenizer.json (checkpoints written by training carry a copy of their base's;
+   * older ones and bare weight folders hold none).
    */
   private TextTokenizer benchmarkTokenizer(LlamaConfig config) {
     String label = benchmarks != null ? "--benchmark" : "--task";
