@@ -159,41 +159,47 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Option(
       names = "--fewshot",
-      paramLabel = "FILE",
+      paramLabel = "[ID=]FILE",
       description =
-          "Few-shot examples for the tasks given with a file, JSONL of the same fields (gsm8k:"
-              + " the train split; mmlu: the dev split, the first K of each item's subject; mbpp:"
-              + " the first K, default task ids 2, 3, 4 of the problems file).")
-  Path fewshot;
+          "Few-shot examples, JSONL of the task's fields (gsm8k: the train split; mmlu: the dev"
+              + " split, the first K of each item's subject; mbpp: the first K, default task ids 2,"
+              + " 3, 4 of the problems file). A bare FILE goes to every task given with a file;"
+              + " repeat as ID=FILE to give each its own (--fewshot gsm8k=train.jsonl --fewshot"
+              + " mmlu=dev.jsonl).")
+  List<String> fewshot;
 
   @Option(
       names = "--num-fewshot",
-      paramLabel = "K",
+      paramLabel = "[ID=]K",
       description =
-          "Few-shot examples in each prompt (default: the task's; gsm8k 5, mmlu 0, mbpp 3).")
-  String numFewshot;
+          "Few-shot examples in each prompt (default: the task's; gsm8k 5, mmlu 0, mbpp 3)."
+              + " Bare for every task, or repeated as ID=K per task, which wins over a bare one.")
+  List<String> numFewshot;
 
   @Option(
       names = "--fewshot-sampler",
-      paramLabel = "random|first_n",
+      paramLabel = "[ID=]random|first_n",
       description =
           "How each prompt's examples are chosen: random, a seeded sample per item (default, as"
-              + " the harness, whose Python draws differ), or first_n, the file's first K.")
-  String fewshotSampler;
+              + " the harness, whose Python draws differ), or first_n, the file's first K. Bare"
+              + " or per task, as --num-fewshot.")
+  List<String> fewshotSampler;
 
   @Option(
       names = "--max-gen-tokens",
-      paramLabel = "N",
+      paramLabel = "[ID=]N",
       description =
           "The most tokens generated per item (default: the task's; gsm8k 256, humaneval 1024,"
-              + " mbpp 256).")
-  String maxGenTokens;
+              + " mbpp 256). Bare or per task, as --num-fewshot.")
+  List<String> maxGenTokens;
 
   @Option(
       names = "--limit",
-      paramLabel = "N",
-      description = "Score only the first N documents of each task file (default: all).")
-  String limit;
+      paramLabel = "[ID=]N",
+      description =
+          "Score only the first N documents of each task file (default: all). Bare or per task,"
+              + " as --num-fewshot.")
+  List<String> limit;
 
   @Option(
       names = "--needle-lengths",
@@ -357,6 +363,13 @@ public final class EvalCommand implements Callable<Integer> {
           .forEach(
               (k, v) -> {
                 throw new UserInputException("--" + k + " applies to --task, which is not given");
+              });
+      perTaskOptions()
+          .forEach(
+              (k, v) -> {
+                if (v != null) {
+                  throw new UserInputException("--" + k + " applies to --task, which is not given");
+                }
               });
       if (fewshot != null) {
         throw new UserInputException("--fewshot applies to --task, which is not given");
@@ -962,14 +975,65 @@ public final class EvalCommand implements Callable<Integer> {
   /** A task ready to run, under the id it was given as. */
   private record Prepared(String id, Path file, EvalTask task) {}
 
+  /**
+   * The task options that may differ per task, by the names tasks read them under: each given as it
+   * was (bare and ID=VALUE entries), or null when not given.
+   */
+  private Map<String, List<String>> perTaskOptions() {
+    Map<String, List<String>> o = new LinkedHashMap<>();
+    o.put("num-fewshot", numFewshot);
+    o.put("fewshot-sampler", fewshotSampler);
+    o.put("max-gen-tokens", maxGenTokens);
+    o.put("limit", limit);
+    return o;
+  }
+
+  /**
+   * Splits a per-task option's entries into the bare value (key "") and values by task id.
+   *
+   * @param option the flag, for messages
+   * @param given its entries as given
+   * @param ids the --task ids
+   * @param bareMayHoldEquals whether a bare value may itself contain '=' (a file that exists)
+   */
+  private static Map<String, String> byTask(
+      String option, List<String> given, Set<String> ids, boolean bareMayHoldEquals) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (given == null) {
+      return out;
+    }
+    for (String v : given) {
+      int eq = v.indexOf('=');
+      boolean bare = eq < 0 || bareMayHoldEquals && Files.exists(Path.of(v));
+      String id = bare ? "" : v.substring(0, eq).strip();
+      String value = bare ? v : v.substring(eq + 1).strip();
+      if (!bare && !ids.contains(id)) {
+        throw new UserInputException(
+            option
+                + " "
+                + v
+                + ": no --task "
+                + id
+                + " is given (tasks: "
+                + String.join(", ", ids)
+                + ")");
+      }
+      if (out.put(id, value) != null) {
+        throw new UserInputException(
+            id.isEmpty()
+                ? option
+                    + " is given twice bare; give it once for every task, or as ID=VALUE"
+                    + " for each"
+                : option + " " + id + "= is given twice");
+      }
+    }
+    return out;
+  }
+
   /** The task options given, by the names tasks read them under (the flags without dashes). */
   private Map<String, String> taskOptions() {
     Map<String, String> o = new LinkedHashMap<>();
     String[] names = {
-      "num-fewshot",
-      "fewshot-sampler",
-      "max-gen-tokens",
-      "limit",
       "needle-lengths",
       "needle-depths",
       "needle-trials",
@@ -985,10 +1049,6 @@ public final class EvalCommand implements Callable<Integer> {
       "python"
     };
     String[] values = {
-      numFewshot,
-      fewshotSampler,
-      maxGenTokens,
-      limit,
       needleLengths,
       needleDepths,
       needleTrials,
@@ -1018,7 +1078,18 @@ public final class EvalCommand implements Callable<Integer> {
   private List<Prepared> prepareTasks(
       TextTokenizer tok, int w, LlamaConfig config, LlamaConfig baseConfig) {
     Map<String, String> options = taskOptions();
-    List<TaskDocument> shots = fewshot == null ? null : TaskFile.read("--fewshot", fewshot);
+    Set<String> taskIds = new java.util.LinkedHashSet<>();
+    for (String spec : tasks) {
+      int eq = spec.indexOf('=');
+      taskIds.add((eq < 0 ? spec : spec.substring(0, eq)).strip());
+    }
+    Map<String, Map<String, String>> perTask = new LinkedHashMap<>();
+    perTaskOptions().forEach((k, v) -> perTask.put(k, byTask("--" + k, v, taskIds, false)));
+    Map<String, List<TaskDocument>> shotsByTask = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : byTask("--fewshot", fewshot, taskIds, true).entrySet()) {
+      String label = e.getKey().isEmpty() ? "--fewshot" : "--fewshot " + e.getKey();
+      shotsByTask.put(e.getKey(), TaskFile.read(label, Path.of(e.getValue())));
+    }
     OptionalInt bosId =
         bos == null ? OptionalInt.empty() : OptionalInt.of(tok.requireToken(bos, "--bos"));
     Set<Integer> eos = eosTokens(model, config);
@@ -1059,12 +1130,29 @@ public final class EvalCommand implements Callable<Integer> {
               .maxLength(w)
               .optionPrefix("--");
       options.forEach(b::option);
+      // A value given for this task wins over the bare one given for every task.
+      perTask.forEach(
+          (k, m) -> {
+            String v = m.containsKey(id) ? m.get(id) : m.get("");
+            if (v != null) {
+              b.option(k, v);
+            }
+          });
+      List<TaskDocument> shots =
+          shotsByTask.containsKey(id) ? shotsByTask.get(id) : shotsByTask.get("");
       if (file != null) {
         anyFile = true;
         b.documents(TaskFile.read(option, file));
         if (shots != null) {
           b.fewshot(shots);
         }
+      } else if (shotsByTask.containsKey(id)) {
+        throw new UserInputException(
+            "--fewshot "
+                + id
+                + "=: few-shot examples go with a task file; give --task "
+                + id
+                + "=FILE");
       }
       bosId.ifPresent(b::bosToken);
       b.eosTokens(eosIds);
@@ -1078,6 +1166,20 @@ public final class EvalCommand implements Callable<Integer> {
             option + (m.startsWith(id + ": ") ? m.substring(id.length()) : ": " + m));
       }
       read.addAll(c.readOptions());
+      for (Map.Entry<String, Map<String, String>> e : perTask.entrySet()) {
+        if (e.getValue().containsKey(id) && !c.readOptions().contains(e.getKey())) {
+          throw new UserInputException(
+              "--"
+                  + e.getKey()
+                  + " "
+                  + id
+                  + "="
+                  + e.getValue().get(id)
+                  + ": "
+                  + id
+                  + " has no such option");
+        }
+      }
     }
     for (String k : options.keySet()) {
       if (!read.contains(k)) {
@@ -1085,7 +1187,17 @@ public final class EvalCommand implements Callable<Integer> {
             "--" + k + " applies to none of the tasks given (" + String.join(", ", tasks) + ")");
       }
     }
-    if (shots != null && !anyFile) {
+    for (Map.Entry<String, Map<String, String>> e : perTask.entrySet()) {
+      if (e.getValue().containsKey("") && !read.contains(e.getKey())) {
+        throw new UserInputException(
+            "--"
+                + e.getKey()
+                + " applies to none of the tasks given ("
+                + String.join(", ", tasks)
+                + ")");
+      }
+    }
+    if (shotsByTask.containsKey("") && !anyFile) {
       throw new UserInputException(
           "--fewshot applies to tasks given with a file (ID=FILE), and there is none");
     }

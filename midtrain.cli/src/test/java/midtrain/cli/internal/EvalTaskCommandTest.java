@@ -294,6 +294,65 @@ class EvalTaskCommandTest {
           + " \"6\", \"5\"], \"answer\": 0}\n";
 
   @Test
+  void eachTaskTakesItsOwnFewShotFileAndOptions() throws Exception {
+    // gsm8k's examples come from its train split, mmlu's from its dev split, in one run; a
+    // per-task value wins over the bare one.
+    Path model = model("model", "0.5");
+    tokenizer(model);
+    Path test = Files.writeString(tmp.resolve("gsm-test.jsonl"), TEST);
+    Path train = Files.writeString(tmp.resolve("gsm-train.jsonl"), TRAIN);
+    Path mtest = Files.writeString(tmp.resolve("mmlu-test.jsonl"), MMLU_TEST);
+    Path dev = Files.writeString(tmp.resolve("mmlu-dev.jsonl"), MMLU_DEV);
+    Path report = tmp.resolve("both.json");
+    Object[] r =
+        ScheduleCommandTest.run(
+            "eval",
+            "--model",
+            model.toString(),
+            "--task",
+            "gsm8k=" + test + ",mmlu=" + mtest,
+            "--fewshot",
+            "gsm8k=" + train,
+            "--fewshot",
+            "mmlu=" + dev,
+            "--num-fewshot",
+            "2",
+            "--num-fewshot",
+            "mmlu=1",
+            "--limit",
+            "gsm8k=2",
+            "--max-gen-tokens",
+            "6",
+            "--seed",
+            "3",
+            "--out",
+            report.toString());
+    assertEquals(0, r[0], (String) r[2]);
+    JsonNode j = Inputs.JSON.readTree(report.toFile()).at("/tasks");
+    TaskResult g =
+        direct(
+            model,
+            model,
+            "gsm8k",
+            Map.of("num-fewshot", "2", "limit", "2", "max-gen-tokens", "6", "seed", "3"),
+            docs(test, TEST),
+            docs(train, TRAIN));
+    assertEquals(Inputs.JSON.valueToTree(g.details()), j.at("/gsm8k/model"));
+    assertEquals(2, j.at("/gsm8k/model/items").asInt(), j.toString());
+    TaskResult m =
+        direct(
+            model,
+            model,
+            "mmlu",
+            Map.of("num-fewshot", "1", "seed", "3"),
+            docs(mtest, MMLU_TEST),
+            docs(dev, MMLU_DEV));
+    assertEquals(Inputs.JSON.valueToTree(m.details()), j.at("/mmlu/model"));
+    assertEquals(1, j.at("/mmlu/model/num_fewshot").asInt(), j.toString());
+    assertEquals(3, j.at("/mmlu/model/items").asInt(), j.toString());
+  }
+
+  @Test
   void mmluRunsAsTheApiDoesAndCompareWithTheBase() throws Exception {
     Path model = model("model", "0.5");
     Path base = model("base", "0.02");
@@ -500,6 +559,49 @@ class EvalTaskCommandTest {
         "needle",
         "--needle-depths",
         "0,half"
+      },
+      // Per-task values: only for tasks given, once each, and only options the task has.
+      {
+        "--num-fewshot needle=1: needle has no such option",
+        "--task",
+        "gsm8k=" + f + ",needle",
+        "--num-fewshot",
+        "gsm8k=0",
+        "--num-fewshot",
+        "needle=1",
+        "--max-gen-tokens",
+        "16"
+      },
+      {
+        "--num-fewshot mmlu=1: no --task mmlu is given (tasks: gsm8k)",
+        "--task",
+        "gsm8k=" + f,
+        "--num-fewshot",
+        "mmlu=1"
+      },
+      {"--limit is given twice bare", "--task", "gsm8k=" + f, "--limit", "1", "--limit", "2"},
+      {
+        "--max-gen-tokens gsm8k= is given twice",
+        "--task",
+        "gsm8k=" + f,
+        "--max-gen-tokens",
+        "gsm8k=8",
+        "--max-gen-tokens",
+        "gsm8k=9"
+      },
+      {
+        "--fewshot needle=: few-shot examples go with a task file; give --task needle=FILE",
+        "--task",
+        "needle",
+        "--fewshot",
+        "needle=" + train
+      },
+      {
+        "--fewshot mml=" + train + ": no --task mml is given",
+        "--task",
+        "gsm8k=" + f,
+        "--fewshot",
+        "mml=" + train
       },
     };
     for (String[] c : usage) {
