@@ -305,6 +305,15 @@ public final class EvalCommand implements Callable<Integer> {
   double maxIncrease;
 
   @Option(
+      names = "--max-drop",
+      paramLabel = "TASK:METRIC=X",
+      description =
+          "Gate on a task's metric against --base: fail (exit 3) when the model's value is more"
+              + " than X below the base's, e.g. gsm8k:exact_match,strict-match=0.02 or mmlu:acc=0.01"
+              + " (the metric as the report's difference object names it). Repeatable.")
+  List<String> maxDrop;
+
+  @Option(
       names = "--window",
       description =
           "Tokens the model sees at once (default: max_position_embeddings, the smaller of the"
@@ -381,6 +390,8 @@ public final class EvalCommand implements Callable<Integer> {
     if (!(maxIncrease >= 0) || Double.isInfinite(maxIncrease)) {
       throw new UserInputException("--max-increase must be 0 or more, got " + maxIncrease);
     }
+    taskGates(); // refused here, before any model loads, when malformed
+
     if (window != null && window < 2) {
       throw new UserInputException("--window must be at least 2, got " + window);
     }
@@ -479,6 +490,9 @@ public final class EvalCommand implements Callable<Integer> {
       if (!prepared.isEmpty()) {
         reportTasks(report, stdout, prepared, w, measured, before);
       }
+      if (before != null && !taskGates().isEmpty()) {
+        code = Math.max(code, gateTasks(report, stdout, measured, before));
+      }
     }
     if (out != null) {
       try {
@@ -489,6 +503,9 @@ public final class EvalCommand implements Callable<Integer> {
       stdout.printf("wrote %s%n", out);
     }
     stdout.flush();
+    if (gateError != null) {
+      throw new UserInputException(gateError);
+    }
     return code;
   }
 
@@ -1255,6 +1272,120 @@ public final class EvalCommand implements Callable<Integer> {
         return out;
       }
     };
+  }
+
+  /** A --max-drop gate: the task, its metric, and the largest drop allowed against the base. */
+  private record TaskGate(String task, String metric, double maxDrop) {}
+
+  /** The --max-drop gates, checked against --base and the --task ids. */
+  private List<TaskGate> taskGates() {
+    List<TaskGate> out = new ArrayList<>();
+    if (maxDrop == null) {
+      return out;
+    }
+    if (base == null) {
+      throw new UserInputException("--max-drop compares the model with --base, which is not given");
+    }
+    if (tasks == null) {
+      throw new UserInputException("--max-drop gates --task results, and no --task is given");
+    }
+    Set<String> ids = new java.util.LinkedHashSet<>();
+    for (String spec : tasks) {
+      int eq = spec.indexOf('=');
+      ids.add((eq < 0 ? spec : spec.substring(0, eq)).strip());
+    }
+    for (String v : maxDrop) {
+      // The metric may hold '=' and ',' (acc,category=stem): the task ends at the first ':', the
+      // bound starts after the last '='.
+      int colon = v.indexOf(':');
+      int eq = v.lastIndexOf('=');
+      if (colon <= 0 || eq <= colon + 1 || eq == v.length() - 1) {
+        throw new UserInputException(
+            "--max-drop " + v + ": expected TASK:METRIC=X, e.g. mmlu:acc=0.01");
+      }
+      String task = v.substring(0, colon).strip();
+      String metric = v.substring(colon + 1, eq).strip();
+      double x;
+      try {
+        x = Double.parseDouble(v.substring(eq + 1).strip());
+      } catch (NumberFormatException e) {
+        x = Double.NaN;
+      }
+      if (!(x >= 0) || Double.isInfinite(x)) {
+        throw new UserInputException(
+            "--max-drop " + v + ": the drop allowed must be a number, 0 or more");
+      }
+      if (!ids.contains(task)) {
+        throw new UserInputException(
+            "--max-drop "
+                + v
+                + ": no --task "
+                + task
+                + " is given (tasks: "
+                + String.join(", ", ids)
+                + ")");
+      }
+      TaskGate g = new TaskGate(task, metric, x);
+      if (out.stream().anyMatch(o -> o.task().equals(task) && o.metric().equals(metric))) {
+        throw new UserInputException("--max-drop " + task + ":" + metric + " is given twice");
+      }
+      out.add(g);
+    }
+    return out;
+  }
+
+  /**
+   * Set by {@link #gateTasks} when a gate names a metric its task does not report: the command
+   * fails with it after the report is written, so that the scores are not lost.
+   */
+  private String gateError;
+
+  /**
+   * Checks the --max-drop gates, adds them to the report and prints them; returns the exit code
+   * they call for, 0 or {@link #GATE_FAILED}.
+   */
+  private int gateTasks(ObjectNode report, PrintWriter stdout, Measured model, Measured base) {
+    int code = 0;
+    com.fasterxml.jackson.databind.node.ArrayNode gates = report.putArray("task_gates");
+    for (TaskGate g : taskGates()) {
+      Map<String, Double> m = model.tasks().get(g.task()).metrics();
+      Map<String, Double> b = base.tasks().get(g.task()).metrics();
+      ObjectNode n = gates.addObject().put("task", g.task()).put("metric", g.metric());
+      n.put("max_drop", g.maxDrop());
+      if (!m.containsKey(g.metric()) || !b.containsKey(g.metric())) {
+        n.put("error", "no such metric");
+        if (gateError == null) {
+          gateError =
+              "--max-drop "
+                  + g.task()
+                  + ":"
+                  + g.metric()
+                  + ": "
+                  + g.task()
+                  + " reports no such metric (it reports: "
+                  + String.join(", ", m.keySet())
+                  + ")";
+        }
+        continue;
+      }
+      double drop = b.get(g.metric()) - m.get(g.metric());
+      boolean passed = drop <= g.maxDrop();
+      n.put("model", m.get(g.metric())).put("base", b.get(g.metric()));
+      n.put("drop", drop).put("passed", passed);
+      stdout.printf(
+          "gate %s:%s: %.4f against the base's %.4f, a drop of %.4f (at most %.4f): %s%n",
+          g.task(),
+          g.metric(),
+          m.get(g.metric()),
+          b.get(g.metric()),
+          drop,
+          g.maxDrop(),
+          passed ? "passed" : "FAILED");
+      if (!passed) {
+        code = Math.max(code, GATE_FAILED);
+      }
+    }
+    return code;
   }
 
   private static void reportTasks(

@@ -1,6 +1,7 @@
 package midtrain.cli.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -350,6 +351,148 @@ class EvalTaskCommandTest {
     assertEquals(Inputs.JSON.valueToTree(m.details()), j.at("/mmlu/model"));
     assertEquals(1, j.at("/mmlu/model/num_fewshot").asInt(), j.toString());
     assertEquals(3, j.at("/mmlu/model/items").asInt(), j.toString());
+  }
+
+  @Test
+  void maxDropGatesATaskMetricAgainstTheBase() throws Exception {
+    Path a = model("a", "0.5");
+    // Another seed: the same weights at another scale tend to pick the same answers.
+    Path bcfg = tmp.resolve("a-config.json");
+    Path b = tmp.resolve("b");
+    Object[] init =
+        ScheduleCommandTest.run(
+            "init-model",
+            "--config",
+            bcfg.toString(),
+            "--out",
+            b.toString(),
+            "--std",
+            "0.5",
+            "--seed",
+            "7");
+    assertEquals(0, init[0], (String) init[2]);
+    tokenizer(a);
+    // Enough items that two random models score apart.
+    StringBuilder items = new StringBuilder();
+    for (int i = 0; i < 24; i++) {
+      items.append(
+          String.format(
+              "{\"question\": \"What is %d + %d?\", \"subject\": \"%s\", \"choices\":"
+                  + " [\"%d\", \"%d\", \"%d\", \"%d\"], \"answer\": %d}%n",
+              i,
+              i % 5,
+              i % 2 == 0 ? "anatomy" : "astronomy",
+              i,
+              i + i % 5,
+              i + 7,
+              2 * i + 1,
+              i % 4));
+    }
+    Path test = Files.writeString(tmp.resolve("mmlu-test.jsonl"), items.toString());
+    Path report = tmp.resolve("gate.json");
+    java.util.function.BiFunction<Path, Path, Object[]> plain =
+        (m, base) ->
+            ScheduleCommandTest.run(
+                "eval",
+                "--model",
+                m.toString(),
+                "--base",
+                base.toString(),
+                "--tokenizer",
+                a.resolve("tokenizer.json").toString(),
+                "--task",
+                "mmlu=" + test,
+                "--out",
+                report.toString());
+    Object[] first = plain.apply(a, b);
+    assertEquals(0, first[0], (String) first[2]);
+    double diff = Inputs.JSON.readTree(report.toFile()).at("/tasks/mmlu/difference/acc").asDouble();
+    assertTrue(diff != 0, "the fixture's two models must score apart");
+    // The model that scores lower is gated against the other.
+    Path worse = diff < 0 ? a : b;
+    Path better = diff < 0 ? b : a;
+    double drop = Math.abs(diff);
+    String[] common = {
+      "eval",
+      "--model",
+      worse.toString(),
+      "--base",
+      better.toString(),
+      "--tokenizer",
+      a.resolve("tokenizer.json").toString(),
+      "--task",
+      "mmlu=" + test,
+      "--out",
+      report.toString()
+    };
+    List<String> failing = new ArrayList<>(List.of(common));
+    failing.addAll(List.of("--max-drop", "mmlu:acc=" + drop / 2));
+    Object[] r = ScheduleCommandTest.run(failing.toArray(String[]::new));
+    assertEquals(EvalCommand.GATE_FAILED, r[0], (String) r[2]);
+    JsonNode gate = Inputs.JSON.readTree(report.toFile()).at("/task_gates/0");
+    assertEquals("mmlu", gate.get("task").asText());
+    assertEquals("acc", gate.get("metric").asText());
+    assertEquals(drop, gate.get("drop").asDouble(), 1e-12);
+    assertFalse(gate.get("passed").asBoolean());
+    assertTrue(((String) r[1]).contains("gate mmlu:acc:") && ((String) r[1]).contains("FAILED"));
+    List<String> passing = new ArrayList<>(List.of(common));
+    passing.addAll(List.of("--max-drop", "mmlu:acc=" + (drop + 1e-9)));
+    r = ScheduleCommandTest.run(passing.toArray(String[]::new));
+    assertEquals(0, r[0], (String) r[2]);
+    assertTrue(Inputs.JSON.readTree(report.toFile()).at("/task_gates/0/passed").asBoolean());
+    // A metric the task does not report: exit 2 naming what it does report, the scores written.
+    List<String> unknown = new ArrayList<>(List.of(common));
+    unknown.addAll(List.of("--max-drop", "mmlu:accuracy=0.1"));
+    r = ScheduleCommandTest.run(unknown.toArray(String[]::new));
+    assertEquals(2, r[0], (String) r[2]);
+    assertTrue(
+        ((String) r[2])
+            .contains(
+                "--max-drop mmlu:accuracy: mmlu reports no such metric (it" + " reports: acc"),
+        (String) r[2]);
+    assertTrue(Inputs.JSON.readTree(report.toFile()).at("/tasks/mmlu/model/acc").isNumber());
+    // Malformed gates are refused before any model loads.
+    String[][] bad = {
+      {"--max-drop compares the model with --base", "--max-drop", "mmlu:acc=0.1"},
+      {
+        "--max-drop gsm8k:acc=0.1: no --task gsm8k is given",
+        "--base",
+        b.toString(),
+        "--max-drop",
+        "gsm8k:acc=0.1"
+      },
+      {
+        "--max-drop mmlu=0.1: expected TASK:METRIC=X",
+        "--base",
+        b.toString(),
+        "--max-drop",
+        "mmlu=0.1"
+      },
+      {
+        "--max-drop mmlu:acc=-1: the drop allowed must be a number, 0 or more",
+        "--base",
+        b.toString(),
+        "--max-drop",
+        "mmlu:acc=-1"
+      },
+      {
+        "--max-drop mmlu:acc is given twice",
+        "--base",
+        b.toString(),
+        "--max-drop",
+        "mmlu:acc=0.1",
+        "--max-drop",
+        "mmlu:acc=0.2"
+      },
+    };
+    for (String[] c : bad) {
+      List<String> args =
+          new ArrayList<>(List.of("eval", "--model", a.toString(), "--task", "mmlu=" + test));
+      args.addAll(List.of(c).subList(1, c.length));
+      Object[] e = ScheduleCommandTest.run(args.toArray(String[]::new));
+      assertEquals(2, e[0], c[0] + ": " + e[2]);
+      assertTrue(((String) e[2]).contains(c[0]), c[0] + ": " + e[2]);
+    }
   }
 
   @Test
