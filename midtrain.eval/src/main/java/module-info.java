@@ -5,8 +5,10 @@
  * pass@k), and passkey retrieval for long context.
  *
  * <p>Tasks plug in through {@link midtrain.eval.spi.TaskProvider}; the built-ins are {@code gsm8k},
- * {@code mmlu}, {@code needle}, and the code benchmarks {@code humaneval} and {@code mbpp}, which
- * run the model's programs with a {@link midtrain.eval.CodeExecutor} and report pass@k.
+ * {@code mmlu}, {@code needle}, the multiple-choice {@code arc_easy}, {@code arc_challenge}, {@code
+ * boolq}, {@code hellaswag}, {@code openbookqa}, {@code piqa}, {@code sciq} and {@code winogrande},
+ * and the code benchmarks {@code humaneval} and {@code mbpp}, which run the model's programs with a
+ * {@link midtrain.eval.CodeExecutor} and report pass@k.
  */
 module midtrain.eval {
   exports midtrain.eval;
@@ -15,9 +17,17 @@ module midtrain.eval {
   uses midtrain.eval.spi.TaskProvider;
 
   provides midtrain.eval.spi.TaskProvider with
+      midtrain.eval.internal.ArcChallengeTaskProvider,
+      midtrain.eval.internal.ArcEasyTaskProvider,
+      midtrain.eval.internal.BoolqTaskProvider,
       midtrain.eval.internal.Gsm8kTaskProvider,
+      midtrain.eval.internal.HellaswagTaskProvider,
       midtrain.eval.internal.MmluTaskProvider,
+      midtrain.eval.internal.OpenBookQaTaskProvider,
       midtrain.eval.internal.PasskeyTaskProvider,
+      midtrain.eval.internal.PiqaTaskProvider,
+      midtrain.eval.internal.SciqTaskProvider,
+      midtrain.eval.internal.WinograndeTaskProvider,
       midtrain.eval.internal.HumanEvalTaskProvider,
       midtrain.eval.internal.MbppTaskProvider;
 }

@@ -11,16 +11,24 @@ import java.util.TreeSet;
  *
  * <p>Each choice is scored as the continuation {@code targetDelimiter + choice} of the context (see
  * {@link MultipleChoiceScorer}), so the choice strings here carry no leading delimiter.
+ *
+ * <p>An item made by {@link #withContexts} turns this around, as the harness's {@code
+ * multiple_inputs} tasks (WinoGrande's partial evaluation) do: each choice is its own context and
+ * every choice is scored on the same continuation after it.
  */
 public final class MultipleChoiceItem {
   private final String context;
   private final List<String> choices;
   private final List<Integer> gold;
+  // Null for an item whose choices share the context; the shared continuation otherwise.
+  private final String continuation;
 
-  private MultipleChoiceItem(String context, List<String> choices, List<Integer> gold) {
+  private MultipleChoiceItem(
+      String context, List<String> choices, List<Integer> gold, String continuation) {
     this.context = context;
     this.choices = choices;
     this.gold = gold;
+    this.continuation = continuation;
   }
 
   /**
@@ -52,6 +60,36 @@ public final class MultipleChoiceItem {
     if (context == null) {
       throw new EvalException("context is null");
     }
+    return make(context, choices, gold, null);
+  }
+
+  /**
+   * Creates an item whose choices are contexts, each followed by the same continuation: choice
+   * {@code i} is scored as the log-likelihood of {@code targetDelimiter + continuation} after
+   * {@code contexts.get(i)}, as the harness scores a task with {@code multiple_inputs}
+   * (WinoGrande's sentence up to the blank, filled with each option, then the rest of the
+   * sentence).
+   *
+   * <p>{@link #choices()} are the contexts, so {@code acc_norm} divides by their lengths, as the
+   * harness's {@code process_results} does for such a task.
+   *
+   * @param contexts the contexts, one per choice, at least one, none empty
+   * @param continuation the text scored after each context, without the delimiter; not empty
+   * @param gold the index of the correct context
+   * @return the item
+   * @throws EvalException if an argument is null, there are no contexts, a context or the
+   *     continuation is empty, or {@code gold} is not an index into {@code contexts}
+   */
+  public static MultipleChoiceItem withContexts(
+      List<String> contexts, String continuation, int gold) {
+    if (continuation == null || continuation.isEmpty()) {
+      throw new EvalException("continuation is " + (continuation == null ? "null" : "empty"));
+    }
+    return make("", contexts, List.of(gold), continuation);
+  }
+
+  private static MultipleChoiceItem make(
+      String context, List<String> choices, List<Integer> gold, String continuation) {
     if (choices == null || choices.isEmpty()) {
       throw new EvalException("choices: need at least one choice");
     }
@@ -81,16 +119,65 @@ public final class MultipleChoiceItem {
       }
     }
     return new MultipleChoiceItem(
-        context, Collections.unmodifiableList(cs), List.copyOf(new ArrayList<>(gold)));
+        context,
+        Collections.unmodifiableList(cs),
+        List.copyOf(new ArrayList<>(gold)),
+        continuation);
   }
 
   /**
-   * Returns the context.
+   * Returns the context the choices share.
    *
    * @return the question text, possibly empty
+   * @throws EvalException if the item has a context per choice ({@link #withContexts})
    */
   public String context() {
+    if (continuation != null) {
+      // Handing out "" here would let a caller score every choice after nothing, silently.
+      throw new EvalException("the item has a context per choice; use context(int)");
+    }
     return context;
+  }
+
+  /**
+   * Tells whether every choice is scored after one shared context ({@link #of}) rather than each
+   * being its own context before a shared continuation ({@link #withContexts}).
+   *
+   * @return true for an item made by {@link #of}
+   */
+  public boolean sharesContext() {
+    return continuation == null;
+  }
+
+  /**
+   * Returns the context choice {@code i} is scored after.
+   *
+   * @param i a choice index
+   * @return the shared context, or for an item made by {@link #withContexts} the choice itself
+   * @throws EvalException if {@code i} is not a choice index
+   */
+  public String context(int i) {
+    checkIndex(i);
+    return continuation == null ? context : choices.get(i);
+  }
+
+  /**
+   * Returns the text scored for choice {@code i}, without the scorer's delimiter.
+   *
+   * @param i a choice index
+   * @return the choice, or for an item made by {@link #withContexts} the shared continuation
+   * @throws EvalException if {@code i} is not a choice index
+   */
+  public String continuation(int i) {
+    checkIndex(i);
+    return continuation == null ? choices.get(i) : continuation;
+  }
+
+  private void checkIndex(int i) {
+    if (i < 0 || i >= choices.size()) {
+      throw new EvalException(
+          "choice index " + i + " is out of range; there are " + choices.size() + " choices");
+    }
   }
 
   /**

@@ -11,10 +11,12 @@ import midtrain.eval.internal.PythonText;
  * Scores multiple-choice benchmarks by log-likelihood, with the tokenization, truncation and
  * metrics of lm-evaluation-harness, so that the numbers compare with the ones the field reports.
  *
- * <p>For each choice the continuation {@code targetDelimiter + choice} is scored after the context;
- * its log-likelihood is the sum of the log-probabilities of its tokens. {@code acc} predicts the
- * choice with the highest log-likelihood, {@code acc_norm} the one with the highest log-likelihood
- * per character of the choice. {@code docs/eval.md} lists the harness sources each rule follows.
+ * <p>For each choice the continuation {@code targetDelimiter + choice} is scored after the context
+ * (for an item with a context per choice, {@link MultipleChoiceItem#withContexts}, the shared
+ * continuation after the choice's context); its log-likelihood is the sum of the log-probabilities
+ * of its tokens. {@code acc} predicts the choice with the highest log-likelihood, {@code acc_norm}
+ * the one with the highest log-likelihood per character of the choice. {@code docs/eval.md} lists
+ * the harness sources each rule follows.
  */
 public final class MultipleChoiceScorer {
   private final TextEncoder encoder;
@@ -104,14 +106,16 @@ public final class MultipleChoiceScorer {
 
   private MultipleChoiceItemResult scoreItem(
       LanguageModel model, MultipleChoiceItem item, String where) {
-    List<String> choices = item.choices();
-    double[] lls = new double[choices.size()];
-    // Every choice shares the item's context, so its tokens are encoded once, by the first choice.
+    double[] lls = new double[item.choices().size()];
+    // When every choice shares the item's context, its tokens are encoded once, by the first
+    // choice; an item with a context per choice encodes each.
+    boolean shared = item.sharesContext();
     int[] ctxTokens = null;
     for (int c = 0; c < lls.length; c++) {
       String at = where + " choice " + c;
-      int[][] pair = encodePair(item.context(), targetDelimiter + choices.get(c), at, ctxTokens);
-      ctxTokens = pair[0];
+      int[][] pair =
+          encodePair(item.context(c), targetDelimiter + item.continuation(c), at, ctxTokens);
+      ctxTokens = shared ? pair[0] : null;
       lls[c] = loglikelihood(model, pair, at);
     }
     return MultipleChoiceItemResult.of(item, lls);

@@ -347,6 +347,52 @@ class MultipleChoiceScorerTest {
   }
 
   @Test
+  void aContextPerChoiceScoresTheSharedContinuationAfterEach() {
+    // The harness's multiple_inputs (WinoGrande): requests (ctx_i, " " + continuation). A model
+    // where " sat" after " cat" is likely (-0.1) and otherwise has its unigram log p (-0.75) tells
+    // the two contexts apart, which a scorer reusing the first context's tokens would not.
+    LanguageModel bigram =
+        new LanguageModel() {
+          @Override
+          public int vocabSize() {
+            return LOGP.length;
+          }
+
+          @Override
+          public double[] tokenLogProbs(int[] tokens) {
+            double[] out = new double[tokens.length - 1];
+            for (int i = 0; i < out.length; i++) {
+              out[i] = tokens[i] == 11 && tokens[i + 1] == 13 ? -0.1 : LOGP[tokens[i + 1]];
+            }
+            return out;
+          }
+        };
+    MultipleChoiceItem item =
+        MultipleChoiceItem.withContexts(List.of("The cats", "The cat"), "sat", 0);
+    assertFalse(item.sharesContext());
+    assertEquals("The cat", item.context(1));
+    assertEquals("sat", item.continuation(0));
+    assertThrows(EvalException.class, item::context);
+    MultipleChoiceItemResult r = scorer(100).score(bigram, item);
+    // " sat" after " cats": -0.75; after " cat": -0.1.
+    assertArrayEquals(new double[] {-0.75, -0.1}, r.loglikelihoods(), 1e-12);
+    assertEquals(1, r.predicted());
+    assertFalse(r.correct());
+    // acc_norm divides by the contexts' lengths (the harness's len(choices)): -0.75 / 8 against
+    // -0.1 / 7.
+    assertEquals(1, r.predictedNorm());
+    MultipleChoiceItem shared = MultipleChoiceItem.of("Q:", List.of("yes"), 0);
+    assertTrue(shared.sharesContext());
+    assertEquals("Q:", shared.context(0));
+    assertEquals("yes", shared.continuation(0));
+    EvalException empty =
+        assertThrows(
+            EvalException.class, () -> MultipleChoiceItem.withContexts(List.of("The cat"), "", 0));
+    assertTrue(empty.getMessage().contains("continuation is empty"), empty.getMessage());
+    assertThrows(EvalException.class, () -> shared.context(1));
+  }
+
+  @Test
   void pythonWhitespaceIsStripped() {
     assertTrue(MultipleChoiceScorer.isPythonSpace('\u00a0'));
     assertTrue(MultipleChoiceScorer.isPythonSpace('\u0085'));

@@ -33,4 +33,18 @@ public final class PythonText {
     }
     return s.substring(from, to);
   }
+
+  /**
+   * Returns Python's {@code s.lstrip()}: the text without whitespace at its start.
+   *
+   * @param s the text
+   * @return the stripped text
+   */
+  public static String lstrip(String s) {
+    int from = 0;
+    while (from < s.length() && isSpace(s.charAt(from))) {
+      from++;
+    }
+    return s.substring(from);
+  }
 }
