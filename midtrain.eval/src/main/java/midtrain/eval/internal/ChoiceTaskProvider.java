@@ -292,7 +292,12 @@ abstract class ChoiceTaskProvider implements TaskProvider {
     if (!(v instanceof Integer || v instanceof Long)
         || ((Number) v).longValue() < 0
         || ((Number) v).longValue() >= n) {
-      throw d.error(field, "must be an integer from 0 to " + (n - 1) + ", got " + v);
+      throw d.error(
+          field,
+          "must be an integer from 0 to "
+              + (n - 1)
+              + ", got "
+              + (v instanceof String ? "the string \"" + v + "\"" : v));
     }
     return ((Number) v).intValue();
   }

@@ -78,8 +78,12 @@ public final class HellaswagTaskProvider extends ChoiceTaskProvider {
       gold = parse(PythonText.strip(s));
     } else if (label instanceof Integer || label instanceof Long) {
       gold = (int) Math.min(Integer.MAX_VALUE, ((Number) label).longValue());
-    } else if (label == null) {
-      throw d.error("label", "is missing (the test split has no labels; use the validation split)");
+    } else if (label == null || "".equals(label)) {
+      // The test split's rows have label "": the harness evaluates the validation split.
+      throw d.error(
+          "label",
+          (label == null ? "is missing" : "is empty")
+              + " (the test split has no labels; use the validation split)");
     } else {
       throw d.error(
           "label", "must be an ending's index, as a digit string or integer, got '" + label + "'");
