@@ -7,8 +7,8 @@
  * <p>Tasks plug in through {@link midtrain.eval.spi.TaskProvider}; the built-ins are {@code gsm8k},
  * {@code mmlu}, {@code needle}, the multiple-choice {@code arc_easy}, {@code arc_challenge}, {@code
  * boolq}, {@code hellaswag}, {@code openbookqa}, {@code piqa}, {@code sciq} and {@code winogrande},
- * and the code benchmarks {@code humaneval} and {@code mbpp}, which run the model's programs with a
- * {@link midtrain.eval.CodeExecutor} and report pass@k.
+ * {@code lambada_openai}, and the code benchmarks {@code humaneval} and {@code mbpp}, which run the
+ * model's programs with a {@link midtrain.eval.CodeExecutor} and report pass@k.
  */
 module midtrain.eval {
   exports midtrain.eval;
@@ -22,6 +22,7 @@ module midtrain.eval {
       midtrain.eval.internal.BoolqTaskProvider,
       midtrain.eval.internal.Gsm8kTaskProvider,
       midtrain.eval.internal.HellaswagTaskProvider,
+      midtrain.eval.internal.LambadaOpenaiTaskProvider,
       midtrain.eval.internal.MmluTaskProvider,
       midtrain.eval.internal.OpenBookQaTaskProvider,
       midtrain.eval.internal.PasskeyTaskProvider,

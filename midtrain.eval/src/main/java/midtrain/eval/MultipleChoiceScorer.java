@@ -121,7 +121,53 @@ public final class MultipleChoiceScorer {
     return MultipleChoiceItemResult.of(item, lls);
   }
 
-  private double loglikelihood(LanguageModel model, int[][] pair, String where) {
+  /**
+   * Tells whether greedy decoding after a context gives exactly the continuation's tokens, the
+   * harness's {@code is_greedy} of a {@code loglikelihood} request (LAMBADA's {@code acc}): the
+   * most probable token at each place of the continuation, given the tokens before it, is the
+   * continuation's. The tokens and the window are those {@link #loglikelihood(LanguageModel,
+   * String, String)} scores, and generation stops at the first token that differs.
+   *
+   * @param model the model, asked for greedy continuations of at most the continuation's length
+   * @param context the context, possibly empty
+   * @param continuation the continuation, including any leading delimiter
+   * @return whether greedy decoding reproduces the continuation
+   * @throws EvalException as {@link #score}, or if the model returns no tokens or more than asked
+   */
+  public boolean isGreedy(GenerativeModel model, String context, String continuation) {
+    if (model == null || context == null || continuation == null) {
+      throw new EvalException(
+          (model == null ? "model" : context == null ? "context" : "continuation") + " is null");
+    }
+    int[][] pair = encodePair(context, continuation, "request", null);
+    int[] cont = pair[1];
+    int[] window = window(pair, "request");
+    // Teacher forcing and free greedy decoding agree up to the first miss: while the generated
+    // tokens equal the continuation's, each next one is predicted from the same prefix. The
+    // prompt is the window without the continuation, so the last prediction conditions on
+    // window.length - 1 <= maxLength tokens, as the harness's does.
+    int[] prompt = Arrays.copyOf(window, window.length - cont.length);
+    int[] out =
+        model.generate(
+            prompt,
+            cont.length,
+            Sampling.greedy(),
+            soFar -> soFar[soFar.length - 1] != cont[soFar.length - 1]);
+    if (out == null || out.length == 0 || out.length > cont.length) {
+      throw new EvalException(
+          "request: model generated "
+              + (out == null ? "null" : out.length + " tokens")
+              + "; asked for 1 to "
+              + cont.length);
+    }
+    return Arrays.equals(out, cont);
+  }
+
+  /**
+   * Checks a request's tokens and returns the window the model is given: the last {@code maxLength
+   * + 1} tokens of context and continuation.
+   */
+  private int[] window(int[][] pair, String where) {
     int[] ctx = pair[0];
     int[] cont = pair[1];
     if (ctx.length == 0) {
@@ -148,6 +194,12 @@ public final class MultipleChoiceScorer {
     for (int j = start; j < total; j++) {
       window[j - start] = j < ctx.length ? ctx[j] : cont[j - ctx.length];
     }
+    return window;
+  }
+
+  private double loglikelihood(LanguageModel model, int[][] pair, String where) {
+    int[] cont = pair[1];
+    int[] window = window(pair, where);
     double[] lp = model.tokenLogProbs(window);
     if (lp == null || lp.length != window.length - 1) {
       throw new EvalException(

@@ -393,6 +393,32 @@ class MultipleChoiceScorerTest {
   }
 
   @Test
+  void isGreedyDecodesFromTheScoredWindowAndStopsAtTheFirstMiss() {
+    MultipleChoiceScorer chars =
+        MultipleChoiceScorer.builder().encoder(FakeModels.CHARS).maxLength(100).build();
+    FakeModels.Scripted paris = FakeModels.Scripted.saying(" Paris");
+    // The context's trailing space moves to the continuation, so the prompt ends at the colon.
+    assertTrue(chars.isGreedy(paris, "Capital: ", "Paris"));
+    assertEquals("Capital:", FakeModels.UNCHARS.decode(paris.prompts.get(0)));
+    assertEquals(Sampling.greedy(), paris.samplings.get(0));
+    // " Parma" leaves " Paris" at its fifth token; generation stops there, a miss.
+    assertFalse(chars.isGreedy(FakeModels.Scripted.saying(" Parma"), "Capital:", " Paris"));
+    // A model that would go on past the continuation is asked for its length only.
+    assertTrue(chars.isGreedy(FakeModels.Scripted.saying(" Paris, France"), "Capital:", " Paris"));
+    // The window is the one loglikelihood scores: the last maxLength + 1 tokens of "abcdef xy"
+    // are "def xy", so the prompt is "def".
+    MultipleChoiceScorer five =
+        MultipleChoiceScorer.builder().encoder(FakeModels.CHARS).maxLength(5).build();
+    FakeModels.Scripted xy = FakeModels.Scripted.saying(" xy");
+    assertTrue(five.isGreedy(xy, "abcdef", " xy"));
+    assertEquals("def", FakeModels.UNCHARS.decode(xy.prompts.get(0)));
+    EvalException tooLong =
+        assertThrows(EvalException.class, () -> five.isGreedy(xy, "a", " uvwxyz"));
+    assertTrue(
+        tooLong.getMessage().contains("more than the maximum length 5"), tooLong.getMessage());
+  }
+
+  @Test
   void pythonWhitespaceIsStripped() {
     assertTrue(MultipleChoiceScorer.isPythonSpace('\u00a0'));
     assertTrue(MultipleChoiceScorer.isPythonSpace('\u0085'));

@@ -27,6 +27,7 @@ class TasksTest {
             "gsm8k",
             "hellaswag",
             "humaneval",
+            "lambada_openai",
             "mbpp",
             "mmlu",
             "needle",
@@ -58,20 +59,11 @@ class TasksTest {
         e.getMessage().contains("Gsm8kTaskProvider")
             && e.getMessage().contains(mine.getClass().getName()),
         e.getMessage());
-        List.of(
-            "arc_challenge",
-            "arc_easy",
-            "boolq",
-            "gsm8k",
-            "hellaswag",
-            "humaneval",
-            "mbpp",
-            "mmlu",
-            "needle",
-            "openbookqa",
-            "piqa",
-            "sciq",
-            "winogrande"),
+    EvalException u = assertThrows(EvalException.class, () -> Tasks.provider("lambada_x"));
+    assertTrue(
+        u.getMessage()
+            .contains("known: arc_challenge, arc_easy, boolq, gsm8k, hellaswag, humaneval, lambada_openai,"),
+        u.getMessage());
   }
 
   static TaskConfig.Builder config(String task) {

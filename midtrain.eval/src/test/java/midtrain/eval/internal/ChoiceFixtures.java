@@ -23,7 +23,7 @@ final class ChoiceFixtures {
    * characters after the " " delimiter so scores -(n + 1), or -(n + 1) / 2 when marked: {@code acc}
    * picks the shortest choice, {@code acc_norm} (divided by n) the longest.
    */
-  static final class Flat implements GenerativeModel {
+  static class Flat implements GenerativeModel {
     final List<String> windows = new ArrayList<>();
 
     @Override
