@@ -59,8 +59,10 @@ class PiqaTaskProviderTest {
 
   @Test
   void scoresByHand() {
-    // Flat: "cut" -4 (per char -1.33), "twist it" -9 (-1.125). Labels 0, 0, 1, 0: acc (cut) right
-    // on 3 of 4, acc_norm (twist it) on 1 of 4; stderr sqrt(3/4 * 1/4 / 3) = 1/4 for both.
+    // Flat: "cut" -4 (per char -1.33), "twist it" -9 (-1.125): acc picks cut, acc_norm twist it.
+    // Item 5 marks "c*": -1.5 (per char -0.75), and twist it stays -9: both pick c*.
+    // Labels 0, 0, 1, 0, 0: acc right on 1, 2, 4, 5 (4/5), acc_norm on 3 and 5 (2/5).
+    // stderr sqrt(p (1 - p) / 4): acc sqrt(0.16 / 4) = 0.2, acc_norm sqrt(0.24 / 4).
     TaskResult r =
         run(
             new Flat(),
@@ -69,10 +71,11 @@ class PiqaTaskProviderTest {
                 piqa(1, "G1", "cut", "twist it", 0),
                 piqa(2, "G2", "cut", "twist it", 0),
                 piqa(3, "G3", "cut", "twist it", 1),
-                piqa(4, "G4", "cut", "twist it", 0)));
-    assertEquals(0.75, r.metrics().get("acc"), 1e-12);
-    assertEquals(0.25, r.metrics().get("acc_norm"), 1e-12);
-    assertEquals(0.25, (Double) r.details().get("acc_stderr"), 1e-12);
-    assertEquals(0.25, (Double) r.details().get("acc_norm_stderr"), 1e-12);
+                piqa(4, "G4", "cut", "twist it", 0),
+                piqa(5, "G5", "c*", "twist it", 0)));
+    assertEquals(0.8, r.metrics().get("acc"), 1e-12);
+    assertEquals(0.4, r.metrics().get("acc_norm"), 1e-12);
+    assertEquals(0.2, (Double) r.details().get("acc_stderr"), 1e-12);
+    assertEquals(Math.sqrt(0.06), (Double) r.details().get("acc_norm_stderr"), 1e-12);
   }
 }
