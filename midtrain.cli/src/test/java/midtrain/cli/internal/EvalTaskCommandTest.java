@@ -619,9 +619,9 @@ class EvalTaskCommandTest {
       },
       {"--num-fewshot must be an integer, got 'x'", "--task", "gsm8k=" + f, "--num-fewshot", "x"},
       {
-        "unknown task 'hellaswag' (known: gsm8k, humaneval, mbpp, mmlu, needle)",
+        "unknown task 'no_such_task' (known: arc_challenge, arc_easy, boolq, gsm8k, hellaswag, humaneval",
         "--task",
-        "hellaswag=" + f
+        "no_such_task=" + f
       },
       {
         "--task gsm8k is given twice",
