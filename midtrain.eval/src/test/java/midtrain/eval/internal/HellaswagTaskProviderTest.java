@@ -52,6 +52,31 @@ class HellaswagTaskProviderTest {
   }
 
   @Test
+  void capitalizeAgreesWithPythonBeyondAscii() {
+    // Expected values from CPython 3.11's str.capitalize (the oracle), written as escapes.
+    String[][] cases = {
+      // Full title-case mappings: several characters from one.
+      {"\u00df", "Ss"},
+      {"\ufb01x", "Fix"},
+      {"\u0149", "\u02bcN"},
+      {"\u1fb7", "\u0391\u0342\u0345"},
+      // Already title case; a digraph with a title form of its own.
+      {"\u1f88", "\u1f88"},
+      {"\u01c6a", "\u01c5a"},
+      // The final sigma: a cased letter before it, none after (case-ignorables skipped).
+      {"\u0391\u03a3", "\u0391\u03c2"},
+      {"\u0391\u03a3\u0391", "\u0391\u03c3\u03b1"},
+      {"a1\u03a3", "A1\u03c3"},
+      {"a\u03a3.b", "A\u03c3.b"},
+      {"a\u03a3.1", "A\u03c2.1"},
+      {"x\u03a3\u0301 ", "X\u03c2\u0301 "},
+    };
+    for (String[] c : cases) {
+      assertEquals(c[1], HellaswagTaskProvider.capitalize(c[0]), c[0]);
+    }
+  }
+
+  @Test
   void queryIsTheLabelAndBothContextsPreprocessed() {
     // ctx = ctx_a + " " + ctx_b.capitalize() = "A man fills a kettle  with water. The kettle
     // [substeps] boils"; query = preprocess("Making tea: " + ctx): the bracket goes, leaving two
