@@ -46,20 +46,124 @@ public final class HellaswagTaskProvider extends ChoiceTaskProvider {
   }
 
   /**
-   * Python's {@code str.capitalize}: the first character in title case, the rest in lower case.
-   * Java's one-character title case misses the few characters whose title case is two (Python's
-   * full mapping); English text has none.
+   * Python's {@code str.capitalize}: the first character in title case (the full mapping, so {@code
+   * ß} becomes {@code Ss}), the rest in lower case, a capital sigma becoming the final {@code ς} by
+   * CPython's own rule ({@code handle_capital_sigma}), which Java's {@code toLowerCase} applies
+   * differently.
    */
   static String capitalize(String s) {
     if (s.isEmpty()) {
       return s;
     }
     int first = s.codePointAt(0);
-    int n = Character.charCount(first);
-    return new StringBuilder()
-        .appendCodePoint(Character.toTitleCase(first))
-        .append(s.substring(n).toLowerCase(Locale.ROOT))
-        .toString();
+    StringBuilder b = new StringBuilder(s.length());
+    int simple = Character.toTitleCase(first);
+    String upper = new String(Character.toChars(first)).toUpperCase(Locale.ROOT);
+    if (simple != first
+        || !Character.isLowerCase(first)
+        || upper.codePointCount(0, upper.length()) == 1) {
+      b.appendCodePoint(simple);
+    } else {
+      // SpecialCasing's title forms of the lower-case letters whose upper case is several (ß ->
+      // SS, ﬁ -> FI, ŉ -> ʼN): the upper case up to and including its first cased letter, the
+      // rest lowered (Ss, Fi, ʼN); Java has no full title-case mapping of its own.
+      boolean cased = false;
+      for (int k = 0; k < upper.length(); ) {
+        int cp = upper.codePointAt(k);
+        String c = new String(Character.toChars(cp));
+        b.append(cased ? c.toLowerCase(Locale.ROOT) : c);
+        cased |= isCased(cp);
+        k += Character.charCount(cp);
+      }
+      if (upper.length() > 1 && upper.endsWith("\u0399")) {
+        // Greek letters with ypogegrammeni (ᾷ, ῂ, ...): their upper case spells the iota out, their
+        // title case keeps it below, U+0345.
+        b.setCharAt(b.length() - 1, '\u0345');
+      }
+    }
+    for (int k = Character.charCount(first); k < s.length(); ) {
+      int cp = s.codePointAt(k);
+      if (cp == 0x03A3) {
+        b.append(finalSigma(s, k) ? '\u03C2' : '\u03C3');
+      } else {
+        // Apart from the sigma, lower-casing in the root locale needs no context.
+        b.append(new String(Character.toChars(cp)).toLowerCase(Locale.ROOT));
+      }
+      k += Character.charCount(cp);
+    }
+    return b.toString();
+  }
+
+  /**
+   * CPython's {@code handle_capital_sigma}: the sigma at {@code at} ends a word when a cased letter
+   * comes before it and none after it, case-ignorable characters skipped on both sides.
+   */
+  private static boolean finalSigma(String s, int at) {
+    int j = at;
+    int before = -1;
+    while (j > 0) {
+      int cp = s.codePointBefore(j);
+      j -= Character.charCount(cp);
+      if (!isCaseIgnorable(cp)) {
+        before = cp;
+        break;
+      }
+    }
+    if (before < 0 || !isCased(before)) {
+      return false;
+    }
+    j = at + 1;
+    while (j < s.length()) {
+      int cp = s.codePointAt(j);
+      if (!isCaseIgnorable(cp)) {
+        return !isCased(cp);
+      }
+      j += Character.charCount(cp);
+    }
+    return true;
+  }
+
+  /** Unicode's Cased: lower case, upper case or title case. */
+  private static boolean isCased(int cp) {
+    return Character.isLowerCase(cp) || Character.isUpperCase(cp) || Character.isTitleCase(cp);
+  }
+
+  /**
+   * Unicode's Case_Ignorable: marks, format characters, modifier letters and symbols, and the
+   * apostrophes, periods and colons that Word_Break counts inside words.
+   */
+  private static boolean isCaseIgnorable(int cp) {
+    switch (Character.getType(cp)) {
+      case Character.NON_SPACING_MARK,
+      Character.ENCLOSING_MARK,
+      Character.FORMAT,
+      Character.MODIFIER_LETTER,
+      Character.MODIFIER_SYMBOL:
+        return true;
+      default:
+        break;
+    }
+    return switch (cp) {
+      case 0x27,
+          0x2E,
+          0x3A,
+          0xB7,
+          0x387,
+          0x55F,
+          0x5F4,
+          0x2018,
+          0x2019,
+          0x2024,
+          0x2027,
+          0xFE13,
+          0xFE52,
+          0xFE55,
+          0xFF07,
+          0xFF0E,
+          0xFF1A ->
+          true;
+      default -> false;
+    };
   }
 
   @Override
