@@ -9,7 +9,9 @@ import midtrain.eval.spi.TaskProvider;
 
 /**
  * Finds evaluation task providers by id: the built-ins ({@code gsm8k}, {@code mmlu}, {@code
- * needle}, {@code humaneval}, {@code mbpp}) and any a module or class-path jar provides.
+ * needle}, {@code humaneval}, {@code mbpp}, {@code arc_easy}, {@code arc_challenge}, {@code
+ * hellaswag}, {@code piqa}, {@code winogrande}, {@code boolq}, {@code openbookqa}, {@code sciq},
+ * {@code lambada_openai}) and any a module or class-path jar provides.
  *
  * <pre>{@code
  * TaskConfig config = TaskConfig.builder("gsm8k").documents(testDocs).fewshot(trainDocs)

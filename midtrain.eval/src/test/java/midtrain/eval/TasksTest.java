@@ -62,7 +62,8 @@ class TasksTest {
     EvalException u = assertThrows(EvalException.class, () -> Tasks.provider("lambada_x"));
     assertTrue(
         u.getMessage()
-            .contains("known: arc_challenge, arc_easy, boolq, gsm8k, hellaswag, humaneval, lambada_openai,"),
+            .contains(
+                "known: arc_challenge, arc_easy, boolq, gsm8k, hellaswag, humaneval, lambada_openai,"),
         u.getMessage());
   }
 

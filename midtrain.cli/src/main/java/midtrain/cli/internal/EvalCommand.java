@@ -71,8 +71,10 @@ import picocli.CommandLine.Spec;
       "acc_norm on multiple-choice JSONL files, scored as lm-evaluation-harness does. With",
       "--task, tasks as the harness runs them: mmlu (A-D log-likelihood per subject and",
       "category), gsm8k (exact match after greedy generation), needle (passkey retrieval at",
-      "several prompt lengths and depths), and humaneval and mbpp (pass@k of generated Python run",
-      "against unit tests; needs --allow-code-execution, and is no sandbox: use a container)."
+      "several prompt lengths and depths), humaneval and mbpp (pass@k of generated Python run",
+      "against unit tests; needs --allow-code-execution, and is no sandbox: use a container),",
+      "and the general-ability suite: arc_easy, arc_challenge, hellaswag, piqa, winogrande,",
+      "boolq, openbookqa, sciq (acc, acc_norm) and lambada_openai (last-word acc, perplexity)."
     })
 public final class EvalCommand implements Callable<Integer> {
   /** Exit code when the forgetting gate fails: distinct from 1, which means the command failed. */
@@ -153,8 +155,10 @@ public final class EvalCommand implements Callable<Integer> {
               + " (questions and answers; exact match after greedy generation, as the harness's"
               + " gsm8k), needle (passkey retrieval at --needle-lengths and --needle-depths),"
               + " humaneval=HumanEval.jsonl.gz (OpenAI's task_id, prompt, test, entry_point;"
-              + " pass@k) or mbpp=mbpp.jsonl (task_id, text, code, test_list; 3-shot, pass@k)."
-              + " Files may be .gz or .zst.")
+              + " pass@k), mbpp=mbpp.jsonl (task_id, text, code, test_list; 3-shot, pass@k),"
+              + " and arc_easy, arc_challenge, hellaswag, piqa, winogrande, boolq, openbookqa,"
+              + " sciq and lambada_openai =TEST.jsonl (the Hugging Face datasets' fields, scored as"
+              + " the harness's tasks; docs/eval-tasks.md). Files may be .gz or .zst.")
   List<String> tasks; // null when not given
 
   @Option(
@@ -172,7 +176,7 @@ public final class EvalCommand implements Callable<Integer> {
       names = "--num-fewshot",
       paramLabel = "[ID=]K",
       description =
-          "Few-shot examples in each prompt (default: the task's; gsm8k 5, mmlu 0, mbpp 3)."
+          "Few-shot examples in each prompt (default: the task's; gsm8k 5, mbpp 3, the others 0)."
               + " Bare for every task, or repeated as ID=K per task, which wins over a bare one.")
   List<String> numFewshot;
 
