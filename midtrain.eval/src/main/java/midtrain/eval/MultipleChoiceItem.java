@@ -68,10 +68,8 @@ public final class MultipleChoiceItem {
    * {@code i} is scored as the log-likelihood of {@code targetDelimiter + continuation} after
    * {@code contexts.get(i)}, as the harness scores a task with {@code multiple_inputs}
    * (WinoGrande's sentence up to the blank, filled with each option, then the rest of the
-   * sentence).
-   *
-   * <p>{@link #choices()} are the contexts, so {@code acc_norm} divides by their lengths, as the
-   * harness's {@code process_results} does for such a task.
+   * sentence); the same as {@link #withContexts(String, List, String, int)} with an empty shared
+   * context.
    *
    * @param contexts the contexts, one per choice, at least one, none empty
    * @param continuation the text scored after each context, without the delimiter; not empty
@@ -82,10 +80,36 @@ public final class MultipleChoiceItem {
    */
   public static MultipleChoiceItem withContexts(
       List<String> contexts, String continuation, int gold) {
+    return withContexts("", contexts, continuation, gold);
+  }
+
+  /**
+   * Creates an item whose choices each end a shared context and are followed by the same
+   * continuation: choice {@code i} is scored as the log-likelihood of {@code targetDelimiter +
+   * continuation} after {@code context + choices.get(i)}, as the harness scores a task with {@code
+   * multiple_inputs}, its few-shot examples being the shared context.
+   *
+   * <p>{@link #choices()} are the choices without the shared context, so {@code acc_norm} divides
+   * by their lengths alone, as the harness's {@code process_results} divides by the lengths of
+   * {@code doc_to_choice}, which hold no few-shot examples.
+   *
+   * @param context the text before every choice (few-shot examples), possibly empty
+   * @param choices the choices, each scored after {@code context}, at least one, none empty
+   * @param continuation the text scored after each choice, without the delimiter; not empty
+   * @param gold the index of the correct choice
+   * @return the item
+   * @throws EvalException if an argument is null, there are no choices, a choice or the
+   *     continuation is empty, or {@code gold} is not an index into {@code choices}
+   */
+  public static MultipleChoiceItem withContexts(
+      String context, List<String> choices, String continuation, int gold) {
+    if (context == null) {
+      throw new EvalException("context is null");
+    }
     if (continuation == null || continuation.isEmpty()) {
       throw new EvalException("continuation is " + (continuation == null ? "null" : "empty"));
     }
-    return make("", contexts, List.of(gold), continuation);
+    return make(context, choices, List.of(gold), continuation);
   }
 
   private static MultipleChoiceItem make(
@@ -153,12 +177,13 @@ public final class MultipleChoiceItem {
    * Returns the context choice {@code i} is scored after.
    *
    * @param i a choice index
-   * @return the shared context, or for an item made by {@link #withContexts} the choice itself
+   * @return the shared context, or for an item made by {@link #withContexts} the shared context
+   *     followed by the choice
    * @throws EvalException if {@code i} is not a choice index
    */
   public String context(int i) {
     checkIndex(i);
-    return continuation == null ? context : choices.get(i);
+    return continuation == null ? context : context + choices.get(i);
   }
 
   /**

@@ -68,11 +68,9 @@ abstract class ChoiceTaskProvider implements TaskProvider {
     /** The item scored after the few-shot {@code prefix}. */
     MultipleChoiceItem item(String prefix) {
       if (multipleInputs()) {
-        List<String> contexts = new ArrayList<>(choices.size());
-        for (String c : choices) {
-          contexts.add(prefix + c);
-        }
-        return MultipleChoiceItem.withContexts(contexts, target, gold);
+        // The harness's request context is the examples then the choice, but acc_norm divides by
+        // the choice alone (len(doc_to_choice)), so the examples stay out of the choices.
+        return MultipleChoiceItem.withContexts(prefix, choices, target, gold);
       }
       return MultipleChoiceItem.of(prefix + text, choices, gold);
     }

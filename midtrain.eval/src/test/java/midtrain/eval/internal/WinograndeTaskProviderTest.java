@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.List;
 import midtrain.eval.EvalException;
 import midtrain.eval.MultipleChoiceItem;
+import midtrain.eval.MultipleChoiceItemResult;
 import midtrain.eval.Tasks;
 import midtrain.eval.internal.ChoiceFixtures.Flat;
 import midtrain.eval.spi.TaskDocument;
@@ -122,5 +123,20 @@ class WinograndeTaskProviderTest {
     String shots = "Pat dropped the cup.\n\nKim sang.\n\n";
     assertEquals(shots + "x A had two.", m.windows.get(0));
     assertEquals(shots + "x B had two.", m.windows.get(1));
+  }
+
+  @Test
+  void accNormOfAFewShotItemDividesByTheChoiceWithoutTheExamples() {
+    // process_results divides by len(doc_to_choice(doc)), the filled-in sentence starts alone;
+    // the few-shot examples are in the request's context, not in the choices.
+    ChoiceTaskProvider.Doc d = read("winogrande", wg(1, "x _ had two.", "A", "BBBB", "1"));
+    String shots = "Pat dropped the cup.\n\n";
+    MultipleChoiceItem item = d.item(shots);
+    assertEquals(List.of("x A", "x BBBB"), item.choices());
+    assertEquals(shots + "x A", item.context(0));
+    assertEquals(shots + "x BBBB", item.context(1));
+    // -3 / 3 < -5 / 6: acc_norm picks the second; over the whole contexts (25 and 28
+    // characters) it would pick the first.
+    assertEquals(1, MultipleChoiceItemResult.of(item, new double[] {-3, -5}).predictedNorm());
   }
 }
