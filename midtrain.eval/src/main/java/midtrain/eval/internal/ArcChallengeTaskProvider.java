@@ -28,6 +28,11 @@ public final class ArcChallengeTaskProvider extends ChoiceTaskProvider {
   }
 
   @Override
+  boolean hasTestSplit() {
+    return true; // test_split: test
+  }
+
+  @Override
   boolean accNorm() {
     return true;
   }

@@ -35,6 +35,11 @@ public final class ArcEasyTaskProvider extends ChoiceTaskProvider {
   }
 
   @Override
+  boolean hasTestSplit() {
+    return true; // test_split: test
+  }
+
+  @Override
   boolean accNorm() {
     return true;
   }

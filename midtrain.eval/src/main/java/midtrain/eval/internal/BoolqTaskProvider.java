@@ -46,6 +46,11 @@ public final class BoolqTaskProvider extends ChoiceTaskProvider {
   }
 
   @Override
+  boolean hasTestSplit() {
+    return false; // no test_split
+  }
+
+  @Override
   boolean accNorm() {
     return false;
   }

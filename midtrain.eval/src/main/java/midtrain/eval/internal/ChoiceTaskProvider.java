@@ -96,6 +96,13 @@ abstract class ChoiceTaskProvider implements TaskProvider {
     return "the train split";
   }
 
+  /**
+   * Whether the task's YAML names a {@code test_split}. Without one, {@code fewshot_split ==
+   * test_split} holds (both None) and {@code ContextSampler.get_context} draws one example more, so
+   * that one dropped for equalling the item is replaced.
+   */
+  abstract boolean hasTestSplit();
+
   @Override
   public EvalTask create(TaskConfig config) {
     int numFewshot = config.integer("num-fewshot", 0, 0);
@@ -134,7 +141,7 @@ abstract class ChoiceTaskProvider implements TaskProvider {
           "is " + numFewshot + " but the few-shot documents have only " + pool.size());
     }
     List<Doc> kept = docs.subList(0, Math.min(limit, docs.size()));
-    List<List<Doc>> shots = shots(kept, pool, numFewshot, random, seed);
+    List<List<Doc>> shots = shots(kept, pool, numFewshot, !hasTestSplit(), random, seed);
     List<MultipleChoiceItem> items = new ArrayList<>(kept.size());
     for (int i = 0; i < kept.size(); i++) {
       items.add(kept.get(i).item(prefix(shots.get(i))));
@@ -150,14 +157,22 @@ abstract class ChoiceTaskProvider implements TaskProvider {
   }
 
   /**
-   * Chooses each item's few-shot examples as the harness's {@code ContextSampler} does when the
-   * few-shot split is not the evaluated one: {@code numFewshot} documents (a sample from one seeded
-   * generator, item after item, or the first ones), less any equal to the item itself, which is not
-   * replaced. Java's generator does not draw what Python's {@code random.Random(1234)} draws, so
-   * the random examples are the harness's in kind, not in identity (as gsm8k's).
+   * Chooses each item's few-shot examples as the harness's {@code ContextSampler.get_context} does:
+   * {@code numFewshot} documents, or one more where {@code drawOneMore} (a task without a {@code
+   * test_split}; never more than the pool holds, where the harness would fail), drawn as a sample
+   * from one seeded generator, item after item, or as the first ones; then those equal to the item
+   * itself are dropped and the first {@code numFewshot} kept. Java's generator does not draw what
+   * Python's {@code random.Random(1234)} draws, so the random examples are the harness's in kind,
+   * not in identity (as gsm8k's).
    */
   static List<List<Doc>> shots(
-      List<Doc> items, List<Doc> pool, int numFewshot, boolean random, long seed) {
+      List<Doc> items,
+      List<Doc> pool,
+      int numFewshot,
+      boolean drawOneMore,
+      boolean random,
+      long seed) {
+    int draws = drawOneMore ? Math.min(numFewshot + 1, pool.size()) : numFewshot;
     Random rnd = new Random(seed);
     List<List<Doc>> out = new ArrayList<>(items.size());
     for (Doc item : items) {
@@ -167,23 +182,23 @@ abstract class ChoiceTaskProvider implements TaskProvider {
       }
       List<Doc> drawn;
       if (random) {
-        // A partial Fisher-Yates shuffle: the first numFewshot places are a uniform sample, in
+        // A partial Fisher-Yates shuffle: the first draws places are a uniform sample, in
         // the order drawn, as random.sample returns them.
         List<Doc> p = new ArrayList<>(pool);
-        for (int k = 0; k < numFewshot; k++) {
+        for (int k = 0; k < draws; k++) {
           int j = k + rnd.nextInt(p.size() - k);
           Doc pick = p.get(j);
           p.set(j, p.get(k));
           p.set(k, pick);
         }
-        drawn = p.subList(0, numFewshot);
+        drawn = p.subList(0, draws);
       } else {
-        drawn = pool.subList(0, numFewshot);
+        drawn = pool.subList(0, draws);
       }
       List<Doc> kept = new ArrayList<>(numFewshot);
       for (Doc e : drawn) {
         // The harness compares whole rows (x != doc).
-        if (!e.source().fields().equals(item.source().fields())) {
+        if (kept.size() < numFewshot && !e.source().fields().equals(item.source().fields())) {
           kept.add(e);
         }
       }

@@ -215,6 +215,11 @@ public final class HellaswagTaskProvider extends ChoiceTaskProvider {
   }
 
   @Override
+  boolean hasTestSplit() {
+    return false; // no test_split
+  }
+
+  @Override
   boolean accNorm() {
     return true;
   }

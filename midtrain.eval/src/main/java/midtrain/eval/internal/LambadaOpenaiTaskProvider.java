@@ -112,8 +112,10 @@ public final class LambadaOpenaiTaskProvider implements TaskProvider {
       asChoice.add(
           new ChoiceTaskProvider.Doc(d.source(), d.context(), List.of(d.target()), 0, null));
     }
+    // The YAML names test_split (the split the examples come from too), so get_context draws
+    // num_fewshot and an item drawn as its own example leaves one fewer.
     List<List<ChoiceTaskProvider.Doc>> shots =
-        ChoiceTaskProvider.shots(asChoice, pool, numFewshot, random, seed);
+        ChoiceTaskProvider.shots(asChoice, pool, numFewshot, false, random, seed);
     List<String> contexts = new ArrayList<>();
     for (int i = 0; i < kept.size(); i++) {
       StringBuilder b = new StringBuilder();

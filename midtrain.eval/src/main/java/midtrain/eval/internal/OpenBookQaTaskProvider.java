@@ -30,6 +30,11 @@ public final class OpenBookQaTaskProvider extends ChoiceTaskProvider {
   }
 
   @Override
+  boolean hasTestSplit() {
+    return true; // test_split: test
+  }
+
+  @Override
   boolean accNorm() {
     return true;
   }

@@ -40,6 +40,11 @@ public final class PiqaTaskProvider extends ChoiceTaskProvider {
   }
 
   @Override
+  boolean hasTestSplit() {
+    return false; // no test_split
+  }
+
+  @Override
   boolean accNorm() {
     return true;
   }

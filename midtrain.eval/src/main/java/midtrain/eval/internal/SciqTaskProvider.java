@@ -44,6 +44,11 @@ public final class SciqTaskProvider extends ChoiceTaskProvider {
   }
 
   @Override
+  boolean hasTestSplit() {
+    return true; // test_split: test
+  }
+
+  @Override
   boolean accNorm() {
     return true;
   }

@@ -68,6 +68,11 @@ public final class WinograndeTaskProvider extends ChoiceTaskProvider {
   }
 
   @Override
+  boolean hasTestSplit() {
+    return false; // no test_split
+  }
+
+  @Override
   boolean accNorm() {
     return false;
   }

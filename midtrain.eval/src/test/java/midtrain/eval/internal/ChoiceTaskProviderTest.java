@@ -132,6 +132,53 @@ class ChoiceTaskProviderTest {
     assertEquals(2, r.details().get("num_fewshot"));
   }
 
+  static TaskDocument piqa(String src, int line, String goal, String sol1, String sol2, int label) {
+    return doc(src, line, "goal", goal, "sol1", sol1, "sol2", sol2, "label", label);
+  }
+
+  @Test
+  void withoutATestSplitOneMoreIsDrawnSoAnEqualRowIsReplaced() {
+    // piqa.yaml (as hellaswag, winogrande and boolq) has no test_split, so fewshot_split ==
+    // test_split (None == None) and get_context draws num_fewshot + 1, drops x == doc and keeps
+    // the first num_fewshot.
+    List<TaskDocument> train =
+        List.of(
+            piqa("train", 1, "E1", "p", "q", 1),
+            piqa("train", 2, "E2", "r", "s", 0),
+            piqa("train", 3, "E3", "u", "v", 0));
+    List<TaskDocument> test =
+        List.of(piqa("val", 1, "Q1", "ab", "c", 0), piqa("val", 2, "E1", "p", "q", 1));
+    Flat m = new Flat();
+    Tasks.provider("piqa")
+        .create(
+            config("piqa")
+                .documents(test)
+                .fewshot(train)
+                .option("num-fewshot", "2")
+                .option("fewshot-sampler", "first_n")
+                .build())
+        .run(m);
+    assertEquals(
+        "Question: E1\nAnswer: q\n\nQuestion: E2\nAnswer: r\n\nQuestion: Q1\nAnswer: ab",
+        m.windows.get(0));
+    assertEquals(
+        "Question: E2\nAnswer: r\n\nQuestion: E3\nAnswer: u\n\nQuestion: E1\nAnswer: p",
+        m.windows.get(2));
+    // A pool of exactly num_fewshot rows is used whole (the harness would fail to draw one more).
+    Flat two = new Flat();
+    Tasks.provider("piqa")
+        .create(
+            config("piqa")
+                .documents(test)
+                .fewshot(train.subList(0, 2))
+                .option("num-fewshot", "2")
+                .build())
+        .run(two);
+    assertTrue(two.windows.get(0).endsWith("\n\nQuestion: Q1\nAnswer: ab"), two.windows.get(0));
+    // Two examples, then the item.
+    assertEquals(3, two.windows.get(0).split("\n\n", -1).length, two.windows.get(0));
+  }
+
   @Test
   void randomExamplesAreOneSeededSampleAfterAnother() {
     List<TaskDocument> train = new ArrayList<>();
