@@ -17,7 +17,9 @@ import midtrain.eval.spi.TaskDocument;
  * the data set has it, or an integer).
  */
 public final class HellaswagTaskProvider extends ChoiceTaskProvider {
-  private static final Pattern BRACKETS = Pattern.compile("\\[.*?\\]");
+  // UNIX_LINES: Python's '.' stops at \n alone; Java's would also stop at \r, \u0085, \u2028 and
+  // \u2029 and leave such a bracketed span in.
+  private static final Pattern BRACKETS = Pattern.compile("\\[.*?\\]", Pattern.UNIX_LINES);
   private static final Pattern DIGITS = Pattern.compile("[0-9]+");
 
   /** Creates the provider; cheap. */

@@ -45,6 +45,14 @@ class HellaswagTaskProviderTest {
     assertEquals("a  b", HellaswagTaskProvider.preprocess("a   b"));
     assertEquals("x y z", HellaswagTaskProvider.preprocess("x [a] y[b] z"));
     assertEquals(" the end", HellaswagTaskProvider.preprocess("[header] the end"));
+    // Python's '.' stops at \n alone; Java's, unless UNIX_LINES, also at \r, \u0085, \u2028 and
+    // \u2029. Outputs from CPython 3.11's re.sub.
+    assertEquals("a b", HellaswagTaskProvider.preprocess("a [x\ry] b"));
+    assertEquals("a b", HellaswagTaskProvider.preprocess("a [x\u0085y] b"));
+    assertEquals("a b", HellaswagTaskProvider.preprocess("a [x\u2028y] b"));
+    assertEquals("a b", HellaswagTaskProvider.preprocess("a [x\u2029y] b"));
+    assertEquals("a [x\ny] b", HellaswagTaskProvider.preprocess("a [x\ny] b"));
+    assertEquals("a [x\r\ny] b", HellaswagTaskProvider.preprocess("a [x\r\ny] b"));
     // capitalize: the first character up, every other down.
     assertEquals("The kettle", HellaswagTaskProvider.capitalize("tHE KETTLE"));
     assertEquals("Élan", HellaswagTaskProvider.capitalize("élAN"));
