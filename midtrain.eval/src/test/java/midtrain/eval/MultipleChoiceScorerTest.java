@@ -292,6 +292,29 @@ class MultipleChoiceScorerTest {
   }
 
   @Test
+  void aContextPerChoiceIsEncodedAndCutFromTheLeftForEachChoice() {
+    // Each choice is its own request, (examples + choice, " " + continuation), cut as any other:
+    // the last maxLength + 1 = 6 characters. "abcdefX zz" keeps "efX zz", "abcdefYYY zz" keeps
+    // "YYY zz"; the continuation sits at lp indices 2-4 in both: -0.3 - 0.4 - 0.5.
+    MultipleChoiceItem item =
+        MultipleChoiceItem.withContexts("abcdef", List.of("X", "YYY"), "zz", 1);
+    assertEquals(List.of("X", "YYY"), item.choices());
+    Positional model = new Positional();
+    MultipleChoiceItemResult r =
+        MultipleChoiceScorer.builder()
+            .encoder(FakeModels.CHARS)
+            .maxLength(5)
+            .build()
+            .score(model, item);
+    assertArrayEquals(new double[] {-1.2, -1.2}, r.loglikelihoods(), 1e-12);
+    assertEquals("efX zz", FakeModels.UNCHARS.decode(model.calls.get(0)));
+    assertEquals("YYY zz", FakeModels.UNCHARS.decode(model.calls.get(1)));
+    // acc: a tie, the first wins; acc_norm: -1.2 / 1 against -1.2 / 3, the second.
+    assertEquals(0, r.predicted());
+    assertEquals(1, r.predictedNorm());
+  }
+
+  @Test
   void aggregateAccuracyAndStandardError() {
     // Four items: acc right on 3 ("yes" gold 0 three times, then gold 1); acc_norm takes
     // "very much so" every time, so it is right only on the last.
