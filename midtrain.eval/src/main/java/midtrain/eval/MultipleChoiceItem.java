@@ -13,8 +13,9 @@ import java.util.TreeSet;
  * {@link MultipleChoiceScorer}), so the choice strings here carry no leading delimiter.
  *
  * <p>An item made by {@link #withContexts} turns this around, as the harness's {@code
- * multiple_inputs} tasks (WinoGrande's partial evaluation) do: each choice is its own context and
- * every choice is scored on the same continuation after it.
+ * multiple_inputs} tasks (WinoGrande's partial evaluation) do: each choice ends its own context
+ * (after a shared one, the few-shot examples, if any) and every choice is scored on the same
+ * continuation after it.
  */
 public final class MultipleChoiceItem {
   private final String context;
