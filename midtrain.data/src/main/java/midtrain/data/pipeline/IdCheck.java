@@ -22,21 +22,55 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * <p>Sampling and FIM draws are keyed on the id, so two documents with one id draw alike; this says
  * so, with an example, rather than refusing: real dumps repeat ids (a URL crawled twice) that
  * deduplication then removes, and a hash collision (about {@code n²/2⁶⁵}: 0.2% at 300 million ids)
- * must not stop a run. Memory: one long per slot of an open-addressing table kept at most 70% full
- * ({@link LongTable}), 11 to 23 bytes an id, 1.5 times that while it grows: 100 million ids take 2
- * GiB (3 GiB at the peak), 300 million 4 GiB (6 GiB). The shard being read also lists its new
- * hashes (8 bytes an id of that shard), which a folder run saves ({@code _state/part-k.ids.bin}) so
- * that a resumed run counts as an uninterrupted one.
+ * must not stop a run. Memory: one long per slot of open-addressing tables kept at most 70% full
+ * ({@link LongTable}), 11 to 23 bytes an id: 100 million ids take 2 GiB, a billion 16 GiB. The
+ * hashes are spread by their top bits over {@link #PARTS} tables, because one table stops growing
+ * at 2^29 slots (about 375 million ids) and a run over more documents would fail hours in; only one
+ * of them grows at a time, so growing costs half of one part more, not half of everything. The
+ * shard being read also lists its new hashes (8 bytes an id of that shard), which a folder run
+ * saves ({@code _state/part-k.ids.bin}) so that a resumed run counts as an uninterrupted one.
  */
 final class IdCheck {
-  private final LongTable seen = new LongTable(1);
+  /** The number of tables the hashes are spread over, by their top {@code log2(PARTS)} bits. */
+  static final int PARTS = 64;
+
+  private static final int PART_SHIFT = 64 - Integer.numberOfTrailingZeros(PARTS);
+
+  private final LongTable[] seen = new LongTable[PARTS];
+
+  IdCheck() {
+    for (int p = 0; p < PARTS; p++) {
+      seen[p] = new LongTable(1);
+    }
+  }
+
+  /** Adds a hash to its part's table; true when it was not there. */
+  private boolean addHash(long h) {
+    try {
+      return seen[(int) (h >>> PART_SHIFT)].add(h);
+    } catch (DataException e) {
+      throw new DataException(
+          "repeated-id check: "
+              + e.getMessage()
+              + "; or turn the check off (check_ids: false in the config,"
+              + " Pipeline.Builder.checkIds(false))",
+          e);
+    }
+  }
+
+  private void clearFresh() {
+    for (LongTable t : seen) {
+      t.clearFresh();
+    }
+  }
+
   private long shardChecked;
   private long shardDuplicates;
   private String shardExample = "";
 
   /** Starts counting a shard's ids (the table keeps those of earlier shards). */
   void startShard() {
-    seen.clearFresh();
+    clearFresh();
     shardChecked = 0;
     shardDuplicates = 0;
     shardExample = "";
@@ -51,7 +85,7 @@ final class IdCheck {
       }
       byte[] id = ids.get(r);
       shardChecked++;
-      if (!seen.add(hash(id))) {
+      if (!addHash(hash(id))) {
         shardDuplicates++;
         if (shardExample.isEmpty()) {
           shardExample = new String(id, StandardCharsets.UTF_8);
@@ -74,15 +108,16 @@ final class IdCheck {
 
   /** Writes the hashes this shard added, for a resumed run to {@link #reload}. */
   void save(Path file) throws IOException {
-    long[] fresh = seen.fresh();
     try (OutputStream os = Files.newOutputStream(Files2.temporary(file));
         DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(os))) {
-      for (long h : fresh) {
-        out.writeLong(h);
+      for (LongTable t : seen) {
+        for (long h : t.fresh()) {
+          out.writeLong(h);
+        }
       }
     }
     Files2.moveIntoPlace(file);
-    seen.clearFresh();
+    clearFresh();
   }
 
   /**
@@ -102,17 +137,38 @@ final class IdCheck {
         } catch (EOFException e) {
           break;
         }
-        seen.add(h);
+        addHash(h);
       }
     } catch (IOException e) {
       throw new DataException(file + ": cannot reload the shard's id hashes (" + e + ")", e);
     }
-    seen.clearFresh();
+    clearFresh();
   }
 
-  /** The heap the table reaches for {@code n} ids. */
+  /**
+   * The heap the tables reach for {@code n} ids: every part's table at the size its share of the
+   * ids (with a margin of four standard deviations for the spread) needs, plus the array one of
+   * them is copied from while it grows.
+   */
   static long peakBytes(long n) {
-    return LongTable.peakBytes(n, 1);
+    long share = partShare(n);
+    long onePeak = LongTable.peakBytes(share, 1); // 1.5 times the part's slot array
+    return PARTS * (onePeak / 3 * 2) + onePeak / 3;
+  }
+
+  /** The most ids one part is planned to get of {@code n}. */
+  static long partShare(long n) {
+    double mean = (double) n / PARTS;
+    return (long) Math.ceil(mean + 4 * Math.sqrt(mean)) + 1;
+  }
+
+  /**
+   * The most ids the check can hold, as far as its tables can grow (the heap may end it sooner).
+   *
+   * @return {@link #PARTS} times what one {@link LongTable} holds
+   */
+  static long capacity() {
+    return PARTS * LongTable.maxKeys();
   }
 
   /** FNV-1a over the UTF-8 bytes, then a 64-bit finalizer so that similar ids spread. */

@@ -1283,8 +1283,8 @@ public final class Pipeline {
      *
      * @param check true to count documents whose id an earlier input document of the run had (in
      *     {@link PipelineResult#duplicateIds()}, with an example), from a 64-bit hash of each id
-     *     held in memory: 11 to 23 bytes an id, 1.5 times that while the table grows (100 million
-     *     ids: 2 to 3 GiB), counted in the memory check before the run; false to skip it
+     *     held in memory: 11 to 23 bytes an id (100 million ids: 2 GiB, a billion: 16 GiB), counted
+     *     in the memory check before the run; false to skip it
      * @return this builder
      */
     public Builder checkIds(boolean check) {

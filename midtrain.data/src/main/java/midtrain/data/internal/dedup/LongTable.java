@@ -43,6 +43,18 @@ public final class LongTable {
     return (cap + cap / 2) * width * 8L;
   }
 
+  /** The most slots a table grows to: two longs a slot stay within Java's array limit. */
+  private static final int MAX_CAPACITY = 1 << 29;
+
+  /**
+   * Returns the most keys a table holds before it refuses to grow.
+   *
+   * @return the keys at the load limit of the largest table
+   */
+  public static long maxKeys() {
+    return (long) (MAX_CAPACITY * LOAD);
+  }
+
   private void allocate(int capacity) {
     try {
       slots = new long[Math.multiplyExact(capacity, width)];
@@ -168,7 +180,7 @@ public final class LongTable {
   private void grow() {
     long[] old = slots;
     int oldCap = mask + 1;
-    if (oldCap >= 1 << 29) {
+    if (oldCap >= MAX_CAPACITY) {
       throw new DataException("dedup table is full at " + size + " keys; split the input");
     }
     long keep = size;
