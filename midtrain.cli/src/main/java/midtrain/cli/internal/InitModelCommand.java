@@ -55,7 +55,8 @@ public final class InitModelCommand implements Callable<Integer> {
     if (!(std > 0) || !Double.isFinite(std)) {
       throw new UserInputException("--std must be a positive number, got " + std);
     }
-    Inputs.newModelFolder(out, "model.safetensors");
+    // The index too: writing removes a sharded model's weight files, so one must not be there.
+    Inputs.newModelFolder(out, "model.safetensors", "model.safetensors.index.json");
     Map<String, Object> raw = Inputs.objectFile("--config", config);
     LlamaConfig cfg;
     try {

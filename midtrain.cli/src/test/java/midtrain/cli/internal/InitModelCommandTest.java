@@ -38,6 +38,25 @@ class InitModelCommandTest {
   }
 
   @Test
+  void refusesAFolderHoldingAShardedModelAndLeavesItsShards() throws Exception {
+    Path cfg = tmp.resolve("config.json");
+    Files.writeString(
+        cfg,
+        "{\"model_type\":\"llama\",\"vocab_size\":64,\"hidden_size\":16,\"intermediate_size\":32,"
+            + "\"num_hidden_layers\":1,\"num_attention_heads\":2,\"rope_theta\":10000.0}");
+    Path out = tmp.resolve("sharded");
+    Files.createDirectories(out);
+    Path index = Files.writeString(out.resolve("model.safetensors.index.json"), "{}");
+    Path shard = Files.writeString(out.resolve("model-00001-of-00002.safetensors"), "weights");
+    Object[] r =
+        ScheduleCommandTest.run("init-model", "--config", cfg.toString(), "--out", out.toString());
+    assertEquals(2, r[0], (String) r[2]);
+    assertTrue(((String) r[2]).contains("model.safetensors.index.json"), (String) r[2]);
+    assertTrue(Files.exists(index));
+    assertEquals("weights", Files.readString(shard));
+  }
+
+  @Test
   void averagesModelsFromInitModel() throws Exception {
     Path cfg = tmp.resolve("config.json");
     Files.writeString(
