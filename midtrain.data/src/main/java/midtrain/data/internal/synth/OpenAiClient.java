@@ -278,17 +278,66 @@ public final class OpenAiClient {
   }
 
   /**
-   * Whether a 400/422 body says the server does not take the request field {@code field}: the field
-   * is named together with words of refusal, as OpenAI ("Unsupported parameter: 'max_tokens' is not
-   * supported with this model") and pydantic-validated servers ("Extra inputs are not permitted")
-   * write it. A mere mention is not enough: vLLM names {@code max_tokens} when the prompt leaves
-   * too little room for it, which is about one prompt.
+   * Whether a 400/422 body says the server does not take the request field {@code field}. Only what
+   * the server says of the request is read, never the request it may echo back (a prompt about
+   * OpenAI's client can hold both "max_tokens" and "unknown"): OpenAI's {@code error} object
+   * ({@code param} names the field; "Unsupported parameter: 'max_tokens' is not supported with this
+   * model"), pydantic's {@code detail} list (an entry whose {@code loc} ends at the field, of type
+   * {@code extra_forbidden} or saying so in {@code msg}, while its {@code input} is ignored), or a
+   * top-level {@code message}; a body that is not JSON is read whole. The field must be named with
+   * words of refusal: vLLM names {@code max_tokens} when the prompt leaves too little room for it,
+   * which is about one prompt.
    */
   static boolean refusesField(String body, String field) {
     if (body == null) {
       return false;
     }
-    String b = body.toLowerCase(java.util.Locale.ROOT);
+    JsonNode root;
+    try {
+      root = JSON.readTree(body);
+    } catch (IOException e) {
+      root = null;
+    }
+    if (root == null || !root.isContainerNode()) {
+      return refuses(body, field);
+    }
+    JsonNode error = root.path("error");
+    if (error.isTextual() && refuses(error.asText(), field)) {
+      return true;
+    }
+    if (error.isObject()) {
+      String said = error.path("message").asText("") + " " + error.path("code").asText("");
+      String param = error.path("param").asText("");
+      if (!param.isEmpty()) {
+        // The parameter refused is named: "Use 'max_completion_tokens' instead" does not refuse
+        // max_completion_tokens.
+        return param.equals(field) && refuses(said + " " + field, field);
+      }
+      if (refuses(said, field)) {
+        return true;
+      }
+    }
+    if (root.path("message").isTextual() && refuses(root.path("message").asText(), field)) {
+      return true;
+    }
+    JsonNode detail = root.path("detail");
+    if (detail.isTextual()) {
+      return refuses(detail.asText(), field);
+    }
+    for (JsonNode d : detail) {
+      JsonNode loc = d.path("loc");
+      boolean atField = loc.isArray() && field.equals(loc.path(loc.size() - 1).asText(""));
+      String said = d.path("type").asText("") + " " + d.path("msg").asText("");
+      if (atField ? refuses(said + " " + field, field) : refuses(said, field)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a server's words name {@code field} together with words of refusal. */
+  private static boolean refuses(String said, String field) {
+    String b = said.toLowerCase(java.util.Locale.ROOT);
     if (!b.contains(field)) {
       return false;
     }

@@ -312,6 +312,46 @@ class OpenAiClientTest {
   }
 
   @Test
+  void aPromptEchoedInAnErrorIsNotTakenForARefusedField() throws Exception {
+    // A pydantic-validated server refusing one prompt echoes it as "input"; a prompt about the
+    // OpenAI client can name max_tokens and say "unknown". That prompt fails alone, permanently.
+    String echo =
+        "{\"detail\":[{\"type\":\"string_too_long\",\"loc\":[\"body\",\"messages\",0,"
+            + "\"content\"],\"msg\":\"String should have at most 8 characters\","
+            + "\"input\":\"client.create(max_tokens=5)  # unknown models are not supported\"}]}";
+    try (FakeOpenAi s = new FakeOpenAi(c -> new Reply(422, "", echo, 0))) {
+      Completion c =
+          new OpenAiClient(endpoint(s).build(), gen()).complete("p", OptionalLong.empty());
+      assertEquals("http-422", c.failure());
+      assertTrue(c.permanent());
+    }
+    assertFalse(OpenAiClient.refusesField(echo, "max_tokens"));
+    // OpenAI's shape where another parameter is refused and the message quotes the prompt.
+    String other =
+        "{\"error\":{\"message\":\"Unsupported value: 'temperature' does not support 0.7 with"
+            + " this model.\",\"type\":\"invalid_request_error\",\"param\":\"temperature\","
+            + "\"code\":\"unsupported_value\"}}";
+    assertFalse(OpenAiClient.refusesField(other, "max_tokens"));
+    // The shapes that do refuse the field, and plain text that does.
+    assertTrue(OpenAiClient.refusesField(UNSUPPORTED_MAX_TOKENS, "max_tokens"));
+    assertFalse(OpenAiClient.refusesField(UNSUPPORTED_MAX_TOKENS, "max_completion_tokens"));
+    assertTrue(
+        OpenAiClient.refusesField(
+            "{\"detail\":[{\"type\":\"extra_forbidden\",\"loc\":[\"body\","
+                + "\"max_completion_tokens\"],\"msg\":\"Extra inputs are not permitted\","
+                + "\"input\":300}]}",
+            "max_completion_tokens"));
+    assertTrue(
+        OpenAiClient.refusesField(
+            "Unrecognized request argument supplied: max_completion_tokens",
+            "max_completion_tokens"));
+    assertTrue(
+        OpenAiClient.refusesField(
+            "{\"error\":\"Unrecognized request argument supplied: max_completion_tokens\"}",
+            "max_completion_tokens"));
+  }
+
+  @Test
   void theTokenLimitGoesInTheChosenField() throws Exception {
     try (FakeOpenAi s = new FakeOpenAi(c -> Reply.ok("fine"))) {
       GenerationSettings g =
