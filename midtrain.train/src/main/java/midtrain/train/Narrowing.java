@@ -10,7 +10,9 @@ final class Narrowing {
   /**
    * Rounds a float to bfloat16, to nearest with ties to even (as PyTorch's {@code .to(bfloat16)});
    * infinities stay infinite, a value past the largest bfloat16 becomes infinite, and a NaN stays a
-   * NaN with its sign (made quiet, since dropping the low mantissa bits could leave none set).
+   * NaN with its sign and top payload bits (made quiet, since dropping the low mantissa bits could
+   * leave none set). PyTorch's scalar conversion writes every NaN as {@code 0x7FC0} instead, so a
+   * NaN's bits, and only a NaN's, may differ from a file torch wrote.
    *
    * @param f the value
    * @return the bfloat16's 16 bits
