@@ -99,7 +99,8 @@ public record SaveOptions(DType dtype, long maxShardBytes) {
    *
    * @param size for example {@code 5GB}, {@code 500MiB} or {@code 1000000}
    * @return the size in bytes
-   * @throws TrainException if {@code size} is not such a size, or is below one byte
+   * @throws TrainException if {@code size} is not such a size, is below one byte, or is 2^63 bytes
+   *     or more
    */
   public static long parseSize(String size) {
     Matcher m = SIZE.matcher(size.strip());
@@ -122,8 +123,12 @@ public record SaveOptions(DType dtype, long maxShardBytes) {
       scale /= 8; // bits, as transformers reads "5Gb"
     }
     double bytes = n * scale;
-    if (!(bytes >= 1) || bytes > Long.MAX_VALUE) {
+    if (!(bytes >= 1)) {
       throw new TrainException("max shard size \"" + size + "\" must be at least one byte");
+    }
+    if (bytes >= 0x1p63) {
+      throw new TrainException(
+          "max shard size \"" + size + "\" is too large: leave max_shard_size out for no limit");
     }
     return (long) bytes;
   }

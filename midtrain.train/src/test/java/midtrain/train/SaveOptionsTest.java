@@ -18,6 +18,11 @@ class SaveOptionsTest {
     assertEquals(4096, SaveOptions.parseSize("4096"));
     assertEquals(10, SaveOptions.parseSize("10B"));
     assertEquals(2_000, SaveOptions.parseSize("2kb".toUpperCase()));
+    assertEquals(250, SaveOptions.parseSize("2kb")); // a lowercase b is bits, as in transformers
+    // Past what a long holds: said so, not that the size is below one byte.
+    TrainException big =
+        assertThrows(TrainException.class, () -> SaveOptions.parseSize("99999999999TB"));
+    assertTrue(big.getMessage().contains("too large"), big.getMessage());
     for (String bad : new String[] {"five", "5XB", "0", "-3MB", ""}) {
       TrainException e = assertThrows(TrainException.class, () -> SaveOptions.parseSize(bad));
       assertTrue(e.getMessage().contains("\"" + bad + "\""), e.getMessage());
