@@ -15,9 +15,9 @@ import java.util.Map;
  * @param copiesAdded extra copies made by up-sampling
  * @param shardsSkipped input shards already complete from an earlier run and not redone
  * @param thresholds quantile thresholds fixed by calibration, by stage name
- * @param idsChecked input documents whose id was checked against the run's earlier ones: those of
- *     the shards this run read (a resumed run's skipped shards are not read again); 0 when the
- *     check is off
+ * @param idsChecked input documents whose id was checked against the run's earlier ones, a resumed
+ *     run's done shards included (their counts are kept with them), so that it reports what the
+ *     uninterrupted run would; 0 when the check is off
  * @param duplicateIds documents among them whose id an earlier one had (by a 64-bit hash)
  * @param duplicateIdExample the first such id, or empty when there is none
  */
@@ -44,7 +44,7 @@ public record PipelineResult(
    * @param copiesAdded extra copies made by up-sampling
    * @param shardsSkipped input shards already complete from an earlier run and not redone
    * @param thresholds quantile thresholds fixed by calibration, by stage name; copied and sorted
-   * @param idsChecked input documents whose id was checked (those of the shards this run read)
+   * @param idsChecked input documents whose id was checked (a resumed run's done shards included)
    * @param duplicateIds documents among them whose id an earlier one had
    * @param duplicateIdExample the first such id, or empty when there is none
    */
