@@ -234,7 +234,7 @@ public final class Trainer implements AutoCloseable {
                       optimizer,
                       state,
                       SaveOptions.DEFAULT.withMaxShardBytes(cfg.maxShardBytes),
-                      cfg.modelFiles)
+                      modelFilesNow())
                   .dir();
           TrainingCheckpoint.prune(cfg.runDir, cfg.keepLast);
         }
@@ -256,7 +256,22 @@ public final class Trainer implements AutoCloseable {
    * @throws TrainException as {@link HfCheckpoint#export} fails
    */
   public void exportModel(Path target, SaveOptions options) {
-    HfCheckpoint.export(target, model.config(), model.weights(), options, cfg.modelFiles);
+    HfCheckpoint.export(target, model.config(), model.weights(), options, modelFilesNow());
+  }
+
+  /**
+   * Where a checkpoint's or export's tokenizer and generation files come from: the configured
+   * directories, then the newest checkpoint, whose copies win. The checkpoint a run resumed from is
+   * pruned in time, and without the newest one its files would silently give way to the base's
+   * (which may have changed since), so one run's checkpoints would carry different tokenizers.
+   */
+  private List<Path> modelFilesNow() {
+    if (lastCheckpoint == null || cfg.modelFiles.isEmpty()) {
+      return cfg.modelFiles;
+    }
+    List<Path> from = new ArrayList<>(cfg.modelFiles);
+    from.add(lastCheckpoint);
+    return from;
   }
 
   /**
@@ -735,7 +750,8 @@ public final class Trainer implements AutoCloseable {
      * Sets the model directories whose tokenizer and generation files ({@link
      * HfCheckpoint#copyModelFiles}) are copied into every checkpoint and export, so that each is a
      * standalone model directory: the base model, and when resuming the checkpoint resumed from
-     * (whose copies, listed later, replace the base's).
+     * (whose copies, listed later, replace the base's). The newest checkpoint of the run is copied
+     * from last, so later checkpoints keep those files once the one resumed from is pruned.
      *
      * @param dirs the directories; files they lack are not copied
      * @return this builder

@@ -2,6 +2,7 @@ package midtrain.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -344,6 +345,46 @@ class TrainerTest {
               () ->
                   Trainer.builder(m, source("d1", -1), lr(), run2).resume(rounded, false).build());
       assertTrue(e.getMessage().contains("float32"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aResumedRunsCheckpointsKeepTheFilesOfTheCheckpointItResumedFromAfterItIsPruned()
+      throws IOException {
+    Path base = tmp.resolve("base-files");
+    Map<String, float[]> init = HfCheckpoint.randomWeights(CFG, 9, 0.02);
+    HfCheckpoint.save(base, CFG, init);
+    Files.writeString(base.resolve("tokenizer.json"), "{\"v\": 1}");
+    Path run = tmp.resolve("files-run");
+    try (NDManager nd = NDManager.newBaseManager();
+        LlamaModel model = LlamaModel.of(CFG, init, nd);
+        Trainer t =
+            Trainer.builder(model, source("d1", -1), lr(), run)
+                .checkpoints(2, 1)
+                .modelFiles(List.of(base))
+                .build()) {
+      t.train(2);
+    }
+    // The base folder changes between the sessions; the run goes on with the files it began with.
+    Files.writeString(base.resolve("tokenizer.json"), "{\"v\": 2}");
+    TrainingCheckpoint ck = TrainingCheckpoint.latestGood(run, new ArrayList<>());
+    assertEquals(2, ck.step());
+    try (NDManager nd = NDManager.newBaseManager();
+        HfCheckpoint hf = HfCheckpoint.open(ck.dir());
+        LlamaModel model = LlamaModel.load(hf, nd);
+        Trainer t =
+            Trainer.builder(model, source("d1", -1), lr(), run)
+                .checkpoints(2, 1)
+                .modelFiles(List.of(base, ck.dir()))
+                .resume(ck, false)
+                .build()) {
+      t.train(6);
+      t.exportModel(run.resolve("model"), SaveOptions.DEFAULT);
+    }
+    assertFalse(Files.exists(run.resolve("checkpoint-2")), "pruned");
+    assertFalse(Files.exists(run.resolve("checkpoint-4")), "pruned");
+    for (Path dir : List.of(run.resolve("checkpoint-6"), run.resolve("model"))) {
+      assertEquals("{\"v\": 1}", Files.readString(dir.resolve("tokenizer.json")), dir.toString());
     }
   }
 }
