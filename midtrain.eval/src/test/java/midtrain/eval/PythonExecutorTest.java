@@ -245,6 +245,32 @@ class PythonExecutorTest {
   }
 
   @Test
+  void aTreeTheWalkCannotReadIsStillDeletedAndTheResultKept() throws Exception {
+    // Directories nested past PATH_MAX (made relative to open directories, as posix allows) and one
+    // without permissions: a walk by full path fails on them; the run must still report the
+    // program's result, and the directory must go.
+    String program =
+        "import os, posix, sys\n"
+            + "fd = posix.open('.', posix.O_RDONLY)\n"
+            + "for i in range(25):\n"
+            + "    posix.mkdir('d' * 200, dir_fd=fd)\n"
+            + "    sub = posix.open('d' * 200, posix.O_RDONLY, dir_fd=fd)\n"
+            + "    posix.close(fd)\n"
+            + "    fd = sub\n"
+            + "posix.close(posix.open('f', posix.O_WRONLY | posix.O_CREAT, 0o600, dir_fd=fd))\n"
+            + "os.mkdir('locked')\n"
+            + "open('locked/g', 'w').write('x')\n"
+            + "posix.chmod('locked', 0)\n"
+            + "sys.stderr.write('cwd=' + os.getcwd())\n"
+            + "raise SystemExit(1)\n";
+    ExecutionResult r = run(program);
+    assertEquals(Outcome.FAILED, r.outcome(), r.toString());
+    Path dir = Path.of(r.message().substring(r.message().indexOf("cwd=") + 4).strip());
+    assertTrue(dir.getFileName().toString().startsWith("midtrain-exec-"), dir.toString());
+    assertFalse(Files.exists(dir), dir + " was left behind");
+  }
+
+  @Test
   void theGuardRefusesWritesOutsideAndDestructiveCalls() throws Exception {
     Path outside = tmp.resolve("outside.txt");
     Path victim = Files.writeString(tmp.resolve("victim.txt"), "keep me");

@@ -1,10 +1,16 @@
 package midtrain.eval.internal;
 
+import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -185,15 +191,69 @@ public final class ProcessRun {
     }
   }
 
+  /**
+   * Deletes a program's directory as far as it can, and never throws: its result matters more than
+   * its directory. Entries are removed relative to their open parent (a {@link
+   * SecureDirectoryStream}), so trees nested past the path-length limit go too, and directories the
+   * program left without permissions get them back first; links are removed, never followed.
+   */
   static void deleteTree(Path dir) {
+    try {
+      grant(dir);
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+        if (ds instanceof SecureDirectoryStream<Path> sds) {
+          deleteEntries(dir, sds);
+        } else {
+          deleteWalking(dir);
+        }
+      }
+      Files.deleteIfExists(dir);
+    } catch (IOException | RuntimeException e) {
+      // What is left stays in the temporary folder, which the OS cleans eventually.
+    }
+  }
+
+  private static void deleteEntries(Path dir, SecureDirectoryStream<Path> sds) {
+    try {
+      for (Path entry : sds) {
+        Path name = entry.getFileName();
+        try {
+          boolean isDir =
+              sds.getFileAttributeView(name, BasicFileAttributeView.class, NOFOLLOW_LINKS)
+                  .readAttributes()
+                  .isDirectory();
+          if (isDir) {
+            grant(dir.resolve(name));
+            try (SecureDirectoryStream<Path> sub = sds.newDirectoryStream(name, NOFOLLOW_LINKS)) {
+              deleteEntries(dir.resolve(name), sub);
+            }
+            sds.deleteDirectory(name);
+          } else {
+            sds.deleteFile(name);
+          }
+        } catch (IOException | RuntimeException e) {
+          // Go on with the other entries.
+        }
+      }
+    } catch (RuntimeException e) {
+      // The listing failed part way: what was not reached stays.
+    }
+  }
+
+  /** Gives the owner every permission on a directory, by its path, where that path still works. */
+  private static void grant(Path dir) {
+    try {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    } catch (IOException | RuntimeException e) {
+      // Not a POSIX file system, or a path past the length limit: the deletion may still work.
+    }
+  }
+
+  private static void deleteWalking(Path dir) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
-      List<Path> paths = s.sorted(Comparator.reverseOrder()).toList();
-      for (Path x : paths) {
-        x.toFile().setWritable(true);
+      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(x);
       }
-    } catch (IOException e) {
-      // A file the program made unreadable, say; the OS cleans the temporary folder eventually.
     }
   }
 
