@@ -14,11 +14,18 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import midtrain.eval.ExecutionResult.Outcome;
 import midtrain.eval.internal.CodeTask;
 import midtrain.eval.internal.HumanEvalTaskProvider;
 import midtrain.eval.internal.MbppTaskProvider;
+import midtrain.eval.spi.EvalTask;
 import midtrain.eval.spi.TaskConfig;
 import midtrain.eval.spi.TaskDocument;
 import midtrain.eval.spi.TaskProvider;
@@ -139,6 +146,54 @@ class CodeTasksTest {
               () -> p.create(none.option("allow-code-execution", "yes").build()));
       assertTrue(odd.getMessage().contains("must be true or false, got 'yes'"), odd.getMessage());
     }
+  }
+
+  @Test
+  void aFailedRunCancelsTheProgramsNotYetStarted() throws Exception {
+    // Three samples of the first problem are queued on one worker, the first held running; the
+    // model then fails on its fourth. The queued programs must not run after the failure.
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger ran = new AtomicInteger();
+    AtomicInteger calls = new AtomicInteger();
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    CodeExecutor ex =
+        new CodeExecutor() {
+          @Override
+          public ExecutionResult run(String program) {
+            if (program.isEmpty()) {
+              return passed();
+            }
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            ran.incrementAndGet();
+            return passed();
+          }
+
+          @Override
+          public CompletableFuture<ExecutionResult> submit(String program) {
+            return CompletableFuture.supplyAsync(() -> run(program), pool);
+          }
+        };
+    FakeModels.Scripted model =
+        new FakeModels.Scripted(
+            p -> {
+              if (calls.incrementAndGet() == 4) {
+                throw new EvalException("the model broke");
+              }
+              return FakeModels.CHARS.encode("    return a + b\n");
+            });
+    EvalTask task =
+        new HumanEvalTaskProvider(s -> ex)
+            .create(config("humaneval", humanDocs()).option("samples", "4").build());
+    EvalException e = assertThrows(EvalException.class, () -> task.run(model));
+    assertTrue(e.getMessage().contains("the model broke"), e.getMessage());
+    release.countDown();
+    pool.shutdown();
+    assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    assertTrue(ran.get() <= 1, ran.get() + " programs ran after the run had failed");
   }
 
   @Test

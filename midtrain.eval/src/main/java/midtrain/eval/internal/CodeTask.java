@@ -254,7 +254,6 @@ public final class CodeTask implements EvalTask {
     if (model == null) {
       throw new EvalException("model is null");
     }
-    int n = options.samples();
     List<List<Pending>> pending = new ArrayList<>();
     try (CodeExecutor ex = executors.apply(options.exec())) {
       // An empty program must pass: a missing or broken interpreter would otherwise show as a
@@ -269,23 +268,36 @@ public final class CodeTask implements EvalTask {
                 + probe.message());
       }
       // The model generates on this thread while the executor's workers run what it wrote.
-      for (Problem p : problems) {
-        List<Pending> samples = new ArrayList<>(n);
-        for (int s = 0; s < n; s++) {
-          Sampling sampling = options.sampling().withSeed(sampleSeed(options.seed(), p.id(), s));
-          String completion;
-          try {
-            completion = scorer.continuation(model, p.context(), sampling).text();
-          } catch (EvalException e) {
-            throw new EvalException(
-                "problem " + p.id() + " (" + p.where() + "): " + e.getMessage());
-          }
-          samples.add(new Pending(completion, ex.submit(p.program().apply(completion))));
-        }
-        pending.add(samples);
+      try {
+        return generateAndRun(model, ex, pending);
+      } catch (RuntimeException | Error e) {
+        // The run has failed: the programs still queued must not run on after it (close() lets
+        // the submitted ones finish), so cancel them; a cancelled one that has not started never
+        // starts.
+        pending.forEach(samples -> samples.forEach(x -> x.result().cancel(false)));
+        throw e;
       }
-      return result(pending);
     }
+  }
+
+  private TaskResult generateAndRun(
+      GenerativeModel model, CodeExecutor ex, List<List<Pending>> pending) {
+    int n = options.samples();
+    for (Problem p : problems) {
+      List<Pending> samples = new ArrayList<>(n);
+      pending.add(samples); // before its samples, so that a failure part way cancels them too
+      for (int s = 0; s < n; s++) {
+        Sampling sampling = options.sampling().withSeed(sampleSeed(options.seed(), p.id(), s));
+        String completion;
+        try {
+          completion = scorer.continuation(model, p.context(), sampling).text();
+        } catch (EvalException e) {
+          throw new EvalException("problem " + p.id() + " (" + p.where() + "): " + e.getMessage());
+        }
+        samples.add(new Pending(completion, ex.submit(p.program().apply(completion))));
+      }
+    }
+    return result(pending);
   }
 
   private TaskResult result(List<List<Pending>> pending) {
