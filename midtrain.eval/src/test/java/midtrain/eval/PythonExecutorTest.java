@@ -319,6 +319,23 @@ class PythonExecutorTest {
     assertTrue(Files.exists(tmp));
   }
 
+  @Test
+  void theGuardKeepsADirFdOfAReadOpen() {
+    // os.open(name, O_RDONLY, dir_fd=d) opens name inside d; the guard must not drop the dir_fd
+    // and open the working directory's file of that name instead.
+    ExecutionResult r =
+        run(
+            "import os\n"
+                + "os.mkdir('sub')\n"
+                + "open('x', 'w').write('outer')\n"
+                + "open('sub/x', 'w').write('inner')\n"
+                + "d = os.open('sub', os.O_RDONLY)\n"
+                + "fd = os.open('x', os.O_RDONLY, dir_fd=d)\n"
+                + "got = os.read(fd, 5)\n"
+                + "assert got == b'inner', got\n");
+    assertEquals(Outcome.PASSED, r.outcome(), r.toString());
+  }
+
   /** A path as a Python string literal. */
   static String py(Path p) {
     return "'" + p.toAbsolutePath().toString().replace("\\", "\\\\").replace("'", "\\'") + "'";

@@ -77,7 +77,7 @@ public final class PythonGuard {
                   raise PermissionError(
                       "writing %r outside the working directory is disabled by midtrain's"
                       " execution guard" % (path,))
-              return real_os_open(path, flags, mode)
+              return real_os_open(path, flags, mode, dir_fd=dir_fd)
 
           builtins.open = io.open = guarded_open
           os.open = guarded_os_open
