@@ -156,6 +156,30 @@ class PythonExecutorTest {
     assertFalse(alive(child), "the forked child " + child + " outlived the timeout");
   }
 
+  @Test
+  void aChildLeftRunningByAProgramThatEndsIsKilled() throws Exception {
+    // A program that ends while a child it forked sleeps on: once the program has exited, the
+    // child is no longer its descendant (it was reparented), so a listing after the exit misses
+    // it; it must die all the same, and its open output pipes must not hold the run up.
+    ExecutionResult r =
+        run(
+            "import posix, sys, time\n"
+                + "pid = posix.fork()\n"
+                + "if pid == 0:\n"
+                + "    time.sleep(60)\n"
+                + "    posix._exit(0)\n"
+                + "sys.stderr.write('child %d\\n' % pid)\n"
+                + "raise SystemExit(1)\n");
+    assertEquals(Outcome.FAILED, r.outcome(), r.toString());
+    assertTrue(r.elapsed().toMillis() < 1500, r.toString());
+    long child = Long.parseLong(r.message().replaceAll("(?s).*child (\\d+).*", "$1"));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (alive(child) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertFalse(alive(child), "the forked child " + child + " outlived its program");
+  }
+
   /** Whether a process runs: present and not a zombie waiting for its reaper. */
   static boolean alive(long pid) throws IOException {
     if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {

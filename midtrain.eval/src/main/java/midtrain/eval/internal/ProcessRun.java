@@ -143,9 +143,10 @@ public final class ProcessRun {
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
     if (exited) {
-      // Kill what it left behind too: a descendant that outlives the program would hold its
-      // output pipes open and its CPU time. Not the process itself: destroying a Process closes
-      // its streams, and the readers may not have read the traceback yet.
+      // The guard has killed the process group it ran the program in; this takes what is still
+      // listed as a descendant (a child of a guard that could not make its group). Not the process
+      // itself: destroying a Process closes its streams, and the readers may not have read the
+      // traceback yet.
       p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
     } else {
       killTree(p);

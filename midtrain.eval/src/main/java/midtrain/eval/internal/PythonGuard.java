@@ -35,7 +35,7 @@ public final class PythonGuard {
 
 
       def _midtrain_guard():
-          import builtins, io, os, resource, shutil, subprocess, types
+          import builtins, io, os, resource, shutil, signal, subprocess, types
 
           program, address_space, cpu_seconds, file_size = sys.argv[1:5]
           with open(program, encoding="utf-8") as f:
@@ -53,6 +53,28 @@ public final class PythonGuard {
           limit(resource.RLIMIT_CPU, int(cpu_seconds))
           limit(resource.RLIMIT_FSIZE, int(file_size))
           resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+          # The program and what it starts get a process group of their own, which the guard
+          # leaves and kills when the program ends: a child left running would otherwise outlive
+          # it (once the program exits, its children are no longer its descendants to be found).
+          real_killpg, real_setpgid, me = os.killpg, os.setpgid, os.getpid()
+          outer = os.getpgrp()
+          grouped = False
+          if outer != me:
+              try:
+                  real_setpgid(0, 0)
+                  grouped = True
+              except OSError:
+                  pass
+
+          def kill_group():
+              # Not in a child the program forked that runs to the end too: it would kill its parent.
+              if grouped and os.getpid() == me:
+                  try:
+                      real_setpgid(0, outer)
+                      real_killpg(me, signal.SIGKILL)
+                  except OSError:
+                      pass  # nothing left in the group, or the outer group is gone
 
           home = os.path.realpath(os.getcwd())
 
@@ -135,23 +157,28 @@ public final class PythonGuard {
           sys.stderr.write("\\0midtrain-guard: start\\n")
           sys.stderr.flush()
           try:
-              exec(compile(source, program, "exec", dont_inherit=True), scope)
-          except SystemExit as e:
-              if e.code is None or e.code == 0:
-                  sys.stderr.write("SystemExit: the program exited before its end\\n")
+              try:
+                  exec(compile(source, program, "exec", dont_inherit=True), scope)
+              except SystemExit as e:
+                  if e.code is None or e.code == 0:
+                      sys.stderr.write("SystemExit: the program exited before its end\\n")
+                      sys.stderr.flush()
+                      raise SystemExit(3)
+                  raise
+              except BaseException as e:
+                  # The traceback from the program's first frame on: the guard's own frames, which
+                  # name the temporary directory, would make every report differ.
+                  tb = e.__traceback__
+                  while tb is not None and tb.tb_frame.f_code.co_filename != program:
+                      tb = tb.tb_next
+                  sys.__excepthook__(type(e), e.with_traceback(tb), tb)
                   sys.stderr.flush()
-                  raise SystemExit(3)
-              raise
-          except BaseException as e:
-              # The traceback from the program's first frame on: the guard's own frames, which
-              # name the temporary directory, would make every report differ.
-              tb = e.__traceback__
-              while tb is not None and tb.tb_frame.f_code.co_filename != program:
-                  tb = tb.tb_next
-              sys.__excepthook__(type(e), e.with_traceback(tb), tb)
+                  raise SystemExit(1)
+              sys.stdout.flush()
+          finally:
+              sys.stdout.flush()
               sys.stderr.flush()
-              raise SystemExit(1)
-          sys.stdout.flush()
+              kill_group()
 
 
       _midtrain_guard()
