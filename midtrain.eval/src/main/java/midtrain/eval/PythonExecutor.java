@@ -203,7 +203,8 @@ public final class PythonExecutor implements CodeExecutor {
 
     /**
      * Sets the address-space (virtual memory) limit of a program, {@code RLIMIT_AS} and {@code
-     * RLIMIT_DATA}; an allocation beyond it raises {@code MemoryError}.
+     * RLIMIT_DATA}; an allocation beyond it raises {@code MemoryError} on Linux. macOS does not
+     * enforce it (the guard skips a limit the system refuses), so memory is not limited there.
      *
      * @param bytes the limit, or 0 for none; default 4 GiB
      * @return this builder
