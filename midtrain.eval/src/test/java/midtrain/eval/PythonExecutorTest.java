@@ -180,6 +180,26 @@ class PythonExecutorTest {
     assertFalse(alive(child), "the forked child " + child + " outlived its program");
   }
 
+  @Test
+  void aProgramWhoseParentDiesEndsItself() throws Exception {
+    // As when midtrain is killed or interrupted while a program sleeps: here a shell starts the
+    // guard in the background, names it, and exits; nothing is left to kill the program at its
+    // time limit, so the guard must end it once its parent is gone.
+    List<String> leaving =
+        List.of(
+            "sh", "-c", "\"$0\" \"$@\" & echo \"guard $!\" >&2; sleep 0.5; exit 1", interpreter);
+    try (PythonExecutor ex = executor().command(leaving).timeout(Duration.ofSeconds(30)).build()) {
+      ExecutionResult r = ex.run("import time\ntime.sleep(30)\n");
+      assertEquals(Outcome.FAILED, r.outcome(), r.toString());
+      long guard = Long.parseLong(r.message().replaceAll("(?s).*guard (\\d+).*", "$1"));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (alive(guard) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertFalse(alive(guard), "the guard " + guard + " outlived its parent");
+    }
+  }
+
   /** Whether a process runs: present and not a zombie waiting for its reaper. */
   static boolean alive(long pid) throws IOException {
     if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {

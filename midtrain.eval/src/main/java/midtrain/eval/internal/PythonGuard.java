@@ -35,7 +35,7 @@ public final class PythonGuard {
 
 
       def _midtrain_guard():
-          import builtins, io, os, resource, shutil, signal, subprocess, types
+          import builtins, io, os, resource, shutil, signal, subprocess, threading, time, types
 
           program, address_space, cpu_seconds, file_size = sys.argv[1:5]
           with open(program, encoding="utf-8") as f:
@@ -66,6 +66,23 @@ public final class PythonGuard {
                   grouped = True
               except OSError:
                   pass
+
+          # Should midtrain die (Ctrl-C, a kill) while the program runs, nothing would end it at
+          # its time limit, and the process group keeps Ctrl-C from reaching it: a watcher ends the
+          # program and its group once the parent is gone.
+          real_exit, parent = os._exit, os.getppid()
+
+          def watch():
+              while os.getppid() == parent:
+                  time.sleep(0.2)
+              if grouped:
+                  try:
+                      real_killpg(me, signal.SIGKILL)
+                  except OSError:
+                      pass
+              real_exit(1)
+
+          threading.Thread(target=watch, name="midtrain-guard-watch", daemon=True).start()
 
           def kill_group():
               # Not in a child the program forked that runs to the end too: it would kill its parent.
