@@ -1025,7 +1025,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
     for (String v : given) {
       int eq = v.indexOf('=');
-      boolean bare = eq < 0 || bareMayHoldEquals && Files.exists(Path.of(v));
+      boolean bare = eq < 0 || bareMayHoldEquals && exists(v);
       String id = bare ? "" : v.substring(0, eq).strip();
       String value = bare ? v : v.substring(eq + 1).strip();
       if (!bare && !ids.contains(id)) {
@@ -1049,6 +1049,15 @@ public final class EvalCommand implements Callable<Integer> {
       }
     }
     return out;
+  }
+
+  /** Whether a file of this name exists; false for a name no path can have. */
+  private static boolean exists(String name) {
+    try {
+      return Files.exists(Path.of(name));
+    } catch (java.nio.file.InvalidPathException e) {
+      return false;
+    }
   }
 
   /** The task options given, by the names tasks read them under (the flags without dashes). */
@@ -1109,7 +1118,13 @@ public final class EvalCommand implements Callable<Integer> {
     Map<String, List<TaskDocument>> shotsByTask = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : byTask("--fewshot", fewshot, taskIds, true).entrySet()) {
       String label = e.getKey().isEmpty() ? "--fewshot" : "--fewshot " + e.getKey();
-      shotsByTask.put(e.getKey(), TaskFile.read(label, Path.of(e.getValue())));
+      Path shotsFile;
+      try {
+        shotsFile = Path.of(e.getValue());
+      } catch (java.nio.file.InvalidPathException x) {
+        throw new UserInputException(label + ": not a file name: " + e.getValue());
+      }
+      shotsByTask.put(e.getKey(), TaskFile.read(label, shotsFile));
     }
     OptionalInt bosId =
         bos == null ? OptionalInt.empty() : OptionalInt.of(tok.requireToken(bos, "--bos"));
@@ -1126,7 +1141,12 @@ public final class EvalCommand implements Callable<Integer> {
     for (String spec : tasks) {
       int eq = spec.indexOf('=');
       String id = (eq < 0 ? spec : spec.substring(0, eq)).strip();
-      Path file = eq < 0 ? null : Path.of(spec.substring(eq + 1).strip());
+      Path file;
+      try {
+        file = eq < 0 ? null : Path.of(spec.substring(eq + 1).strip());
+      } catch (java.nio.file.InvalidPathException x) {
+        throw new UserInputException("--task: '" + spec + "' does not name a file");
+      }
       if (id.isEmpty() || file != null && file.toString().isEmpty()) {
         throw new UserInputException(
             "--task: '" + spec + "' is not ID or ID=FILE (for example gsm8k=test.jsonl, needle)");

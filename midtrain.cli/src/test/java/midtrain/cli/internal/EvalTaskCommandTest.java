@@ -739,6 +739,8 @@ class EvalTaskCommandTest {
         "--fewshot",
         "needle=" + train
       },
+      {"--fewshot: not a file name", "--task", "gsm8k=" + f, "--fewshot", "a\u0000b"},
+      {"--task: 'gsm8k=a\u0000b' does not name a file", "--task", "gsm8k=a\u0000b"},
       {
         "--fewshot mml=" + train + ": no --task mml is given",
         "--task",
