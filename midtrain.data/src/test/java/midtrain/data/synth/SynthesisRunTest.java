@@ -226,10 +226,21 @@ class SynthesisRunTest {
       assertEquals("two?", outs.get(2).get("question").asText());
       assertEquals("second\nmore of it", outs.get(2).get("answer").asText());
       Map<String, String> rejects = new TreeMap<>();
+      List<String> unreadable = new ArrayList<>();
       for (JsonNode j : read(SynthesisRun.rejectsFile(out))) {
-        rejects.put(j.get("id").asText(), j.get("reason").asText());
         assertFalse(j.toString().contains(KEY));
+        if (j.has("file")) {
+          // A record no reader could read: its file, line and reason, not lost.
+          assertEquals(in.toString(), j.get("file").asText());
+          unreadable.add(j.get("line").asLong() + " " + j.get("reason").asText());
+          continue;
+        }
+        rejects.put(j.get("id").asText(), j.get("reason").asText());
       }
+      assertEquals(2, unreadable.size(), unreadable.toString());
+      assertTrue(unreadable.get(0).startsWith("2 "), unreadable.toString());
+      assertTrue(unreadable.get(1).startsWith("7 "), unreadable.toString());
+      assertFalse(Files.exists(dir.resolve("qa.jsonl.unreadable.jsonl")), "the spool is removed");
       assertEquals(
           Map.of(
               "empty-answer", "empty",

@@ -3,6 +3,7 @@ package midtrain.data.internal.synth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,6 +30,7 @@ import midtrain.data.io.DocumentWriter;
 import midtrain.data.io.Formats;
 import midtrain.data.io.InputNames;
 import midtrain.data.io.ReaderOptions;
+import midtrain.data.io.RejectsFile;
 import midtrain.data.synth.EndpointConfig;
 import midtrain.data.synth.GenerationSettings;
 import midtrain.data.synth.LengthPolicy;
@@ -207,6 +209,11 @@ public final class Runner {
     long[] unreadable = {0};
     int taken = 0;
     long resumed = 0;
+    // Records the readers cannot read go, with file, line and reason, into the rejects file;
+    // they are found while reading, so they wait in a spool until the output is assembled.
+    Path spool = unreadableSpool(output);
+    RejectsFile unreadableRecords = RejectsFile.create(spool);
+    boolean spooled = false;
     try (Journal journal = new Journal(journalFile, header(), retryFailed)) {
       ExecutorService pool =
           Executors.newFixedThreadPool(
@@ -230,7 +237,14 @@ public final class Runner {
           try (DocumentReader reader = Formats.openReader(file, named)) {
             while (true) {
               root.clear();
-              int n = reader.read(root, BATCH, r -> unreadable[0]++);
+              int n =
+                  reader.read(
+                      root,
+                      BATCH,
+                      r -> {
+                        unreadable[0]++;
+                        unreadableRecords.reject(r);
+                      });
               bytesRead.set(doneBytes + reader.bytesRead());
               if (n == 0) {
                 break;
@@ -296,8 +310,27 @@ public final class Runner {
       listener.progress(finished.get(), bytesRead.get(), totalBytes);
       // The output is written from the journal: the entries it is made of reach the disk first.
       journal.sync();
-      return assemble(journal, taken, resumed, unreadable[0], client);
+      unreadableRecords.close();
+      spooled = true;
+      try {
+        return assemble(journal, taken, resumed, unreadable[0], client, spool);
+      } finally {
+        try {
+          Files.deleteIfExists(spool);
+        } catch (IOException e) {
+          // Left behind, it is rewritten by the next run; the rejects file already holds it.
+        }
+      }
+    } finally {
+      if (!spooled) {
+        unreadableRecords.discard();
+      }
     }
+  }
+
+  /** Where a run keeps the records it could not read until the rejects file is written. */
+  static Path unreadableSpool(Path output) {
+    return output.resolveSibling(output.getFileName() + ".unreadable.jsonl");
   }
 
   /** Whether two paths name one file: the same file where both exist, else the same path. */
@@ -464,7 +497,12 @@ public final class Runner {
   }
 
   private SynthesisReport assemble(
-      Journal journal, int taken, long resumed, long unreadable, OpenAiClient client) {
+      Journal journal,
+      int taken,
+      long resumed,
+      long unreadable,
+      OpenAiClient client,
+      Path unreadableRecords) {
     Map<String, Long> rejected = new TreeMap<>();
     Map<String, Long> chunksRejected = new TreeMap<>();
     long synthesized = 0;
@@ -479,6 +517,14 @@ public final class Runner {
         VectorSchemaRoot root = DocumentBatch.create(allocator);
         BufferedWriter rw = Files.newBufferedWriter(rejectsTmp, StandardCharsets.UTF_8)) {
       VarCharVector lineage = DocumentBatch.utf8(root, DocumentBatch.LINEAGE);
+      // First the records no reader could read ({"file", "line", "reason", "detail"}), then the
+      // inputs that were read and rejected ({"id", "reason", "detail"}).
+      try (BufferedReader ur = Files.newBufferedReader(unreadableRecords, StandardCharsets.UTF_8)) {
+        for (String line = ur.readLine(); line != null; line = ur.readLine()) {
+          rw.write(line);
+          rw.newLine();
+        }
+      }
       for (int i = 0; i < taken; i++) {
         if (!journal.has(i)) {
           throw new IllegalStateException("input " + i + " finished without a journal entry");
