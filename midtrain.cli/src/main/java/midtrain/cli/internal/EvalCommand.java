@@ -395,6 +395,20 @@ public final class EvalCommand implements Callable<Integer> {
       throw new UserInputException("--max-increase must be 0 or more, got " + maxIncrease);
     }
     taskGates(); // refused here, before any model loads, when malformed
+    if (tasks != null) {
+      // An unknown id is named before anything else is asked for (a tokenizer, the files).
+      for (String spec : tasks) {
+        int eq = spec.indexOf('=');
+        String id = (eq < 0 ? spec : spec.substring(0, eq)).strip();
+        if (!id.isEmpty() && !Tasks.providers().containsKey(id)) {
+          try {
+            Tasks.provider(id);
+          } catch (EvalException e) {
+            throw new UserInputException("--task: " + e.getMessage());
+          }
+        }
+      }
+    }
 
     if (window != null && window < 2) {
       throw new UserInputException("--window must be at least 2, got " + window);

@@ -761,5 +761,9 @@ class EvalTaskCommandTest {
     Object[] r = ScheduleCommandTest.run("eval", "--model", bare.toString(), "--task", "needle");
     assertEquals(2, r[0]);
     assertTrue(((String) r[2]).contains("--task: no tokenizer.json in"), (String) r[2]);
+    // An unknown task is named first, even where no tokenizer is found.
+    r = ScheduleCommandTest.run("eval", "--model", bare.toString(), "--task", "needel");
+    assertEquals(2, r[0]);
+    assertTrue(((String) r[2]).contains("--task: unknown task 'needel'"), (String) r[2]);
   }
 }
