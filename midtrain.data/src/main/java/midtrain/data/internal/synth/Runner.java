@@ -212,9 +212,12 @@ public final class Runner {
     // Records the readers cannot read go, with file, line and reason, into the rejects file;
     // they are found while reading, so they wait in a spool until the output is assembled.
     Path spool = unreadableSpool(output);
-    RejectsFile unreadableRecords = RejectsFile.create(spool);
+    RejectsFile unreadableRecords = null;
     boolean spooled = false;
     try (Journal journal = new Journal(journalFile, header(), retryFailed)) {
+      // After the journal, which makes the output's folder.
+      unreadableRecords = RejectsFile.create(spool);
+      RejectsFile unreadableSink = unreadableRecords;
       ExecutorService pool =
           Executors.newFixedThreadPool(
               endpoint.concurrency(),
@@ -243,7 +246,7 @@ public final class Runner {
                       BATCH,
                       r -> {
                         unreadable[0]++;
-                        unreadableRecords.reject(r);
+                        unreadableSink.reject(r);
                       });
               bytesRead.set(doneBytes + reader.bytesRead());
               if (n == 0) {
@@ -322,7 +325,7 @@ public final class Runner {
         }
       }
     } finally {
-      if (!spooled) {
+      if (!spooled && unreadableRecords != null) {
         unreadableRecords.discard();
       }
     }
