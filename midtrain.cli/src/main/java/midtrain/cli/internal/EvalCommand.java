@@ -394,13 +394,11 @@ public final class EvalCommand implements Callable<Integer> {
     if (!(maxIncrease >= 0) || Double.isInfinite(maxIncrease)) {
       throw new UserInputException("--max-increase must be 0 or more, got " + maxIncrease);
     }
-    taskGates(); // refused here, before any model loads, when malformed
+    List<TaskGate> gates = taskGates(); // refused here, before any model loads, when malformed
     if (tasks != null) {
       // An unknown id is named before anything else is asked for (a tokenizer, the files).
-      for (String spec : tasks) {
-        int eq = spec.indexOf('=');
-        String id = (eq < 0 ? spec : spec.substring(0, eq)).strip();
-        if (!id.isEmpty() && !Tasks.providers().containsKey(id)) {
+      for (String id : taskIds()) {
+        if (!id.isEmpty()) {
           try {
             Tasks.provider(id);
           } catch (EvalException e) {
@@ -508,8 +506,8 @@ public final class EvalCommand implements Callable<Integer> {
       if (!prepared.isEmpty()) {
         reportTasks(report, stdout, prepared, w, measured, before);
       }
-      if (before != null && !taskGates().isEmpty()) {
-        code = Math.max(code, gateTasks(report, stdout, measured, before));
+      if (before != null && !gates.isEmpty()) {
+        code = Math.max(code, gateTasks(gates, report, stdout, measured, before));
       }
     }
     if (out != null) {
@@ -1122,11 +1120,7 @@ public final class EvalCommand implements Callable<Integer> {
   private List<Prepared> prepareTasks(
       TextTokenizer tok, int w, LlamaConfig config, LlamaConfig baseConfig) {
     Map<String, String> options = taskOptions();
-    Set<String> taskIds = new java.util.LinkedHashSet<>();
-    for (String spec : tasks) {
-      int eq = spec.indexOf('=');
-      taskIds.add((eq < 0 ? spec : spec.substring(0, eq)).strip());
-    }
+    Set<String> taskIds = taskIds();
     Map<String, Map<String, String>> perTask = new LinkedHashMap<>();
     perTaskOptions().forEach((k, v) -> perTask.put(k, byTask("--" + k, v, taskIds, false)));
     Map<String, List<TaskDocument>> shotsByTask = new LinkedHashMap<>();
@@ -1154,7 +1148,7 @@ public final class EvalCommand implements Callable<Integer> {
     boolean anyFile = false;
     for (String spec : tasks) {
       int eq = spec.indexOf('=');
-      String id = (eq < 0 ? spec : spec.substring(0, eq)).strip();
+      String id = taskId(spec);
       Path file;
       try {
         file = eq < 0 ? null : Path.of(spec.substring(eq + 1).strip());
@@ -1312,6 +1306,21 @@ public final class EvalCommand implements Callable<Integer> {
     };
   }
 
+  /** The id of a --task entry: ID, or the part of ID=FILE before the first '='. */
+  private static String taskId(String spec) {
+    int eq = spec.indexOf('=');
+    return (eq < 0 ? spec : spec.substring(0, eq)).strip();
+  }
+
+  /** The ids of the --task entries, in the order given. */
+  private Set<String> taskIds() {
+    Set<String> ids = new java.util.LinkedHashSet<>();
+    for (String spec : tasks) {
+      ids.add(taskId(spec));
+    }
+    return ids;
+  }
+
   /** A --max-drop gate: the task, its metric, and the largest drop allowed against the base. */
   private record TaskGate(String task, String metric, double maxDrop) {}
 
@@ -1327,11 +1336,7 @@ public final class EvalCommand implements Callable<Integer> {
     if (tasks == null) {
       throw new UserInputException("--max-drop gates --task results, and no --task is given");
     }
-    Set<String> ids = new java.util.LinkedHashSet<>();
-    for (String spec : tasks) {
-      int eq = spec.indexOf('=');
-      ids.add((eq < 0 ? spec : spec.substring(0, eq)).strip());
-    }
+    Set<String> ids = taskIds();
     for (String v : maxDrop) {
       // The metric may hold '=' and ',' (acc,category=stem): the task ends at the first ':', the
       // bound starts after the last '='.
@@ -1382,13 +1387,14 @@ public final class EvalCommand implements Callable<Integer> {
    * Checks the --max-drop gates, adds them to the report and prints them; returns the exit code
    * they call for, 0 or {@link #GATE_FAILED}.
    */
-  private int gateTasks(ObjectNode report, PrintWriter stdout, Measured model, Measured base) {
+  private int gateTasks(
+      List<TaskGate> gates, ObjectNode report, PrintWriter stdout, Measured model, Measured base) {
     int code = 0;
-    com.fasterxml.jackson.databind.node.ArrayNode gates = report.putArray("task_gates");
-    for (TaskGate g : taskGates()) {
+    com.fasterxml.jackson.databind.node.ArrayNode out = report.putArray("task_gates");
+    for (TaskGate g : gates) {
       Map<String, Double> m = model.tasks().get(g.task()).metrics();
       Map<String, Double> b = base.tasks().get(g.task()).metrics();
-      ObjectNode n = gates.addObject().put("task", g.task()).put("metric", g.metric());
+      ObjectNode n = out.addObject().put("task", g.task()).put("metric", g.metric());
       n.put("max_drop", g.maxDrop());
       if (!m.containsKey(g.metric()) || !b.containsKey(g.metric())) {
         n.put("error", "no such metric");
