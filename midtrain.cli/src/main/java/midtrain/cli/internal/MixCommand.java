@@ -568,20 +568,11 @@ public final class MixCommand implements Callable<Integer> {
    * {@code reader:} mapping, so data such as The Stack ({@code content}) needs no curate pass.
    */
   private static ReaderOptions readerOptions(Keys s) {
-    ReaderOptions.Builder b = ReaderOptions.builder();
-    String text = s.string("text_field", "text");
-    String id = s.string("id_field", "id");
-    try {
-      b.textField(text);
-    } catch (DataException e) {
-      throw s.error("text_field", "must be a dot-separated field path, got '" + text + "'");
-    }
-    try {
-      b.idField(id);
-    } catch (DataException e) {
-      throw s.error("id_field", "must be a dot-separated field path, got '" + id + "'");
-    }
-    return b.build();
+    return PackCommand.readerOptions(
+        s.string("text_field", "text"),
+        s.string("id_field", "id"),
+        (field, path) ->
+            s.error(field + "_field", "must be a dot-separated field path, got '" + path + "'"));
   }
 
   /** The output folder, made if missing; returns the rejects file's path in it. */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import midtrain.data.DataException;
 import midtrain.data.Document;
 import midtrain.data.fim.Fim;
@@ -226,18 +227,32 @@ public final class PackCommand implements Callable<Integer> {
 
   /** The reader fields of --text-field and --id-field, a bad path named by its option. */
   static ReaderOptions readerOptions(String textField, String idField) {
+    return readerOptions(
+        textField,
+        idField,
+        (field, path) ->
+            new UserInputException(
+                "--" + field + "-field must be a dot-separated field path, got '" + path + "'"));
+  }
+
+  /**
+   * Reader fields from a text and an id field path.
+   *
+   * @param bad makes the error for a path that is not a dotted field path, given which field it is
+   *     ({@code text} or {@code id}) and the path
+   */
+  static ReaderOptions readerOptions(
+      String textField, String idField, BiFunction<String, String, UserInputException> bad) {
     ReaderOptions.Builder b = ReaderOptions.builder();
     try {
       b.textField(textField);
     } catch (DataException e) {
-      throw new UserInputException(
-          "--text-field must be a dot-separated field path, got '" + textField + "'");
+      throw bad.apply("text", textField);
     }
     try {
       b.idField(idField);
     } catch (DataException e) {
-      throw new UserInputException(
-          "--id-field must be a dot-separated field path, got '" + idField + "'");
+      throw bad.apply("id", idField);
     }
     return b.build();
   }
