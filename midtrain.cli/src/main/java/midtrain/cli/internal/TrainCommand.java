@@ -242,8 +242,8 @@ public final class TrainCommand implements Callable<Integer> {
                     ? (long) rows * accumulation * stages.get(0).seqLen()
                     : (long) batchSchedule.batchSize(0) * stages.get(0).seqLen(),
                 spec.commandLine().getErr());
-    Path exportDir = out.resolve("model").toAbsolutePath().normalize();
-    if (modelDir.toAbsolutePath().normalize().equals(exportDir)) {
+    Path exportDir = out.resolve("model");
+    if (modelDir.toAbsolutePath().normalize().equals(exportDir.toAbsolutePath().normalize())) {
       // The run ends by replacing output/model with the trained model, not the one it starts from.
       throw new UserInputException(
           recipe
@@ -374,7 +374,7 @@ public final class TrainCommand implements Callable<Integer> {
                     st.name(), start, end, st.seqLen());
             trainer.train(end);
           }
-          trainer.exportModel(out.resolve("model"), saveOptions);
+          trainer.exportModel(exportDir, saveOptions);
         }
       }
     }
@@ -384,7 +384,7 @@ public final class TrainCommand implements Callable<Integer> {
         .getOut()
         .printf(
             "done: %d steps, checkpoints in %s, model %s, metrics %s, plot %s%n",
-            total, out, out.resolve("model"), out.resolve("metrics.jsonl"), plot);
+            total, out, exportDir, out.resolve("metrics.jsonl"), plot);
     spec.commandLine().getOut().flush();
     return Files.exists(plot) ? 0 : 1;
   }
