@@ -132,9 +132,8 @@ public final class InitModelCommand implements Callable<Integer> {
    */
   private void copyTokenizer(Path json) {
     if (Files.isDirectory(tokenizer)) {
-      Path from = tokenizer;
       for (String name : HfCheckpoint.TOKENIZER_FILES) {
-        copy(from.resolve(name), out.resolve(name));
+        copy(tokenizer.resolve(name), out.resolve(name));
       }
     } else {
       copy(json, out.resolve("tokenizer.json"));
