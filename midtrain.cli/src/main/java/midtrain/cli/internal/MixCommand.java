@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 import midtrain.data.DataException;
 import midtrain.data.Document;
 import midtrain.data.fim.Fim;
+import midtrain.data.io.InputNames;
 import midtrain.data.io.ReaderOptions;
 import midtrain.data.io.RejectSink;
 import midtrain.data.io.RejectsFile;
@@ -152,11 +153,7 @@ public final class MixCommand implements Callable<Integer> {
       // Names over every source's files: two sources' same-named files must not share ids.
       List<Path> all = new ArrayList<>();
       c.sources().values().forEach(s -> all.addAll(s.paths()));
-      Map<Path, String> names = new java.util.HashMap<>();
-      List<String> allNames = midtrain.data.io.InputNames.of(all);
-      for (int i = 0; i < all.size(); i++) {
-        names.put(all.get(i), allNames.get(i));
-      }
+      List<String> allNames = InputNames.of(all);
       Map<String, Tokenized> cursors = new TreeMap<>();
       Map<String, Long> availableBySource = new TreeMap<>();
       try {
@@ -170,7 +167,10 @@ public final class MixCommand implements Callable<Integer> {
                 .tokensPerStep(c.tokensPerStep())
                 .steps(c.lr().totalSteps())
                 .defaultMaxEpochs(c.maxEpochs());
+        int named = 0; // where the next source's names start in allNames, in the order of `all`
         for (Source s : c.sources().values()) {
+          List<String> names = allNames.subList(named, named + s.paths().size());
+          named += s.paths().size();
           long available = s.tokens();
           if (available < 0 || !planOnly) {
             Tokenized cur = new Tokenized(s, names, tz, fims.get(s.name()), allocator, err, once);
@@ -324,7 +324,7 @@ public final class MixCommand implements Callable<Integer> {
 
     Tokenized(
         Source source,
-        Map<Path, String> names,
+        List<String> names,
         Tokenization tz,
         Fim fim,
         BufferAllocator allocator,
@@ -333,9 +333,8 @@ public final class MixCommand implements Callable<Integer> {
       this.source = source;
       this.tz = tz;
       this.fim = fim;
-      List<String> own = new ArrayList<>();
-      source.paths().forEach(p -> own.add(names.get(p)));
-      this.docs = new DocumentCursor(source.paths(), own, source.reader(), allocator, err, rejects);
+      this.docs =
+          new DocumentCursor(source.paths(), names, source.reader(), allocator, err, rejects);
     }
 
     /** Tokens in one pass (framed, as packing counts them); the cursor starts over after. */
