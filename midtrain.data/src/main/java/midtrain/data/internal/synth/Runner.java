@@ -24,6 +24,7 @@ import midtrain.data.DataException;
 import midtrain.data.Document;
 import midtrain.data.DocumentBatch;
 import midtrain.data.internal.Lineage;
+import midtrain.data.internal.rng.Seeds;
 import midtrain.data.internal.token.Files2;
 import midtrain.data.io.DocumentReader;
 import midtrain.data.io.DocumentWriter;
@@ -116,12 +117,6 @@ public final class Runner {
     return h;
   }
 
-  private static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-    return z ^ (z >>> 31);
-  }
-
   /**
    * The seed of one request: from the run's seed, the parent id and the chunk, in [0, 2^31) since
    * some servers take 32-bit seeds only.
@@ -130,7 +125,7 @@ public final class Runner {
     if (seed.isEmpty()) {
       return OptionalLong.empty();
     }
-    long z = mix(seed.getAsLong() ^ mix(hash64(parent) + chunk * 0x9e3779b97f4a7c15L));
+    long z = Seeds.mix(seed.getAsLong() ^ Seeds.mix(hash64(parent) + chunk * 0x9e3779b97f4a7c15L));
     return OptionalLong.of(z >>> 33);
   }
 
