@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import midtrain.data.DataException;
 import midtrain.data.DocumentBatch;
 import midtrain.data.internal.dedup.LongTable;
+import midtrain.data.internal.simd.NgramHasher;
 import midtrain.data.internal.token.Files2;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -171,17 +172,13 @@ final class IdCheck {
     return PARTS * LongTable.maxKeys();
   }
 
-  /** FNV-1a over the UTF-8 bytes, then a 64-bit finalizer so that similar ids spread. */
+  /** FNV-1a over the UTF-8 bytes, then murmur3's finalizer so that similar ids spread. */
   static long hash(byte[] b) {
     long h = 0xcbf29ce484222325L;
     for (byte x : b) {
       h ^= x & 0xff;
       h *= 0x100000001b3L;
     }
-    h ^= h >>> 33;
-    h *= 0xff51afd7ed558ccdL;
-    h ^= h >>> 33;
-    h *= 0xc4ceb9fe1a85ec53L;
-    return h ^ (h >>> 33);
+    return NgramHasher.mix(h);
   }
 }
