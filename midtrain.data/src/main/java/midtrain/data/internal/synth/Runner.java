@@ -201,7 +201,6 @@ public final class Runner {
     }
     OpenAiClient client = new OpenAiClient(endpoint, gen);
     Path journalFile = SynthesisRun.journalFile(output);
-    long[] unreadable = {0};
     int taken = 0;
     long resumed = 0;
     // Records the readers cannot read go, with file, line and reason, into the rejects file;
@@ -212,7 +211,6 @@ public final class Runner {
     try (Journal journal = new Journal(journalFile, header(), retryFailed)) {
       // After the journal, which makes the output's folder.
       unreadableRecords = RejectsFile.create(spool);
-      RejectsFile unreadableSink = unreadableRecords;
       ExecutorService pool =
           Executors.newFixedThreadPool(
               endpoint.concurrency(),
@@ -235,14 +233,7 @@ public final class Runner {
           try (DocumentReader reader = Formats.openReader(file, named)) {
             while (true) {
               root.clear();
-              int n =
-                  reader.read(
-                      root,
-                      BATCH,
-                      r -> {
-                        unreadable[0]++;
-                        unreadableSink.reject(r);
-                      });
+              int n = reader.read(root, BATCH, unreadableRecords);
               bytesRead.set(doneBytes + reader.bytesRead());
               if (n == 0) {
                 break;
@@ -311,7 +302,7 @@ public final class Runner {
       unreadableRecords.close();
       spooled = true;
       try {
-        return assemble(journal, taken, resumed, unreadable[0], client, spool);
+        return assemble(journal, taken, resumed, unreadableRecords.total(), client, spool);
       } finally {
         try {
           Files.deleteIfExists(spool);
