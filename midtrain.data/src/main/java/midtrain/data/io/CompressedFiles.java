@@ -7,7 +7,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import midtrain.data.internal.io.Compression;
 
 /**
@@ -65,12 +64,9 @@ public final class CompressedFiles {
     if (fileName == null) {
       throw new NullPointerException("fileName");
     }
-    String lower = fileName.toLowerCase(Locale.ROOT);
-    for (String ext : new String[] {".gz", ".zst", ".zstd"}) {
-      if (lower.endsWith(ext) && fileName.length() > ext.length()) {
-        return fileName.substring(0, fileName.length() - ext.length());
-      }
-    }
-    return fileName;
+    int suffix = Compression.suffixLength(fileName);
+    return suffix > 0 && fileName.length() > suffix
+        ? fileName.substring(0, fileName.length() - suffix)
+        : fileName;
   }
 }

@@ -29,14 +29,29 @@ public enum Compression {
    * @return the compression
    */
   public static Compression of(Path file) {
-    String n = String.valueOf(file.getFileName()).toLowerCase(Locale.ROOT);
+    int suffix = suffixLength(String.valueOf(file.getFileName()));
+    return suffix == 0 ? NONE : suffix == ".gz".length() ? GZIP : ZSTD;
+  }
+
+  /**
+   * Returns the length of the compression suffix a file name ends with, the one place that lists
+   * the suffixes.
+   *
+   * @param fileName a file name
+   * @return 3 for {@code .gz}, 4 for {@code .zst}, 5 for {@code .zstd} (any case), else 0
+   */
+  public static int suffixLength(String fileName) {
+    String n = fileName.toLowerCase(Locale.ROOT);
     if (n.endsWith(".gz")) {
-      return GZIP;
+      return 3;
     }
-    if (n.endsWith(".zst") || n.endsWith(".zstd")) {
-      return ZSTD;
+    if (n.endsWith(".zst")) {
+      return 4;
     }
-    return NONE;
+    if (n.endsWith(".zstd")) {
+      return 5;
+    }
+    return 0;
   }
 
   /**
