@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.Set;
 import midtrain.eval.internal.BosToken;
 import midtrain.eval.internal.EosTokens;
+import midtrain.eval.internal.Fewshot;
 
 /**
  * Scores generative benchmarks by exact match, with the prompt building, truncation, stopping and
@@ -137,17 +138,8 @@ public final class GenerativeScorer {
       if (sampler == FewshotSampler.FIRST_N) {
         out.add(List.copyOf(pool.subList(0, numFewshot)));
       } else {
-        // A partial Fisher-Yates shuffle: the first numFewshot positions are a uniform sample,
-        // in the order drawn (as random.sample returns them).
-        List<GenerativeItem> chosen = new ArrayList<>(numFewshot);
-        for (int k = 0; k < numFewshot; k++) {
-          int j = k + rnd.nextInt(pool.size() - k);
-          GenerativeItem pick = pool.get(j);
-          pool.set(j, pool.get(k));
-          pool.set(k, pick);
-          chosen.add(pick);
-        }
-        out.add(List.copyOf(chosen));
+        Fewshot.drawToFront(pool, numFewshot, rnd);
+        out.add(List.copyOf(pool.subList(0, numFewshot)));
       }
     }
     return List.copyOf(out);

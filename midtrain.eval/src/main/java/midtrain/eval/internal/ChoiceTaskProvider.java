@@ -182,15 +182,8 @@ abstract class ChoiceTaskProvider implements TaskProvider {
       }
       List<Doc> drawn;
       if (random) {
-        // A partial Fisher-Yates shuffle: the first draws places are a uniform sample, in
-        // the order drawn, as random.sample returns them.
         List<Doc> p = new ArrayList<>(pool);
-        for (int k = 0; k < draws; k++) {
-          int j = k + rnd.nextInt(p.size() - k);
-          Doc pick = p.get(j);
-          p.set(j, p.get(k));
-          p.set(k, pick);
-        }
+        Fewshot.drawToFront(p, draws, rnd);
         drawn = p.subList(0, draws);
       } else {
         drawn = pool.subList(0, draws);

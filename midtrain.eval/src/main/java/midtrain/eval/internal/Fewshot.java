@@ -1,13 +1,34 @@
 package midtrain.eval.internal;
 
+import java.util.List;
+import java.util.Random;
 import midtrain.eval.EvalException;
 import midtrain.eval.spi.TaskConfig;
 
 /**
- * The check shared by the tasks that take few-shot documents: the count and the documents agree.
+ * What the few-shot tasks and scorers share: the check that the count and the documents agree, and
+ * the seeded draw of examples.
  */
-final class Fewshot {
+public final class Fewshot {
   private Fewshot() {}
+
+  /**
+   * Moves a uniform sample of {@code n} elements, in the order drawn (as Python's {@code
+   * random.sample} returns them), to the front of {@code list}: a partial Fisher-Yates shuffle.
+   *
+   * @param list the pool, reordered in place
+   * @param n how many to draw, at most {@code list.size()}
+   * @param rnd the generator, one {@code nextInt} per element drawn
+   * @param <T> the element type
+   */
+  public static <T> void drawToFront(List<T> list, int n, Random rnd) {
+    for (int k = 0; k < n; k++) {
+      int j = k + rnd.nextInt(list.size() - k);
+      T pick = list.get(j);
+      list.set(j, list.get(k));
+      list.set(k, pick);
+    }
+  }
 
   /**
    * Refuses {@code num-fewshot} above 0 without few-shot documents, and few-shot documents with
