@@ -49,6 +49,17 @@ public final class Fewshot {
               + split
               + "); give them, or 0");
     }
+    checkUsed(config, numFewshot);
+  }
+
+  /**
+   * Refuses few-shot documents with {@code num-fewshot} 0.
+   *
+   * @param config the task's configuration
+   * @param numFewshot the examples wanted per prompt
+   * @throws EvalException naming the option
+   */
+  static void checkUsed(TaskConfig config, int numFewshot) {
     if (numFewshot == 0 && !config.fewshot().isEmpty()) {
       // Few-shot documents given and none used is a mistake (with mmlu, whose default is 0, the
       // usual one: the harness runs MMLU 5-shot only when asked), not something to pass over.

@@ -220,12 +220,7 @@ public final class MbppTaskProvider implements TaskProvider {
     List<GenerativeItem> examples = new ArrayList<>();
     String fewshotFrom;
     if (!config.fewshot().isEmpty()) {
-      if (numFewshot == 0) {
-        throw config.error(
-            "num-fewshot",
-            "is 0 but few-shot documents were given; set it to the examples wanted per prompt,"
-                + " or leave the few-shot documents out");
-      }
+      Fewshot.checkUsed(config, numFewshot);
       if (config.fewshot().size() < numFewshot) {
         throw config.error(
             "num-fewshot",
