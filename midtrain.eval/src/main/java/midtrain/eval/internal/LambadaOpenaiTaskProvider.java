@@ -118,14 +118,7 @@ public final class LambadaOpenaiTaskProvider implements TaskProvider {
         ChoiceTaskProvider.shots(asChoice, pool, numFewshot, false, random, seed);
     List<String> contexts = new ArrayList<>();
     for (int i = 0; i < kept.size(); i++) {
-      StringBuilder b = new StringBuilder();
-      for (ChoiceTaskProvider.Doc e : shots.get(i)) {
-        b.append(e.text())
-            .append(ChoiceTaskProvider.TARGET_DELIMITER)
-            .append(e.choices().get(0))
-            .append(ChoiceTaskProvider.FEWSHOT_DELIMITER);
-      }
-      contexts.add(b.append(kept.get(i).context()).toString());
+      contexts.add(ChoiceTaskProvider.prefix(shots.get(i)) + kept.get(i).context());
     }
     MultipleChoiceScorer.Builder b =
         MultipleChoiceScorer.builder().encoder(config.encoder()).maxLength(config.maxLength() - 1);
