@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.Random;
 import midtrain.eval.EvalException;
 import midtrain.eval.MultipleChoiceItem;
@@ -247,16 +246,12 @@ abstract class ChoiceTaskProvider implements TaskProvider {
     details.put("results", items);
     List<String> lines = new ArrayList<>();
     lines.add(
-        line("acc", r.acc(), r.accStderr())
+        Stderr.line("acc", r.acc(), r.accStderr())
             + String.format(Locale.ROOT, " (%d items, %d-shot)", r.count(), numFewshot));
     if (norm) {
-      lines.add(line("acc_norm", r.accNorm(), r.accNormStderr()));
+      lines.add(Stderr.line("acc_norm", r.accNorm(), r.accNormStderr()));
     }
     return TaskResult.of(metrics, details, lines);
-  }
-
-  private static String line(String name, double v, OptionalDouble se) {
-    return String.format(Locale.ROOT, "%-9s %.4f ± %s", name, v, Stderr.text(se));
   }
 
   // ---- Field readers shared by the tasks; each names the document, line and field. ----

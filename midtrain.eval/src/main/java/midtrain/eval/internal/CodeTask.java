@@ -366,7 +366,7 @@ public final class CodeTask implements EvalTask {
       metrics.put(name, mean);
       details.put(name, mean);
       details.put(name + "_stderr", Stderr.json(se));
-      lines.add(String.format(Locale.ROOT, "%-9s %.4f ± %s", name, mean, Stderr.text(se)));
+      lines.add(Stderr.line(name, mean, se));
     }
     details.put("passed", passed);
     details.put("failed", failed);

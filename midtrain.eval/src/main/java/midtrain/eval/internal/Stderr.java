@@ -16,4 +16,9 @@ final class Stderr {
   static String text(OptionalDouble se) {
     return se.isPresent() ? String.format(Locale.ROOT, "%.4f", se.getAsDouble()) : "N/A";
   }
+
+  /** A metric's report line: the name padded to nine, the value and its standard error. */
+  static String line(String name, double value, OptionalDouble se) {
+    return String.format(Locale.ROOT, "%-9s %.4f ± %s", name, value, text(se));
+  }
 }
