@@ -152,15 +152,7 @@ public final class CodeTask implements EvalTask {
     }
     long seed = c.longInteger("seed", 1234);
     int maxGen = c.integer("max-gen-tokens", defaultMaxGen, 1);
-    if (maxGen >= c.maxLength()) {
-      throw c.error(
-          "max-gen-tokens",
-          "is "
-              + maxGen
-              + " but the model takes "
-              + c.maxLength()
-              + " tokens in all; leave room for the prompt");
-    }
+    Generation.checkRoom(c, maxGen);
     int limit = c.integer("limit", Integer.MAX_VALUE, 1);
     Double timeout = number(c, "exec-timeout");
     if (timeout != null && !(timeout > 0 && timeout <= 86_400)) {
@@ -413,18 +405,10 @@ public final class CodeTask implements EvalTask {
    */
   static GenerativeScorer scorer(
       TaskConfig config, Options o, List<String> until, String targetDelimiter) {
-    GenerativeScorer.Builder b =
-        GenerativeScorer.builder()
-            .encoder(config.encoder())
-            .decoder(config.decoder())
-            .textDecoder(config.textDecoder())
-            .maxLength(config.maxLength())
-            .maxGenTokens(o.maxGen())
-            .until(until)
-            .targetDelimiter(targetDelimiter);
-    config.bosToken().ifPresent(b::bosToken);
-    b.eosTokens(config.eosTokens());
-    return b.build();
+    return Generation.scorer(config, o.maxGen())
+        .until(until)
+        .targetDelimiter(targetDelimiter)
+        .build();
   }
 
   /** The problem's context tokens, or an error naming the document. */

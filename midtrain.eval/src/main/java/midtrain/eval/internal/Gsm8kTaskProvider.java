@@ -99,15 +99,7 @@ public final class Gsm8kTaskProvider implements TaskProvider {
       throw new EvalException(
           config.task() + ": no documents; give the test split (JSONL with question and answer)");
     }
-    if (maxGen >= config.maxLength()) {
-      throw config.error(
-          "max-gen-tokens",
-          "is "
-              + maxGen
-              + " but the model takes "
-              + config.maxLength()
-              + " tokens in all; leave room for the prompt");
-    }
+    Generation.checkRoom(config, maxGen);
     List<GenerativeItem> items = new ArrayList<>();
     for (TaskDocument d :
         config.documents().subList(0, Math.min(limit, config.documents().size()))) {
@@ -118,22 +110,15 @@ public final class Gsm8kTaskProvider implements TaskProvider {
       pool.add(item(d));
     }
     Fewshot.checkCount(config, numFewshot, "draws them from the train split");
-    GenerativeScorer.Builder b =
-        GenerativeScorer.builder()
-            .encoder(config.encoder())
-            .decoder(config.decoder())
-            .textDecoder(config.textDecoder())
-            .maxLength(config.maxLength())
-            .maxGenTokens(maxGen)
+    GenerativeScorer scorer =
+        Generation.scorer(config, maxGen)
             .until(UNTIL)
             .fewshot(pool, numFewshot)
             .sampler(sampler)
             .seed(seed)
             .filters(FILTERS)
-            .metric(METRIC);
-    config.bosToken().ifPresent(b::bosToken);
-    b.eosTokens(config.eosTokens());
-    GenerativeScorer scorer = b.build();
+            .metric(METRIC)
+            .build();
     // Choose the examples and encode every prompt now, so that a pool too small or a prompt that
     // encodes to nothing fails before a model is loaded.
     List<List<GenerativeItem>> examples = scorer.examples(items);
