@@ -145,11 +145,7 @@ abstract class ChoiceTaskProvider implements TaskProvider {
     for (int i = 0; i < kept.size(); i++) {
       items.add(kept.get(i).item(prefix(shots.get(i))));
     }
-    // One token less than the model takes, as mmlu: the scorer hands it up to maxLength + 1.
-    MultipleChoiceScorer.Builder b =
-        MultipleChoiceScorer.builder().encoder(config.encoder()).maxLength(config.maxLength() - 1);
-    config.bosToken().ifPresent(b::bosToken);
-    MultipleChoiceScorer scorer = b.build();
+    MultipleChoiceScorer scorer = scorer(config);
     boolean norm = accNorm();
     List<Doc> scored = List.copyOf(kept);
     return model -> result(numFewshot, norm, scored, scorer.score(model, items));
@@ -197,6 +193,20 @@ abstract class ChoiceTaskProvider implements TaskProvider {
       out.add(List.copyOf(kept));
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * The log-likelihood scorer of the loglikelihood tasks (these, mmlu and lambada_openai), with the
+   * configuration's tokenizer and BOS token.
+   */
+  static MultipleChoiceScorer scorer(TaskConfig config) {
+    // The scorer hands the model up to maxLength + 1 tokens (the harness's rule: condition on
+    // max_length, score the token after); the model takes config.maxLength() at once, so one token
+    // less keeps every request in one window, as `midtrain eval --benchmark` does.
+    MultipleChoiceScorer.Builder b =
+        MultipleChoiceScorer.builder().encoder(config.encoder()).maxLength(config.maxLength() - 1);
+    config.bosToken().ifPresent(b::bosToken);
+    return b.build();
   }
 
   /** The few-shot examples before an item: each example and the few-shot delimiter. */

@@ -120,10 +120,7 @@ public final class LambadaOpenaiTaskProvider implements TaskProvider {
     for (int i = 0; i < kept.size(); i++) {
       contexts.add(ChoiceTaskProvider.prefix(shots.get(i)) + kept.get(i).context());
     }
-    MultipleChoiceScorer.Builder b =
-        MultipleChoiceScorer.builder().encoder(config.encoder()).maxLength(config.maxLength() - 1);
-    config.bosToken().ifPresent(b::bosToken);
-    MultipleChoiceScorer scorer = b.build();
+    MultipleChoiceScorer scorer = ChoiceTaskProvider.scorer(config);
     return model -> {
       double[] lls = new double[kept.size()];
       boolean[] greedy = new boolean[kept.size()];

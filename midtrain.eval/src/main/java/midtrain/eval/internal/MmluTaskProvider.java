@@ -249,13 +249,7 @@ public final class MmluTaskProvider implements TaskProvider {
       items.add(MultipleChoiceItem.of(context(d, shots), LETTERS, d.answer()));
       kept.add(d);
     }
-    // The scorer hands the model up to maxLength + 1 tokens (the harness's rule: condition on
-    // max_length, score the token after); the model takes config.maxLength() at once, so one token
-    // less keeps every request in one window, as `midtrain eval --benchmark` does.
-    MultipleChoiceScorer.Builder b =
-        MultipleChoiceScorer.builder().encoder(config.encoder()).maxLength(config.maxLength() - 1);
-    config.bosToken().ifPresent(b::bosToken);
-    MultipleChoiceScorer scorer = b.build();
+    MultipleChoiceScorer scorer = ChoiceTaskProvider.scorer(config);
     return model -> result(numFewshot, kept, scorer.score(model, items));
   }
 
