@@ -395,21 +395,31 @@ public final class HfCheckpoint implements AutoCloseable {
    * @throws TrainException naming the file if one cannot be copied
    */
   public static List<String> copyModelFiles(Path from, Path to) {
+    return copyModelFiles(List.of(from), to);
+  }
+
+  /**
+   * Copies each tokenizer and generation file from the last of {@code from} that has it, so that a
+   * file several directories hold is copied once rather than copied and then replaced.
+   */
+  static List<String> copyModelFiles(List<Path> from, Path to) {
     List<String> names = new ArrayList<>(TOKENIZER_FILES);
     names.add(GENERATION_CONFIG);
     List<String> copied = new ArrayList<>();
     for (String name : names) {
-      Path src = from.resolve(name);
-      if (!Files.isRegularFile(src)) {
-        continue;
+      for (int i = from.size() - 1; i >= 0; i--) {
+        Path src = from.get(i).resolve(name);
+        if (Files.isRegularFile(src)) {
+          try {
+            Files.createDirectories(to);
+            Files.copy(src, to.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          } catch (IOException e) {
+            throw new TrainException("cannot copy " + src + " to " + to + ": " + e.getMessage(), e);
+          }
+          copied.add(name);
+          break;
+        }
       }
-      try {
-        Files.createDirectories(to);
-        Files.copy(src, to.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      } catch (IOException e) {
-        throw new TrainException("cannot copy " + src + " to " + to + ": " + e.getMessage(), e);
-      }
-      copied.add(name);
     }
     return copied;
   }
@@ -442,9 +452,7 @@ public final class HfCheckpoint implements AutoCloseable {
     Path staging = target.resolveSibling(".tmp-" + target.getFileName());
     TrainingCheckpoint.deleteRecursively(staging);
     save(staging, config, weights, options);
-    for (Path from : filesFrom) {
-      copyModelFiles(from, staging);
-    }
+    copyModelFiles(filesFrom, staging);
     // The old directory goes only once the new one is complete; a crash between the two leaves
     // the staging directory, which the next export replaces.
     TrainingCheckpoint.deleteRecursively(target);

@@ -104,9 +104,7 @@ public record TrainingCheckpoint(
       deleteRecursively(staging);
       Files.createDirectories(staging);
       HfCheckpoint.save(staging, model.config(), model.weights(), options);
-      for (Path from : filesFrom) {
-        HfCheckpoint.copyModelFiles(from, staging);
-      }
+      HfCheckpoint.copyModelFiles(filesFrom, staging);
       SafetensorsWriter opt =
           new SafetensorsWriter().metadata("step", Long.toString(optimizer.stepCount()));
       Map<String, long[]> shapes = model.config().expectedTensors();
