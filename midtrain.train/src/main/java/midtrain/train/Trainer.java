@@ -233,7 +233,7 @@ public final class Trainer implements AutoCloseable {
                       model,
                       optimizer,
                       state,
-                      SaveOptions.DEFAULT.withMaxShardBytes(cfg.maxShardBytes),
+                      cfg.checkpointOptions,
                       modelFilesNow())
                   .dir();
           TrainingCheckpoint.prune(cfg.runDir, cfg.keepLast);
@@ -435,23 +435,13 @@ public final class Trainer implements AutoCloseable {
     if (saved == null) {
       return;
     }
+    String field = ck.dir().resolve("trainer_state.json") + ": state." + OUTLIER_WINDOW;
     if (!(saved instanceof List<?> list)) {
-      throw new TrainException(
-          ck.dir().resolve("trainer_state.json")
-              + ": state."
-              + OUTLIER_WINDOW
-              + " must be a list of losses, got "
-              + saved);
+      throw new TrainException(field + " must be a list of losses, got " + saved);
     }
     for (Object v : list) {
       if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
-        throw new TrainException(
-            ck.dir().resolve("trainer_state.json")
-                + ": state."
-                + OUTLIER_WINDOW
-                + " holds "
-                + v
-                + ", not a finite loss");
+        throw new TrainException(field + " holds " + v + ", not a finite loss");
       }
       window.addLast(n.doubleValue());
     }
@@ -568,7 +558,7 @@ public final class Trainer implements AutoCloseable {
     private List<ai.djl.Device> devices = List.of();
     private boolean resetPositions;
     private List<Path> modelFiles = List.of();
-    private long maxShardBytes = Long.MAX_VALUE;
+    private SaveOptions checkpointOptions = SaveOptions.DEFAULT;
 
     private Builder(
         LlamaModel model, BatchSource data, LearningRateSchedule schedule, Path runDir) {
@@ -770,7 +760,7 @@ public final class Trainer implements AutoCloseable {
      * @throws TrainException if {@code bytes} is less than 1
      */
     public Builder maxShardBytes(long bytes) {
-      this.maxShardBytes = SaveOptions.DEFAULT.withMaxShardBytes(bytes).maxShardBytes();
+      this.checkpointOptions = checkpointOptions.withMaxShardBytes(bytes);
       return this;
     }
 
