@@ -5,13 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -351,9 +355,8 @@ public final class HfCheckpoint implements AutoCloseable {
     return shards;
   }
 
-  private static final java.util.regex.Pattern WEIGHT_FILE =
-      java.util.regex.Pattern.compile(
-          "model\\.safetensors(\\.index\\.json)?|model-\\d+-of-\\d+\\.safetensors");
+  private static final Pattern WEIGHT_FILE =
+      Pattern.compile("model\\.safetensors(\\.index\\.json)?|model-\\d+-of-\\d+\\.safetensors");
 
   private static void removeWeightFiles(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
@@ -412,7 +415,7 @@ public final class HfCheckpoint implements AutoCloseable {
         if (Files.isRegularFile(src)) {
           try {
             Files.createDirectories(to);
-            Files.copy(src, to.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(src, to.resolve(name), StandardCopyOption.REPLACE_EXISTING);
           } catch (IOException e) {
             throw new TrainException("cannot copy " + src + " to " + to + ": " + e.getMessage(), e);
           }
@@ -464,8 +467,8 @@ public final class HfCheckpoint implements AutoCloseable {
    *
    * @return the dtypes found, in enum order
    */
-  public java.util.Set<DType> dtypes() {
-    java.util.Set<DType> out = java.util.EnumSet.noneOf(DType.class);
+  public Set<DType> dtypes() {
+    Set<DType> out = EnumSet.noneOf(DType.class);
     byTensor.forEach((name, f) -> out.add(f.info(name).dtype()));
     return out;
   }

@@ -1,5 +1,7 @@
 package midtrain.train;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -97,7 +99,7 @@ public final class ModelSoup {
     Path first = null;
     for (Path input : inputs) {
       Path tok = input.resolve("tokenizer.json");
-      if (!java.nio.file.Files.isRegularFile(tok)) {
+      if (!Files.isRegularFile(tok)) {
         continue;
       }
       if (first == null) {
@@ -105,11 +107,11 @@ public final class ModelSoup {
         continue;
       }
       try {
-        if (java.nio.file.Files.mismatch(first, tok) != -1) {
+        if (Files.mismatch(first, tok) != -1) {
           throw new TrainException(
               tok + " differs from " + first + ": models of two tokenizers cannot be averaged");
         }
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         throw new TrainException("cannot read " + tok + ": " + e.getMessage(), e);
       }
     }

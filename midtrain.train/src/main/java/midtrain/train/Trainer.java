@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import midtrain.sched.LearningRateSchedule;
 
@@ -280,8 +281,8 @@ public final class Trainer implements AutoCloseable {
    */
   private static void requireFloat32(Path dir) {
     try (HfCheckpoint hf = HfCheckpoint.open(dir)) {
-      java.util.Set<DType> dtypes = hf.dtypes();
-      if (!dtypes.equals(java.util.Set.of(DType.F32))) {
+      Set<DType> dtypes = hf.dtypes();
+      if (!dtypes.equals(Set.of(DType.F32))) {
         throw new TrainException(
             "checkpoint "
                 + dir
